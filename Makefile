@@ -1,0 +1,17 @@
+# grantflow — the two set-up commands of the README, plus the pieces they are made of.
+.PHONY: run test install lint-bpmn bench
+
+run:            ## install, load demo data into SQLite, serve on http://127.0.0.1:5000
+	bash scripts/run.sh
+
+test:           ## install everything (system packages too) and run the whole test suite
+	bash scripts/test.sh
+
+install:
+	bash scripts/install.sh
+
+lint-bpmn:
+	npx --no-install bpmnlint bpmn/kechuang_project.bpmn bpmn/expert_team_grant.bpmn
+
+bench:
+	.venv/bin/python bench/engine.py

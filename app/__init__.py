@@ -1,0 +1,37 @@
+"""grantflow web application: create_app() wires config, database, blueprints and commands."""
+from __future__ import annotations
+
+from flask import Flask
+
+from .config import Config
+from .extensions import db, migrate
+from .models.types import json_dumps
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(Config)
+    if config:
+        app.config.update(config)
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault("json_serializer", json_dumps)
+    _ensure_sqlite_dir(app)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", _migrations_dir())))
+    from .api import bp as api_bp
+    app.register_blueprint(api_bp)
+    from .cli import register_commands
+    register_commands(app)
+    return app
+
+
+def _migrations_dir() -> str:
+    from pathlib import Path
+    return str(Path(__file__).resolve().parent / "migrations")
+
+
+def _ensure_sqlite_dir(app: Flask) -> None:
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        from pathlib import Path
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)

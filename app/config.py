@@ -1,0 +1,20 @@
+"""Configuration from environment variables — the only place grantflow reads them."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{PROJECT_ROOT / 'instance' / 'grantflow.sqlite'}")
+    BPMN_DIR = Path(os.environ.get("GRANTFLOW_BPMN_DIR", PROJECT_ROOT / "bpmn"))
+    SQLALCHEMY_RECORD_QUERIES = False
+
+
+def database_url_for_tests() -> str:
+    """Tests use TEST_DATABASE_URL (PostgreSQL in CI) or a throwaway SQLite file."""
+    return os.environ.get("TEST_DATABASE_URL", "")

@@ -1,0 +1,1 @@
+"""Reference and demo data: organisations, calls from the seeds, invented people."""

@@ -1,0 +1,74 @@
+"""Invented organisations and people for demos and tests — no personal data from the seeds."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import sqlalchemy as sa
+from werkzeug.security import generate_password_hash
+
+from workflows import clock
+
+from ..extensions import db
+from ..models import Org, RoleAssignment, User
+from .reference import _org
+
+DEMO_PASSWORD = "grantflow-demo"
+
+MEMBER_UNITS = [  # code, name, city code
+    ("ent_cloudwise", "成都云智装备科技有限公司", "city_chengdu"),
+    ("ent_greenfield", "绵阳绿野农业科技有限公司", "city_mianyang"),
+    ("uni_southwest", "川西理工学院", "city_chengdu"),
+]
+
+# username, display name, [(role, org code)]
+PEOPLE = [
+    ("admin", "系统管理员", [("admin", "province")]),
+    ("cd_applicant", "李思远", [("applicant", "ent_cloudwise")]),
+    ("my_applicant", "王雨桐", [("applicant", "ent_greenfield")]),
+    ("uni_applicant", "赵明哲", [("applicant", "uni_southwest")]),
+    ("cd_recommender", "陈嘉禾", [("recommender", "city_chengdu")]),
+    ("my_recommender", "刘书瑶", [("recommender", "city_mianyang")]),
+    ("cd_concierge", "周晓岚", [("concierge", "city_chengdu")]),
+    ("my_concierge", "吴承泽", [("concierge", "city_mianyang")]),
+    ("sel_innovation", "孙立诚", [("selector", "dept_innovation")]),
+    ("sel_societies", "郑可欣", [("selector", "dept_societies")]),
+    ("sel_popularisation", "冯一鸣", [("selector", "dept_popularisation")]),
+    ("soc_mfg_applicant", "何静怡", [("applicant", "soc_smart_mfg")]),
+    ("soc_agri_applicant", "谢文博", [("applicant", "soc_agri_tech")]),
+    ("soc_mat_applicant", "唐若兰", [("applicant", "soc_new_materials")]),
+    ("grant_officer", "韩志远", [("grant_officer", "dept_societies")]),
+    ("expert_a", "杨振华", [("expert", "province")]),
+    ("expert_b", "许清扬", [("expert", "province")]),
+    ("expert_c", "邓慧敏", [("expert", "province")]),
+    ("expert_d", "曹俊杰", [("expert", "province"), ("applicant", "soc_smart_mfg")]),
+    ("finance_officer", "罗婉清", [("finance_officer", "finance")]),
+]
+
+
+def seed_member_units(orgs: dict[str, Org]) -> None:
+    for code, name, city in MEMBER_UNITS:
+        orgs[code] = _org(code, name, "member_unit", city=orgs[city])
+
+
+@lru_cache(maxsize=4)
+def _hashed(password: str) -> str:
+    return generate_password_hash(password)  # hashed once per process: the demo shares one
+
+
+def seed_people(orgs: dict[str, Org], password: str = DEMO_PASSWORD) -> dict[str, User]:
+    """One user per role and place (idempotent)."""
+    seed_member_units(orgs)
+    hashed = _hashed(password)
+    users = {}
+    for username, name, roles in PEOPLE:
+        user = db.session.scalar(sa.select(User).filter_by(username=username))
+        if user is None:
+            user = User(username=username, display_name=name, password_hash=hashed,
+                        created_at=clock.now())
+            db.session.add(user)
+            db.session.flush()
+            for role, org_code in roles:
+                db.session.add(RoleAssignment(user_id=user.id, org_id=orgs[org_code].id, role=role))
+        users[username] = user
+    db.session.commit()
+    return users

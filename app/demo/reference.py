@@ -1,0 +1,155 @@
+"""Reference data that every installation starts from: the province's organisations and the
+calls of the seed documents (3rd 科创会, 2024 专家团, 2023 科技服务团 programs) — as rows."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..models import ConferenceEdition, GrantCall, Org
+
+CITIES = [
+    ("chengdu", "成都"), ("zigong", "自贡"), ("panzhihua", "攀枝花"), ("luzhou", "泸州"),
+    ("deyang", "德阳"), ("mianyang", "绵阳"), ("guangyuan", "广元"), ("suining", "遂宁"),
+    ("neijiang", "内江"), ("leshan", "乐山"), ("nanchong", "南充"), ("meishan", "眉山"),
+    ("yibin", "宜宾"), ("guangan", "广安"), ("dazhou", "达州"), ("yaan", "雅安"),
+    ("bazhong", "巴中"), ("ziyang", "资阳"), ("aba", "阿坝州"), ("ganzi", "甘孜州"),
+    ("liangshan", "凉山州"),
+]
+DEPARTMENTS = [("dept_innovation", "创新发展部（创发部）"), ("dept_societies", "学会学术部（学会部）"),
+               ("dept_popularisation", "科学普及部（科普部）"), ("dept_publicity", "调研宣传部（调宣部）"),
+               ("dept_office", "办公室")]
+SOCIETIES = [("soc_smart_mfg", "四川省智能制造学会"), ("soc_agri_tech", "四川省农业科技创新学会"),
+             ("soc_new_materials", "四川省新材料研究会"), ("soc_bio_health", "四川省生物健康促进会"),
+             ("soc_energy", "四川省清洁能源协会")]
+
+
+def _org(code, name, org_type, parent=None, city=None) -> Org:
+    org = db.session.scalar(sa.select(Org).filter_by(code=code))
+    if org is None:
+        org = Org(code=code, name=name, org_type=org_type, parent=parent,
+                  city_id=city.id if city else None)
+        db.session.add(org)
+        db.session.flush()
+    return org
+
+
+def seed_orgs() -> dict[str, Org]:
+    """The province 科协 with departments, the 21 市州科协, societies, 财政厅 (idempotent)."""
+    orgs = {"province": _org("province", "四川省科学技术协会", "province_association")}
+    for code, name in DEPARTMENTS:
+        orgs[code] = _org(code, f"省科协{name}", "department", orgs["province"])
+    for code, name in CITIES:
+        suffix = "科学技术协会" if name.endswith("州") else "市科学技术协会"
+        orgs[f"city_{code}"] = _org(f"city_{code}", f"{name}{suffix}", "city_association", orgs["province"])
+    for code, name in SOCIETIES:
+        orgs[code] = _org(code, name, "society", orgs["province"])
+    orgs["finance"] = _org("finance", "四川省财政厅", "finance_department")
+    return orgs
+
+
+def seed_third_conference() -> ConferenceEdition:
+    """第三届科创会 (seed 000): 征集/推荐 12-15, 遴选 12-20, conference 2024-01-18/19."""
+    existing = db.session.scalar(sa.select(ConferenceEdition).filter_by(number=3))
+    if existing:
+        return existing
+    edition = ConferenceEdition(
+        number=3, year=2023, name="第三届科创中国·天府科技云服务大会",
+        submit_deadline=date(2023, 12, 15), recommend_deadline=date(2023, 12, 15),
+        select_deadline=date(2023, 12, 20), conference_start=date(2024, 1, 18),
+        conference_end=date(2024, 1, 19), follow_up_until=date(2024, 12, 31),
+        quotas={"overall_min": 3000, "opening_per_type": 10, "roadshow_min": 80, "roadshow_max": 120},
+        sectors=["electronics_equipment", "food_textile_energy_chem", "materials_health",
+                 "modern_agriculture"],
+        selection_departments={"opening": "dept_innovation", "major_roadshow": "dept_societies",
+                               "showcase": "dept_popularisation"})
+    db.session.add(edition)
+    return edition
+
+
+EXPERT_TEAM_KPIS = [
+    {"code": "capabilities_published", "label": "科创工作室发布“科技所能”", "unit": "项", "target": "20"},
+    {"code": "recommended_to_conference", "label": "向科创会推荐优质成果或高新技术", "unit": "项", "target": "5"},
+    {"code": "member_studios", "label": "专家团成员开设科创工作室比例", "unit": "%", "target": "100"},
+    {"code": "services", "label": "开展科技服务、推广高新技术、转化科技成果", "unit": "项", "target": "10"},
+    {"code": "deal_amount", "label": "科技供需交易合作总金额", "unit": "万元", "target": "600"},
+    {"code": "typical_cases", "label": "典型成功案例", "unit": "例", "target": "2"},
+    {"code": "concierges", "label": "科服保姆", "unit": "名", "target": "3"},
+]
+REVIEW_CRITERIA = [
+    {"code": "measures", "label": "重点工作内容及具体举措", "max": 30},
+    {"code": "goals", "label": "项目目标及预期成效", "max": 30},
+    {"code": "conditions", "label": "实施条件及保障措施", "max": 20},
+    {"code": "budget", "label": "经费预算合理性", "max": 20},
+]
+SERVICE_TEAM_PROGRAMS = {
+    "industry_service_team": ("产业科技服务团示范项目", [
+        ("achievements_gathered", "汇聚可转移转化科技成果并提供产业化方案", "项", "50"),
+        ("problems_analysed", "解析企业技术问题", "项", "30"),
+        ("transfers", "完成技术转移转化（签署合同）", "项", "5"),
+        ("organisations", "落地组建独立法人协同创新组织", "个", "1"),
+        ("typical_cases", "典型案例", "个", "2"),
+        ("public_reports", "公开报道", "篇", "2")]),
+    "regional_service_team": ("区域科技服务团示范项目", [
+        ("industry_needs", "梳理重点产业需求", "项", "100"),
+        ("technical_assessments", "专业技术评估", "项", "20"),
+        ("enterprise_diagnoses", "企业技术诊断", "项", "20"),
+        ("summary_reports", "省域建设总结报告", "份", "1"),
+        ("public_reports", "公开报道", "篇", "2")]),
+    "professional_service_team": ("专业科技服务团示范项目", [
+        ("solutions_proposed", "技术问题初步解决方案", "项", "50"),
+        ("problems_solved", "解决技术问题（签署合同）", "项", "5"),
+        ("achievements_gathered", "汇聚可转移转化科技成果", "项", "100"),
+        ("achievements_transferred", "转化落地科技成果", "项", "10"),
+        ("typical_cases", "典型案例", "个", "2"),
+        ("public_reports", "公开报道", "篇", "2")]),
+}
+
+
+def _call(program_code, name, year, kpis, orgs, **dates) -> GrantCall:
+    existing = db.session.scalar(sa.select(GrantCall).filter_by(program_code=program_code, year=year))
+    if existing:
+        return existing
+    call = GrantCall(program_code=program_code, name=name, year=year, kpi_targets=kpis,
+                     review_criteria=REVIEW_CRITERIA, managing_org_id=orgs["dept_societies"].id,
+                     finance_org_id=orgs["finance"].id, **dates)
+    db.session.add(call)
+    return call
+
+
+def seed_expert_team_call_2024(orgs) -> GrantCall:
+    """专家团“深耕”赋能 2024 (seed 003): 20 × 30万元, apply by 04-02, review by 04-10."""
+    return _call("expert_team", "2024年度天府科技云专家团“深耕”赋能行动示范项目", 2024,
+                 EXPERT_TEAM_KPIS, orgs, award_amount_wan=Decimal("30"), awards_count=20,
+                 reserve_count=5, apply_deadline=date(2024, 4, 2),
+                 formal_review_deadline=date(2024, 4, 10), review_deadline=date(2024, 4, 10),
+                 midterm_at=date(2024, 8, 31), period_end=date(2024, 12, 31),
+                 evaluation_deadline=date(2025, 1, 31), publicity_working_days=5,
+                 rectification_months=1, min_reviewers=3, objective_weight=Decimal("0.3"),
+                 team_rules={"min_members": 10, "lead_title_level": "正高", "senior_ratio": "0.6"})
+
+
+def seed_service_team_calls_2023(orgs) -> list[GrantCall]:
+    """The three 科技服务团 programs of seed 001: same process, different KPI targets."""
+    calls = []
+    for code, (name, kpis) in SERVICE_TEAM_PROGRAMS.items():
+        rows = [{"code": c, "label": label, "unit": unit, "target": t} for c, label, unit, t in kpis]
+        calls.append(_call(code, f"2023年“科创中国”{name}", 2023, rows, orgs,
+                           award_amount_wan=Decimal("50"), awards_count=3, reserve_count=1,
+                           apply_deadline=date(2023, 5, 31), formal_review_deadline=date(2023, 6, 10),
+                           review_deadline=date(2023, 6, 20), midterm_at=date(2023, 9, 30),
+                           period_end=date(2023, 12, 31), evaluation_deadline=date(2024, 1, 31),
+                           publicity_working_days=5, rectification_months=1, min_reviewers=3,
+                           objective_weight=Decimal("0.3"), team_rules=None))
+    return calls
+
+
+def seed_reference_data() -> dict:
+    orgs = seed_orgs()
+    edition = seed_third_conference()
+    grant_call = seed_expert_team_call_2024(orgs)
+    service_calls = seed_service_team_calls_2023(orgs)
+    db.session.commit()
+    return {"orgs": orgs, "edition": edition, "grant_call": grant_call, "service_calls": service_calls}

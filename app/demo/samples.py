@@ -1,0 +1,110 @@
+"""Sample form inputs, as a person would type them — invented names and data only (demo, tests, bench)."""
+from __future__ import annotations
+
+from copy import deepcopy
+
+SUBMISSION = {
+    "title": "工业机器人视觉引导柔性装配技术", "project_type": "tech_transfer",
+    "summary": "面向离散制造的视觉引导柔性装配成套技术，已在两家企业中试。",
+    "owner_unit": "成都云智装备科技有限公司", "sector": "electronics_equipment",
+    "platform_listing_id": "TFKJY-2023-0001", "video_ref": "upload:video-1",
+    "introduction_ref": "upload:intro-1", "proof_ref": "upload:proof-1",
+    "contact_name": "李思远", "contact_phone": "13800000001", "commitment": True,
+}
+
+
+def submission(**changes) -> dict:
+    return {**deepcopy(SUBMISSION), **changes}
+
+
+def recommendation(concierge_user_id: int, **changes) -> dict:
+    return {"recommend_outcome": "recommended", "intent": "major_roadshow",
+            "sector": "electronics_equipment", "reason": "技术成熟度高，需求方明确。", "rank": 1,
+            "concierge_user_id": concierge_user_id, **changes}
+
+
+def selection(**changes) -> dict:
+    return {"select_outcome": "selected", "bucket": "major_roadshow",
+            "sector": "electronics_equipment", "comment": "入选电子信息和装备制造专场。", **changes}
+
+
+PITCH = {"session": "电子信息和装备制造专场", "pitched_at": "2024-01-18T14:30:00+08:00",
+         "expert_name": "杨振华", "expert_comment": "技术路线清晰，建议尽快开展中试对接。",
+         "negotiation_parties": [{"name": "德阳某重型装备公司", "party_type": "demand_side"}]}
+
+CONTRACT = {"sign_outcome": "contract", "counterparty": "德阳某重型装备公司",
+            "amount_wan": "120.5", "contract_kind": "license", "signed_on": "2024-01-19"}
+
+
+def team(members: int = 10, senior: int = 6) -> list[dict]:
+    rows = []
+    for n in range(members):
+        level = "正高" if n == 0 else ("副高" if n < senior else "中级")
+        rows.append({"name": f"专家{n + 1:02d}", "age": 45, "title": f"{level}职称",
+                     "title_level": level, "employer": "川西理工学院",
+                     "duty": "牵头负责专家团全面工作。" if n == 0 else "开展技术服务",
+                     "is_lead": n == 0})
+    return rows
+
+
+def application_form(society_name: str = "四川省智能制造学会", **changes) -> dict:
+    form = {
+        "cover": {"project_name": "智能制造领域专家团深耕赋能", "applicant_unit": society_name,
+                  "contact_name": "何静怡", "contact_phone": "028-86000000",
+                  "contact_email": "contact@example.org", "application_date": "2024-03-20"},
+        "unit_info": {"society_name": society_name, "society_address": "成都市高新区示例路1号",
+                      "legal_representative": "王建国", "legal_representative_mobile": "13900000002",
+                      "project_leader": "杨振华", "project_leader_title": "理事长/教授",
+                      "phone": "028-86000001", "mobile": "13900000003",
+                      "email": "leader@example.org", "inspection_previous": "合格",
+                      "inspection_last": "合格", "penalized": False, "notified": False},
+        "studio_name": f"{society_name}智能制造领域专家团",
+        "key_measures": "组建专家团，围绕园区企业开展问题解析与成果转化。" * 5,
+        "goals_and_outcomes": "发布科技所能不少于20项，促成交易600万元以上。" * 5,
+        "conditions_and_safeguards": "学会设立专项工作组，建立周例会制度。" * 5,
+        "budget": {"total_wan": "40", "special_wan": "30", "self_wan": "10",
+                   "lines": [{"item": "专家咨询费", "amount_wan": "20", "fund_type": "special",
+                              "basis": "40人次×0.5万元"},
+                             {"item": "差旅费", "amount_wan": "10", "fund_type": "special",
+                              "basis": "20次×0.5万元"},
+                             {"item": "会议费", "amount_wan": "10", "fund_type": "self",
+                              "basis": "4场×2.5万元"}]},
+        "schedule": {"phases": [
+            {"name": "第一阶段", "start": "2024-04-15", "end": "2024-06-30",
+             "work": "组建专家团、开设工作室", "owner": "杨振华"},
+            {"name": "第二阶段", "start": "2024-07-01", "end": "2024-12-31",
+             "work": "开展科技服务与成果转化", "owner": "许清扬"}]},
+        "team": {"members": team()},
+    }
+    form.update(changes)
+    return form
+
+
+def review(scores: dict | None = None) -> dict:
+    return {"scores": scores or {"measures": 25, "goals": 26, "conditions": 16, "budget": 17},
+            "comment": "举措具体，目标量化。"}
+
+
+REVIEWERS = ("expert_a", "expert_b", "expert_c")
+FORMAL_REVIEW_ACCEPTED = {
+    "formal_review_outcome": "accepted",
+    "checklist": {"materials_complete": True, "format_ok": True, "stamped": True,
+                  "consistent": True, "eligibility_ok": True}}
+AGREEMENT = {"agreement_number": "XY-2024-001", "signed_on": "2024-05-06",
+             "concierges": [{"name": f"保姆{n}", "phone": f"1380000001{n}", "organisation": "学会秘书处"}
+                            for n in range(3)]}
+MIDTERM = {"checked_on": "2024-09-02", "status": "on_track", "findings": "进展正常。"}
+KPI_ACHIEVED = {"capabilities_published": "20", "recommended_to_conference": "5",
+                "member_studios": "100", "services": "10", "deal_amount": "600",
+                "typical_cases": "2", "concierges": "3"}
+# task → (role or "applicant", valid input) for the grant steps that need nothing else
+GRANT_TASK_INPUTS = {
+    "conclude_publicity": ("grant_officer", {"publicity_outcome": "no_objection", "objections": []}),
+    "issue_approval": ("grant_officer", {"notice_number": "川科协立项〔2024〕1号",
+                                         "issued_on": "2024-04-30", "amount_wan": "30"}),
+    "sign_agreement": ("applicant", AGREEMENT),
+    "disburse_funds": ("finance_officer", {"amount_wan": "30", "paid_on": "2024-05-20",
+                                           "voucher_number": "CZ-2024-088"}),
+    "evaluate_performance": ("grant_officer", {"evaluated_on": "2025-01-10", "excellent": True,
+                                               "comment": "全部指标完成。"}),
+}

@@ -1,0 +1,11 @@
+"""SQLAlchemy models (typed, SQLAlchemy 2)."""
+from .calls import ConferenceEdition, GrantCall
+from .orgs import ORG_TYPES, Org, RoleAssignment, User
+from .process import AuditEvent, ProcessDefinition, ProcessInstance, Task, Timer
+from .records import FollowUpRecord, GrantApplication, KpiEntry, Project
+
+__all__ = [
+    "AuditEvent", "ConferenceEdition", "FollowUpRecord", "GrantApplication", "GrantCall",
+    "KpiEntry", "ORG_TYPES", "Org", "ProcessDefinition", "ProcessInstance", "Project",
+    "RoleAssignment", "Task", "Timer", "User",
+]

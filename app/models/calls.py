@@ -1,0 +1,59 @@
+"""Calls are data: a 科创会 edition and a grant call carry the deadlines, quotas and targets
+that the processes read (an admin creates a new one; no code changes)."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .types import JSONData, Money
+
+
+class ConferenceEdition(db.Model):
+    """科创会 edition, e.g. the 3rd (2023): 征集/推荐/遴选 deadlines, quotas, sectors."""
+    __tablename__ = "conference_editions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(unique=True)
+    year: Mapped[int]
+    name: Mapped[str] = mapped_column(sa.String(200))
+    submit_deadline: Mapped[date]
+    recommend_deadline: Mapped[date]
+    select_deadline: Mapped[date]
+    conference_start: Mapped[date]
+    conference_end: Mapped[date]
+    follow_up_until: Mapped[date]
+    quotas: Mapped[dict] = mapped_column(JSONData)
+    sectors: Mapped[list] = mapped_column(JSONData)
+    selection_departments: Mapped[dict] = mapped_column(JSONData)  # intent → department org code
+
+
+class GrantCall(db.Model):
+    """A grant call (专家团 2024, or a 科技服务团 program): amounts, deadlines, KPI targets."""
+    __tablename__ = "grant_calls"
+    __table_args__ = (sa.UniqueConstraint("program_code", "year"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_code: Mapped[str] = mapped_column(sa.String(64))
+    name: Mapped[str] = mapped_column(sa.String(200))
+    year: Mapped[int]
+    process_key: Mapped[str] = mapped_column(sa.String(64), default="expert_team_grant")
+    award_amount_wan: Mapped[Decimal] = mapped_column(Money)
+    awards_count: Mapped[int]
+    reserve_count: Mapped[int]
+    apply_deadline: Mapped[date]
+    formal_review_deadline: Mapped[date]
+    review_deadline: Mapped[date]
+    midterm_at: Mapped[date]
+    period_end: Mapped[date]
+    evaluation_deadline: Mapped[date]
+    publicity_working_days: Mapped[int]
+    rectification_months: Mapped[int] = mapped_column(default=1)
+    min_reviewers: Mapped[int]
+    objective_weight: Mapped[Decimal] = mapped_column(Money)
+    review_criteria: Mapped[list] = mapped_column(JSONData)
+    kpi_targets: Mapped[list] = mapped_column(JSONData)
+    team_rules: Mapped[dict | None] = mapped_column(JSONData)
+    managing_org_id: Mapped[int] = mapped_column(sa.ForeignKey("orgs.id"))
+    finance_org_id: Mapped[int] = mapped_column(sa.ForeignKey("orgs.id"))

@@ -1,0 +1,66 @@
+"""Organisations, users and the roles a user holds within an organisation."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import UTCDateTime
+
+ORG_TYPES = {
+    "province_association": "省科协",
+    "department": "省科协部门",
+    "city_association": "市（州）科协",
+    "county_association": "县（市、区）科协",
+    "society": "省级学会",
+    "member_unit": "高校、院所、企业",
+    "finance_department": "财政厅",
+    "financial_institution": "金融创投机构",
+}
+
+
+class Org(db.Model):
+    __tablename__ = "orgs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    org_type: Mapped[str] = mapped_column(sa.String(32), index=True)
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("orgs.id"))
+    city_id: Mapped[int | None] = mapped_column(sa.ForeignKey("orgs.id"))  # the 市州 it belongs to
+
+    parent: Mapped[Org | None] = relationship(remote_side=[id], foreign_keys=[parent_id])
+
+    def __repr__(self) -> str:
+        return f"<Org {self.code}>"
+
+
+class User(db.Model):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(sa.String(100))
+    password_hash: Mapped[str | None] = mapped_column(sa.String(256))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    roles: Mapped[list[RoleAssignment]] = relationship(back_populates="user", lazy="selectin")
+
+    def holds(self, role: str, org_id: int) -> bool:
+        return any(r.role == role and r.org_id == org_id for r in self.roles)
+
+    def __repr__(self) -> str:
+        return f"<User {self.username}>"
+
+
+class RoleAssignment(db.Model):
+    __tablename__ = "role_assignments"
+    __table_args__ = (sa.UniqueConstraint("user_id", "org_id", "role"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    org_id: Mapped[int] = mapped_column(sa.ForeignKey("orgs.id"), index=True)
+    role: Mapped[str] = mapped_column(sa.String(32))
+
+    user: Mapped[User] = relationship(back_populates="roles")
+    org: Mapped[Org] = relationship(lazy="joined")

@@ -1,0 +1,96 @@
+"""Process definitions, instances and their read projections (tasks, timers) and audit trail."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import JSONData, UTCDateTime
+
+
+class ProcessDefinition(db.Model):
+    """One deployed version of a process; the spec is stored once here, not in every save."""
+    __tablename__ = "process_definitions"
+    __table_args__ = (sa.UniqueConstraint("process_key", "version"),
+                      sa.UniqueConstraint("process_key", "content_hash"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_key: Mapped[str] = mapped_column(sa.String(64), index=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    version: Mapped[int]
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+    spec_json: Mapped[str] = mapped_column(sa.Text, deferred=True)
+    sources: Mapped[dict] = mapped_column(JSONData, deferred=True)  # file name → BPMN/DMN XML, for viewers
+    serializer_version: Mapped[str] = mapped_column(sa.String(16))
+    deployed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ProcessInstance(db.Model):
+    """A running or finished process; ``state`` (SpiffWorkflow, spec-less) is the truth."""
+    __tablename__ = "process_instances"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    definition_id: Mapped[int] = mapped_column(sa.ForeignKey("process_definitions.id"), index=True)
+    process_key: Mapped[str] = mapped_column(sa.String(64), index=True)
+    business_key: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    status: Mapped[str] = mapped_column(sa.String(16), index=True)  # running · completed
+    outcome: Mapped[str | None] = mapped_column(sa.String(32))
+    current_step: Mapped[str | None] = mapped_column(sa.String(200))
+    owner_org_id: Mapped[int] = mapped_column(sa.ForeignKey("orgs.id"), index=True)
+    started_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    state: Mapped[str] = mapped_column(sa.Text)
+    serializer_version: Mapped[str] = mapped_column(sa.String(16))
+    lock_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    definition: Mapped[ProcessDefinition] = relationship(lazy="joined")
+
+    __mapper_args__ = {"version_id_col": lock_version}
+
+
+class Task(db.Model):
+    """Projection: a ready human task, offered to ``role`` within ``org_id`` (or one user)."""
+    __tablename__ = "tasks"
+    __table_args__ = (sa.Index("ix_tasks_inbox", "role", "org_id"),)
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)  # SpiffWorkflow task id
+    instance_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("process_instances.id", ondelete="CASCADE"), index=True)
+    task_name: Mapped[str] = mapped_column(sa.String(64))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    role: Mapped[str] = mapped_column(sa.String(32))
+    org_id: Mapped[int] = mapped_column(sa.ForeignKey("orgs.id"))
+    candidate_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    claimed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    instance: Mapped[ProcessInstance] = relationship(lazy="joined")
+
+
+class Timer(db.Model):
+    """Projection: a waiting timer event with its absolute due time (swept by index)."""
+    __tablename__ = "timers"
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)  # SpiffWorkflow task id
+    instance_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("process_instances.id", ondelete="CASCADE"), index=True)
+    timer_name: Mapped[str] = mapped_column(sa.String(64))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class AuditEvent(db.Model):
+    """Append-only history: who did what to which instance, with the data they entered."""
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(sa.ForeignKey("process_instances.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(sa.String(32))  # started · completed · timer · message …
+    task_name: Mapped[str | None] = mapped_column(sa.String(64))
+    task_id: Mapped[str | None] = mapped_column(sa.String(36))
+    step_before: Mapped[str | None] = mapped_column(sa.String(200))
+    step_after: Mapped[str | None] = mapped_column(sa.String(200))
+    data: Mapped[dict | None] = mapped_column(JSONData)

@@ -1,0 +1,89 @@
+"""Domain records the processes act on: projects, follow-up rows, applications, KPI entries."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .calls import ConferenceEdition, GrantCall
+from .process import ProcessInstance
+from .types import JSONData, Money, UTCDateTime
+
+
+class Project(db.Model):
+    """A 科创项目 in one conference edition (one process instance each)."""
+    __tablename__ = "projects"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(sa.ForeignKey("conference_editions.id"), index=True)
+    instance_id: Mapped[int] = mapped_column(sa.ForeignKey("process_instances.id"), unique=True)
+    owner_org_id: Mapped[int] = mapped_column(sa.ForeignKey("orgs.id"), index=True)
+    recommender_org_id: Mapped[int] = mapped_column(sa.ForeignKey("orgs.id"), index=True)
+    city_org_id: Mapped[int | None] = mapped_column(sa.ForeignKey("orgs.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    project_type: Mapped[str] = mapped_column(sa.String(32))
+    sector: Mapped[str | None] = mapped_column(sa.String(32))
+    platform_listing_id: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    intent: Mapped[str | None] = mapped_column(sa.String(32))
+    bucket: Mapped[str | None] = mapped_column(sa.String(32))
+    sign_outcome: Mapped[str | None] = mapped_column(sa.String(16))
+    contract_amount_wan: Mapped[Decimal | None] = mapped_column(Money)
+    outcome: Mapped[str | None] = mapped_column(sa.String(32))
+    details: Mapped[dict] = mapped_column(JSONData, default=dict)  # the latest submission form
+
+    edition: Mapped[ConferenceEdition] = relationship(lazy="joined")
+    instance: Mapped[ProcessInstance] = relationship()
+
+
+class FollowUpRecord(db.Model):
+    """一单一策: one follow-up visit/action by the concierge (rows, not BPMN loop rounds)."""
+    __tablename__ = "follow_up_records"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id"), index=True)
+    occurred_on: Mapped[date]
+    action: Mapped[str] = mapped_column(sa.String(500))
+    result: Mapped[str] = mapped_column(sa.String(500))
+    recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class GrantApplication(db.Model):
+    """A society's application to a grant call (one process instance each)."""
+    __tablename__ = "grant_applications"
+    __table_args__ = (sa.UniqueConstraint("call_id", "society_org_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(sa.ForeignKey("grant_calls.id"), index=True)
+    instance_id: Mapped[int] = mapped_column(sa.ForeignKey("process_instances.id"), unique=True)
+    society_org_id: Mapped[int] = mapped_column(sa.ForeignKey("orgs.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    form: Mapped[dict | None] = mapped_column(JSONData)  # the 申报书 as last submitted
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expert_score: Mapped[Decimal | None] = mapped_column(Money)
+    objective_score: Mapped[Decimal | None] = mapped_column(Money)
+    combined_score: Mapped[Decimal | None] = mapped_column(Money)
+    rank: Mapped[int | None]
+    ranking_result: Mapped[str | None] = mapped_column(sa.String(16))
+    funded_amount_wan: Mapped[Decimal | None] = mapped_column(Money)
+    excellent: Mapped[bool] = mapped_column(default=False)
+    refund_due_wan: Mapped[Decimal | None] = mapped_column(Money)
+    refund_paid_on: Mapped[date | None]
+    outcome: Mapped[str | None] = mapped_column(sa.String(32))
+
+    call: Mapped[GrantCall] = relationship(lazy="joined")
+    instance: Mapped[ProcessInstance] = relationship()
+
+
+class KpiEntry(db.Model):
+    """One KPI achievement (e.g. a deal of 120万元) recorded during implementation."""
+    __tablename__ = "kpi_entries"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("grant_applications.id"), index=True)
+    kpi_code: Mapped[str] = mapped_column(sa.String(64))
+    quantity: Mapped[Decimal] = mapped_column(Money)
+    occurred_on: Mapped[date]
+    description: Mapped[str] = mapped_column(sa.String(500))
+    evidence_ref: Mapped[str | None] = mapped_column(sa.String(200))
+    recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,0 +1,30 @@
+"""Errors a use case can end with; each leaves the database exactly as it was."""
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """Base: a refused action. ``message`` is Chinese, for the person who tried."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(ServiceError):
+    """The thing does not exist — or the user may not know it exists (same answer)."""
+
+
+class PermissionDenied(ServiceError):
+    """The user may see the thing but not do this to it."""
+
+
+class Conflict(ServiceError):
+    """Someone else changed the instance first, or the step is no longer possible."""
+
+
+class InvalidInput(ServiceError):
+    """Input broke a rule; ``errors`` maps field paths to Chinese messages."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__("；".join(m for msgs in errors.values() for m in msgs))
+        self.errors = errors

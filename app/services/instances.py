@@ -1,0 +1,149 @@
+"""Process instances: start, complete a task, fire due timers, deliver messages.
+
+One use case is one transaction: load the instance, advance the workflow in memory, save state,
+projections (tasks, timers) and an audit event — or, on any error, roll back and leave the
+instance exactly as it was. Domain services plug into task completion through TaskHooks.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Callable
+
+import sqlalchemy as sa
+from sqlalchemy.orm.exc import StaleDataError
+from SpiffWorkflow.exceptions import WorkflowException
+
+from forms.errors import FormValidationError
+from forms.registry import FormResult, load_task_form
+from workflows import clock, engine
+from workflows.processes import rules_for
+
+from ..extensions import db
+from ..models import AuditEvent, ProcessInstance, Task, User
+from .access import check_may_complete
+from .definitions import latest_definition, specs_of
+from .errors import Conflict, InvalidInput, NotFound, ServiceError
+from .projections import current_step, sync_projections
+
+
+class ProcessError(ServiceError):
+    """The process model could not advance (a modelling error); nothing was changed."""
+
+
+@dataclass(frozen=True)
+class TaskHooks:
+    """How a domain service takes part in completing one kind of task."""
+    context: Callable[[ProcessInstance, Task, User], dict] | None = None  # facts for form rules
+    before: Callable[[ProcessInstance, FormResult], dict] | None = None   # extra process data
+    after: Callable[[ProcessInstance, FormResult, User], None] | None = None  # domain records
+
+
+TASK_HOOKS: dict[str, TaskHooks] = {}
+END_HOOKS: dict[str, Callable[[ProcessInstance], None]] = {}
+_NO_HOOKS = TaskHooks()
+
+
+@contextmanager
+def transaction():
+    """Commit on success; roll back everything on any error (and re-raise it)."""
+    try:
+        yield db.session
+        db.session.commit()
+    except StaleDataError as err:
+        db.session.rollback()
+        raise Conflict("该事项已被他人同时办理，请刷新后重试") from err
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+@contextmanager
+def _engine_errors():
+    try:
+        yield
+    except WorkflowException as err:
+        raise ProcessError(f"流程无法继续：{err}") from err
+
+
+def start_instance(process_key: str, *, business_key: str, title: str, owner_org_id: int,
+                   data: dict, user: User | None) -> ProcessInstance:
+    """Create and advance a new instance (caller owns the transaction)."""
+    definition = latest_definition(process_key)
+    with _engine_errors():
+        workflow = engine.start(*specs_of(definition), data)
+    now = clock.now()
+    instance = ProcessInstance(
+        definition=definition, process_key=process_key, business_key=business_key, title=title,
+        owner_org_id=owner_org_id, started_by_id=user.id if user else None, status="running",
+        state="", serializer_version=definition.serializer_version, created_at=now, updated_at=now)
+    db.session.add(instance)
+    db.session.flush()
+    save_instance(instance, workflow, kind="started", actor=user, data=data)
+    return instance
+
+
+def load_workflow(instance: ProcessInstance):
+    return engine.restore(instance.state, *specs_of(instance.definition))
+
+
+def save_instance(instance: ProcessInstance, workflow, *, kind: str, actor: User | None,
+                  task: Task | None = None, data: dict | None = None) -> None:
+    """Write state, status, projections and one audit event for this change."""
+    now, step_before = clock.now(), instance.current_step
+    instance.state = engine.dump(workflow)
+    instance.outcome = engine.outcome(workflow)
+    instance.status = "completed" if instance.outcome else "running"
+    instance.updated_at = now
+    instance.completed_at = now if instance.outcome else None
+    sync_projections(instance, workflow, rules_for(instance.process_key), now)
+    instance.current_step = current_step(workflow)
+    db.session.add(AuditEvent(
+        instance_id=instance.id, at=now, actor_id=actor.id if actor else None, kind=kind,
+        task_name=task.task_name if task else None, task_id=task.id if task else None,
+        step_before=step_before, step_after=instance.current_step, data=data))
+    if instance.outcome and instance.process_key in END_HOOKS:
+        END_HOOKS[instance.process_key](instance)
+
+
+def complete_task(task_id: str, raw: dict, user: User) -> ProcessInstance:
+    """A person completes a ready task with their form input (validated, authorised)."""
+    with transaction():
+        task = db.session.get(Task, task_id)
+        if task is None:
+            raise NotFound("待办事项不存在或已办理")
+        check_may_complete(user, task)
+        instance, hooks = task.instance, TASK_HOOKS.get(task.task_name, _NO_HOOKS)
+        context = hooks.context(instance, task, user) if hooks.context else {}
+        try:
+            result = load_task_form(task.task_name, raw, context)
+        except FormValidationError as err:
+            raise InvalidInput(err.errors) from err
+        process_data = dict(result.process_data)
+        if hooks.before:
+            process_data.update(hooks.before(instance, result))
+        workflow = load_workflow(instance)
+        with _engine_errors():
+            engine.complete(workflow, task_id, process_data)
+        save_instance(instance, workflow, kind="completed", actor=user, task=task,
+                      data={"form": result.payload, "process_data": process_data})
+        if hooks.after:
+            hooks.after(instance, result, user)
+    return instance
+
+
+def deliver_message(instance: ProcessInstance, name: str, payload: dict, actor: User | None) -> None:
+    """Deliver a message to a waiting instance (caller owns the transaction); the payload
+    becomes the catching event's message variable."""
+    workflow = load_workflow(instance)
+    with _engine_errors():
+        engine.deliver_message(workflow, name, payload)
+    save_instance(instance, workflow, kind="message", actor=actor, data={"message": name, "payload": payload})
+
+
+def waiting_instances(process_key: str, message: str, ids: list[int]) -> list[ProcessInstance]:
+    """Those of the given instances that are waiting for ``message``."""
+    instances = db.session.scalars(sa.select(ProcessInstance).where(
+        ProcessInstance.id.in_(ids), ProcessInstance.status == "running",
+        ProcessInstance.process_key == process_key)).all()
+    return [i for i in instances if engine.waits_for_message(load_workflow(i), message)]

@@ -1,0 +1,246 @@
+"""Checks that need facts from the database, as pure functions over (payload, context).
+
+The service builds ``context`` (a plain dict) and passes it to ``load_task_form``. Keys each
+form reads — *required* ones must be present (KeyError otherwise: the service must pass them);
+a rule whose *optional* key is absent is skipped:
+
+submit_project       required: landed_listing_ids (platform ids landed at an earlier edition)
+                     optional: sectors (the edition's sector codes)
+check_exclusions     required: project_type
+                     optional: submission (the project's submit_project payload: materials)
+recommend_project    required: project_type, concierge_user_ids (ids the recommender may assign)
+                     optional: sectors
+select_project       required: project_type,
+                               quota_usage ({"opening": {project_type: n}, "major_roadshow": n},
+                                            counting the other projects already selected),
+                               quotas ({"opening_per_type": 10, "roadshow_max": 120})
+                     optional: sectors
+submit_application   optional: award_amount_wan (Decimal), period_end (date),
+                               eligibility (the declare_eligibility payload)
+formal_review        required: prior_returns (int: times this application was returned)
+assign_reviewers     required: min_reviewers (int),
+                               eligible_reviewer_ids (experts without conflict of interest)
+review_application   required: criteria ([{"code", "label", "max"}]),
+                               reviewer_id (for the process data only)
+issue_approval       required: award_amount_wan (Decimal)
+disburse_funds       required: award_amount_wan (Decimal)
+evaluate_performance required: kpi_passed (bool: every KPI target met; also process data)
+re_evaluate          required: kpi_passed (for the process data only)
+refund               required: refund_due_wan (Decimal)
+kpi_entry            required: kpi_codes (the call's KPI codes)
+
+Each rule yields (path, message) pairs; paths are those of FormValidationError.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from forms import choices as c
+from forms import grant_forms as gf
+from forms.application_tables import BudgetSchema
+from forms.base import field_label
+from forms.project_forms import ProjectSubmissionSchema
+from forms.validators import fmt_number
+
+Found = Iterator[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    check: Callable[[dict, dict], Iterable[tuple[str, str]]]
+    needs: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
+
+
+RULES: dict[str, list[Rule]] = defaultdict(list)
+
+
+def rule(*forms: str, needs: tuple[str, ...] = (), optional: tuple[str, ...] = ()):
+    """Register the decorated check for ``forms``."""
+    def register(check):
+        for form in forms:
+            RULES[form].append(Rule(check, needs, optional))
+        return check
+    return register
+
+
+def required_keys(form: str) -> set[str]:
+    """Context keys the rules of ``form`` cannot do without."""
+    return {key for r in RULES.get(form, ()) for key in r.needs}
+
+
+def run_rules(form: str, payload: dict, context: dict) -> dict[str, list[str]]:
+    """Errors of the rules of ``form``, skipping those whose optional keys are absent
+    (load_task_form has already checked the required ones)."""
+    errors: dict[str, list[str]] = {}
+    for r in RULES.get(form, ()):
+        if all(key in context for key in r.optional):
+            for path, message in r.check(payload, context):
+                errors.setdefault(path, []).append(message)
+    return errors
+
+
+def wan(amount) -> str:
+    return f"{fmt_number(Decimal(str(amount)))}万元"
+
+
+# 科创项目 -----------------------------------------------------------------------------------
+
+@rule("submit_project", needs=("landed_listing_ids",))
+def not_landed_before(payload: dict, ctx: dict) -> Found:
+    if payload["platform_listing_id"] in ctx["landed_listing_ids"]:
+        yield "platform_listing_id", (f"「天府科技云发布编号」{payload['platform_listing_id']}"
+                                      "对应的项目已在往届科创会落地转化，不再推荐")
+
+
+@rule("submit_project", "recommend_project", "select_project", optional=("sectors",))
+def sector_in_edition(payload: dict, ctx: dict) -> Found:
+    sector = payload.get("sector")
+    if sector and sector not in ctx["sectors"]:
+        yield "sector", f"「专场领域」“{c.label_of(c.SECTORS, sector)}”不是本届科创会的专场"
+
+
+@rule("check_exclusions", needs=("project_type",))
+def rules_apply_to_type(payload: dict, ctx: dict) -> Found:
+    applicable = c.EXCLUSIONS_BY_TYPE[ctx["project_type"]]
+    type_label = c.label_of(c.PROJECT_TYPES, ctx["project_type"])
+    for code in payload["violated_rules"]:
+        if code not in applicable:
+            yield "violated_rules", (f"「违反的排除条款」“{c.label_of(c.EXCLUSION_RULES, code)}”"
+                                     f"不适用于{type_label}项目")
+
+
+@rule("check_exclusions", needs=("project_type",), optional=("submission",))
+def eligible_needs_materials(payload: dict, ctx: dict) -> Found:
+    required = c.REQUIRED_MATERIALS[ctx["project_type"]]
+    missing = [field_label(ProjectSubmissionSchema, name) for name in required
+               if not ctx["submission"].get(name)]
+    if payload["exclusion_outcome"] == "eligible" and missing:
+        yield "exclusion_outcome", (f"项目缺少{'、'.join(missing)}，不能判定为“符合条件”，"
+                                    "请退回补充材料")
+
+
+def _opening_refused(code: str, ctx: dict) -> bool:
+    return code == "opening" and ctx["project_type"] == "finance_product"
+
+
+@rule("recommend_project", needs=("project_type", "concierge_user_ids"))
+def recommendation_fits(payload: dict, ctx: dict) -> Found:
+    if _opening_refused(payload["intent"], ctx):
+        yield "intent", "科技金融创新产品不参加开幕式发布，请选择其他「推介意向」"
+    concierge = payload["concierge_user_id"]
+    if concierge is not None and concierge not in ctx["concierge_user_ids"]:
+        yield "concierge_user_id", f"「科服保姆」（用户编号{concierge}）不在本单位可指派的科服保姆中"
+
+
+@rule("select_project", needs=("project_type", "quota_usage", "quotas"))
+def selection_within_quota(payload: dict, ctx: dict) -> Found:
+    if payload["select_outcome"] != "selected":
+        return
+    bucket = payload["bucket"]
+    if _opening_refused(bucket, ctx):
+        yield "bucket", "科技金融创新产品不参加开幕式发布，请选择其他「入选推介类别」"
+    elif bucket == "opening":
+        used = ctx["quota_usage"]["opening"].get(ctx["project_type"], 0)
+        limit = ctx["quotas"]["opening_per_type"]
+        if used >= limit:
+            type_label = c.label_of(c.PROJECT_TYPES, ctx["project_type"])
+            yield "bucket", f"开幕式发布的{type_label}项目已满{limit}项"
+    elif bucket == "major_roadshow":
+        limit = ctx["quotas"]["roadshow_max"]
+        if ctx["quota_usage"]["major_roadshow"] >= limit:
+            yield "bucket", f"重大科创项目专场推介会项目已满{limit}项"
+
+
+# 专家团 grant: 申报书 ----------------------------------------------------------------------
+
+@rule("submit_application", optional=("award_amount_wan",))
+def special_within_award(payload: dict, ctx: dict) -> Found:
+    special, award = payload["budget"]["special_wan"], Decimal(str(ctx["award_amount_wan"]))
+    if special > award:
+        label = field_label(BudgetSchema, "special_wan")
+        yield "budget.special_wan", f"「{label}」{wan(special)}超过资助额度{wan(award)}"
+
+
+@rule("submit_application", optional=("period_end",))
+def phases_within_period(payload: dict, ctx: dict) -> Found:
+    for index, phase in enumerate(payload["schedule"]["phases"]):
+        if phase["end"] > ctx["period_end"]:
+            yield (f"schedule.phases.{index}.end",
+                   f"「结束日期」{phase['end']}不能晚于项目周期截止日期{ctx['period_end']}")
+
+
+@rule("submit_application", optional=("eligibility",))
+def standing_as_declared(payload: dict, ctx: dict) -> Found:
+    unit_info, declared = payload["unit_info"], ctx["eligibility"]
+    for name in gf.EligibilityDeclarationSchema._declared_fields:
+        if name in declared and unit_info[name] != declared[name]:
+            label = field_label(gf.EligibilityDeclarationSchema, name)
+            yield f"unit_info.{name}", f"「{label}」与申报资格自查时的填报不一致"
+
+
+# 专家团 grant: review and after ------------------------------------------------------------
+
+@rule("formal_review", needs=("prior_returns",))
+def returned_only_once(payload: dict, ctx: dict) -> Found:
+    if payload["formal_review_outcome"] == "returned" and ctx["prior_returns"] >= 1:
+        yield "formal_review_outcome", "每项申报仅可退回补正一次，请选择受理或不予受理"
+
+
+@rule("assign_reviewers", needs=("min_reviewers", "eligible_reviewer_ids"))
+def reviewers_enough_and_eligible(payload: dict, ctx: dict) -> Found:
+    reviewers, minimum = payload["reviewers"], ctx["min_reviewers"]
+    if len(reviewers) < minimum:
+        yield "reviewers", f"评审专家不少于{minimum}名（当前{len(reviewers)}名）"
+    for index, user_id in enumerate(reviewers):
+        if user_id not in ctx["eligible_reviewer_ids"]:
+            yield (f"reviewers.{index}", f"「评审专家」用户编号{user_id}不在可选评审专家中"
+                                         "（非本次评审专家或存在利益冲突）")
+
+
+@rule("review_application", needs=("criteria",))
+def scores_match_criteria(payload: dict, ctx: dict) -> Found:
+    scores = payload["scores"]
+    known = {criterion["code"] for criterion in ctx["criteria"]}
+    for code in scores:
+        if code not in known:
+            yield f"scores.{code}", f"「评分」中的“{code}”不是本次评审标准"
+    for criterion in ctx["criteria"]:
+        code, label, top = criterion["code"], criterion["label"], Decimal(str(criterion["max"]))
+        if code not in scores:
+            yield f"scores.{code}", f"「{label}」未评分"
+        elif scores[code] > top:
+            yield (f"scores.{code}", f"「{label}」得分不超过{fmt_number(top)}分"
+                                     f"（当前{fmt_number(scores[code])}分）")
+
+
+def amount_must_equal(form: str, schema: type, key: str, what: str) -> None:
+    """Register: amount_wan equals context[key] (``what`` names the amount expected)."""
+    label = field_label(schema, "amount_wan")
+
+    @rule(form, needs=(key,))
+    def amount_equals(payload: dict, ctx: dict) -> Found:
+        expected = Decimal(str(ctx[key]))
+        if payload["amount_wan"] != expected:
+            yield "amount_wan", (f"「{label}」应等于{what}{wan(expected)}"
+                                 f"（当前{wan(payload['amount_wan'])}）")
+
+
+amount_must_equal("issue_approval", gf.ApprovalNoticeSchema, "award_amount_wan", "每项资助金额")
+amount_must_equal("disburse_funds", gf.FundingSchema, "award_amount_wan", "每项资助金额")
+amount_must_equal("refund", gf.RefundSchema, "refund_due_wan", "全额退还的应退金额")
+
+
+@rule("evaluate_performance", needs=("kpi_passed",))
+def excellent_only_when_passed(payload: dict, ctx: dict) -> Found:
+    if payload["excellent"] and not ctx["kpi_passed"]:
+        yield "excellent", "绩效指标未全部完成、评估不合格，不能「评为优秀」"
+
+
+@rule("kpi_entry", needs=("kpi_codes",))
+def kpi_code_of_call(payload: dict, ctx: dict) -> Found:
+    if payload["kpi_code"] not in ctx["kpi_codes"]:
+        yield "kpi_code", f"「绩效指标」“{payload['kpi_code']}”不是本指南的绩效指标"

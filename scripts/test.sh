@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The README's test command: install everything, lint the BPMN models, run the whole suite on
+# SQLite, then again on a throwaway PostgreSQL cluster started here.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install.sh
+
+echo "== bpmnlint"
+npx --no-install bpmnlint bpmn/kechuang_project.bpmn bpmn/expert_team_grant.bpmn
+
+echo "== pytest on SQLite"
+.venv/bin/python -m pytest
+
+echo "== pytest on PostgreSQL"
+source scripts/postgres.sh
+start_test_postgres
+trap stop_test_postgres EXIT
+TEST_DATABASE_URL="$PG_URL" .venv/bin/python -m pytest

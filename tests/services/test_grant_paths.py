@@ -1,0 +1,263 @@
+"""专家团 grant end to end through the services: eligibility, review, ranking, publicity,
+funding, evaluation, rectification and refund — with a moved clock, never sleeping."""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+
+from app.services.errors import Conflict, InvalidInput
+from app.services.grants import record_kpi, start_application
+from app.services.ranking import publish_ranking, release_reserves
+from app.services.timers import fire_due_timers
+from tests.conftest import SHANGHAI
+from tests.factories import application_form, review
+from app.services.instances import load_workflow
+from workflows import engine
+
+from .grant_steps import ACCEPT, AGREEMENT, ELIGIBLE, apply, reviewed
+from .steps import audit_kinds, complete, open_tasks, snapshot, task_of, timers_of
+
+
+@pytest.fixture
+def grant_world(world, clock):
+    clock.set(datetime(2024, 3, 20, 10, 0, tzinfo=SHANGHAI))
+    return world
+
+
+def users(world):
+    return world["users"]
+
+
+def fund(world, clock, application):
+    """From ranking (top) to disbursed funds."""
+    u = users(world)
+    publish_ranking(world["grant_call"].id, {application.id: "80"}, u["grant_officer"])
+    fire_due_timers_at(clock, datetime(2024, 4, 30, tzinfo=SHANGHAI))
+    complete(u["grant_officer"], application.instance, "conclude_publicity",
+             {"publicity_outcome": "no_objection", "objections": []})
+    complete(u["grant_officer"], application.instance, "issue_approval",
+             {"notice_number": "川科协立项〔2024〕1号", "issued_on": "2024-04-30", "amount_wan": "30"})
+    complete(u["soc_mfg_applicant"], application.instance, "sign_agreement", AGREEMENT)
+    complete(u["finance_officer"], application.instance, "disburse_funds",
+             {"amount_wan": "30", "paid_on": "2024-05-20", "voucher_number": "CZ-2024-088"})
+
+
+def fire_due_timers_at(clock, moment):
+    """Move the clock and let the timer sweep run, as the scheduler would."""
+    clock.set(moment)
+    return fire_due_timers()
+
+
+def to_evaluation(world, clock, application):
+    u = users(world)
+    fund(world, clock, application)
+    fire_due_timers_at(clock, datetime(2024, 9, 1, tzinfo=SHANGHAI))
+    complete(u["grant_officer"], application.instance, "midterm_check",
+             {"checked_on": "2024-09-02", "status": "on_track", "findings": "进展正常。"})
+    fire_due_timers_at(clock, datetime(2025, 1, 1, 9, 0, tzinfo=SHANGHAI))
+    assert open_tasks(application.instance) == ["evaluate_performance"]
+
+
+def achieve(world, application, **quantities):
+    for code, quantity in quantities.items():
+        record_kpi(application.id, {"kpi_code": code, "quantity": str(quantity),
+                                    "occurred_on": "2024-10-01", "description": "平台数据"},
+                   users(world)["soc_mfg_applicant"])
+
+
+ALL_TARGETS = dict(capabilities_published=20, recommended_to_conference=5, member_studios=100,
+                   services=10, deal_amount=600, typical_cases=2, concierges=3)
+
+
+def test_full_path_to_completed_with_excellent(grant_world, clock):
+    u = users(grant_world)
+    application = reviewed(grant_world)
+    assert application.instance.current_step == "等待：等待排序结果"
+    ranked = publish_ranking(grant_world["grant_call"].id, {application.id: "80"}, u["grant_officer"])
+    assert ranked[0].rank == 1 and ranked[0].ranking_result == "funded"
+    assert application.expert_score == Decimal("84") and application.combined_score == Decimal("82.80")
+    assert "publicity_period" in timers_of(application.instance)
+    fire_due_timers_at(clock, datetime(2024, 4, 30, tzinfo=SHANGHAI))
+    complete(u["grant_officer"], application.instance, "conclude_publicity",
+             {"publicity_outcome": "no_objection", "objections": []})
+    complete(u["grant_officer"], application.instance, "issue_approval",
+             {"notice_number": "川科协立项〔2024〕1号", "issued_on": "2024-04-30", "amount_wan": "30"})
+    complete(u["soc_mfg_applicant"], application.instance, "sign_agreement", AGREEMENT)
+    complete(u["finance_officer"], application.instance, "disburse_funds",
+             {"amount_wan": "30", "paid_on": "2024-05-20", "voucher_number": "CZ-2024-088"})
+    achieve(grant_world, application, **ALL_TARGETS)
+    fire_due_timers_at(clock, datetime(2024, 9, 1, tzinfo=SHANGHAI))
+    complete(u["grant_officer"], application.instance, "midterm_check",
+             {"checked_on": "2024-09-02", "status": "on_track", "findings": "进展正常。"})
+    fire_due_timers_at(clock, datetime(2025, 1, 1, 9, 0, tzinfo=SHANGHAI))
+    complete(u["grant_officer"], application.instance, "evaluate_performance",
+             {"evaluated_on": "2025-01-10", "excellent": True, "comment": "全部指标完成。"})
+    assert application.instance.outcome == "completed" and application.excellent
+    assert application.outcome == "completed"
+
+
+def test_ineligible_society_is_refused_with_reason(grant_world):
+    u = users(grant_world)
+    application = start_application(grant_world["grant_call"].id,
+                                     grant_world["orgs"]["soc_smart_mfg"].id, u["soc_mfg_applicant"])
+    complete(u["soc_mfg_applicant"], application.instance, "declare_eligibility",
+             {**ELIGIBLE, "inspection_previous": "基本合格", "inspection_last": "基本合格"})
+    assert application.instance.outcome == "ineligible"
+    reasons = engine.process_data(load_workflow(application.instance))["ineligible_reasons"]
+    assert reasons == ["最近两年年检结论连续为“基本合格”"]
+
+
+def test_late_application_closes_at_deadline(grant_world, clock):
+    u = users(grant_world)
+    application = start_application(grant_world["grant_call"].id,
+                                     grant_world["orgs"]["soc_smart_mfg"].id, u["soc_mfg_applicant"])
+    complete(u["soc_mfg_applicant"], application.instance, "declare_eligibility", ELIGIBLE)
+    assert task_of(application.instance, "submit_application").due_at == \
+        datetime(2024, 4, 2, 23, 59, 59, tzinfo=SHANGHAI)
+    fire_due_timers_at(clock, datetime(2024, 4, 3, tzinfo=SHANGHAI))
+    assert application.instance.outcome == "late"
+
+
+def test_rejected_at_formal_review(grant_world):
+    application = apply(grant_world)
+    complete(users(grant_world)["grant_officer"], application.instance, "formal_review",
+             {**ACCEPT, "formal_review_outcome": "rejected", "comment": "申报主体不符"})
+    assert application.instance.outcome == "rejected"
+
+
+def test_returned_once_then_second_return_refused(grant_world):
+    u = users(grant_world)
+    application = apply(grant_world)
+    complete(u["grant_officer"], application.instance, "formal_review",
+             {**ACCEPT, "formal_review_outcome": "returned", "comment": "缺少盖章页"})
+    assert open_tasks(application.instance) == ["submit_application"]
+    complete(u["soc_mfg_applicant"], application.instance, "submit_application",
+             application_form(grant_world["orgs"]["soc_smart_mfg"].name))
+    before = snapshot(application.instance)
+    with pytest.raises(InvalidInput):
+        complete(u["grant_officer"], application.instance, "formal_review",
+                 {**ACCEPT, "formal_review_outcome": "returned", "comment": "再次退回"})
+    assert snapshot(application.instance) == before
+
+
+def test_reviewer_with_conflict_of_interest_refused(grant_world):
+    u = users(grant_world)
+    application = apply(grant_world)
+    complete(u["grant_officer"], application.instance, "formal_review", ACCEPT)
+    with pytest.raises(InvalidInput) as refused:
+        complete(u["grant_officer"], application.instance, "assign_reviewers",
+                 {"reviewers": [u["expert_a"].id, u["expert_b"].id, u["expert_d"].id]})
+    assert "reviewers" in str(refused.value.errors)
+
+
+def test_parallel_reviews_any_order_and_only_own(grant_world):
+    u = users(grant_world)
+    application = apply(grant_world)
+    complete(u["grant_officer"], application.instance, "formal_review", ACCEPT)
+    complete(u["grant_officer"], application.instance, "assign_reviewers",
+             {"reviewers": [u["expert_a"].id, u["expert_b"].id, u["expert_c"].id]})
+    assert open_tasks(application.instance) == ["review_application"] * 3
+    for name, total in (("expert_c", (30, 30, 20, 20)), ("expert_a", (20, 20, 10, 10))):
+        complete(u[name], application.instance, "review_application",
+                 review(dict(zip(("measures", "goals", "conditions", "budget"), total))))
+    assert open_tasks(application.instance) == ["review_application"]
+    complete(u["expert_b"], application.instance, "review_application",
+             review({"measures": 25, "goals": 25, "conditions": 15, "budget": 15}))
+    assert engine.process_data(load_workflow(application.instance))["expert_score"] == 80.0
+
+
+def test_ranking_funds_top_n_and_reserve_promoted_after_objection(grant_world, clock):
+    u = users(grant_world)
+    call = grant_world["grant_call"]
+    call.awards_count, call.reserve_count = 1, 1
+    first = reviewed(grant_world, totals=(28, 28, 18, 18))
+    second = reviewed(grant_world, "soc_agri_tech", "soc_agri_applicant", totals=(25, 25, 15, 15))
+    third = reviewed(grant_world, "soc_new_materials", "soc_mat_applicant", totals=(20, 20, 10, 10))
+    with pytest.raises(InvalidInput):
+        publish_ranking(call.id, {first.id: "90", second.id: "80"}, u["grant_officer"])
+    publish_ranking(call.id, {first.id: "90", second.id: "80", third.id: "95"}, u["grant_officer"])
+    assert [a.ranking_result for a in (first, second, third)] == ["funded", "reserve", "not_funded"]
+    assert third.instance.outcome == "not_funded"
+    fire_due_timers_at(clock, datetime(2024, 4, 30, tzinfo=SHANGHAI))
+    complete(u["grant_officer"], first.instance, "conclude_publicity",
+             {"publicity_outcome": "objection_upheld",
+              "objections": [{"received_on": "2024-04-22", "summary": "团队成员职称不实",
+                              "handling": "核实属实"}]})
+    assert first.instance.outcome == "objection_upheld"
+    assert second.ranking_result == "funded" and "publicity_period" in timers_of(second.instance)
+
+
+def test_reserves_released_end_not_funded(grant_world):
+    u = users(grant_world)
+    call = grant_world["grant_call"]
+    call.awards_count, call.reserve_count = 1, 1
+    first = reviewed(grant_world)
+    second = reviewed(grant_world, "soc_agri_tech", "soc_agri_applicant", totals=(20, 20, 10, 10))
+    publish_ranking(call.id, {first.id: "90", second.id: "80"}, u["grant_officer"])
+    assert release_reserves(call.id, u["grant_officer"]) == 1
+    assert second.instance.outcome == "not_funded" and first.instance.status == "running"
+
+
+def test_ranking_refused_while_reviews_pending(grant_world):
+    u = users(grant_world)
+    done = reviewed(grant_world)
+    apply(grant_world, "soc_agri_tech", "soc_agri_applicant")
+    with pytest.raises(Conflict):
+        publish_ranking(grant_world["grant_call"].id, {done.id: "80"}, u["grant_officer"])
+
+
+def evaluate(world, application, **changes):
+    complete(users(world)["grant_officer"], application.instance, "evaluate_performance",
+             {"evaluated_on": "2025-01-10", "excellent": False, "comment": "评估意见", **changes})
+
+
+def test_fail_rectify_pass(grant_world, clock):
+    u = users(grant_world)
+    application = reviewed(grant_world)
+    to_evaluation(grant_world, clock, application)
+    achieve(grant_world, application, **{**ALL_TARGETS, "deal_amount": 400})
+    evaluate(grant_world, application)
+    assert open_tasks(application.instance) == ["rectify"]
+    assert task_of(application.instance, "rectify").due_at == datetime(2025, 2, 1, 9, 0, tzinfo=SHANGHAI)
+    achieve(grant_world, application, deal_amount=250)
+    complete(u["soc_mfg_applicant"], application.instance, "rectify",
+             {"report": "补充两项技术许可合同。", "submitted_on": "2025-01-25"})
+    complete(u["grant_officer"], application.instance, "re_evaluate", {"comment": "整改后达标"})
+    assert application.instance.outcome == "completed"
+
+
+def test_fail_rectify_fail_refund(grant_world, clock):
+    u = users(grant_world)
+    application = reviewed(grant_world)
+    to_evaluation(grant_world, clock, application)
+    evaluate(grant_world, application)
+    complete(u["soc_mfg_applicant"], application.instance, "rectify",
+             {"report": "整改报告", "submitted_on": "2025-01-25"})
+    complete(u["grant_officer"], application.instance, "re_evaluate", {"comment": "仍未达标"})
+    assert open_tasks(application.instance) == ["refund"]
+    with pytest.raises(InvalidInput):
+        complete(u["finance_officer"], application.instance, "refund",
+                 {"amount_wan": "15", "paid_on": "2025-03-01", "voucher_number": "TK-1"})
+    complete(u["finance_officer"], application.instance, "refund",
+             {"amount_wan": "30", "paid_on": "2025-03-01", "voucher_number": "TK-1"})
+    assert application.instance.outcome == "refunded" and application.outcome == "refunded"
+
+
+def test_rectification_month_expires_into_refund(grant_world, clock):
+    application = reviewed(grant_world)
+    to_evaluation(grant_world, clock, application)
+    evaluate(grant_world, application)
+    fire_due_timers_at(clock, datetime(2025, 2, 1, 9, 0, 1, tzinfo=SHANGHAI))
+    assert open_tasks(application.instance) == ["refund"]
+    assert audit_kinds(application.instance)[-1] == "timer"
+
+
+def test_excellent_refused_when_kpis_failed(grant_world, clock):
+    application = reviewed(grant_world)
+    to_evaluation(grant_world, clock, application)
+    before = snapshot(application.instance)
+    with pytest.raises(InvalidInput):
+        evaluate(grant_world, application, excellent=True)
+    assert snapshot(application.instance) == before

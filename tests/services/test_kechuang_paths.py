@@ -1,0 +1,207 @@
+"""科创项目 end to end through the services: every path, deadlines with a moved clock."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from app.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from app.services.projects import record_follow_up, start_project
+from app.services.timers import fire_due_timers
+from tests.conftest import SHANGHAI
+from tests.factories import CONTRACT, PITCH, recommendation, selection, submission
+
+from .steps import audit_kinds, complete, open_tasks, snapshot, task_of, timers_of
+
+
+@pytest.fixture
+def people(world):
+    return world["users"]
+
+
+@pytest.fixture
+def project(world, people):
+    orgs = world["orgs"]
+    return start_project(world["edition"].id, orgs["ent_cloudwise"].id, orgs["city_chengdu"].id,
+                         "视觉引导柔性装配", "tech_transfer", people["cd_applicant"])
+
+
+def submit_and_recommend(project, people, **recommend_changes):
+    complete(people["cd_applicant"], project.instance, "submit_project", submission())
+    complete(people["cd_recommender"], project.instance, "check_exclusions",
+             {"exclusion_outcome": "eligible", "violated_rules": []})
+    complete(people["cd_recommender"], project.instance, "recommend_project",
+             recommendation(people["cd_concierge"].id, **recommend_changes))
+
+
+def test_happy_path_reaches_landed(project, people):
+    submit_and_recommend(project, people)
+    assert open_tasks(project.instance) == ["select_project"]
+    task = task_of(project.instance, "select_project")
+    assert task.org_id == people["sel_societies"].roles[0].org_id  # 学会部 picks the roadshows
+    complete(people["sel_societies"], project.instance, "select_project", selection())
+    complete(people["cd_concierge"], project.instance, "pitch_project", PITCH)
+    complete(people["cd_concierge"], project.instance, "sign_project", CONTRACT)
+    record_follow_up(project.id, {"occurred_on": "2024-02-20", "action": "走访需求方",
+                                  "result": "确定中试场地"}, people["cd_concierge"])
+    complete(people["cd_concierge"], project.instance, "follow_up_project",
+             {"follow_up_outcome": "landed", "landed_on": "2024-06-30",
+              "landing_evidence": "技术许可合同已履行，产线投产。"})
+    assert (project.instance.status, project.instance.outcome) == ("completed", "landed")
+    assert (project.outcome, project.bucket, project.sign_outcome) == ("landed", "major_roadshow", "contract")
+    assert str(project.contract_amount_wan) == "120.5000"
+    assert open_tasks(project.instance) == [] and timers_of(project.instance) == {}
+    assert audit_kinds(project.instance).count("completed") == 7
+    assert "follow_up" in audit_kinds(project.instance)
+
+
+def test_follow_up_closed_with_reason(project, people):
+    submit_and_recommend(project, people, intent="showcase", sector=None)
+    complete(people["sel_popularisation"], project.instance, "select_project",
+             selection(bucket="showcase", sector=None))
+    complete(people["cd_concierge"], project.instance, "pitch_project", PITCH)
+    complete(people["cd_concierge"], project.instance, "sign_project", {"sign_outcome": "none"})
+    complete(people["cd_concierge"], project.instance, "follow_up_project",
+             {"follow_up_outcome": "closed", "close_reason": "项目方转让技术给第三方，终止跟踪。"})
+    assert project.instance.outcome == "closed"
+
+
+def test_excluded_project_ends_with_rule_named(project, people):
+    complete(people["cd_applicant"], project.instance, "submit_project", submission())
+    complete(people["cd_recommender"], project.instance, "check_exclusions",
+             {"exclusion_outcome": "excluded", "violated_rules": ["widely_promoted"],
+              "comment": "已在省内大面积推广"})
+    assert project.instance.outcome == "excluded" and project.outcome == "excluded"
+
+
+def test_returned_for_materials_then_recommended(project, people):
+    complete(people["cd_applicant"], project.instance, "submit_project", submission(proof_ref=None))
+    complete(people["cd_recommender"], project.instance, "check_exclusions",
+             {"exclusion_outcome": "returned", "violated_rules": [], "comment": "请补充成果证明材料"})
+    assert open_tasks(project.instance) == ["submit_project"]
+    submit_and_recommend(project, people)
+    assert open_tasks(project.instance) == ["select_project"]
+
+
+def test_not_recommended_and_not_selected(world, project, people):
+    complete(people["cd_applicant"], project.instance, "submit_project", submission())
+    complete(people["cd_recommender"], project.instance, "check_exclusions",
+             {"exclusion_outcome": "eligible", "violated_rules": []})
+    complete(people["cd_recommender"], project.instance, "recommend_project",
+             {"recommend_outcome": "not_recommended", "reason": "本年度名额已满"})
+    assert project.instance.outcome == "not_recommended"
+    other = start_project(world["edition"].id, world["orgs"]["ent_cloudwise"].id,
+                          world["orgs"]["city_chengdu"].id, "第二个项目", "tech_transfer",
+                          people["cd_applicant"])
+    submit_and_recommend(other, people)
+    complete(people["sel_societies"], other.instance, "select_project",
+             {"select_outcome": "not_selected", "comment": "与专场主题不符"})
+    assert other.instance.outcome == "not_selected"
+
+
+@pytest.mark.parametrize("moment, expected", [
+    (datetime(2023, 12, 15, 23, 59, 58, tzinfo=SHANGHAI), None),
+    (datetime(2023, 12, 16, 0, 0, 1, tzinfo=SHANGHAI), "not_submitted"),
+])
+def test_unsubmitted_draft_closes_at_collection_deadline(project, clock, moment, expected):
+    assert timers_of(project.instance)["timer_submit_deadline"].due_at == \
+        datetime(2023, 12, 15, 23, 59, 59, tzinfo=SHANGHAI)
+    clock.set(moment)
+    fire_due_timers()
+    assert project.instance.outcome == expected
+
+
+def test_recommendation_deadline_closes_as_not_recommended(project, people, clock):
+    complete(people["cd_applicant"], project.instance, "submit_project", submission())
+    clock.set(datetime(2023, 12, 16, 8, 0, tzinfo=SHANGHAI))
+    assert fire_due_timers() == 1
+    assert project.instance.outcome == "not_recommended"
+    assert audit_kinds(project.instance)[-1] == "timer"
+    assert fire_due_timers() == 0  # idempotent: nothing left to fire
+
+
+def test_selection_deadline_closes_as_not_selected(project, people, clock):
+    submit_and_recommend(project, people)
+    assert task_of(project.instance, "select_project").due_at == \
+        datetime(2023, 12, 20, 23, 59, 59, tzinfo=SHANGHAI)
+    clock.set(datetime(2023, 12, 21, tzinfo=SHANGHAI))
+    fire_due_timers()
+    assert project.instance.outcome == "not_selected" and project.outcome == "not_selected"
+
+
+def test_unlanded_project_returns_to_service_at_year_end(project, people, clock):
+    submit_and_recommend(project, people)
+    complete(people["sel_societies"], project.instance, "select_project", selection())
+    complete(people["cd_concierge"], project.instance, "pitch_project", PITCH)
+    complete(people["cd_concierge"], project.instance, "sign_project", {"sign_outcome": "none"})
+    clock.set(datetime(2025, 1, 1, tzinfo=SHANGHAI))
+    fire_due_timers()
+    assert project.instance.outcome == "returned_to_service"
+
+
+def test_other_city_official_cannot_see_or_complete(world, project, people):
+    complete(people["cd_applicant"], project.instance, "submit_project", submission())
+    task = task_of(project.instance, "check_exclusions")
+    before = snapshot(project.instance)
+    with pytest.raises(NotFound):
+        complete_raw(task.id, {"exclusion_outcome": "eligible", "violated_rules": []},
+                     people["my_recommender"])
+    assert snapshot(project.instance) == before
+
+
+def complete_raw(task_id, raw, user):
+    from app.services.instances import complete_task
+    return complete_task(task_id, raw, user)
+
+
+def test_only_assigned_concierge_completes_pitch(project, people):
+    submit_and_recommend(project, people)
+    complete(people["sel_societies"], project.instance, "select_project", selection())
+    task = task_of(project.instance, "pitch_project")
+    assert task.candidate_user_id == people["cd_concierge"].id
+    with pytest.raises(NotFound):
+        complete_raw(task.id, PITCH, people["cd_recommender"])
+
+
+def test_invalid_recommendation_changes_nothing(project, people):
+    complete(people["cd_applicant"], project.instance, "submit_project", submission())
+    complete(people["cd_recommender"], project.instance, "check_exclusions",
+             {"exclusion_outcome": "eligible", "violated_rules": []})
+    before = snapshot(project.instance)
+    with pytest.raises(InvalidInput) as refused:
+        complete(people["cd_recommender"], project.instance, "recommend_project",
+                 recommendation(people["my_concierge"].id))  # a concierge of another city
+    assert "concierge_user_id" in refused.value.errors
+    assert snapshot(project.instance) == before
+
+
+def test_landed_project_cannot_be_submitted_again(world, project, people):
+    submit_and_recommend(project, people)
+    complete(people["sel_societies"], project.instance, "select_project", selection())
+    complete(people["cd_concierge"], project.instance, "pitch_project", PITCH)
+    complete(people["cd_concierge"], project.instance, "sign_project", CONTRACT)
+    complete(people["cd_concierge"], project.instance, "follow_up_project",
+             {"follow_up_outcome": "landed", "landed_on": "2024-06-30", "landing_evidence": "已投产"})
+    from tests.services.editions import next_edition
+    edition = next_edition(world)
+    again = start_project(edition.id, world["orgs"]["ent_cloudwise"].id,
+                          world["orgs"]["city_chengdu"].id, "视觉引导柔性装配", "tech_transfer",
+                          people["cd_applicant"])
+    with pytest.raises(InvalidInput) as refused:
+        complete(people["cd_applicant"], again.instance, "submit_project", submission())
+    assert "platform_listing_id" in refused.value.errors
+
+
+def test_collection_closed_refuses_new_project(world, people, clock):
+    clock.set(datetime(2023, 12, 16, tzinfo=SHANGHAI))
+    with pytest.raises(Conflict):
+        start_project(world["edition"].id, world["orgs"]["ent_cloudwise"].id,
+                      world["orgs"]["city_chengdu"].id, "迟到的项目", "tech_transfer",
+                      people["cd_applicant"])
+
+
+def test_applicant_of_another_unit_cannot_start(world, people):
+    with pytest.raises(PermissionDenied):
+        start_project(world["edition"].id, world["orgs"]["ent_cloudwise"].id,
+                      world["orgs"]["city_chengdu"].id, "冒名项目", "tech_transfer",
+                      people["my_applicant"])

@@ -1,0 +1,1 @@
+"""Engine layer: SpiffWorkflow specs, instances, timers and scripts — no Flask, no database."""

@@ -1,0 +1,71 @@
+"""The injectable clock: one notion of "now" for services, timers and SpiffWorkflow itself.
+
+SpiffWorkflow reads the time through ``datetime.now(timezone.utc)`` inside its timer module;
+we point that module's ``datetime`` at a subclass that asks the clock of the current context,
+so tests move time instead of sleeping and every timer decision uses the same instant.
+"""
+from __future__ import annotations
+
+import contextvars
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+from typing import Callable, Iterator
+
+from SpiffWorkflow.bpmn.specs.event_definitions import timer as _spiff_timer
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    """The real time, always timezone-aware UTC."""
+    return datetime.now(timezone.utc)
+
+
+_current: contextvars.ContextVar[Clock] = contextvars.ContextVar("grantflow_clock", default=system_clock)
+
+
+def now() -> datetime:
+    """The current instant according to the clock in force (UTC, aware)."""
+    return _current.get()()
+
+
+@contextmanager
+def using_clock(clock: Clock) -> Iterator[None]:
+    """Make ``clock`` the source of time for this context (services, engine, SpiffWorkflow)."""
+    token = _current.set(clock)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+class FrozenClock:
+    """A settable clock for tests, demos and benchmarks: ``clock.advance(days=3)``."""
+
+    def __init__(self, at: datetime):
+        if at.tzinfo is None:
+            raise ValueError("FrozenClock needs a timezone-aware datetime")
+        self.at = at.astimezone(timezone.utc)
+
+    def __call__(self) -> datetime:
+        return self.at
+
+    def advance(self, **delta: float) -> datetime:
+        self.at = self.at + timedelta(**delta)
+        return self.at
+
+    def set(self, at: datetime) -> datetime:
+        self.at = at.astimezone(timezone.utc)
+        return self.at
+
+
+class _ClockedDatetime(datetime):
+    """``datetime`` whose ``now()`` follows the grantflow clock (installed into SpiffWorkflow)."""
+
+    @classmethod
+    def now(cls, tz=None):  # noqa: D102 - mirrors datetime.now
+        current = now()
+        return current.astimezone(tz) if tz is not None else current.astimezone().replace(tzinfo=None)
+
+
+_spiff_timer.datetime = _ClockedDatetime

@@ -1,0 +1,128 @@
+"""What grantflow knows about each process beyond its BPMN: roles of lanes, whose org scope a
+task belongs to, who it is assigned to, when it is due, and the outcome each end event means.
+
+Plain data and one-line functions over process data, so a new process needs an entry here,
+not new code paths. docs/processes.md lists the ids and variables used.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+Data = dict
+
+# Lane names (as drawn in the BPMN, Chinese) → role codes (DOMAIN.md).
+LANE_ROLES = {
+    "项目方": "applicant",
+    "申报单位": "applicant",
+    "推荐单位": "recommender",
+    "遴选部门": "selector",
+    "科服保姆": "concierge",
+    "项目管理员": "grant_officer",
+    "评审专家": "expert",
+    "财政经办人": "finance_officer",
+}
+
+ROLE_LABELS = {
+    "applicant": "项目方/申报单位经办人",
+    "recommender": "推荐单位审核人",
+    "selector": "遴选人",
+    "expert": "评审专家",
+    "concierge": "科服保姆",
+    "grant_officer": "项目管理员",
+    "finance_officer": "财政经办人",
+    "admin": "系统管理员",
+}
+
+OUTCOME_LABELS = {
+    "not_submitted": "逾期未提交",
+    "excluded": "不予推荐",
+    "not_recommended": "未推荐",
+    "not_selected": "未入选",
+    "landed": "落地见效",
+    "closed": "跟踪终止",
+    "returned_to_service": "未落地，转常年服务",
+    "ineligible": "不符合申报条件",
+    "late": "逾期未申报",
+    "rejected": "形式审查未通过",
+    "not_funded": "未立项",
+    "objection_upheld": "公示异议成立",
+    "completed": "绩效合格",
+    "refunded": "全额退还",
+}
+
+
+@dataclass(frozen=True)
+class ProcessRules:
+    """Scope, assignment, due dates and outcomes of one process."""
+    key: str
+    title: str
+    org_scope: dict[str, Callable[[Data], int]]            # role → org id the task is offered in
+    assignee: dict[str, Callable[[Data], int | None]] = field(default_factory=dict)  # task → user
+    due_keys: dict[str, str] = field(default_factory=dict)   # task → data key of its deadline
+    end_outcomes: dict[str, str] = field(default_factory=dict)
+
+
+KECHUANG = ProcessRules(
+    key="kechuang_project",
+    title="科创项目",
+    org_scope={
+        "applicant": lambda d: d["owner_org_id"],
+        "recommender": lambda d: d["recommender_org_id"],
+        "selector": lambda d: d["selection_departments"][d["intent"]],
+        "concierge": lambda d: d["recommender_org_id"],
+    },
+    assignee={
+        "pitch_project": lambda d: d.get("concierge_user_id"),
+        "sign_project": lambda d: d.get("concierge_user_id"),
+        "follow_up_project": lambda d: d.get("concierge_user_id"),
+    },
+    due_keys={
+        "submit_project": "submit_deadline",
+        "check_exclusions": "recommend_deadline",
+        "recommend_project": "recommend_deadline",
+        "select_project": "select_deadline",
+        "follow_up_project": "follow_up_until",
+    },
+    end_outcomes={
+        "end_not_submitted": "not_submitted", "end_excluded": "excluded",
+        "end_not_recommended": "not_recommended", "end_not_selected": "not_selected",
+        "end_landed": "landed", "end_closed": "closed",
+        "end_returned_to_service": "returned_to_service",
+    },
+)
+
+EXPERT_TEAM_GRANT = ProcessRules(
+    key="expert_team_grant",
+    title="专家团“深耕”赋能项目",
+    org_scope={
+        "applicant": lambda d: d["society_org_id"],
+        "grant_officer": lambda d: d["officer_org_id"],
+        "finance_officer": lambda d: d["finance_org_id"],
+        "expert": lambda d: d["officer_org_id"],
+    },
+    assignee={"review_application": lambda d: d.get("reviewer")},
+    due_keys={
+        "submit_application": "apply_deadline",
+        "formal_review": "formal_review_deadline",
+        "review_application": "review_deadline",
+        "evaluate_performance": "evaluation_deadline",
+        "rectify": "rectification_due",
+    },
+    end_outcomes={
+        "end_ineligible": "ineligible", "end_late": "late", "end_rejected": "rejected",
+        "end_not_funded": "not_funded", "end_objection_upheld": "objection_upheld",
+        "end_completed": "completed", "end_completed_after_rectification": "completed",
+        "end_refunded": "refunded",
+    },
+)
+
+PROCESSES = {rules.key: rules for rules in (KECHUANG, EXPERT_TEAM_GRANT)}
+
+
+def rules_for(process_key: str) -> ProcessRules:
+    return PROCESSES[process_key]
+
+
+def end_outcome(process_key: str, end_event: str) -> str:
+    return PROCESSES[process_key].end_outcomes[end_event]

@@ -1,0 +1,52 @@
+"""Ranking a grant call's applications: platform objective score + expert score → top N.
+
+Pure functions over plain values; the weights, award count and reserve size come from the
+call's data.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+TWO_PLACES = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    application_id: int
+    expert_score: Decimal
+    objective_score: Decimal
+    submitted_order: int  # earlier submission wins a full tie
+
+
+@dataclass(frozen=True)
+class Ranked:
+    application_id: int
+    rank: int
+    combined_score: Decimal
+    result: str  # funded · reserve · not_funded
+
+
+def combined_score(expert: Decimal, objective: Decimal, objective_weight: Decimal) -> Decimal:
+    """Weighted sum on the 100-point scale, rounded half-up to 2 places."""
+    weight = Decimal(objective_weight)
+    if not Decimal(0) <= weight <= Decimal(1):
+        raise ValueError("objective weight must lie between 0 and 1")
+    value = Decimal(objective) * weight + Decimal(expert) * (1 - weight)
+    return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def rank_candidates(candidates: list[Candidate], objective_weight: Decimal, awards: int,
+                    reserves: int) -> list[Ranked]:
+    """Highest combined score first; ties by expert score, then by submission order."""
+    scored = [(combined_score(c.expert_score, c.objective_score, objective_weight), c)
+              for c in candidates]
+    scored.sort(key=lambda pair: (-pair[0], -pair[1].expert_score, pair[1].submitted_order))
+    return [Ranked(c.application_id, position, score, _result(position, awards, reserves))
+            for position, (score, c) in enumerate(scored, start=1)]
+
+
+def _result(position: int, awards: int, reserves: int) -> str:
+    if position <= awards:
+        return "funded"
+    return "reserve" if position <= awards + reserves else "not_funded"
