@@ -17,12 +17,31 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault("json_serializer", json_dumps)
     _ensure_sqlite_dir(app)
     db.init_app(app)
+    with app.app_context():
+        _tune_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", _migrations_dir())))
     from .api import bp as api_bp
     app.register_blueprint(api_bp)
     from .cli import register_commands
     register_commands(app)
     return app
+
+
+def _tune_sqlite(engine) -> None:
+    """SQLite as a real store: enforce foreign keys; WAL with synchronous=NORMAL so a commit is
+    not an fsync (durable across crashes of the app, not of the OS — as SQLite documents)."""
+    if engine.dialect.name != "sqlite":
+        return
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
 
 
 def _migrations_dir() -> str:

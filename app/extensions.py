@@ -8,5 +8,7 @@ class Base(DeclarativeBase):
     pass
 
 
-db = SQLAlchemy(model_class=Base)
+# Objects stay readable after a use case commits (services return them); every use case loads
+# what it changes afresh, and the optimistic lock catches concurrent writers.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from app import create_app
 from app.extensions import db
+from app.services import workflow_cache
 from workflows.clock import FrozenClock, using_clock
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -49,6 +50,7 @@ def ctx(app):
                 db.session.execute(table.delete())
         db.session.commit()
         db.session.remove()
+        workflow_cache.cache.clear()
 
 
 @pytest.fixture

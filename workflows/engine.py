@@ -14,6 +14,7 @@ from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition, TimerEventDefinition)
+from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
@@ -87,7 +88,10 @@ def _ready(task) -> ReadyTask:
 
 
 def find_ready_task(workflow: BpmnWorkflow, task_id: str):
-    task = workflow.get_task_from_id(UUID(task_id))
+    try:
+        task = workflow.get_task_from_id(UUID(task_id))
+    except (ValueError, TaskNotFoundException):  # malformed id, or no such task in this workflow
+        task = None
     if task is None or task.state != TaskState.READY or not task.task_spec.manual:
         raise EngineError(f"task {task_id} is not waiting for a person")
     return task
@@ -99,6 +103,24 @@ def complete(workflow: BpmnWorkflow, task_id: str, data: dict) -> None:
     task.data.update(data)
     task.run()
     advance(workflow)
+
+
+@dataclass(frozen=True)
+class Waits:
+    """What a workflow waits for at one moment: ready human tasks and timers (by task id)."""
+    ready: tuple[ReadyTask, ...]
+    timers: tuple[WaitingTimer, ...]
+
+    @property
+    def task_ids(self) -> set[str]:
+        return {task.id for task in self.ready}
+
+
+NOTHING = Waits((), ())
+
+
+def waits(workflow: BpmnWorkflow) -> Waits:
+    return Waits(tuple(ready_tasks(workflow)), tuple(waiting_timers(workflow)))
 
 
 def waiting_timers(workflow: BpmnWorkflow) -> list[WaitingTimer]:

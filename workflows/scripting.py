@@ -24,6 +24,13 @@ SAFE_BUILTINS = {name: getattr(builtins, name) for name in SAFE_BUILTIN_NAMES}
 _FORBIDDEN_NODES = (ast.Import, ast.ImportFrom, ast.Global, ast.Nonlocal, ast.ClassDef,
                     ast.AsyncFunctionDef, ast.Await, ast.Yield, ast.YieldFrom)
 
+# Private/dunder attributes, plus the frame/code introspection attributes of generators,
+# coroutines, frames, tracebacks and code objects: ``(g.gi_frame.f_back for x in [1])`` reaches
+# the caller's frame and its real ``f_builtins`` (``__import__``) without any underscore.
+_FORBIDDEN_ATTR_PREFIXES = ("_", "gi_", "cr_", "ag_", "f_", "tb_", "co_")
+# str.format/format_map walk attribute chains inside the format string, out of the AST's sight.
+_FORBIDDEN_ATTRS = frozenset({"format", "format_map"})
+
 
 class UnsafeExpression(ValueError):
     """A BPMN expression or script uses something the restricted environment forbids."""
@@ -33,8 +40,10 @@ def _check(tree: ast.AST, source: str) -> None:
     for node in ast.walk(tree):
         if isinstance(node, _FORBIDDEN_NODES):
             raise UnsafeExpression(f"{type(node).__name__} is not allowed in BPMN scripts: {source!r}")
-        if isinstance(node, ast.Attribute) and node.attr.startswith("_"):
-            raise UnsafeExpression(f"private attribute {node.attr!r} is not allowed: {source!r}")
+        if isinstance(node, ast.Attribute) and node.attr.startswith(_FORBIDDEN_ATTR_PREFIXES):
+            raise UnsafeExpression(f"attribute {node.attr!r} is not allowed: {source!r}")
+        if isinstance(node, ast.Attribute) and node.attr in _FORBIDDEN_ATTRS:
+            raise UnsafeExpression(f"attribute {node.attr!r} is not allowed: {source!r}")
         if isinstance(node, ast.Name) and node.id.startswith("__"):
             raise UnsafeExpression(f"name {node.id!r} is not allowed: {source!r}")
 

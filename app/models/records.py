@@ -5,7 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from ..extensions import db
 from .calls import ConferenceEdition, GrantCall
@@ -34,7 +34,7 @@ class Project(db.Model):
     details: Mapped[dict] = mapped_column(JSONData, default=dict)  # the latest submission form
 
     edition: Mapped[ConferenceEdition] = relationship(lazy="joined")
-    instance: Mapped[ProcessInstance] = relationship()
+    instance: Mapped[ProcessInstance] = relationship(backref=backref("project", uselist=False))
 
 
 class FollowUpRecord(db.Model):
@@ -72,7 +72,7 @@ class GrantApplication(db.Model):
     outcome: Mapped[str | None] = mapped_column(sa.String(32))
 
     call: Mapped[GrantCall] = relationship(lazy="joined")
-    instance: Mapped[ProcessInstance] = relationship()
+    instance: Mapped[ProcessInstance] = relationship(backref=backref("application", uselist=False))
 
 
 class KpiEntry(db.Model):

@@ -61,12 +61,23 @@ def society_barred(call: GrantCall, society_org_id: int) -> bool:
 
 
 def application_of(instance) -> GrantApplication:
-    return db.session.scalar(sa.select(GrantApplication).filter_by(instance_id=instance.id))
+    return instance.application
 
 
 def _award_context(instance, task, user) -> dict:
     call = application_of(instance).call
     return {"award_amount_wan": call.award_amount_wan, "period_end": call.period_end}
+
+
+def _application_context(instance, task, user) -> dict:
+    """Award and period limits, and the eligibility declared first (section 一 must match)."""
+    declared = db.session.scalar(sa.select(AuditEvent.data).filter_by(
+        instance_id=instance.id, task_name="declare_eligibility", kind="completed")
+        .order_by(AuditEvent.id.desc()).limit(1))
+    context = _award_context(instance, task, user)
+    if declared:
+        context["eligibility"] = declared["form"]
+    return context
 
 
 def _after_submit(instance, result, user) -> None:
@@ -156,7 +167,7 @@ def record_kpi(application_id: int, raw: dict, user: User) -> KpiEntry:
 
 
 TASK_HOOKS.update({
-    "submit_application": TaskHooks(context=_award_context, after=_after_submit),
+    "submit_application": TaskHooks(context=_application_context, after=_after_submit),
     "formal_review": TaskHooks(context=_formal_review_context),
     "assign_reviewers": TaskHooks(context=_reviewer_context),
     "review_application": TaskHooks(context=_review_context),

@@ -10,7 +10,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable
 
-import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 from SpiffWorkflow.exceptions import WorkflowException
 
@@ -24,6 +23,7 @@ from ..models import AuditEvent, ProcessInstance, Task, User
 from .access import check_may_complete
 from .definitions import latest_definition, specs_of
 from .errors import Conflict, InvalidInput, NotFound, ServiceError
+from . import workflow_cache
 from .projections import current_step, sync_projections
 
 
@@ -51,11 +51,17 @@ def transaction():
         yield db.session
         db.session.commit()
     except StaleDataError as err:
-        db.session.rollback()
+        _rollback()
         raise Conflict("该事项已被他人同时办理，请刷新后重试") from err
     except Exception:
-        db.session.rollback()
+        _rollback()
         raise
+    workflow_cache.committed()
+
+
+def _rollback() -> None:
+    db.session.rollback()
+    workflow_cache.rolled_back()
 
 
 @contextmanager
@@ -79,25 +85,35 @@ def start_instance(process_key: str, *, business_key: str, title: str, owner_org
         state="", serializer_version=definition.serializer_version, created_at=now, updated_at=now)
     db.session.add(instance)
     db.session.flush()
-    save_instance(instance, workflow, kind="started", actor=user, data=data)
+    save_instance(instance, workflow, engine.NOTHING, kind="started", actor=user, data=data)
     return instance
 
 
 def load_workflow(instance: ProcessInstance):
-    return engine.restore(instance.state, *specs_of(instance.definition))
+    """The instance's workflow as stored (from this worker's cache when it is current)."""
+    cached = workflow_cache.cache.take(instance)
+    return cached or engine.restore(instance.state, *specs_of(instance.definition))
 
 
-def save_instance(instance: ProcessInstance, workflow, *, kind: str, actor: User | None,
-                  task: Task | None = None, data: dict | None = None) -> None:
+def load_for_change(instance: ProcessInstance):
+    """The workflow, and what it waits for now (which the projection rows mirror)."""
+    workflow = load_workflow(instance)
+    return workflow, engine.waits(workflow)
+
+
+def save_instance(instance: ProcessInstance, workflow, before: engine.Waits, *, kind: str,
+                  actor: User | None, task: Task | None = None, data: dict | None = None) -> None:
     """Write state, status, projections and one audit event for this change."""
-    now, step_before = clock.now(), instance.current_step
+    now, step_before, after = clock.now(), instance.current_step, engine.waits(workflow)
     instance.state = engine.dump(workflow)
+    workflow_cache.remember_after_commit(instance, workflow)
     instance.outcome = engine.outcome(workflow)
     instance.status = "completed" if instance.outcome else "running"
     instance.updated_at = now
     instance.completed_at = now if instance.outcome else None
-    sync_projections(instance, workflow, rules_for(instance.process_key), now)
-    instance.current_step = current_step(workflow)
+    instance.current_step = current_step(workflow, after)
+    with db.session.no_autoflush:  # one flush at commit instead of one per statement
+        sync_projections(instance, before, after, rules_for(instance.process_key), now)
     db.session.add(AuditEvent(
         instance_id=instance.id, at=now, actor_id=actor.id if actor else None, kind=kind,
         task_name=task.task_name if task else None, task_id=task.id if task else None,
@@ -122,28 +138,23 @@ def complete_task(task_id: str, raw: dict, user: User) -> ProcessInstance:
         process_data = dict(result.process_data)
         if hooks.before:
             process_data.update(hooks.before(instance, result))
-        workflow = load_workflow(instance)
+        workflow, before = load_for_change(instance)
         with _engine_errors():
             engine.complete(workflow, task_id, process_data)
-        save_instance(instance, workflow, kind="completed", actor=user, task=task,
+        save_instance(instance, workflow, before, kind="completed", actor=user, task=task,
                       data={"form": result.payload, "process_data": process_data})
         if hooks.after:
             hooks.after(instance, result, user)
     return instance
 
 
-def deliver_message(instance: ProcessInstance, name: str, payload: dict, actor: User | None) -> None:
+def deliver_message(instance: ProcessInstance, name: str, payload: dict, actor: User | None,
+                    workflow=None) -> None:
     """Deliver a message to a waiting instance (caller owns the transaction); the payload
-    becomes the catching event's message variable."""
-    workflow = load_workflow(instance)
+    becomes the catching event's message variable. ``workflow``: the instance's workflow if
+    the caller has just loaded it (not yet changed)."""
+    workflow = workflow or load_workflow(instance)
+    before = engine.waits(workflow)
     with _engine_errors():
         engine.deliver_message(workflow, name, payload)
-    save_instance(instance, workflow, kind="message", actor=actor, data={"message": name, "payload": payload})
-
-
-def waiting_instances(process_key: str, message: str, ids: list[int]) -> list[ProcessInstance]:
-    """Those of the given instances that are waiting for ``message``."""
-    instances = db.session.scalars(sa.select(ProcessInstance).where(
-        ProcessInstance.id.in_(ids), ProcessInstance.status == "running",
-        ProcessInstance.process_key == process_key)).all()
-    return [i for i in instances if engine.waits_for_message(load_workflow(i), message)]
+    save_instance(instance, workflow, before, kind="message", actor=actor, data={"message": name, "payload": payload})

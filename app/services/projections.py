@@ -13,19 +13,33 @@ from ..extensions import db
 from ..models import ProcessInstance, Task, Timer
 
 
-def sync_projections(instance: ProcessInstance, workflow, rules: ProcessRules, now: datetime) -> None:
-    _sync_tasks(instance, engine.ready_tasks(workflow), rules, now)
-    _sync_timers(instance, engine.waiting_timers(workflow))
+def sync_projections(instance: ProcessInstance, before: engine.Waits, after: engine.Waits,
+                     rules: ProcessRules, now: datetime) -> None:
+    """Apply the difference between what the workflow waited for before this change and after
+    it. The rows always equal ``before`` (every change goes through here, in one transaction),
+    so no reading back is needed."""
+    _sync_tasks(instance, before, after, rules, now)
+    _sync_timers(instance, before, after)
 
 
-def _sync_tasks(instance, ready, rules, now) -> None:
-    existing = set(db.session.scalars(sa.select(Task.id).filter_by(instance_id=instance.id)))
-    wanted = {task.id: task for task in ready}
-    gone = existing - wanted.keys()
+def _sync_tasks(instance, before, after, rules, now) -> None:
+    gone = before.task_ids - after.task_ids
     if gone:
-        db.session.execute(sa.delete(Task).where(Task.id.in_(gone)))
-    for task_id in wanted.keys() - existing:
-        db.session.add(_task_row(instance, wanted[task_id], rules, now))
+        _delete_rows(Task, gone)
+    for ready in after.ready:
+        if ready.id not in before.task_ids:
+            db.session.add(_task_row(instance, ready, rules, now))
+
+
+def _delete_rows(model, ids: set[str]) -> None:
+    """Delete by id without scanning the session (ORM "evaluate" sync is O(identity map));
+    objects of those rows already loaded in this session are detached instead."""
+    db.session.execute(sa.delete(model).where(model.id.in_(ids))
+                       .execution_options(synchronize_session=False))
+    for ident in ids:
+        loaded = db.session.identity_map.get(db.session.identity_key(model, ident))
+        if loaded is not None:
+            db.session.expunge(loaded)
 
 
 def _task_row(instance, ready, rules: ProcessRules, now) -> Task:
@@ -38,24 +52,24 @@ def _task_row(instance, ready, rules: ProcessRules, now) -> Task:
                 due_at=parse_moment(due) if due else None, created_at=now)
 
 
-def _sync_timers(instance, waiting) -> None:
-    existing = {t.id: t for t in db.session.scalars(sa.select(Timer).filter_by(instance_id=instance.id))}
-    wanted = {timer.task_id: timer for timer in waiting}
-    gone = existing.keys() - wanted.keys()
+def _sync_timers(instance, before, after) -> None:
+    previous = {timer.task_id: timer.due_at for timer in before.timers}
+    gone = previous.keys() - {timer.task_id for timer in after.timers}
     if gone:
-        db.session.execute(sa.delete(Timer).where(Timer.id.in_(gone)))
-    for task_id, timer in wanted.items():
-        row = existing.get(task_id)
-        if row is None:
-            db.session.add(Timer(id=task_id, instance_id=instance.id, timer_name=timer.name,
+        _delete_rows(Timer, gone)
+    for timer in after.timers:
+        if timer.task_id not in previous:
+            db.session.add(Timer(id=timer.task_id, instance_id=instance.id, timer_name=timer.name,
                                  title=timer.title, due_at=timer.due_at))
-        elif row.due_at != timer.due_at:
-            row.due_at = timer.due_at
+        elif previous[timer.task_id] != timer.due_at:
+            db.session.execute(sa.update(Timer).where(Timer.id == timer.task_id)
+                               .values(due_at=timer.due_at)
+                               .execution_options(synchronize_session=False))
 
 
-def current_step(workflow) -> str | None:
+def current_step(workflow, waits: engine.Waits) -> str | None:
     """What the instance waits for, in words: ready tasks, else waiting events."""
-    titles = sorted({task.title for task in engine.ready_tasks(workflow)})
+    titles = sorted({task.title for task in waits.ready})
     if not titles:
         titles = sorted({f"等待：{name}" for name in engine.waiting_event_titles(workflow)})
     return "、".join(titles)[:200] or None

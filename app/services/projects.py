@@ -53,7 +53,7 @@ def _start_data(edition, owner, recommender, project_type) -> dict:
 
 
 def project_of(instance) -> Project:
-    return db.session.scalar(sa.select(Project).filter_by(instance_id=instance.id))
+    return instance.project
 
 
 def _landed_listing_ids(instance, task, user) -> dict:
@@ -61,7 +61,7 @@ def _landed_listing_ids(instance, task, user) -> dict:
     landed = db.session.scalars(sa.select(Project.platform_listing_id).where(
         Project.outcome == "landed", Project.edition_id != project.edition_id,
         Project.platform_listing_id.is_not(None)))
-    return {"landed_listing_ids": set(landed)}
+    return {"landed_listing_ids": set(landed), "sectors": project.edition.sectors}
 
 
 def _after_submit(instance, result, user) -> None:
@@ -73,13 +73,14 @@ def _after_submit(instance, result, user) -> None:
     project.details = form
 
 
-def _project_type(instance, task, user) -> dict:
-    return {"project_type": project_of(instance).project_type}
+def _exclusion_context(instance, task, user) -> dict:
+    project = project_of(instance)
+    return {"project_type": project.project_type, "submission": project.details}
 
 
 def _recommend_context(instance, task, user) -> dict:
     project = project_of(instance)
-    return {"project_type": project.project_type,
+    return {"project_type": project.project_type, "sectors": project.edition.sectors,
             "concierge_user_ids": users_with_role("concierge", project.recommender_org_id)}
 
 
@@ -90,6 +91,7 @@ def _after_recommend(instance, result, user) -> None:
 def _select_context(instance, task, user) -> dict:
     project = project_of(instance)
     return {"project_type": project.project_type, "quotas": project.edition.quotas,
+            "sectors": project.edition.sectors,
             "quota_usage": quota_usage(project.edition_id, exclude_project_id=project.id)}
 
 
@@ -145,7 +147,7 @@ def record_follow_up(project_id: int, raw: dict, user: User) -> FollowUpRecord:
 
 TASK_HOOKS.update({
     "submit_project": TaskHooks(context=_landed_listing_ids, after=_after_submit),
-    "check_exclusions": TaskHooks(context=_project_type),
+    "check_exclusions": TaskHooks(context=_exclusion_context),
     "recommend_project": TaskHooks(context=_recommend_context, after=_after_recommend),
     "select_project": TaskHooks(context=_select_context, after=_after_select),
     "sign_project": TaskHooks(after=_after_sign),

@@ -4,13 +4,14 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager
 
 from workflows import clock, engine
 from workflows.dates import SHANGHAI, add_working_days, deadline_iso
 from workflows.ranking import Candidate, rank_candidates
 
 from ..extensions import db
-from ..models import GrantApplication, GrantCall, Task, User
+from ..models import GrantApplication, GrantCall, ProcessInstance, Task, User
 from .access import check_holds
 from .common import get_or_404
 from .errors import Conflict, InvalidInput
@@ -35,8 +36,10 @@ def publish_ranking(call_id: int, objective_scores: dict[int, str], user: User) 
         ranked = rank_candidates([_candidate(a, w, scores[a.id]) for a, w in waiting],
                                  call.objective_weight, call.awards_count, call.reserve_count)
         by_id = {a.id: a for a, _ in waiting}
+        workflows = {a.id: w for a, w in waiting}
         for row in ranked:
-            _apply_ranking(by_id[row.application_id], row, scores[row.application_id], call, user)
+            application = by_id[row.application_id]
+            _apply_ranking(application, workflows[application.id], row, scores[application.id], call, user)
     return [by_id[row.application_id] for row in ranked]
 
 
@@ -49,9 +52,13 @@ def _check_reviews_finished(call: GrantCall) -> None:
 
 
 def _waiting(call: GrantCall, message: str) -> list[tuple[GrantApplication, object]]:
-    applications = db.session.scalars(sa.select(GrantApplication).filter_by(call_id=call.id)
-                                      .order_by(GrantApplication.submitted_at, GrantApplication.id))
-    pairs = [(a, load_workflow(a.instance)) for a in applications if a.instance.status == "running"]
+    """Running applications of the call whose process waits for ``message``, in submission order."""
+    applications = db.session.scalars(
+        sa.select(GrantApplication).join(ProcessInstance, GrantApplication.instance_id == ProcessInstance.id)
+        .where(GrantApplication.call_id == call.id, ProcessInstance.status == "running")
+        .options(contains_eager(GrantApplication.instance))
+        .order_by(GrantApplication.submitted_at, GrantApplication.id))
+    pairs = [(a, load_workflow(a.instance)) for a in applications]
     return [(a, w) for a, w in pairs if engine.waits_for_message(w, message)]
 
 
@@ -84,14 +91,13 @@ def publicity_ends(call: GrantCall) -> str:
     return deadline_iso(add_working_days(today, call.publicity_working_days))
 
 
-def _apply_ranking(application, row, objective, call, user) -> None:
-    workflow = load_workflow(application.instance)
+def _apply_ranking(application, workflow, row, objective, call, user) -> None:
     application.expert_score = Decimal(str(engine.process_data(workflow)["expert_score"]))
     application.objective_score, application.combined_score = objective, row.combined_score
     application.rank, application.ranking_result = row.rank, row.result
     deliver_message(application.instance, "ranking_published", {
         "result": row.result, "rank": row.rank, "combined_score": str(row.combined_score),
-        "publicity_ends_at": publicity_ends(call)}, user)
+        "publicity_ends_at": publicity_ends(call)}, user, workflow)
 
 
 def _promote_next_reserve(instance, result, user) -> None:
@@ -101,12 +107,12 @@ def _promote_next_reserve(instance, result, user) -> None:
     call = application_of(instance).call
     reserves = sorted(_waiting(call, "reserve_promoted"), key=lambda pair: pair[0].rank)
     if reserves:
-        application = reserves[0][0]
+        application, workflow = reserves[0]
         application.ranking_result = "funded"
         deliver_message(application.instance, "reserve_promoted", {
             "result": "funded", "rank": application.rank,
             "combined_score": str(application.combined_score),
-            "publicity_ends_at": publicity_ends(call)}, user)
+            "publicity_ends_at": publicity_ends(call)}, user, workflow)
 
 
 def release_reserves(call_id: int, user: User) -> int:
@@ -115,9 +121,9 @@ def release_reserves(call_id: int, user: User) -> int:
         call = get_or_404(GrantCall, call_id, "申报项目不存在")
         check_holds(user, "grant_officer", call.managing_org_id, "关闭候补名单")
         reserves = _waiting(call, "reserve_promoted")
-        for application, _ in reserves:
+        for application, workflow in reserves:
             application.ranking_result = "not_funded"
-            deliver_message(application.instance, "reserve_released", {}, user)
+            deliver_message(application.instance, "reserve_released", {}, user, workflow)
     return len(reserves)
 
 

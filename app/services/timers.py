@@ -7,7 +7,7 @@ from workflows import clock, engine
 
 from ..extensions import db
 from ..models import ProcessInstance, Timer
-from .instances import _engine_errors, load_workflow, save_instance, transaction
+from .instances import _engine_errors, load_for_change, save_instance, transaction
 
 
 def due_timers(limit: int = 500) -> list[Timer]:
@@ -19,7 +19,7 @@ def due_timers(limit: int = 500) -> list[Timer]:
 def fire_due_timers(limit: int = 500) -> int:
     """Advance every instance with a due timer; returns how many instances moved."""
     instance_ids = list(dict.fromkeys(t.instance_id for t in due_timers(limit)))
-    db.session.rollback()  # end the read; each instance gets its own transaction
+    db.session.commit()  # end the read (nothing written); each instance gets its own transaction
     return sum(_fire_instance(instance_id) for instance_id in instance_ids)
 
 
@@ -30,9 +30,9 @@ def _fire_instance(instance_id: int) -> int:
                if t.due_at <= clock.now()]
         if instance is None or instance.status != "running" or not due:
             return 0  # already fired by someone else: changes nothing
-        workflow = load_workflow(instance)
+        workflow, before = load_for_change(instance)
         with _engine_errors():
             engine.advance(workflow)
-        save_instance(instance, workflow, kind="timer", actor=None,
+        save_instance(instance, workflow, before, kind="timer", actor=None,
                       data={"timers": [t.timer_name for t in due]})
     return 1

@@ -1,0 +1,159 @@
+"""Engine benchmark: N instances of each process driven start to end through the services on
+SQLite, against the same steps on bare SpiffWorkflow in memory that serializes and
+deserializes the whole workflow (spec included) at every step — measured in the same run.
+
+    .venv/bin/python bench/engine.py --n 1000
+
+Prints instances/s, user-task completions/s and the ratio persisted / bare (target ≤ 2×,
+≥ 400 completions/s). Not a test: numbers vary with the machine; the ratio is what to watch.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow  # noqa: E402
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer  # noqa: E402
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG  # noqa: E402
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition  # noqa: E402
+from SpiffWorkflow.util.task import TaskState  # noqa: E402
+
+from workflows.clock import FrozenClock, using_clock  # noqa: E402
+from workflows.dates import SHANGHAI  # noqa: E402
+from workflows.scripting import RestrictedScriptEngine  # noqa: E402
+from workflows.serialization import serializer  # noqa: E402
+from workflows.specs import parse_bundle, read_bundle  # noqa: E402
+
+from bare_paths import GRANT_PATH, PROJECT_PATH, completions  # noqa: E402
+
+
+def at(year, month, day, hour=9):
+    return datetime(year, month, day, hour, tzinfo=SHANGHAI)
+
+
+# ---- persisted: the services, as users drive them ------------------------------------------
+
+def setup_app(db_path: Path, n: int):
+    from app import create_app
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}"})
+    ctx = app.app_context()
+    ctx.push()
+    from app.cli import upgrade_and_deploy
+    from app.demo.people import seed_people
+    from app.demo.reference import seed_reference_data
+    import contextlib, io
+    with contextlib.redirect_stdout(io.StringIO()):
+        upgrade_and_deploy()
+    world = seed_reference_data()
+    with using_clock(FrozenClock(at(2023, 12, 1))):
+        world["users"] = seed_people(world["orgs"])
+        _add_bench_societies(world, n)
+    return ctx, world
+
+
+def _add_bench_societies(world, n: int) -> None:
+    """One invented society (and its applicant) per grant application: one application each."""
+    from app.demo.reference import _org
+    from app.extensions import db
+    from app.models import RoleAssignment, User
+    from workflows.clock import now
+    for i in range(n):
+        org = _org(f"bench_soc_{i}", f"四川省基准测试第{i}学会", "society", world["orgs"]["province"])
+        user = User(username=f"bench_applicant_{i}", display_name=f"测试{i}", created_at=now())
+        db.session.add(user)
+        db.session.flush()
+        db.session.add(RoleAssignment(user_id=user.id, org_id=org.id, role="applicant"))
+        world["orgs"][org.code], world["users"][user.username] = org, user
+    db.session.commit()
+
+
+def run_persisted(world, n: int) -> tuple[float, float]:
+    from app.demo.scenario import drive_application, drive_project
+    clock = FrozenClock(at(2023, 12, 1))
+    with using_clock(clock):
+        start = time.perf_counter()
+        for i in range(n):
+            clock.set(at(2023, 12, 1))
+            drive_project(world, f"基准项目{i}")
+        projects = time.perf_counter() - start
+        start = time.perf_counter()
+        for i in range(n):
+            drive_application(world, clock, f"bench_soc_{i}", f"bench_applicant_{i}")
+        grants = time.perf_counter() - start
+    return projects, grants
+
+
+# ---- bare: SpiffWorkflow alone, full serialize/deserialize at every step -------------------
+
+def run_bare(n: int) -> tuple[float, float]:
+    specs = {p.key: serializer.spec_from_json(p.spec_json) for p in parse_bundle(read_bundle(ROOT / "bpmn"))}
+    full = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
+    engine = RestrictedScriptEngine()
+    clock = FrozenClock(at(2023, 12, 1))
+    with using_clock(clock):
+        timings = []
+        for key, path in (("kechuang_project", PROJECT_PATH), ("expert_team_grant", GRANT_PATH)):
+            start = time.perf_counter()
+            for _ in range(n):
+                _bare_instance(specs[key], path, full, engine, clock)
+            timings.append(time.perf_counter() - start)
+    return timings[0], timings[1]
+
+
+def _bare_instance(spec_pair, path, full, engine, clock) -> None:
+    start_data, steps = path
+    clock.set(at(*start_data["_clock"]))
+    wf = BpmnWorkflow(*spec_pair, script_engine=engine)
+    wf.task_tree.data.update({k: v for k, v in start_data.items() if not k.startswith("_")})
+    wf.do_engine_steps()
+    state = full.serialize_json(wf)
+    for kind, target, data in steps:
+        wf = full.deserialize_json(state)
+        wf.script_engine = engine
+        if kind == "task":
+            task = next(t for t in wf.get_tasks(state=TaskState.READY, manual=True)
+                        if (t.task_spec.bpmn_id or t.task_spec.name) == target)
+            task.data.update(data)
+            task.run()
+        elif kind == "message":
+            wf.send_event(BpmnEvent(MessageEventDefinition(target), payload=data))
+        else:  # timer: move the clock
+            clock.set(at(*data))
+        wf.do_engine_steps()
+        wf.refresh_timers()
+        wf.do_engine_steps()
+        state = full.serialize_json(wf)
+    assert wf.is_completed(), "bare path did not reach its end"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=200, help="instances of each process (default 200)")
+    n = parser.parse_args().n
+    with tempfile.TemporaryDirectory() as tmp:
+        ctx, world = setup_app(Path(tmp) / "bench.sqlite", n)
+        bare_p, bare_g = run_bare(n)
+        pers_p, pers_g = run_persisted(world, n)
+        ctx.pop()
+    report("科创项目 kechuang_project", n, completions(PROJECT_PATH), pers_p, bare_p)
+    report("专家团 expert_team_grant", n, completions(GRANT_PATH), pers_g, bare_g)
+    report("both", 2 * n, (completions(PROJECT_PATH) + completions(GRANT_PATH)) / 2,
+           pers_p + pers_g, bare_p + bare_g)
+
+
+def report(name, n, tasks_per_instance, persisted, bare) -> None:
+    done = n * tasks_per_instance
+    print(f"{name}: N={n}  persisted {n / persisted:7.1f} instances/s, "
+          f"{done / persisted:7.1f} user-task completions/s | bare SpiffWorkflow "
+          f"{n / bare:7.1f} instances/s | ratio persisted/bare = {persisted / bare:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
