@@ -33,7 +33,7 @@ class Project(db.Model):
     outcome: Mapped[str | None] = mapped_column(sa.String(32))
     details: Mapped[dict] = mapped_column(JSONData, default=dict)  # the latest submission form
 
-    edition: Mapped[ConferenceEdition] = relationship(lazy="joined")
+    edition: Mapped[ConferenceEdition] = relationship()
     instance: Mapped[ProcessInstance] = relationship(backref=backref("project", uselist=False))
 
 
@@ -71,7 +71,7 @@ class GrantApplication(db.Model):
     refund_paid_on: Mapped[date | None]
     outcome: Mapped[str | None] = mapped_column(sa.String(32))
 
-    call: Mapped[GrantCall] = relationship(lazy="joined")
+    call: Mapped[GrantCall] = relationship()
     instance: Mapped[ProcessInstance] = relationship(backref=backref("application", uselist=False))
 
 

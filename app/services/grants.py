@@ -11,7 +11,7 @@ from ..models import AuditEvent, GrantApplication, GrantCall, KpiEntry, Org, Rol
 from .access import check_holds
 from .common import validated, get_or_404, new_business_key, users_with_role
 from .errors import Conflict, InvalidInput, NotFound
-from .instances import END_HOOKS, TASK_HOOKS, TaskHooks, start_instance, transaction
+from .instances import END_HOOKS, TASK_HOOKS, TaskHooks, record_audit, start_instance, transaction
 from .kpis import kpi_outcome
 
 PROCESS_KEY = "expert_team_grant"
@@ -126,11 +126,8 @@ def _after_evaluation(instance, result, user) -> None:
     application = application_of(instance)
     passed, rows = kpi_outcome(application)
     application.excellent = bool(passed and result.payload.get("excellent"))
-    db.session.add(AuditEvent(
-        instance_id=instance.id, at=clock.now(), actor_id=user.id, kind="kpi_evaluation",
-        step_before=instance.current_step,
-        step_after=instance.current_step,
-        data={"passed": passed, "kpis": [r.__dict__ for r in rows]}))
+    record_audit(instance, "kpi_evaluation", user,
+                 data={"passed": passed, "kpis": [r.__dict__ for r in rows]})
 
 
 def _refund_context(instance, task, user) -> dict:
@@ -160,9 +157,7 @@ def record_kpi(application_id: int, raw: dict, user: User) -> KpiEntry:
         now = clock.now()
         entry = KpiEntry(application_id=application.id, recorded_by_id=user.id, recorded_at=now, **form)
         db.session.add(entry)
-        db.session.add(AuditEvent(instance_id=application.instance_id, at=now, actor_id=user.id,
-                                  kind="kpi_entry", step_before=application.instance.current_step,
-                                  step_after=application.instance.current_step, data=form))
+        record_audit(application.instance, "kpi_entry", user, data=form, at=now)
     return entry
 
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 from sqlalchemy.orm.exc import StaleDataError
+import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 from SpiffWorkflow.exceptions import WorkflowException
 
 from forms.errors import FormValidationError
@@ -68,6 +70,8 @@ def _rollback() -> None:
 def _engine_errors():
     try:
         yield
+    except engine.EngineError as err:  # the step is no longer there (raced, or stale page)
+        raise Conflict("该事项已办理或流程已变化，请刷新后重试") from err
     except WorkflowException as err:
         raise ProcessError(f"流程无法继续：{err}") from err
 
@@ -91,13 +95,15 @@ def start_instance(process_key: str, *, business_key: str, title: str, owner_org
 
 def load_workflow(instance: ProcessInstance):
     """The instance's workflow as stored (from this worker's cache when it is current)."""
-    cached = workflow_cache.cache.take(instance)
-    return cached or engine.restore(instance.state, *specs_of(instance.definition))
+    return load_for_change(instance)[0]
 
 
 def load_for_change(instance: ProcessInstance):
     """The workflow, and what it waits for now (which the projection rows mirror)."""
-    workflow = load_workflow(instance)
+    cached = workflow_cache.cache.take(instance)
+    if cached is not None:
+        return cached
+    workflow = engine.restore(instance.state, *specs_of(instance.definition))
     return workflow, engine.waits(workflow)
 
 
@@ -105,21 +111,47 @@ def save_instance(instance: ProcessInstance, workflow, before: engine.Waits, *, 
                   actor: User | None, task: Task | None = None, data: dict | None = None) -> None:
     """Write state, status, projections and one audit event for this change."""
     now, step_before, after = clock.now(), instance.current_step, engine.waits(workflow)
-    instance.state = engine.dump(workflow)
-    workflow_cache.remember_after_commit(instance, workflow)
-    instance.outcome = engine.outcome(workflow)
-    instance.status = "completed" if instance.outcome else "running"
-    instance.updated_at = now
-    instance.completed_at = now if instance.outcome else None
-    instance.current_step = current_step(workflow, after)
+    outcome = engine.outcome(workflow)
     with db.session.no_autoflush:  # one flush at commit instead of one per statement
+        _write_state(instance, state=engine.dump(workflow), outcome=outcome,
+                     status="completed" if outcome else "running", updated_at=now,
+                     completed_at=now if outcome else None,
+                     current_step=current_step(workflow, after))
+        workflow_cache.remember_after_commit(instance, (workflow, after))
         sync_projections(instance, before, after, rules_for(instance.process_key), now)
-    db.session.add(AuditEvent(
-        instance_id=instance.id, at=now, actor_id=actor.id if actor else None, kind=kind,
-        task_name=task.task_name if task else None, task_id=task.id if task else None,
-        step_before=step_before, step_after=instance.current_step, data=data))
+        record_audit(instance, kind, actor, step_before=step_before, task=task, data=data, at=now)
     if instance.outcome and instance.process_key in END_HOOKS:
         END_HOOKS[instance.process_key](instance)
+
+
+_TABLE = ProcessInstance.__table__
+_UPDATE_STATE = sa.update(_TABLE).where(_TABLE.c.id == sa.bindparam("ident"),
+                                        _TABLE.c.lock_version == sa.bindparam("expected"))
+
+
+def _write_state(instance: ProcessInstance, **values) -> None:
+    """UPDATE … WHERE lock_version = the one we loaded (optimistic lock), as one prepared
+    statement; the ORM object then holds the new values as committed ones."""
+    expected = instance.lock_version
+    values["lock_version"] = expected + 1
+    result = db.session.execute(_UPDATE_STATE, {**values, "ident": instance.id, "expected": expected})
+    if result.rowcount != 1:
+        raise Conflict("该事项已被他人同时办理，请刷新后重试")
+    for name, value in values.items():
+        set_committed_value(instance, name, value)
+
+
+def record_audit(instance: ProcessInstance, kind: str, actor: User | None, *, data: dict | None,
+                 task: Task | None = None, step_before: str | None = None, at=None) -> None:
+    """Append one audit event (Core insert: the trail is append-only, never read back here)."""
+    db.session.execute(_INSERT_AUDIT, dict(
+        instance_id=instance.id, at=at or clock.now(), actor_id=actor.id if actor else None,
+        kind=kind, task_name=task.task_name if task else None, task_id=task.id if task else None,
+        step_before=step_before if step_before is not None else instance.current_step,
+        step_after=instance.current_step, data=data))
+
+
+_INSERT_AUDIT = sa.insert(AuditEvent.__table__)
 
 
 def complete_task(task_id: str, raw: dict, user: User) -> ProcessInstance:
@@ -153,8 +185,7 @@ def deliver_message(instance: ProcessInstance, name: str, payload: dict, actor: 
     """Deliver a message to a waiting instance (caller owns the transaction); the payload
     becomes the catching event's message variable. ``workflow``: the instance's workflow if
     the caller has just loaded it (not yet changed)."""
-    workflow = workflow or load_workflow(instance)
-    before = engine.waits(workflow)
+    workflow, before = (workflow, engine.waits(workflow)) if workflow else load_for_change(instance)
     with _engine_errors():
         engine.deliver_message(workflow, name, payload)
     save_instance(instance, workflow, before, kind="message", actor=actor, data={"message": name, "payload": payload})

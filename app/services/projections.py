@@ -26,29 +26,40 @@ def _sync_tasks(instance, before, after, rules, now) -> None:
     gone = before.task_ids - after.task_ids
     if gone:
         _delete_rows(Task, gone)
-    for ready in after.ready:
-        if ready.id not in before.task_ids:
-            db.session.add(_task_row(instance, ready, rules, now))
+    new = [_task_row(instance, ready, rules, now) for ready in after.ready
+           if ready.id not in before.task_ids]
+    if new:  # Core executemany: projection rows need no ORM identity
+        db.session.execute(_INSERT[Task], new)
+
+
+def _delete_by_id(model):
+    table = model.__table__
+    return sa.delete(table).where(table.c.id == sa.bindparam("ident"))
+
+
+# Built once: constructing SQL expressions costs more than running these statements.
+_DELETE = {Task: _delete_by_id(Task), Timer: _delete_by_id(Timer)}
+_INSERT = {Task: sa.insert(Task.__table__), Timer: sa.insert(Timer.__table__)}
+_UPDATE_TIMER_DUE = sa.update(Timer.__table__).where(Timer.__table__.c.id == sa.bindparam("ident"))
 
 
 def _delete_rows(model, ids: set[str]) -> None:
-    """Delete by id without scanning the session (ORM "evaluate" sync is O(identity map));
+    """Delete by id with a Core statement (the ORM's session sync is O(identity map));
     objects of those rows already loaded in this session are detached instead."""
-    db.session.execute(sa.delete(model).where(model.id.in_(ids))
-                       .execution_options(synchronize_session=False))
+    db.session.execute(_DELETE[model], [{"ident": ident} for ident in ids])
     for ident in ids:
         loaded = db.session.identity_map.get(db.session.identity_key(model, ident))
         if loaded is not None:
             db.session.expunge(loaded)
 
 
-def _task_row(instance, ready, rules: ProcessRules, now) -> Task:
+def _task_row(instance, ready, rules: ProcessRules, now) -> dict:
     assignee = rules.assignee.get(ready.name)
     due_key = rules.due_keys.get(ready.name)
     due = ready.data.get(due_key) if due_key else None
-    return Task(id=ready.id, instance_id=instance.id, task_name=ready.name, title=ready.title,
+    return dict(id=ready.id, instance_id=instance.id, task_name=ready.name, title=ready.title,
                 role=ready.role, org_id=rules.org_scope[ready.role](ready.data),
-                candidate_user_id=assignee(ready.data) if assignee else None,
+                candidate_user_id=assignee(ready.data) if assignee else None, claimed_by_id=None,
                 due_at=parse_moment(due) if due else None, created_at=now)
 
 
@@ -57,14 +68,13 @@ def _sync_timers(instance, before, after) -> None:
     gone = previous.keys() - {timer.task_id for timer in after.timers}
     if gone:
         _delete_rows(Timer, gone)
+    new = [dict(id=t.task_id, instance_id=instance.id, timer_name=t.name, title=t.title,
+                due_at=t.due_at) for t in after.timers if t.task_id not in previous]
+    if new:
+        db.session.execute(_INSERT[Timer], new)
     for timer in after.timers:
-        if timer.task_id not in previous:
-            db.session.add(Timer(id=timer.task_id, instance_id=instance.id, timer_name=timer.name,
-                                 title=timer.title, due_at=timer.due_at))
-        elif previous[timer.task_id] != timer.due_at:
-            db.session.execute(sa.update(Timer).where(Timer.id == timer.task_id)
-                               .values(due_at=timer.due_at)
-                               .execution_options(synchronize_session=False))
+        if timer.task_id in previous and previous[timer.task_id] != timer.due_at:
+            db.session.execute(_UPDATE_TIMER_DUE, {"ident": timer.task_id, "due_at": timer.due_at})
 
 
 def current_step(workflow, waits: engine.Waits) -> str | None:

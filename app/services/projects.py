@@ -7,11 +7,11 @@ from workflows import clock
 from workflows.dates import deadline_iso, end_of_day
 
 from ..extensions import db
-from ..models import AuditEvent, ConferenceEdition, FollowUpRecord, Org, Project, User
+from ..models import ConferenceEdition, FollowUpRecord, Org, Project, User
 from .access import check_holds, check_may_complete
 from .common import validated, get_or_404, new_business_key, open_task, org_by_code, users_with_role
 from .errors import Conflict, InvalidInput, NotFound
-from .instances import END_HOOKS, TASK_HOOKS, TaskHooks, start_instance, transaction
+from .instances import END_HOOKS, TASK_HOOKS, TaskHooks, record_audit, start_instance, transaction
 
 PROCESS_KEY = "kechuang_project"
 RECOMMENDER_TYPES = {"city_association", "county_association", "society", "department"}
@@ -139,9 +139,7 @@ def record_follow_up(project_id: int, raw: dict, user: User) -> FollowUpRecord:
         now = clock.now()
         record = FollowUpRecord(project_id=project.id, recorded_by_id=user.id, recorded_at=now, **form)
         db.session.add(record)
-        db.session.add(AuditEvent(instance_id=project.instance_id, at=now, actor_id=user.id,
-                                  kind="follow_up", step_before=project.instance.current_step,
-                                  step_after=project.instance.current_step, data=form))
+        record_audit(project.instance, "follow_up", user, data=form, at=now)
     return record
 
 

@@ -27,11 +27,11 @@ class WorkflowCache:
         with self._lock:
             return self._entries.pop(_key(instance), None)
 
-    def put(self, instance, workflow) -> None:
+    def put(self, instance, entry) -> None:
         if self.capacity <= 0:
             return
         with self._lock:
-            self._entries[_key(instance)] = workflow
+            self._entries[_key(instance)] = entry
             while len(self._entries) > self.capacity:
                 self._entries.popitem(last=False)
 
@@ -48,14 +48,15 @@ def _key(instance) -> tuple:
 cache = WorkflowCache()
 
 
-def remember_after_commit(instance, workflow) -> None:
-    """Called by save_instance: keep this workflow if (and when) the transaction commits."""
-    db.session.info.setdefault(_PENDING, {})[instance.id] = (instance, workflow)
+def remember_after_commit(instance, entry) -> None:
+    """Called by save_instance: keep this entry (the workflow and what it waits for) if, and
+    when, the transaction commits."""
+    db.session.info.setdefault(_PENDING, {})[instance.id] = (instance, entry)
 
 
 def committed() -> None:
-    for instance, workflow in db.session.info.pop(_PENDING, {}).values():
-        cache.put(instance, workflow)
+    for instance, entry in db.session.info.pop(_PENDING, {}).values():
+        cache.put(instance, entry)
 
 
 def rolled_back() -> None:
