@@ -44,13 +44,18 @@ def ctx(app):
     """An app context whose data is wiped (but deployed definitions kept) afterwards."""
     with app.app_context():
         yield app
-        db.session.rollback()
-        for table in reversed(db.metadata.sorted_tables):
-            if table.name not in KEEP_TABLES:
-                db.session.execute(table.delete())
-        db.session.commit()
+        wipe_data()
         db.session.remove()
         workflow_cache.cache.clear()
+
+
+def wipe_data() -> None:
+    """Delete every row a test may have written; deployed definitions (v1) stay."""
+    db.session.rollback()
+    for table in reversed(db.metadata.sorted_tables):
+        if table.name not in KEEP_TABLES:
+            db.session.execute(table.delete())
+    db.session.commit()
 
 
 @pytest.fixture

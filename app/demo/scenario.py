@@ -110,12 +110,15 @@ def load_demo() -> dict:
     clock = FrozenClock(datetime(2023, 12, 1, 9, tzinfo=SHANGHAI))
     with using_clock(clock):
         world["users"] = seed_people(world["orgs"])
-        for step in PROJECT_STEPS:
-            drive_project(world, f"示例项目（停在{step}）", until=step)
-        societies = [("soc_smart_mfg", "soc_mfg_applicant"), ("soc_agri_tech", "soc_agri_applicant"),
-                     ("soc_new_materials", "soc_mat_applicant")]
-        for (society, applicant), until in zip(societies, ("submit_application", "review_application", "end")):
+        # the finished one first: a call is ranked only once no application is still in review
+        for society, applicant, until in (("soc_new_materials", "soc_mat_applicant", "end"),
+                                          ("soc_agri_tech", "soc_agri_applicant", "review_application"),
+                                          ("soc_smart_mfg", "soc_mfg_applicant", "submit_application")):
             drive_application(world, clock, society, applicant, until=until)
+        # projects last: the grant path moved the clock past the 科创会 deadlines
+        for step in PROJECT_STEPS:
+            clock.set(datetime(2023, 12, 1, 9, tzinfo=SHANGHAI))
+            drive_project(world, f"示例项目（停在{step}）", until=step)
     return world
 
 

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 
+from app.extensions import db
+from app.models import GrantCall
 from app.services.errors import Conflict, InvalidInput
 from app.services.grants import record_kpi, start_application
 from app.services.ranking import publish_ranking, release_reserves
@@ -50,9 +52,11 @@ def fire_due_timers_at(clock, moment):
     return fire_due_timers()
 
 
-def to_evaluation(world, clock, application):
+def to_evaluation(world, clock, application, **achieved):
+    """Funded, KPI entries recorded, mid-term checked, period ended: evaluation is due."""
     u = users(world)
     fund(world, clock, application)
+    achieve(world, application, **achieved)
     fire_due_timers_at(clock, datetime(2024, 9, 1, tzinfo=SHANGHAI))
     complete(u["grant_officer"], application.instance, "midterm_check",
              {"checked_on": "2024-09-02", "status": "on_track", "findings": "进展正常。"})
@@ -71,29 +75,24 @@ ALL_TARGETS = dict(capabilities_published=20, recommended_to_conference=5, membe
                    services=10, deal_amount=600, typical_cases=2, concierges=3)
 
 
-def test_full_path_to_completed_with_excellent(grant_world, clock):
-    u = users(grant_world)
+def test_ranking_combines_expert_and_platform_scores_and_opens_publicity(grant_world):
     application = reviewed(grant_world)
     assert application.instance.current_step == "等待：等待排序结果"
-    ranked = publish_ranking(grant_world["grant_call"].id, {application.id: "80"}, u["grant_officer"])
+    ranked = publish_ranking(grant_world["grant_call"].id, {application.id: "80"},
+                             users(grant_world)["grant_officer"])
     assert ranked[0].rank == 1 and ranked[0].ranking_result == "funded"
+    # expert mean 84 (25+26+16+17), platform 80, weight 0.3: 0.3×80 + 0.7×84 = 82.80
     assert application.expert_score == Decimal("84") and application.combined_score == Decimal("82.80")
-    assert "publicity_period" in timers_of(application.instance)
-    fire_due_timers_at(clock, datetime(2024, 4, 30, tzinfo=SHANGHAI))
-    complete(u["grant_officer"], application.instance, "conclude_publicity",
-             {"publicity_outcome": "no_objection", "objections": []})
-    complete(u["grant_officer"], application.instance, "issue_approval",
-             {"notice_number": "川科协立项〔2024〕1号", "issued_on": "2024-04-30", "amount_wan": "30"})
-    complete(u["soc_mfg_applicant"], application.instance, "sign_agreement", AGREEMENT)
-    complete(u["finance_officer"], application.instance, "disburse_funds",
-             {"amount_wan": "30", "paid_on": "2024-05-20", "voucher_number": "CZ-2024-088"})
-    achieve(grant_world, application, **ALL_TARGETS)
-    fire_due_timers_at(clock, datetime(2024, 9, 1, tzinfo=SHANGHAI))
-    complete(u["grant_officer"], application.instance, "midterm_check",
-             {"checked_on": "2024-09-02", "status": "on_track", "findings": "进展正常。"})
-    fire_due_timers_at(clock, datetime(2025, 1, 1, 9, 0, tzinfo=SHANGHAI))
-    complete(u["grant_officer"], application.instance, "evaluate_performance",
-             {"evaluated_on": "2025-01-10", "excellent": True, "comment": "全部指标完成。"})
+    # 5 working days from Wed 2024-03-20: 21, 22, 25, 26, 27 March
+    assert timers_of(application.instance)["publicity_period"].due_at == \
+        datetime(2024, 3, 27, 23, 59, 59, tzinfo=SHANGHAI)
+
+
+def test_full_path_to_completed_with_excellent(grant_world, clock):
+    application = reviewed(grant_world)
+    to_evaluation(grant_world, clock, application, **ALL_TARGETS)
+    assert application.funded_amount_wan == Decimal("30")
+    evaluate(grant_world, application, excellent=True)
     assert application.instance.outcome == "completed" and application.excellent
     assert application.outcome == "completed"
 
@@ -216,8 +215,7 @@ def evaluate(world, application, **changes):
 def test_fail_rectify_pass(grant_world, clock):
     u = users(grant_world)
     application = reviewed(grant_world)
-    to_evaluation(grant_world, clock, application)
-    achieve(grant_world, application, **{**ALL_TARGETS, "deal_amount": 400})
+    to_evaluation(grant_world, clock, application, **{**ALL_TARGETS, "deal_amount": 400})
     evaluate(grant_world, application)
     assert open_tasks(application.instance) == ["rectify"]
     assert task_of(application.instance, "rectify").due_at == datetime(2025, 2, 1, 9, 0, tzinfo=SHANGHAI)
@@ -261,3 +259,42 @@ def test_excellent_refused_when_kpis_failed(grant_world, clock):
     with pytest.raises(InvalidInput):
         evaluate(grant_world, application, excellent=True)
     assert snapshot(application.instance) == before
+
+
+def test_application_must_match_declared_eligibility(grant_world):
+    u = users(grant_world)
+    application = start_application(grant_world["grant_call"].id,
+                                     grant_world["orgs"]["soc_smart_mfg"].id, u["soc_mfg_applicant"])
+    complete(u["soc_mfg_applicant"], application.instance, "declare_eligibility", ELIGIBLE)
+    form = application_form(grant_world["orgs"]["soc_smart_mfg"].name)
+    form["unit_info"]["inspection_last"] = "基本合格"
+    before = snapshot(application.instance)
+    with pytest.raises(InvalidInput) as refused:
+        complete(u["soc_mfg_applicant"], application.instance, "submit_application", form)
+    assert any("inspection_last" in path for path in refused.value.errors)
+    assert snapshot(application.instance) == before
+
+
+def test_society_that_refunded_last_year_is_barred(grant_world, clock):
+    application = reviewed(grant_world)
+    to_evaluation(grant_world, clock, application)
+    evaluate(grant_world, application)
+    fire_due_timers_at(clock, datetime(2025, 2, 2, tzinfo=SHANGHAI))
+    complete(users(grant_world)["finance_officer"], application.instance, "refund",
+             {"amount_wan": "30", "paid_on": "2025-03-01", "voucher_number": "TK-2"})
+    old = grant_world["grant_call"]
+    next_call = GrantCall(**{c.name: getattr(old, c.name) for c in GrantCall.__table__.columns
+                             if c.name not in ("id", "year", "name")},
+                          year=2025, name="2025年度专家团项目")
+    for field in ("apply_deadline", "formal_review_deadline", "review_deadline", "midterm_at",
+                  "period_end", "evaluation_deadline"):
+        setattr(next_call, field, getattr(old, field).replace(year=getattr(old, field).year + 1))
+    db.session.add(next_call)
+    db.session.commit()
+    clock.set(datetime(2025, 3, 10, tzinfo=SHANGHAI))
+    u = users(grant_world)
+    again = start_application(next_call.id, grant_world["orgs"]["soc_smart_mfg"].id, u["soc_mfg_applicant"])
+    complete(u["soc_mfg_applicant"], again.instance, "declare_eligibility", ELIGIBLE)
+    assert again.instance.outcome == "ineligible"
+    reasons = engine.process_data(load_workflow(again.instance))["ineligible_reasons"]
+    assert reasons == ["上一年度项目绩效评估不合格已全额退还，取消本年度申报资格"]

@@ -205,3 +205,28 @@ def test_applicant_of_another_unit_cannot_start(world, people):
         start_project(world["edition"].id, world["orgs"]["ent_cloudwise"].id,
                       world["orgs"]["city_chengdu"].id, "冒名项目", "tech_transfer",
                       people["my_applicant"])
+
+
+def test_eligible_refused_when_required_materials_missing(project, people):
+    complete(people["cd_applicant"], project.instance, "submit_project", submission(video_ref=None))
+    before = snapshot(project.instance)
+    with pytest.raises(InvalidInput) as refused:
+        complete(people["cd_recommender"], project.instance, "check_exclusions",
+                 {"exclusion_outcome": "eligible", "violated_rules": []})
+    assert "exclusion_outcome" in str(refused.value.errors) or "_schema" in refused.value.errors
+    assert snapshot(project.instance) == before
+
+
+def test_quota_of_opening_projects_per_type_is_enforced(world, people, project):
+    world["edition"].quotas = {**world["edition"].quotas, "opening_per_type": 1}
+    submit_and_recommend(project, people, intent="opening", sector=None)
+    complete(people["sel_innovation"], project.instance, "select_project",
+             selection(bucket="opening", sector=None))
+    second = start_project(world["edition"].id, world["orgs"]["ent_cloudwise"].id,
+                           world["orgs"]["city_chengdu"].id, "第二个开幕式项目", "tech_transfer",
+                           people["cd_applicant"])
+    submit_and_recommend(second, people, intent="opening", sector=None)
+    with pytest.raises(InvalidInput) as refused:
+        complete(people["sel_innovation"], second.instance, "select_project",
+                 selection(bucket="opening", sector=None))
+    assert "1" in refused.value.message
