@@ -20,8 +20,9 @@ def create_app(config: dict | None = None) -> Flask:
     with app.app_context():
         _tune_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", _migrations_dir())))
-    from .api import bp as api_bp
+    from .api import bp as api_bp, home
     app.register_blueprint(api_bp)
+    app.register_blueprint(home)
     from .cli import register_commands
     register_commands(app)
     return app

@@ -8,6 +8,14 @@ from .extensions import db
 from .models import ProcessDefinition, ProcessInstance
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+home = Blueprint("home", __name__)
+
+
+@home.get("/")
+def index():
+    """Until the web UI (issue 3): say what runs here."""
+    return jsonify(name="grantflow", description="科创项目与专家团项目全流程管理",
+                   endpoints=["/api/health", "/api/definitions"])
 
 
 @bp.get("/health")

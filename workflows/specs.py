@@ -7,6 +7,7 @@ included), so a changed model gets a new definition version and an unchanged one
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from threading import Lock
@@ -72,9 +73,21 @@ def parse_bundle(files: dict[str, str]) -> list[ParsedProcess]:
         processes.append(ParsedProcess(
             key=key, name=spec.description or key, spec_json=spec_json,
             content_hash=hashlib.sha256(spec_json.encode("utf-8")).hexdigest(),
-            sources={n: t for n, t in files.items() if n.endswith(".dmn") or f'id="{key}"' in t},
+            sources=_sources_of(parser, key, files),
         ))
     return processes
+
+
+_CALLED_DECISION = re.compile(r"calledDecisionId>\s*([^<\s]+)\s*<")
+_DECISION_ID = re.compile(r"<(?:[\w-]+:)?decision\s[^>]*\bid=\"([^\"]+)\"")
+
+
+def _sources_of(parser, key: str, files: dict[str, str]) -> dict[str, str]:
+    """The file defining the process and the DMN files it calls (for viewers and audits)."""
+    own = parser.get_process_parser(key).filename
+    called = set(_CALLED_DECISION.findall(files[own]))
+    return {name: text for name, text in files.items()
+            if name == own or (name.endswith(".dmn") and called & set(_DECISION_ID.findall(text)))}
 
 
 class SpecCache:

@@ -10,9 +10,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable
 
-from sqlalchemy.orm.exc import StaleDataError
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 from SpiffWorkflow.exceptions import WorkflowException
 
 from forms.errors import FormValidationError
@@ -22,10 +22,10 @@ from workflows.processes import rules_for
 
 from ..extensions import db
 from ..models import AuditEvent, ProcessInstance, Task, User
+from . import workflow_cache
 from .access import check_may_complete
 from .definitions import latest_definition, specs_of
 from .errors import Conflict, InvalidInput, NotFound, ServiceError
-from . import workflow_cache
 from .projections import current_step, sync_projections
 
 
@@ -94,7 +94,8 @@ def start_instance(process_key: str, *, business_key: str, title: str, owner_org
 
 
 def load_workflow(instance: ProcessInstance):
-    """The instance's workflow as stored (from this worker's cache when it is current)."""
+    """The instance's workflow as stored (from this worker's cache when it is current). The
+    cache entry is taken, never shared: whoever loads may change the workflow."""
     return load_for_change(instance)[0]
 
 
@@ -188,4 +189,5 @@ def deliver_message(instance: ProcessInstance, name: str, payload: dict, actor: 
     workflow, before = (workflow, engine.waits(workflow)) if workflow else load_for_change(instance)
     with _engine_errors():
         engine.deliver_message(workflow, name, payload)
-    save_instance(instance, workflow, before, kind="message", actor=actor, data={"message": name, "payload": payload})
+    save_instance(instance, workflow, before, kind="message", actor=actor,
+                  data={"message": name, "payload": payload})

@@ -298,3 +298,48 @@ def test_society_that_refunded_last_year_is_barred(grant_world, clock):
     assert again.instance.outcome == "ineligible"
     reasons = engine.process_data(load_workflow(again.instance))["ineligible_reasons"]
     assert reasons == ["上一年度项目绩效评估不合格已全额退还，取消本年度申报资格"]
+
+
+def _team_of_nine(form):
+    form["team"]["members"] = form["team"]["members"][:9]
+
+
+def _lead_only_associate(form):
+    form["team"]["members"][0]["title_level"] = "副高"
+
+
+def _too_few_seniors(form):
+    for member in form["team"]["members"][4:]:
+        member["title_level"] = "中级"
+
+
+def _section_too_long(form):
+    form["key_measures"] = "字" * 2001
+
+
+def _budget_unbalanced(form):
+    form["budget"]["self_wan"] = "12"
+
+
+@pytest.mark.parametrize("break_rule, field, words", [
+    (_team_of_nine, "team", "不少于10人"),
+    (_lead_only_associate, "team", "正高"),
+    (_too_few_seniors, "team", "60%"),
+    (_section_too_long, "key_measures", "2000字"),
+    (_budget_unbalanced, "budget", "自筹"),
+])
+def test_invalid_application_refused_with_rule_named_and_nothing_changed(grant_world, break_rule,
+                                                                        field, words):
+    u = users(grant_world)
+    application = start_application(grant_world["grant_call"].id,
+                                     grant_world["orgs"]["soc_smart_mfg"].id, u["soc_mfg_applicant"])
+    complete(u["soc_mfg_applicant"], application.instance, "declare_eligibility", ELIGIBLE)
+    form = application_form(grant_world["orgs"]["soc_smart_mfg"].name)
+    break_rule(form)
+    before = snapshot(application.instance)
+    with pytest.raises(InvalidInput) as refused:
+        complete(u["soc_mfg_applicant"], application.instance, "submit_application", form)
+    messages = [m for path, msgs in refused.value.errors.items() if path.startswith(field) for m in msgs]
+    assert any(words in m for m in messages), refused.value.errors
+    assert snapshot(application.instance) == before
+    assert application.form is None

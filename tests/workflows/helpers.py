@@ -2,9 +2,12 @@
 models written inline, and steps that drive a process through workflows.engine."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
+
+from SpiffWorkflow.bpmn.specs.defaults import EndEvent
+from SpiffWorkflow.util.task import TaskState
 
 from workflows import engine
 from workflows.dates import SHANGHAI, deadline_iso
@@ -59,16 +62,68 @@ def ready_names(workflow) -> list[str]:
     return [t.name for t in engine.ready_tasks(workflow)]
 
 
+def lanes_by_id(spec) -> dict[str, str]:
+    """The lane of every BPMN node of a spec, by BPMN id (as drawn: 项目方, 评审专家…)."""
+    return {s.bpmn_id: s.lane for s in spec.task_specs.values() if s.bpmn_id}
+
+
+def ready_lanes(workflow) -> list[tuple[str, str]]:
+    """(name, lane) of each task the engine offers to a person."""
+    lanes = lanes_by_id(workflow.spec)
+    return [(t.name, lanes[t.name]) for t in engine.ready_tasks(workflow)]
+
+
+def end_event(workflow) -> str:
+    """The one end event a finished workflow reached (engine.outcome only names its outcome)."""
+    assert workflow.is_completed()
+    [end] = workflow.get_tasks(state=TaskState.COMPLETED, spec_class=EndEvent)
+    return end.task_spec.bpmn_id
+
+
+def move_clock(clock, workflow, moment) -> None:
+    """Set the clock to ``moment`` (aware datetime or ISO string) and let due timers fire."""
+    clock.set(datetime.fromisoformat(moment) if isinstance(moment, str) else moment)
+    engine.advance(workflow)
+
+
+def waiting_timers(workflow) -> list[tuple[str, datetime]]:
+    """(name, due moment) of each waiting timer, as the engine reports them."""
+    return [(t.name, t.due_at) for t in engine.waiting_timers(workflow)]
+
+
+def ready_around(clock, workflow, due: str) -> tuple[list, list]:
+    """ready_lanes one second before ``due`` (an ISO moment) and one second after it."""
+    due_at = datetime.fromisoformat(due)
+    move_clock(clock, workflow, due_at - timedelta(seconds=1))
+    before = ready_lanes(workflow)
+    move_clock(clock, workflow, due_at + timedelta(seconds=1))
+    return before, ready_lanes(workflow)
+
+
+def pass_timer(clock, workflow, name: str, due: str) -> None:
+    """Check that timer ``name`` alone holds the workflow, with nobody to act, until ``due``;
+    leave the clock one second past it."""
+    assert waiting_timers(workflow) == [(name, datetime.fromisoformat(due))]
+    before, _ = ready_around(clock, workflow, due)
+    assert before == []
+
+
 def complete(workflow, name: str, **data) -> None:
     """Complete the one ready task called ``name`` through the engine."""
     [task] = [t for t in engine.ready_tasks(workflow) if t.name == name]
     engine.complete(workflow, task.id, data)
 
 
+def grant_at_submission(**overrides):
+    """An expert_team_grant instance of an eligible society, asked to submit its application."""
+    workflow = start("expert_team_grant", **overrides)
+    complete(workflow, "declare_eligibility", **ELIGIBLE)
+    return workflow
+
+
 def grant_at_review(reviewers=("u1", "u2")):
     """An expert_team_grant instance whose reviewers are all asked to review."""
-    workflow = start("expert_team_grant")
-    complete(workflow, "declare_eligibility", **ELIGIBLE)
+    workflow = grant_at_submission()
     complete(workflow, "submit_application")
     complete(workflow, "formal_review", formal_review_outcome="accepted")
     complete(workflow, "assign_reviewers", reviewers=list(reviewers))
@@ -82,9 +137,29 @@ def grant_awaiting_ranking():
     return workflow
 
 
-def ranking(result: str, publicity_ends_at: str = "2024-04-17T18:00:00+08:00") -> dict:
+PUBLICITY_ENDS_AT = "2024-04-17T18:00:00+08:00"
+
+
+def ranking(result: str, publicity_ends_at: str = PUBLICITY_ENDS_AT, **extra) -> dict:
+    """The ranking_published (or reserve_promoted) message payload for one application."""
     return {"result": result, "rank": 3, "combined_score": 88.1,
-            "publicity_ends_at": publicity_ends_at}
+            "publicity_ends_at": publicity_ends_at, **extra}
+
+
+def grant_at_evaluation(clock):
+    """A funded expert_team_grant moved through its timers (publicity, midterm, period end, each
+    checked to hold until its moment) to evaluate_performance."""
+    workflow = grant_awaiting_ranking()
+    engine.deliver_message(workflow, "ranking_published", ranking("funded"))
+    pass_timer(clock, workflow, "publicity_period", PUBLICITY_ENDS_AT)
+    complete(workflow, "conclude_publicity", publicity_outcome="no_objection")
+    for step in ("issue_approval", "sign_agreement", "disburse_funds"):
+        complete(workflow, step)
+    pass_timer(clock, workflow, "midterm_wait", GRANT_START["midterm_at"])
+    complete(workflow, "midterm_check")
+    pass_timer(clock, workflow, "period_end_wait", GRANT_START["period_end"])
+    assert ready_names(workflow) == ["evaluate_performance"]
+    return workflow
 
 
 _BPMN = """<?xml version="1.0" encoding="UTF-8"?>

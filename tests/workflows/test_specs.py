@@ -53,9 +53,10 @@ def test_a_changed_decision_table_changes_the_grant_hash_only():
     assert after["kechuang_project"] == before["kechuang_project"]
 
 
-def test_sources_are_the_process_file_and_the_decision_tables():
+def test_sources_are_the_process_file_and_the_decision_tables_it_calls():
     assert set(real_bundle()["expert_team_grant"].sources) == {
         "expert_team_grant.bpmn", "grant_eligibility.dmn"}
+    assert set(real_bundle()["kechuang_project"].sources) == {"kechuang_project.bpmn"}
 
 
 def test_malformed_xml_is_refused_naming_the_file():
