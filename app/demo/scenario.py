@@ -34,17 +34,23 @@ def complete(user, instance, task_name: str, raw: dict) -> None:
     complete_task(db.session.scalars(query).first(), raw, user)
 
 
-def drive_project(world, title: str, until: str = "end") -> Project:
-    """A 科创项目 of 成都 through the steps before ``until`` (a step name of PROJECT_STEPS)."""
+SELECTORS = {"opening": "sel_innovation", "major_roadshow": "sel_societies",
+             "showcase": "sel_popularisation"}
+
+
+def drive_project(world, title: str, until: str = "end", intent: str = "major_roadshow") -> Project:
+    """A 科创项目 of 成都 through the steps before ``until`` (a step name of PROJECT_STEPS),
+    recommended and selected for ``intent`` (the 120 roadshow places run out; showcase doesn't)."""
     users, orgs = world["users"], world["orgs"]
     project = start_project(world["edition"].id, orgs["ent_cloudwise"].id, orgs["city_chengdu"].id,
                             title, "tech_transfer", users["cd_applicant"])
     concierge = users["cd_concierge"]
+    sector = {} if intent == "major_roadshow" else {"sector": None}  # only roadshows have one
     actions = {
         "submit_project": (users["cd_applicant"], samples.submission(title=title)),
         "check_exclusions": (users["cd_recommender"], {"exclusion_outcome": "eligible", "violated_rules": []}),
-        "recommend_project": (users["cd_recommender"], samples.recommendation(concierge.id)),
-        "select_project": (users["sel_societies"], samples.selection()),
+        "recommend_project": (users["cd_recommender"], samples.recommendation(concierge.id, intent=intent, **sector)),
+        "select_project": (users[SELECTORS[intent]], samples.selection(bucket=intent, **sector)),
         "pitch_project": (concierge, samples.PITCH),
         "sign_project": (concierge, samples.CONTRACT),
         "follow_up_project": (concierge, {"follow_up_outcome": "landed", "landed_on": "2024-06-30",
