@@ -29,6 +29,10 @@ class EngineError(RuntimeError):
     """An engine-level refusal (task not ready, nothing waiting for a message…)."""
 
 
+class ModelError(EngineError):
+    """The process model itself is at fault (a lane without a role, a loop that never settles)."""
+
+
 @dataclass(frozen=True)
 class ReadyTask:
     """A human task waiting for someone: what the inbox projection is built from."""
@@ -66,12 +70,25 @@ def dump(workflow: BpmnWorkflow) -> str:
     return serializer.state_to_json(workflow)
 
 
+MAX_ADVANCE_ROUNDS = 100
+
+
 def advance(workflow: BpmnWorkflow) -> None:
     """Run automatic steps and due timers until only people or future events are awaited."""
-    while True:
+    for _ in range(MAX_ADVANCE_ROUNDS):
         workflow.do_engine_steps()  # ends with refresh_timers(): a due timer makes its event READY
-        if not any(not t.task_spec.manual for t in workflow.get_tasks(state=TaskState.READY)):
+        if not any(t.state == TaskState.READY and not t.task_spec.manual for t in _all_tasks(workflow)):
             return
+    raise ModelError(f"the process did not settle after {MAX_ADVANCE_ROUNDS} rounds of automatic "
+                     "steps (an unbounded loop? SpiffWorkflow stops walking ~1,000 tasks deep)")
+
+
+def _all_tasks(workflow: BpmnWorkflow):
+    """Every task, however deep: SpiffWorkflow's own iteration stops at a depth of 1,000, which
+    would hide a loop's ready step and make a stuck process look finished."""
+    yield from workflow.tasks.values()
+    for subprocess in workflow.subprocesses.values():
+        yield from subprocess.tasks.values()
 
 
 def ready_tasks(workflow: BpmnWorkflow) -> list[ReadyTask]:
@@ -81,7 +98,7 @@ def ready_tasks(workflow: BpmnWorkflow) -> list[ReadyTask]:
 def _ready(task) -> ReadyTask:
     lane = task.task_spec.lane
     if lane not in LANE_ROLES:
-        raise EngineError(f"task {task.task_spec.name} is in lane {lane!r}, which maps to no role")
+        raise ModelError(f"task {task.task_spec.name} is in lane {lane!r}, which maps to no role")
     return ReadyTask(id=str(task.id), name=task.task_spec.bpmn_id or task.task_spec.name,
                      title=task.task_spec.bpmn_name or task.task_spec.name,
                      role=LANE_ROLES[lane], data=task.data)

@@ -70,6 +70,8 @@ def _rollback() -> None:
 def _engine_errors():
     try:
         yield
+    except engine.ModelError as err:
+        raise ProcessError(f"流程模型有误：{err}") from err
     except engine.EngineError as err:  # the step is no longer there (raced, or stale page)
         raise Conflict("该事项已办理或流程已变化，请刷新后重试") from err
     except WorkflowException as err:

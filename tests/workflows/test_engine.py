@@ -160,3 +160,28 @@ def test_a_user_task_in_an_unmapped_lane_is_an_engine_error():
     workflow = engine.start(*serializer.spec_from_json(process.spec_json), {})
     with pytest.raises(EngineError, match="无名部门"):
         engine.ready_tasks(workflow)
+
+
+ENDLESS_LOOP = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" id="defs_loop" targetNamespace="t">
+  <bpmn:process id="loop" isExecutable="true">
+    <bpmn:startEvent id="start"><bpmn:outgoing>a</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:exclusiveGateway id="join"><bpmn:incoming>a</bpmn:incoming><bpmn:incoming>c</bpmn:incoming>
+      <bpmn:outgoing>b</bpmn:outgoing></bpmn:exclusiveGateway>
+    <bpmn:scriptTask id="spin" scriptFormat="python"><bpmn:incoming>b</bpmn:incoming>
+      <bpmn:outgoing>c</bpmn:outgoing><bpmn:script>n = 1</bpmn:script></bpmn:scriptTask>
+    <bpmn:sequenceFlow id="a" sourceRef="start" targetRef="join" />
+    <bpmn:sequenceFlow id="b" sourceRef="join" targetRef="spin" />
+    <bpmn:sequenceFlow id="c" sourceRef="spin" targetRef="join" />
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def test_a_model_that_never_settles_is_stopped_as_a_model_error():
+    from workflows.serialization import serializer
+    from workflows.specs import parse_bundle
+    process = parse_bundle({"loop.bpmn": ENDLESS_LOOP})[0]
+    with pytest.raises(engine.ModelError):
+        engine.start(*serializer.spec_from_json(process.spec_json), {})
