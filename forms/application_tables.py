@@ -1,7 +1,7 @@
 """The tables of the 申报书 (seed 003): 五 经费预算, 六 进度安排, 七 专家团成员, with their rules."""
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 
 from marshmallow import validates_schema
 
@@ -9,11 +9,6 @@ from forms import choices as c
 from forms import fields as f
 from forms.base import FormSchema, error_on, raise_errors
 from forms.validators import fmt_number
-
-# Team composition of seed 003 实施要求（一）.
-MIN_TEAM_MEMBERS = 10
-LEAD_TITLE_LEVEL = "正高"
-MIN_SENIOR_PERCENT = 60
 
 
 # 五、项目经费预算 ---------------------------------------------------------------------------
@@ -102,52 +97,22 @@ class MemberSchema(FormSchema):
     is_lead = f.flag("领衔专家", required=False)
 
 
-def _percent(part: int, whole: int) -> str:
-    """part/whole as a percentage, rounded down so a failing ratio never shows as passing."""
-    value = (Decimal(part * 100) / whole).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
-    return fmt_number(value)
-
-
-def _lead_rows(members: list[dict]) -> list[int]:
+def lead_rows(members: list[dict]) -> list[int]:
     """Indexes of the rows marked 领衔专家."""
     return [index for index, member in enumerate(members) if member["is_lead"]]
 
 
 class TeamSchema(FormSchema):
-    """七、专家团成员组成及分工: ≥10 members, one 领衔专家 (正高) first, ≥60% 副高及以上."""
+    """七、专家团成员组成及分工: one 领衔专家, in the first row. The call's numbers (members,
+    the lead's title, share of 副高及以上) are the rule team_as_required of forms/rules.py."""
     members = f.rows(MemberSchema, "专家团成员", min_items=1)
 
     @validates_schema
-    def enough_members(self, data, **kwargs):
-        count = len(data["members"])
-        if count < MIN_TEAM_MEMBERS:
-            raise error_on("members", f"专家团成员不少于{MIN_TEAM_MEMBERS}人（当前{count}人）")
-
-    @validates_schema
-    def enough_seniors(self, data, **kwargs):
-        members = data["members"]
-        senior = sum(1 for m in members if m["title_level"] in c.SENIOR_TITLE_LEVELS)
-        if senior * 100 < MIN_SENIOR_PERCENT * len(members):
-            raise error_on("members", f"副高及以上职称比例不低于{MIN_SENIOR_PERCENT}%"
-                                      f"（当前{_percent(senior, len(members))}%）")
-
-    @validates_schema
     def one_lead_in_first_row(self, data, **kwargs):
-        leads = _lead_rows(data["members"])
+        leads = lead_rows(data["members"])
         if len(leads) != 1:
             raise error_on("members", f"须有且仅有1名领衔专家（当前{len(leads)}名）")
         row = leads[0]
         if row != 0:
             raise error_on("members", {row: {"is_lead": [
                 f"领衔专家应填写在第1行（当前在第{row + 1}行）"]}})
-
-    @validates_schema
-    def lead_is_full_senior(self, data, **kwargs):
-        leads = _lead_rows(data["members"])
-        if len(leads) != 1:
-            return  # reported by one_lead_in_first_row
-        row = leads[0]
-        level = data["members"][row]["title_level"]
-        if level != LEAD_TITLE_LEVEL:
-            raise error_on("members", {row: {"title_level": [
-                f"领衔专家应具备{LEAD_TITLE_LEVEL}及以上职称（当前{level}）"]}})

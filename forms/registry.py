@@ -107,8 +107,9 @@ def _schema(form_name: str) -> FormSchema:
 
 
 def load_task_form(task_name: str, raw: dict, context: dict | None = None) -> FormResult:
-    """Validate ``raw`` for user task ``task_name``; raises FormValidationError, or KeyError
-    for an unknown task or a context key the form needs (see forms/rules.py)."""
+    """Validate ``raw`` for user task ``task_name``; raises FormValidationError, KeyError
+    for an unknown task or a context key the form needs, or ValueError for a malformed
+    context value (see forms/rules.py)."""
     if task_name not in TASK_FORMS:
         raise KeyError(f"no form for task {task_name!r}")
     return load_form(task_name, raw, context)
@@ -124,7 +125,11 @@ def load_form(form_name: str, raw: dict, context: dict | None = None) -> FormRes
     try:
         payload = _schema(form_name).load(raw)
     except ValidationError as error:
-        raise FormValidationError.from_marshmallow(error.messages) from error
+        refused = FormValidationError.from_marshmallow(error.messages)
+        loaded = error.valid_data if isinstance(error.valid_data, dict) else {}
+        for path, messages in run_rules(form_name, loaded, context, partial=True).items():
+            refused.errors.setdefault(path, []).extend(messages)
+        raise refused from error
     errors = run_rules(form_name, payload, context)
     if errors:
         raise FormValidationError(errors)

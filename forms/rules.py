@@ -16,7 +16,12 @@ select_project       required: project_type,
                                quotas ({"opening_per_type": 10, "roadshow_max": 120})
                      optional: sectors
 submit_application   optional: award_amount_wan (Decimal), period_end (date),
-                               eligibility (the declare_eligibility payload)
+                               eligibility (the declare_eligibility payload),
+                               team_rules (the call's 专家团组建要求: {"min_members": 10,
+                                           "lead_title_level": "正高", "senior_ratio": "0.6"},
+                                           ratio a Decimal or decimal string in 0..1; when
+                                           absent, DEFAULT_TEAM_RULES (the 2024 guide's) apply;
+                                           malformed: ValueError)
 formal_review        required: prior_returns (int: times this application was returned)
 assign_reviewers     required: min_reviewers (int),
                                eligible_reviewer_ids (experts without conflict of interest)
@@ -29,19 +34,25 @@ re_evaluate          required: kpi_passed (for the process data only)
 refund               required: refund_due_wan (Decimal)
 kpi_entry            required: kpi_codes (the call's KPI codes)
 
-Each rule yields (path, message) pairs; paths are those of FormValidationError.
+Each rule yields (path, message) pairs; paths are those of FormValidationError. A rule
+registered with ``partial=True`` also runs when the schema refuses the form, on the part of the
+payload that loaded (it must skip what is missing), so its errors show with the schema's.
 """
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
+from types import MappingProxyType
+
+from marshmallow import ValidationError
 
 from forms import choices as c
 from forms import grant_forms as gf
-from forms.application_tables import BudgetSchema
+from forms.application_tables import BudgetSchema, MemberSchema, lead_rows
 from forms.base import field_label
+from forms.call_forms import TeamRulesSchema
 from forms.project_forms import ProjectSubmissionSchema
 from forms.validators import fmt_number
 
@@ -53,16 +64,18 @@ class Rule:
     check: Callable[[dict, dict], Iterable[tuple[str, str]]]
     needs: tuple[str, ...] = ()
     optional: tuple[str, ...] = ()
+    partial: bool = False
 
 
 RULES: dict[str, list[Rule]] = defaultdict(list)
 
 
-def rule(*forms: str, needs: tuple[str, ...] = (), optional: tuple[str, ...] = ()):
+def rule(*forms: str, needs: tuple[str, ...] = (), optional: tuple[str, ...] = (),
+         partial: bool = False):
     """Register the decorated check for ``forms``."""
     def register(check):
         for form in forms:
-            RULES[form].append(Rule(check, needs, optional))
+            RULES[form].append(Rule(check, needs, optional, partial))
         return check
     return register
 
@@ -72,12 +85,14 @@ def required_keys(form: str) -> set[str]:
     return {key for r in RULES.get(form, ()) for key in r.needs}
 
 
-def run_rules(form: str, payload: dict, context: dict) -> dict[str, list[str]]:
+def run_rules(form: str, payload: dict, context: dict,
+              partial: bool = False) -> dict[str, list[str]]:
     """Errors of the rules of ``form``, skipping those whose optional keys are absent
-    (load_task_form has already checked the required ones)."""
+    (load_task_form has already checked the required ones); ``partial``: only the rules that
+    run on the part of a refused form that loaded."""
     errors: dict[str, list[str]] = {}
     for r in RULES.get(form, ()):
-        if all(key in context for key in r.optional):
+        if (r.partial or not partial) and all(key in context for key in r.optional):
             for path, message in r.check(payload, context):
                 errors.setdefault(path, []).append(message)
     return errors
@@ -180,6 +195,58 @@ def standing_as_declared(payload: dict, ctx: dict) -> Found:
         if name in declared and unit_info[name] != declared[name]:
             label = field_label(gf.EligibilityDeclarationSchema, name)
             yield f"unit_info.{name}", f"「{label}」与申报资格自查时的填报不一致"
+
+
+# The 2024 guide's 专家团组建要求 (seed 003 实施要求（一）), for calls that set none.
+DEFAULT_TEAM_RULES = MappingProxyType(
+    {"min_members": 10, "lead_title_level": "正高", "senior_ratio": Decimal("0.6")})
+_TEAM_RULES = TeamRulesSchema()
+
+
+def team_rules_in_force(ctx: dict) -> Mapping:
+    """The call's team rules (context ``team_rules``, checked as the call form checks them),
+    or DEFAULT_TEAM_RULES; ValueError when the call's are malformed."""
+    if "team_rules" not in ctx:
+        return DEFAULT_TEAM_RULES
+    try:
+        return _TEAM_RULES.load(ctx["team_rules"])
+    except ValidationError as error:
+        raise ValueError(f"malformed team_rules context: {error.messages}") from error
+
+
+def _percent(part: int, whole: int) -> str:
+    """part/whole as a percentage, rounded down so a failing ratio never shows as passing."""
+    value = (Decimal(part * 100) / whole).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
+    return fmt_number(value)
+
+
+def _at_least(level: str, required: str) -> bool:
+    """``level`` is ``required`` or above (TITLE_LEVELS runs from the highest down)."""
+    order = c.codes_of(c.TITLE_LEVELS)
+    return order.index(level) <= order.index(required)
+
+
+@rule("submit_application", partial=True)
+def team_as_required(payload: dict, ctx: dict) -> Found:
+    limits = team_rules_in_force(ctx)
+    members = (payload.get("team") or {}).get("members")
+    if not members or not all(set(MemberSchema._declared_fields) <= set(m) for m in members):
+        return  # the schema refused the table or some of its rows, and says so
+    minimum, count = limits["min_members"], len(members)
+    if count < minimum:
+        yield "team.members", f"专家团成员不少于{minimum}人（当前{count}人）"
+    ratio = limits["senior_ratio"]
+    senior = sum(1 for m in members if m["title_level"] in c.SENIOR_TITLE_LEVELS)
+    if senior < ratio * count:
+        yield "team.members", (f"副高及以上职称比例不低于{fmt_number(ratio * 100)}%"
+                               f"（当前{_percent(senior, count)}%）")
+    leads, required = lead_rows(members), limits["lead_title_level"]
+    if len(leads) == 1:  # else the schema's one_lead_in_first_row reports it
+        row = leads[0]
+        level = members[row]["title_level"]
+        if not _at_least(level, required):
+            yield (f"team.members.{row}.title_level",
+                   f"领衔专家应具备{required}及以上职称（当前{level}）")
 
 
 # 专家团 grant: review and after ------------------------------------------------------------

@@ -70,11 +70,15 @@ def _award_context(instance, task, user) -> dict:
 
 
 def _application_context(instance, task, user) -> dict:
-    """Award and period limits, and the eligibility declared first (section 一 must match)."""
+    """Award and period limits, the call's team rules when it sets them (else the 2024 guide's
+    apply), and the eligibility declared first (section 一 must match)."""
     declared = db.session.scalar(sa.select(AuditEvent.data).filter_by(
         instance_id=instance.id, task_name="declare_eligibility", kind="completed")
         .order_by(AuditEvent.id.desc()).limit(1))
     context = _award_context(instance, task, user)
+    team_rules = application_of(instance).call.team_rules
+    if team_rules is not None:
+        context["team_rules"] = team_rules
     if declared:
         context["eligibility"] = declared["form"]
     return context

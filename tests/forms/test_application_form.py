@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from forms import load_task_form
+from forms.rules import DEFAULT_TEAM_RULES
 from tests.forms.factories import SOCIETY, application, member, refusal, team
 
 
@@ -88,6 +89,23 @@ def test_several_team_rules_are_reported_together():
                                       "副高及以上职称比例不低于60%（当前0%）"]
     assert errors["team.members.2.is_lead"] == ["领衔专家应填写在第1行（当前在第3行）"]
     assert errors["team.members.2.title_level"] == ["领衔专家应具备正高及以上职称（当前中级）"]
+
+
+def test_team_rules_are_reported_with_the_errors_of_other_sections():
+    raw = application()
+    raw["team"]["members"] = raw["team"]["members"][:9]
+    raw["budget"]["self_wan"] = "12"
+    errors = refusal("submit_application", raw)
+    assert errors["team.members"] == ["专家团成员不少于10人（当前9人）"]
+    assert errors["budget.self_wan"]
+
+
+def test_team_rules_wait_for_the_rows_to_be_valid():
+    raw = application()
+    raw["team"]["members"] = raw["team"]["members"][:9]
+    raw["team"]["members"][4]["age"] = 5
+    assert refusal("submit_application", raw) == {
+        "team.members.4.age": ["「年龄」应在18至100之间（当前5）"]}
 
 
 def test_member_with_invalid_title_level_names_the_row():
@@ -258,3 +276,77 @@ def test_standing_differing_from_the_self_declaration_is_refused():
                 "penalized": False, "notified": False}
     errors = refusal("submit_application", application(), {"eligibility": declared})
     assert errors == {"unit_info.inspection_last": ["「最近一次年检结论」与申报资格自查时的填报不一致"]}
+
+
+# 专家团组建要求 of the call (context team_rules; the 2024 guide's when absent) ---------------
+
+CALL_TEAM_RULES = {"min_members": 5, "lead_title_level": "副高", "senior_ratio": "0.5"}
+
+
+def with_team(levels: list[str]) -> dict:
+    raw = application()
+    raw["team"] = team(levels)
+    return raw
+
+
+def test_default_team_rules_are_the_2024_guide_s():
+    assert DEFAULT_TEAM_RULES == {"min_members": 10, "lead_title_level": "正高",
+                                  "senior_ratio": Decimal("0.6")}
+
+
+def test_call_rules_accept_a_team_the_2024_guide_refuses():
+    raw = with_team(["副高", "副高", "副高", "中级", "中级", "初级"])  # 6 members, 50% senior
+    assert refusal("submit_application", raw) == {
+        "team.members": ["专家团成员不少于10人（当前6人）", "副高及以上职称比例不低于60%（当前50%）"],
+        "team.members.0.title_level": ["领衔专家应具备正高及以上职称（当前副高）"]}
+    result = load_task_form("submit_application", raw, {"team_rules": CALL_TEAM_RULES})
+    assert len(result.payload["team"]["members"]) == 6
+
+
+def test_call_rules_refuse_a_team_below_them_with_their_numbers():
+    raw = with_team(["中级", "副高", "中级", "初级"])
+    errors = refusal("submit_application", raw, {"team_rules": CALL_TEAM_RULES})
+    assert errors == {
+        "team.members": ["专家团成员不少于5人（当前4人）", "副高及以上职称比例不低于50%（当前25%）"],
+        "team.members.0.title_level": ["领衔专家应具备副高及以上职称（当前中级）"]}
+
+
+def test_lead_above_the_required_title_is_accepted():
+    raw = with_team(["正高", "副高", "中级", "中级", "中级"])  # 40% senior
+    rules = {**CALL_TEAM_RULES, "senior_ratio": Decimal("0.4")}
+    load_task_form("submit_application", raw, {"team_rules": rules})
+
+
+def test_call_rules_equal_to_the_guide_s_refuse_as_the_default_does():
+    raw = application()
+    raw["team"]["members"] = raw["team"]["members"][:9]
+    raw["team"]["members"][8]["title_level"] = "副高"
+    rules = {"min_members": 10, "lead_title_level": "正高", "senior_ratio": "0.6"}
+    assert refusal("submit_application", raw, {"team_rules": rules}) == {
+        "team.members": ["专家团成员不少于10人（当前9人）"]}
+
+
+@pytest.mark.parametrize("change", [
+    {"senior_ratio": "1.5"},
+    {"senior_ratio": "六成"},
+    {"min_members": 0},
+    {"lead_title_level": "教授"},
+    {"extra": 1},
+])
+def test_malformed_call_team_rules_raise_value_error(change):
+    rules = {**CALL_TEAM_RULES, **change}
+    with pytest.raises(ValueError, match="malformed team_rules"):
+        load_task_form("submit_application", application(), {"team_rules": rules})
+
+
+def test_call_team_rules_missing_a_number_raise_value_error():
+    rules = {key: value for key, value in CALL_TEAM_RULES.items() if key != "min_members"}
+    with pytest.raises(ValueError, match="min_members"):
+        load_task_form("submit_application", application(), {"team_rules": rules})
+
+
+def test_malformed_call_team_rules_raise_even_when_the_form_is_refused():
+    raw = application()
+    raw["budget"]["self_wan"] = "12"
+    with pytest.raises(ValueError):
+        load_task_form("submit_application", raw, {"team_rules": {"senior_ratio": "1.5"}})

@@ -343,3 +343,21 @@ def test_invalid_application_refused_with_rule_named_and_nothing_changed(grant_w
     assert any(words in m for m in messages), refused.value.errors
     assert snapshot(application.instance) == before
     assert application.form is None
+
+
+def test_call_team_rules_apply_to_the_application(grant_world):
+    """A call asking for 12 members refuses the standard 10-member team, naming its number."""
+    grant_world["grant_call"].team_rules = {"min_members": 12, "lead_title_level": "正高",
+                                            "senior_ratio": "0.6"}
+    db.session.commit()
+    u = users(grant_world)
+    application = start_application(grant_world["grant_call"].id,
+                                     grant_world["orgs"]["soc_smart_mfg"].id, u["soc_mfg_applicant"])
+    complete(u["soc_mfg_applicant"], application.instance, "declare_eligibility", ELIGIBLE)
+    before = snapshot(application.instance)
+    with pytest.raises(InvalidInput) as refused:
+        complete(u["soc_mfg_applicant"], application.instance, "submit_application",
+                 application_form(grant_world["orgs"]["soc_smart_mfg"].name))
+    assert refused.value.errors == {"team.members": ["专家团成员不少于12人（当前10人）"]}
+    assert snapshot(application.instance) == before
+    assert application.form is None
