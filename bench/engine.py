@@ -5,7 +5,10 @@ deserializes the whole workflow (spec included) at every step — measured in th
     .venv/bin/python bench/engine.py --n 1000
 
 Prints instances/s, user-task completions/s and the ratio persisted / bare (target ≤ 2×,
-≥ 400 completions/s). Not a test: numbers vary with the machine; the ratio is what to watch.
+≥ 400 completions/s). The persisted run uses the per-worker workflow cache (the last saved
+workflow of an instance is kept in memory, so a follow-up step skips deserialization);
+``--no-cache`` restores from the database at every step, as a step arriving at another worker
+would. Not a test: numbers vary with the machine; the ratio is what to watch.
 """
 from __future__ import annotations
 
@@ -154,10 +157,16 @@ def _bare_instance(spec_pair, path, full, engine, clock) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=200, help="instances of each process (default 200)")
-    n = parser.parse_args().n
+    parser.add_argument("--no-cache", action="store_true",
+                        help="restore every workflow from the database (no per-worker workflow cache)")
+    args = parser.parse_args()
+    n = args.n
     with tempfile.TemporaryDirectory() as tmp:
         ctx, world = setup_app(Path(tmp) / "bench.sqlite", n)
         bare_p, bare_g = run_bare(n)
+        if args.no_cache:
+            from app.services.workflow_cache import cache
+            cache.capacity = 0
         completions_timer = CompletionTimer()
         pers_p, pers_g = run_persisted(world, n)
         ctx.pop()
