@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask
 
 from .config import Config
-from .extensions import db, migrate
+from .extensions import csrf, db, login_manager, migrate
 from .models.types import json_dumps
 
 
@@ -20,9 +20,10 @@ def create_app(config: dict | None = None) -> Flask:
     with app.app_context():
         _tune_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", _migrations_dir())))
-    from .api import bp as api_bp, home
-    app.register_blueprint(api_bp)
-    app.register_blueprint(home)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    from .views import register_views
+    register_views(app)
     from .cli import register_commands
     register_commands(app)
     return app

@@ -13,6 +13,11 @@ class Config:
         "DATABASE_URL", f"sqlite:///{PROJECT_ROOT / 'instance' / 'grantflow.sqlite'}")
     BPMN_DIR = Path(os.environ.get("GRANTFLOW_BPMN_DIR", PROJECT_ROOT / "bpmn"))
     SQLALCHEMY_RECORD_QUERIES = False
+    UPLOAD_DIR = Path(os.environ.get("GRANTFLOW_UPLOAD_DIR", PROJECT_ROOT / "instance" / "uploads"))
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024  # whole request; single uploads are checked tighter
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # valid for the session: long forms (申报书) take hours
 
 
 def database_url_for_tests() -> str:

@@ -26,7 +26,7 @@ from . import workflow_cache
 from .access import check_may_complete
 from .definitions import latest_definition, specs_of
 from .errors import Conflict, InvalidInput, NotFound, ServiceError
-from .projections import current_step, sync_projections
+from .projections import current_step, grant_view, sync_projections
 
 
 class ProcessError(ServiceError):
@@ -91,6 +91,7 @@ def start_instance(process_key: str, *, business_key: str, title: str, owner_org
         state="", serializer_version=definition.serializer_version, created_at=now, updated_at=now)
     db.session.add(instance)
     db.session.flush()
+    grant_view(instance.id, {(owner_org_id, None)})
     save_instance(instance, workflow, engine.NOTHING, kind="started", actor=user, data=data)
     return instance
 

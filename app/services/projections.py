@@ -10,7 +10,7 @@ from workflows.dates import parse_moment
 from workflows.processes import ProcessRules
 
 from ..extensions import db
-from ..models import ProcessInstance, Task, Timer
+from ..models import InstanceViewer, ProcessInstance, Task, Timer
 
 
 def sync_projections(instance: ProcessInstance, before: engine.Waits, after: engine.Waits,
@@ -30,6 +30,19 @@ def _sync_tasks(instance, before, after, rules, now) -> None:
            if ready.id not in before.task_ids]
     if new:  # Core executemany: projection rows need no ORM identity
         db.session.execute(_INSERT[Task], new)
+        grant_view(instance.id, {(None, r["candidate_user_id"]) if r["candidate_user_id"]
+                                 else (r["org_id"], None) for r in new})
+
+
+def grant_view(instance_id: int, viewers: set[tuple[int | None, int | None]]) -> None:
+    """Let these (org, None) or (None, user) see the instance from now on (idempotent)."""
+    table = InstanceViewer.__table__
+    known = set(db.session.execute(sa.select(table.c.org_id, table.c.user_id)
+                                   .where(table.c.instance_id == instance_id)).all())
+    missing = [{"instance_id": instance_id, "org_id": org, "user_id": user}
+               for org, user in viewers - known]
+    if missing:
+        db.session.execute(sa.insert(table), missing)
 
 
 def _delete_by_id(model):

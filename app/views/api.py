@@ -1,21 +1,14 @@
-"""A minimal read-only API until the web UI lands (issue 3): health and deployed processes."""
+"""Read-only JSON API: health and deployed process versions."""
 from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, jsonify
 
-from .extensions import db
-from .models import ProcessDefinition, ProcessInstance
+from ..extensions import csrf, db
+from ..models import ProcessDefinition, ProcessInstance
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-home = Blueprint("home", __name__)
-
-
-@home.get("/")
-def index():
-    """Until the web UI (issue 3): say what runs here."""
-    return jsonify(name="grantflow", description="科创项目与专家团项目全流程管理",
-                   endpoints=["/api/health", "/api/definitions"])
+csrf.exempt(bp)  # read-only JSON; writes go through the session-authenticated pages
 
 
 @bp.get("/health")

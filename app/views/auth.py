@@ -1,0 +1,50 @@
+"""Login and logout (Flask-Login sessions; passwords hashed; CSRF on the form)."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from werkzeug.security import check_password_hash
+from wtforms import PasswordField, StringField
+from wtforms.validators import InputRequired
+
+from ..extensions import db
+from ..models import User
+
+bp = Blueprint("auth", __name__)
+
+
+class LoginForm(FlaskForm):
+    username = StringField("用户名", validators=[InputRequired("请输入用户名")])
+    password = PasswordField("密码", validators=[InputRequired("请输入密码")])
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("inbox.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = db.session.scalar(sa.select(User).filter_by(username=form.username.data.strip()))
+        if user and user.active and user.password_hash and \
+                check_password_hash(user.password_hash, form.password.data):
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")) or url_for("inbox.index"))
+        flash("用户名或密码错误。", "error")
+    return render_template("auth/login.html", form=form)
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site paths: never redirect to another host after login."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return None
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    flash("您已退出登录。", "info")
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,62 @@
+"""我的待办: the home page — what is mine to do, filters, claim / release / delegate."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from forms.choices import SECTORS
+from workflows.processes import PROCESSES
+
+from ..services import inbox as service
+from .helpers import back_or, org_choices, run_service
+
+bp = Blueprint("inbox", __name__)
+
+DUE_CHOICES = [("overdue", "已逾期"), ("week", "7日内到期")]
+
+
+@bp.get("/")
+@login_required
+def index():
+    wanted = _filter_from(request.args)
+    rows = service.inbox(current_user, wanted)
+    return render_template(
+        "inbox/index.html", rows=rows, counts=service.counts(current_user), wanted=wanted,
+        processes=[(key, rules.title) for key, rules in PROCESSES.items()],
+        task_names=sorted({(r.task.task_name, r.task.title) for r in rows}, key=lambda p: p[1]),
+        cities=org_choices("city_association"), sectors=SECTORS,
+        due_choices=DUE_CHOICES)
+
+
+def _filter_from(args) -> service.InboxFilter:
+    city = args.get("city", type=int)
+    return service.InboxFilter(process=args.get("process") or None, task_name=args.get("task") or None,
+                               city_id=city or None, sector=args.get("sector") or None,
+                               due=args.get("due") if args.get("due") in ("overdue", "week") else None,
+                               mine=args.get("mine") == "1")
+
+
+@bp.post("/tasks/<task_id>/claim")
+@login_required
+def claim(task_id: str):
+    return _act(lambda: service.claim_task(task_id, current_user), "已认领。")
+
+
+@bp.post("/tasks/<task_id>/unclaim")
+@login_required
+def unclaim(task_id: str):
+    return _act(lambda: service.unclaim_task(task_id, current_user), "已释放，同事可以认领。")
+
+
+@bp.post("/tasks/<task_id>/delegate")
+@login_required
+def delegate(task_id: str):
+    to_user = request.form.get("to_user_id", type=int) or 0
+    return _act(lambda: service.delegate_task(task_id, current_user, to_user,
+                                              request.form.get("reason", "")), "已转办。")
+
+
+def _act(action, success: str):
+    if run_service(action):
+        flash(success, "success")
+    return back_or(url_for("inbox.index"))

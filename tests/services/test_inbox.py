@@ -1,0 +1,110 @@
+"""The inbox: scope by role and org, assignment, filters, counts, claim / release / delegate."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from app.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from app.services.inbox import (InboxFilter, claim_task, colleagues_for, counts, delegate_task,
+                                inbox, unclaim_task)
+from app.services.projects import start_project
+from app.models import RoleAssignment, User
+from app.extensions import db
+from tests.conftest import SHANGHAI
+from tests.factories import submission
+
+from .steps import audit_kinds, complete, task_of
+
+
+@pytest.fixture
+def people(world):
+    return world["users"]
+
+
+def new_project(world, unit="ent_cloudwise", city="city_chengdu", applicant="cd_applicant"):
+    return start_project(world["edition"].id, world["orgs"][unit].id, world["orgs"][city].id,
+                         "收件箱测试项目", "tech_transfer", world["users"][applicant])
+
+
+def names(rows):
+    return [row.task.task_name for row in rows]
+
+
+def test_city_official_sees_only_own_city(world, people):
+    chengdu = new_project(world)
+    mianyang = new_project(world, "ent_greenfield", "city_mianyang", "my_applicant")
+    complete(people["cd_applicant"], chengdu.instance, "submit_project", submission())
+    complete(people["my_applicant"], mianyang.instance, "submit_project",
+             submission(platform_listing_id="TFKJY-2023-0002", owner_unit="绵阳绿野农业科技有限公司"))
+    assert [r.instance.id for r in inbox(people["cd_recommender"])] == [chengdu.instance_id]
+    assert [r.instance.id for r in inbox(people["my_recommender"])] == [mianyang.instance_id]
+    assert inbox(people["expert_a"]) == []
+
+
+def test_applicant_sees_draft_with_due_date_and_filters(world, people, clock):
+    new_project(world)
+    rows = inbox(people["cd_applicant"])
+    assert names(rows) == ["submit_project"]
+    assert rows[0].task.due_at == datetime(2023, 12, 15, 23, 59, 59, tzinfo=SHANGHAI)
+    assert not rows[0].overdue and not rows[0].due_soon
+    assert names(inbox(people["cd_applicant"], InboxFilter(process="expert_team_grant"))) == []
+    assert names(inbox(people["cd_applicant"], InboxFilter(due="week"))) == []
+    clock.set(datetime(2023, 12, 10, tzinfo=SHANGHAI))
+    assert names(inbox(people["cd_applicant"], InboxFilter(due="week"))) == ["submit_project"]
+    assert inbox(people["cd_applicant"])[0].due_soon
+    assert counts(people["cd_applicant"]) == {"all": 1, "overdue": 0, "week": 1, "mine": 0}
+
+
+def test_claim_release_and_colleague_cannot_take(world, people):
+    second = _second_recommender(world)
+    project = new_project(world)
+    complete(people["cd_applicant"], project.instance, "submit_project", submission())
+    task = task_of(project.instance, "check_exclusions")
+    claim_task(task.id, people["cd_recommender"])
+    assert counts(people["cd_recommender"])["mine"] == 1
+    with pytest.raises(Conflict):
+        claim_task(task.id, second)
+    with pytest.raises(PermissionDenied):
+        complete(second, project.instance, "check_exclusions",
+                 {"exclusion_outcome": "eligible", "violated_rules": []})
+    with pytest.raises(PermissionDenied):
+        unclaim_task(task.id, second)
+    unclaim_task(task.id, people["cd_recommender"])
+    claim_task(task.id, second)
+    assert audit_kinds(project.instance)[-3:] == ["claimed", "unclaimed", "claimed"]
+
+
+def test_delegate_to_colleague_with_reason(world, people):
+    second = _second_recommender(world)
+    project = new_project(world)
+    complete(people["cd_applicant"], project.instance, "submit_project", submission())
+    task = task_of(project.instance, "check_exclusions")
+    assert [u.id for u in colleagues_for(task, people["cd_recommender"])] == [second.id]
+    with pytest.raises(InvalidInput):
+        delegate_task(task.id, people["cd_recommender"], second.id, "  ")
+    with pytest.raises(InvalidInput):
+        delegate_task(task.id, people["cd_recommender"], people["my_recommender"].id, "出差")
+    delegate_task(task.id, people["cd_recommender"], second.id, "本周出差，请代为审核")
+    assert task.claimed_by_id == second.id
+    assert counts(second)["mine"] == 1
+    complete(second, project.instance, "check_exclusions",
+             {"exclusion_outcome": "eligible", "violated_rules": []})
+    assert "delegated" in audit_kinds(project.instance)
+
+
+def test_outsider_cannot_claim(world, people):
+    project = new_project(world)
+    task = task_of(project.instance, "submit_project")
+    with pytest.raises(NotFound):
+        claim_task(task.id, people["my_applicant"])
+
+
+def _second_recommender(world) -> User:
+    user = User(username="cd_recommender2", display_name="马清源", created_at=datetime.now(SHANGHAI))
+    db.session.add(user)
+    db.session.flush()
+    db.session.add(RoleAssignment(user_id=user.id, org_id=world["orgs"]["city_chengdu"].id,
+                                  role="recommender"))
+    db.session.commit()
+    return user
