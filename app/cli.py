@@ -32,7 +32,8 @@ def upgrade_and_deploy():
 @with_appcontext
 def demo_command(reset: bool):
     """Load reference data and demo instances standing at different steps of both processes."""
-    from .demo.scenario import load_demo, print_summary
+    from .demo.scenario import load_demo
+    from .demo.summary import print_summary
     if reset:
         _reset_sqlite()
     upgrade_and_deploy()

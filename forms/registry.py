@@ -11,7 +11,9 @@ from marshmallow import ValidationError
 from forms import application_form as af
 from forms import call_forms as cf
 from forms import grant_forms as gf
+from forms import people_forms as people
 from forms import project_forms as pf
+from forms import start_forms as sf
 from forms.base import FormSchema
 from forms.errors import FormValidationError
 from forms.rules import required_keys, run_rules
@@ -48,6 +50,13 @@ DATA_FORMS: dict[str, type[FormSchema]] = {
     "kpi_entry": gf.KpiEntrySchema,
     "conference_edition": cf.ConferenceEditionSchema,
     "grant_call": cf.GrantCallSchema,
+    # accounts administration (app/services/people.py)
+    "new_user": people.NewUserSchema,
+    "password_reset": people.PasswordResetSchema,
+    "role_assignment": people.RoleAssignmentSchema,
+    "new_org": people.NewOrgSchema,
+    # start pages (app/views/start.py)
+    "project_start": sf.ProjectStartSchema,
 }
 
 ProcessData = Callable[[dict, dict], dict]

@@ -5,8 +5,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # System packages, only those whose commands are missing (Node may come from elsewhere).
+# GRANTFLOW_BROWSER=1 (set by scripts/test.sh, not by `make run`): the browser tests' Debian
+# chromium, driven by Playwright through its path — Playwright never downloads a browser —
+# and CJK fonts so that Chinese text in their screenshots is not drawn as boxes.
 need=()
 command -v npm >/dev/null || need+=(nodejs npm)
+if [ "${GRANTFLOW_BROWSER:-}" = 1 ]; then
+  command -v chromium >/dev/null || need+=(chromium)
+  [ -n "$(fc-list :lang=zh 2>/dev/null | head -1)" ] || need+=(fonts-noto-cjk)
+fi
 if [ "${GRANTFLOW_NO_POSTGRES:-}" != 1 ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   need+=(postgresql)
 fi
@@ -21,6 +28,7 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1  # the test extra's playwright uses Debian's chromium
 PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
@@ -29,4 +37,5 @@ PYTHON=${PYTHON:-python3}
 
 if command -v npm >/dev/null; then
   npm ci --no-audit --no-fund --loglevel=error >/dev/null
+  scripts/vendor.sh
 fi

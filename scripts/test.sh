@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The README's test command: install everything, lint the BPMN models, run the whole suite on
-# SQLite, then again on a throwaway PostgreSQL cluster started here.
+# The README's test command: install everything (chromium for the browser tests too), lint the
+# BPMN models, run the whole suite on SQLite, then again on a throwaway PostgreSQL cluster
+# started here — without the browser tests, which serve the app from a SQLite file of their own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install.sh
+GRANTFLOW_BROWSER=1 bash scripts/install.sh
 
 echo "== bpmnlint"
 npx --no-install bpmnlint bpmn/kechuang_project.bpmn bpmn/expert_team_grant.bpmn
@@ -15,4 +16,4 @@ echo "== pytest on PostgreSQL"
 source scripts/postgres.sh
 start_test_postgres
 trap stop_test_postgres EXIT
-TEST_DATABASE_URL="$PG_URL" .venv/bin/python -m pytest
+TEST_DATABASE_URL="$PG_URL" .venv/bin/python -m pytest -m "not browser"

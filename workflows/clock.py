@@ -21,12 +21,35 @@ def system_clock() -> datetime:
     return datetime.now(timezone.utc)
 
 
-_current: contextvars.ContextVar[Clock] = contextvars.ContextVar("grantflow_clock", default=system_clock)
+# The ContextVar's own default cannot be changed once created, so it holds a sentinel that
+# means "no using_clock() in force here": now() then asks the process-wide default clock.
+def _use_default() -> datetime:  # the sentinel; never called
+    raise AssertionError("the sentinel clock is never called")
+
+
+_USE_DEFAULT: Clock = _use_default
+_current: contextvars.ContextVar[Clock] = contextvars.ContextVar("grantflow_clock", default=_USE_DEFAULT)
+_default_clock: Clock = system_clock
 
 
 def now() -> datetime:
-    """The current instant according to the clock in force (UTC, aware)."""
-    return _current.get()()
+    """The current instant according to the clock in force (UTC, aware): the one of the
+    innermost ``using_clock`` of this context, else the default clock (see set_default_clock)."""
+    clock = _current.get()
+    return (_default_clock if clock is _USE_DEFAULT else clock)()
+
+
+def set_default_clock(clock: Clock | None) -> Clock:
+    """Make ``clock`` the source of time wherever no ``using_clock`` is in force — in every
+    thread, including those a server starts per request (a new thread starts with an empty
+    context, so ``using_clock`` in the starting thread does not reach it). ``None`` restores
+    the system clock. Returns the previous default so a caller can put it back.
+
+    For a live test server or a demo that must run at a fixed instant; ``using_clock`` still
+    wins inside its block."""
+    global _default_clock
+    previous, _default_clock = _default_clock, clock or system_clock
+    return previous
 
 
 @contextmanager

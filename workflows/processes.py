@@ -61,6 +61,8 @@ class ProcessRules:
     assignee: dict[str, Callable[[Data], int | None]] = field(default_factory=dict)  # task → user
     due_keys: dict[str, str] = field(default_factory=dict)   # task → data key of its deadline
     end_outcomes: dict[str, str] = field(default_factory=dict)
+    # task → the roles that may read what was entered there and who entered it (评审保密)
+    confidential: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 KECHUANG = ProcessRules(
@@ -114,6 +116,10 @@ EXPERT_TEAM_GRANT = ProcessRules(
         "end_not_funded": "not_funded", "end_objection_upheld": "objection_upheld",
         "end_completed": "completed", "end_completed_after_rectification": "completed",
         "end_refunded": "refunded",
+    },
+    confidential={
+        "assign_reviewers": frozenset({"grant_officer", "admin"}),
+        "review_application": frozenset({"grant_officer", "admin"}),
     },
 )
 

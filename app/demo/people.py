@@ -20,6 +20,17 @@ MEMBER_UNITS = [  # code, name, city code
     ("uni_southwest", "川西理工学院", "city_chengdu"),
 ]
 
+# More societies, so that a 专家团 application can stand at every step of one call (one
+# application per society per call). Invented names.
+DEMO_SOCIETIES = [
+    ("soc_smart_agri", "四川省智慧农业学会"), ("soc_mountain_eco", "四川省山地生态修复学会"),
+    ("soc_tea_science", "四川省茶叶科技促进会"), ("soc_digital_culture", "四川省数字文旅研究会"),
+    ("soc_hydrogen", "四川省氢能技术协会"), ("soc_drone", "四川省无人机应用学会"),
+    ("soc_bamboo", "四川省竹产业科技学会"), ("soc_geo_hazard", "四川省地质灾害防治研究会"),
+    ("soc_smart_water", "四川省智慧水务学会"), ("soc_rare_metals", "四川省稀有金属材料学会"),
+    ("soc_rehab", "四川省康复工程学会"),
+]
+
 # username, display name, [(role, org code)]
 PEOPLE = [
     ("admin", "系统管理员", [("admin", "province")]),
@@ -42,12 +53,30 @@ PEOPLE = [
     ("expert_c", "邓慧敏", [("expert", "province")]),
     ("expert_d", "曹俊杰", [("expert", "province"), ("applicant", "soc_smart_mfg")]),
     ("finance_officer", "罗婉清", [("finance_officer", "finance")]),
+    ("soc_bio_applicant", "程雨萱", [("applicant", "soc_bio_health")]),
+    ("soc_energy_applicant", "魏子墨", [("applicant", "soc_energy")]),
+    ("soc_smartagri_applicant", "林书航", [("applicant", "soc_smart_agri")]),
+    ("soc_eco_applicant", "高雅琴", [("applicant", "soc_mountain_eco")]),
+    ("soc_tea_applicant", "蒋明轩", [("applicant", "soc_tea_science")]),
+    ("soc_culture_applicant", "秦语嫣", [("applicant", "soc_digital_culture")]),
+    ("soc_h2_applicant", "苏哲远", [("applicant", "soc_hydrogen")]),
+    ("soc_drone_applicant", "马可心", [("applicant", "soc_drone")]),
+    ("soc_bamboo_applicant", "黄启航", [("applicant", "soc_bamboo")]),
+    ("soc_geo_applicant", "潘若溪", [("applicant", "soc_geo_hazard")]),
+    ("soc_water_applicant", "董浩然", [("applicant", "soc_smart_water")]),
+    ("soc_metals_applicant", "袁思琪", [("applicant", "soc_rare_metals")]),
+    ("soc_rehab_applicant", "范嘉树", [("applicant", "soc_rehab")]),
 ]
 
 
 def seed_member_units(orgs: dict[str, Org]) -> None:
     for code, name, city in MEMBER_UNITS:
         orgs[code] = _org(code, name, "member_unit", city=orgs[city])
+
+
+def seed_demo_societies(orgs: dict[str, Org]) -> None:
+    for code, name in DEMO_SOCIETIES:
+        orgs[code] = _org(code, name, "society", orgs["province"])
 
 
 @lru_cache(maxsize=4)
@@ -58,6 +87,7 @@ def _hashed(password: str) -> str:
 def seed_people(orgs: dict[str, Org], password: str = DEMO_PASSWORD) -> dict[str, User]:
     """One user per role and place (idempotent)."""
     seed_member_units(orgs)
+    seed_demo_societies(orgs)
     hashed = _hashed(password)
     users = {}
     for username, name, roles in PEOPLE:

@@ -47,11 +47,12 @@ def team(members: int = 10, senior: int = 6) -> list[dict]:
     return rows
 
 
-def application_form(society_name: str = "四川省智能制造学会", **changes) -> dict:
+def application_form(society_name: str = "四川省智能制造学会", year: int = 2024, **changes) -> dict:
+    """A valid 申报书 for a call of ``year`` (its schedule lies within that year)."""
     form = {
         "cover": {"project_name": "智能制造领域专家团深耕赋能", "applicant_unit": society_name,
                   "contact_name": "何静怡", "contact_phone": "028-86000000",
-                  "contact_email": "contact@example.org", "application_date": "2024-03-20"},
+                  "contact_email": "contact@example.org", "application_date": f"{year}-03-20"},
         "unit_info": {"society_name": society_name, "society_address": "成都市高新区示例路1号",
                       "legal_representative": "王建国", "legal_representative_mobile": "13900000002",
                       "project_leader": "杨振华", "project_leader_title": "理事长/教授",
@@ -70,9 +71,9 @@ def application_form(society_name: str = "四川省智能制造学会", **change
                              {"item": "会议费", "amount_wan": "10", "fund_type": "self",
                               "basis": "4场×2.5万元"}]},
         "schedule": {"phases": [
-            {"name": "第一阶段", "start": "2024-04-15", "end": "2024-06-30",
+            {"name": "第一阶段", "start": f"{year}-04-15", "end": f"{year}-06-30",
              "work": "组建专家团、开设工作室", "owner": "杨振华"},
-            {"name": "第二阶段", "start": "2024-07-01", "end": "2024-12-31",
+            {"name": "第二阶段", "start": f"{year}-07-01", "end": f"{year}-12-31",
              "work": "开展科技服务与成果转化", "owner": "许清扬"}]},
         "team": {"members": team()},
     }
@@ -94,11 +95,14 @@ AGREEMENT = {"agreement_number": "XY-2024-001", "signed_on": "2024-05-06",
              "concierges": [{"name": f"保姆{n}", "phone": f"1380000001{n}", "organisation": "学会秘书处"}
                             for n in range(3)]}
 MIDTERM = {"checked_on": "2024-09-02", "status": "on_track", "findings": "进展正常。"}
-KPI_ACHIEVED = {"capabilities_published": "20", "recommended_to_conference": "5",
-                "member_studios": "100", "services": "10", "deal_amount": "600",
-                "typical_cases": "2", "concierges": "3"}
+ELIGIBLE = {"inspection_previous": "合格", "inspection_last": "合格", "penalized": False,
+            "notified": False}
+INELIGIBLE = {**ELIGIBLE, "inspection_last": "不合格"}
 # task → (role or "applicant", valid input) for the grant steps that need nothing else
 GRANT_TASK_INPUTS = {
+    "declare_eligibility": ("applicant", ELIGIBLE),
+    "formal_review": ("grant_officer", FORMAL_REVIEW_ACCEPTED),
+    "midterm_check": ("grant_officer", MIDTERM),
     "conclude_publicity": ("grant_officer", {"publicity_outcome": "no_objection", "objections": []}),
     "issue_approval": ("grant_officer", {"notice_number": "川科协立项〔2024〕1号",
                                          "issued_on": "2024-04-30", "amount_wan": "30"}),
@@ -107,4 +111,13 @@ GRANT_TASK_INPUTS = {
                                            "voucher_number": "CZ-2024-088"}),
     "evaluate_performance": ("grant_officer", {"evaluated_on": "2025-01-10", "excellent": True,
                                                "comment": "全部指标完成。"}),
+}
+# a failed evaluation, its rectification and a failed re-evaluation (→ full refund)
+FAILED_PATH_INPUTS = {
+    "evaluate_performance": ("grant_officer", {"evaluated_on": "2025-01-10", "excellent": False,
+                                               "comment": "交易金额等指标未完成，限期一个月整改。"}),
+    "rectify": ("applicant", {"report": "补充开展技术对接并提交整改报告。", "submitted_on": "2025-01-25"}),
+    "re_evaluate": ("grant_officer", {"comment": "整改后仍未达标。"}),
+    "refund": ("finance_officer", {"amount_wan": "30", "paid_on": "2025-03-01",
+                                   "voucher_number": "TK-2025-001"}),
 }

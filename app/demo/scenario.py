@@ -2,7 +2,8 @@
 through the same services people use (also used by bench/engine.py)."""
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
@@ -10,14 +11,14 @@ from workflows.clock import FrozenClock, using_clock
 from workflows.dates import SHANGHAI
 
 from ..extensions import db
-from ..models import GrantApplication, ProcessInstance, Project, Task
+from ..models import GrantApplication, GrantCall, Org, Project, Task, User
 from ..services.grants import record_kpi, start_application
 from ..services.instances import complete_task
 from ..services.projects import record_follow_up, start_project
 from ..services.ranking import publish_ranking
 from ..services.timers import fire_due_timers
 from . import samples
-from .people import DEMO_PASSWORD, seed_people
+from .people import seed_people
 from .reference import seed_reference_data
 
 PROJECT_STEPS = ("submit_project", "check_exclusions", "recommend_project", "select_project",
@@ -26,6 +27,9 @@ GRANT_STEPS = ("declare_eligibility", "submit_application", "formal_review", "as
                "review_application", "ranking", "conclude_publicity", "issue_approval",
                "sign_agreement", "disburse_funds", "midterm_check", "evaluate_performance",
                "end")
+# after a failed performance evaluation: rectification, re-evaluation, full refund
+FAILED_STEPS = GRANT_STEPS[:GRANT_STEPS.index("evaluate_performance") + 1] + (
+    "rectify", "re_evaluate", "refund", "end")
 
 
 def complete(user, instance, task_name: str, raw: dict) -> None:
@@ -65,77 +69,177 @@ def drive_project(world, title: str, until: str = "end", intent: str = "major_ro
     return project
 
 
-def drive_application(world, clock: FrozenClock, society: str, applicant: str,
-                      until: str = "end") -> GrantApplication:
-    """A 专家团 application through the steps before ``until`` (a step name of GRANT_STEPS)."""
-    users, call = world["users"], world["grant_call"]
-    clock.set(datetime(2024, 3, 20, 10, tzinfo=SHANGHAI))
-    application = start_application(call.id, world["orgs"][society].id, users[applicant])
-    officer, steps = users["grant_officer"], GRANT_STEPS[:GRANT_STEPS.index(until)]
-    for step in steps:
-        _grant_step(step, world, clock, application, users[applicant], officer)
-    return application
+def at(day: date, hour: int = 9) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=SHANGHAI)
 
 
-def _grant_step(step, world, clock, application, applicant, officer) -> None:
-    users, instance = world["users"], application.instance
-    society_name = db.session.get(type(world["orgs"]["province"]), application.society_org_id).name
-    if step == "declare_eligibility":
-        complete(applicant, instance, step, {"inspection_previous": "合格", "inspection_last": "合格",
-                                             "penalized": False, "notified": False})
-    elif step == "submit_application":
-        complete(applicant, instance, step, samples.application_form(society_name))
-    elif step == "formal_review":
-        complete(officer, instance, step, samples.FORMAL_REVIEW_ACCEPTED)
+@dataclass(frozen=True)
+class Timeline:
+    """The moments a demo application lives through, from its call's dates."""
+    apply: datetime           # started, submitted, reviewed and ranked: 13 days before the deadline
+    publicity_over: datetime  # four weeks after the deadline
+    midterm: datetime         # the morning after the mid-term date
+    period_over: datetime     # the morning after the implementation period
+
+    @classmethod
+    def of(cls, call: GrantCall) -> Timeline:
+        return cls(at(call.apply_deadline - timedelta(days=13), 10),
+                   at(call.apply_deadline + timedelta(days=28)),
+                   at(call.midterm_at + timedelta(days=1)), at(call.period_end + timedelta(days=1)))
+
+
+@dataclass(frozen=True)
+class GrantDrive:
+    """One application on its way: who applies, on which timeline, and whether it fails."""
+    world: dict
+    clock: FrozenClock
+    application: GrantApplication
+    applicant: User
+    timeline: Timeline
+    failing: bool  # no KPI achieved: the evaluation fails, rectification fails, refund
+
+    @property
+    def steps(self) -> tuple[str, ...]:
+        return FAILED_STEPS if self.failing else GRANT_STEPS
+
+    def actor(self, role: str) -> User:
+        return self.applicant if role == "applicant" else self.world["users"][role]
+
+
+def drive_application(world, clock: FrozenClock, society: str, applicant: str, until: str = "end",
+                      *, call: GrantCall | None = None, failing: bool = False) -> GrantApplication:
+    """A 专家团 application of ``society`` to ``call`` (the 2024 one by default) through the
+    steps before ``until`` (a step of GRANT_STEPS, or of FAILED_STEPS when ``failing``), then
+    the timers that open ``until``."""
+    drive = start_drive(world, clock, society, applicant, call or world["grant_call"], failing)
+    for step in drive.steps[:drive.steps.index(until)]:
+        _let_time_pass(drive, step)
+        _grant_step(drive, step)
+    _let_time_pass(drive, until)
+    return drive.application
+
+
+def start_drive(world, clock, society: str, applicant: str, call: GrantCall,
+                failing: bool = False) -> GrantDrive:
+    timeline = Timeline.of(call)
+    clock.set(timeline.apply)
+    user = world["users"][applicant]
+    application = start_application(call.id, world["orgs"][society].id, user)
+    return GrantDrive(world, clock, application, user, timeline, failing)
+
+
+def _let_time_pass(drive: GrantDrive, step: str) -> None:
+    """Move the clock until ``step`` is open and fire the due timers — of every instance."""
+    moments = {"conclude_publicity": drive.timeline.publicity_over,
+               "midterm_check": drive.timeline.midterm, "evaluate_performance": drive.timeline.period_over}
+    if step == "midterm_check" and not drive.failing:
+        _achieve_every_kpi(drive)
+    if step in moments:
+        drive.clock.set(moments[step])
+        fire_due_timers()
+
+
+def _achieve_every_kpi(drive: GrantDrive) -> None:
+    call = drive.application.call
+    for row in call.kpi_targets:
+        record_kpi(drive.application.id, {"kpi_code": row["code"], "quantity": row["target"],
+                                          "occurred_on": f"{call.year}-08-01", "description": "平台数据"},
+                   drive.applicant)
+
+
+def _grant_step(drive: GrantDrive, step: str) -> None:
+    application, users = drive.application, drive.world["users"]
+    if step == "submit_application":
+        complete(drive.applicant, application.instance, step, _application_form(application))
     elif step == "assign_reviewers":
-        complete(officer, instance, step, {"reviewers": [users[n].id for n in samples.REVIEWERS]})
+        complete(users["grant_officer"], application.instance, step,
+                 {"reviewers": [users[n].id for n in samples.REVIEWERS]})
     elif step == "review_application":
         for name in samples.REVIEWERS:
-            complete(users[name], instance, step, samples.review())
+            complete(users[name], application.instance, step, samples.review())
     elif step == "ranking":
-        publish_ranking(application.call_id, {application.id: "80"}, officer)
-        clock.set(datetime(2024, 4, 30, 9, tzinfo=SHANGHAI))
-        fire_due_timers()
-    elif step == "midterm_check":
-        for code, quantity in samples.KPI_ACHIEVED.items():
-            record_kpi(application.id, {"kpi_code": code, "quantity": quantity,
-                                        "occurred_on": "2024-08-01", "description": "平台数据"}, applicant)
-        clock.set(datetime(2024, 9, 1, 9, tzinfo=SHANGHAI))
-        fire_due_timers()
-        complete(officer, instance, step, samples.MIDTERM)
-        clock.set(datetime(2025, 1, 1, 9, tzinfo=SHANGHAI))
-        fire_due_timers()
-    elif step in samples.GRANT_TASK_INPUTS:
-        role, raw = samples.GRANT_TASK_INPUTS[step]
-        complete(applicant if role == "applicant" else users[role], instance, step, raw)
+        publish_ranking(application.call_id, {application.id: "80"}, users["grant_officer"])
+    else:
+        inputs = {**samples.GRANT_TASK_INPUTS, **(samples.FAILED_PATH_INPUTS if drive.failing else {})}
+        role, raw = inputs[step]
+        complete(drive.actor(role), application.instance, step, raw)
+
+
+def _application_form(application: GrantApplication) -> dict:
+    society, call = db.session.get(Org, application.society_org_id), application.call
+    form = samples.application_form(society.name, year=call.year)
+    form["cover"]["project_name"] = f"{society.name}{call.year}年度专家团“深耕”赋能"
+    return form
+
+
+def drive_ineligible(world, clock: FrozenClock, society: str, applicant: str) -> GrantApplication:
+    """An application that ends at once: the society's last annual inspection failed."""
+    drive = start_drive(world, clock, society, applicant, world["grant_call"])
+    complete(drive.applicant, drive.application.instance, "declare_eligibility", samples.INELIGIBLE)
+    return drive.application
+
+
+def drive_reserve_call(world, clock: FrozenClock, call: GrantCall, entries) -> list[GrantApplication]:
+    """One more application than ``call`` funds, ranked together: the last (lowest platform
+    score) waits as a reserve (候补) while the others are in publicity."""
+    applications = [drive_application(world, clock, society, applicant, "ranking", call=call)
+                    for society, applicant in entries]
+    scores = {a.id: str(95 - 5 * n) for n, a in enumerate(applications)}
+    publish_ranking(call.id, scores, world["users"]["grant_officer"])
+    return applications
+
+
+# (society, applicant, stands at, failing) — each is ranked on its own before the next starts,
+# and none waits for a timer the later clock moves would fire (rectify's runs to 2025-02-01).
+RANKED_FIRST = [
+    ("soc_new_materials", "soc_mat_applicant", "end", False),
+    ("soc_bio_health", "soc_bio_applicant", "evaluate_performance", False),
+    ("soc_energy", "soc_energy_applicant", "midterm_check", False),
+    ("soc_smart_agri", "soc_smartagri_applicant", "disburse_funds", False),
+    ("soc_mountain_eco", "soc_eco_applicant", "sign_agreement", False),
+    ("soc_tea_science", "soc_tea_applicant", "issue_approval", False),
+    ("soc_digital_culture", "soc_culture_applicant", "conclude_publicity", False),
+    ("soc_hydrogen", "soc_h2_applicant", "rectify", True),
+    ("soc_drone", "soc_drone_applicant", "refund", True),
+]
+# driven last, at 2024-03-20, with no timer fired after them (submit_application's deadline
+# timer would close it); "ranking" waits for a ranking that the open reviews hold back.
+BEFORE_RANKING = [
+    ("soc_geo_hazard", "soc_geo_applicant", "ranking"),
+    ("soc_agri_tech", "soc_agri_applicant", "review_application"),
+    ("soc_smart_water", "soc_water_applicant", "assign_reviewers"),
+    ("soc_rare_metals", "soc_metals_applicant", "formal_review"),
+    ("soc_smart_mfg", "soc_mfg_applicant", "submit_application"),
+    ("soc_rehab", "soc_rehab_applicant", "declare_eligibility"),
+]
+# a 2023 科技服务团 call funds 3 and keeps 1 reserve: four societies apply
+RESERVE_CALL = "professional_service_team"
+RESERVE_ENTRIES = [("soc_smart_mfg", "soc_mfg_applicant"), ("soc_agri_tech", "soc_agri_applicant"),
+                   ("soc_new_materials", "soc_mat_applicant"), ("soc_bio_health", "soc_bio_applicant")]
 
 
 def load_demo() -> dict:
-    """Reference data, invented people, and instances standing at every step of both paths."""
+    """Reference data, invented people, and instances standing at every step of both processes."""
     world = seed_reference_data()
     clock = FrozenClock(datetime(2023, 12, 1, 9, tzinfo=SHANGHAI))
     with using_clock(clock):
         world["users"] = seed_people(world["orgs"])
-        # the finished one first: a call is ranked only once no application is still in review
-        for society, applicant, until in (("soc_new_materials", "soc_mat_applicant", "end"),
-                                          ("soc_agri_tech", "soc_agri_applicant", "review_application"),
-                                          ("soc_smart_mfg", "soc_mfg_applicant", "submit_application")):
-            drive_application(world, clock, society, applicant, until=until)
-        # projects last: the grant path moved the clock past the 科创会 deadlines
+        load_grants(world, clock)
+        # projects last: the grants moved the clock past the 科创会 deadlines, and no timer is
+        # fired after them
         for step in PROJECT_STEPS:
             clock.set(datetime(2023, 12, 1, 9, tzinfo=SHANGHAI))
             drive_project(world, f"示例项目（停在{step}）", until=step)
     return world
 
 
-def print_summary(world) -> None:
-    rows = db.session.execute(sa.select(ProcessInstance.process_key, ProcessInstance.title,
-                                        ProcessInstance.status, ProcessInstance.current_step,
-                                        ProcessInstance.outcome).order_by(ProcessInstance.id)).all()
-    print(f"\n演示数据已载入：{len(rows)} 个流程实例")
-    for key, title, status, step, outcome in rows:
-        print(f"  [{key}] {title}: {outcome or step}")
-    print(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
-    for username, user in world["users"].items():
-        roles = "、".join(f"{r.org.name}/{r.role}" for r in user.roles)
-        print(f"  {username:<20} {user.display_name}  {roles}")
+def load_grants(world, clock: FrozenClock) -> None:
+    """专家团 applications at every step — ranked ones first: a call is ranked only once none of
+    its applications is still before ranking, and their clock moves fire every due timer."""
+    for society, applicant, until, failing in RANKED_FIRST:
+        drive_application(world, clock, society, applicant, until, failing=failing)
+    drive_ineligible(world, clock, "soc_bamboo", "soc_bamboo_applicant")
+    reserve_call = next(c for c in world["service_calls"] if c.program_code == RESERVE_CALL)
+    drive_reserve_call(world, clock, reserve_call, RESERVE_ENTRIES)
+    for society, applicant, until in BEFORE_RANKING:
+        drive_application(world, clock, society, applicant, until)

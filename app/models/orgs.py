@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -36,7 +37,7 @@ class Org(db.Model):
         return f"<Org {self.code}>"
 
 
-class User(db.Model):
+class User(UserMixin, db.Model):
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(sa.String(64), unique=True)
@@ -46,6 +47,10 @@ class User(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     roles: Mapped[list[RoleAssignment]] = relationship(back_populates="user", lazy="selectin")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: a deactivated account cannot log in
+        return self.active
 
     def holds(self, role: str, org_id: int) -> bool:
         return any(r.role == role and r.org_id == org_id for r in self.roles)

@@ -3,15 +3,16 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from workflows import clock
+from workflows import clock, engine
 from workflows.dates import add_months_at, deadline_iso, end_of_day, moment_iso
 
 from ..extensions import db
 from ..models import AuditEvent, GrantApplication, GrantCall, KpiEntry, Org, RoleAssignment, User
 from .access import check_holds
-from .common import validated, get_or_404, new_business_key, users_with_role
+from .common import get_or_404, new_business_key, open_task, users_with_role, validated
 from .errors import Conflict, InvalidInput, NotFound
-from .instances import END_HOOKS, TASK_HOOKS, TaskHooks, record_audit, start_instance, transaction
+from .instances import (END_HOOKS, TASK_HOOKS, TaskHooks, complete_in_transaction,
+                        load_workflow, record_audit, start_instance, transaction)
 from .kpis import kpi_outcome
 
 PROCESS_KEY = "expert_team_grant"
@@ -20,23 +21,47 @@ PROCESS_KEY = "expert_team_grant"
 def start_application(call_id: int, society_org_id: int, user: User) -> GrantApplication:
     """A society opens its application to a call; eligibility is declared as the first step."""
     with transaction():
-        check_holds(user, "applicant", society_org_id, "以该学会名义申报")
-        call = get_or_404(GrantCall, call_id, "申报项目不存在")
-        society = get_or_404(Org, society_org_id, "学会不存在")
-        if society.org_type != "society":
-            raise InvalidInput({"society_org_id": ["「申报主体」须为省级学会（协会、研究会、促进会）"]})
-        if clock.now() > end_of_day(call.apply_deadline):
-            raise Conflict(f"{call.name}已于{call.apply_deadline:%Y年%m月%d日}截止申报")
-        if db.session.scalar(sa.select(GrantApplication.id).filter_by(call_id=call.id,
-                                                                     society_org_id=society.id)):
-            raise Conflict("该学会已提交过本年度申报，不能重复申报")
-        instance = start_instance(
-            PROCESS_KEY, business_key=new_business_key(f"ZJT{call.year}"),
-            title=f"{society.name} — {call.name}", owner_org_id=society.id,
-            data=_start_data(call, society), user=user)
-        application = GrantApplication(call=call, instance=instance, society_org_id=society.id,
-                                       title=instance.title)
-        db.session.add(application)
+        return _open_application(call_id, society_org_id, user)
+
+
+def apply_to_call(call_id: int, society_org_id: int, raw: dict, user: User) -> GrantApplication:
+    """Open the application and complete 申报资格自查 with ``raw`` in one transaction: a
+    refused declaration leaves nothing behind; an ineligible society's instance ends at
+    end_ineligible (see ineligible_reasons)."""
+    with transaction():
+        application = _open_application(call_id, society_org_id, user)
+        task = open_task(application.instance.id, "declare_eligibility")
+        complete_in_transaction(task.id, raw, user)
+    return application
+
+
+def ineligible_reasons(application: GrantApplication) -> list[str]:
+    """Why the DMN grant_eligibility refused the society (empty unless it ended ineligible)."""
+    if application.instance.outcome != "ineligible":
+        return []
+    return list(engine.process_data(load_workflow(application.instance))
+                .get("ineligible_reasons") or [])
+
+
+def _open_application(call_id: int, society_org_id: int, user: User) -> GrantApplication:
+    """Checks and the new instance of start_application (the caller owns the transaction)."""
+    check_holds(user, "applicant", society_org_id, "以该学会名义申报")
+    call = get_or_404(GrantCall, call_id, "申报项目不存在")
+    society = get_or_404(Org, society_org_id, "学会不存在")
+    if society.org_type != "society":
+        raise InvalidInput({"society_org_id": ["「申报主体」须为省级学会（协会、研究会、促进会）"]})
+    if clock.now() > end_of_day(call.apply_deadline):
+        raise Conflict(f"{call.name}已于{call.apply_deadline:%Y年%m月%d日}截止申报")
+    if db.session.scalar(sa.select(GrantApplication.id).filter_by(call_id=call.id,
+                                                                 society_org_id=society.id)):
+        raise Conflict("该学会已提交过本年度申报，不能重复申报")
+    instance = start_instance(
+        PROCESS_KEY, business_key=new_business_key(f"ZJT{call.year}"),
+        title=f"{society.name} — {call.name}", owner_org_id=society.id,
+        data=_start_data(call, society), user=user)
+    application = GrantApplication(call=call, instance=instance, society_org_id=society.id,
+                                   title=instance.title)
+    db.session.add(application)
     return application
 
 

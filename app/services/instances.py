@@ -161,26 +161,32 @@ _INSERT_AUDIT = sa.insert(AuditEvent.__table__)
 def complete_task(task_id: str, raw: dict, user: User) -> ProcessInstance:
     """A person completes a ready task with their form input (validated, authorised)."""
     with transaction():
-        task = db.session.get(Task, task_id)
-        if task is None:
-            raise NotFound("待办事项不存在或已办理")
-        check_may_complete(user, task)
-        instance, hooks = task.instance, TASK_HOOKS.get(task.task_name, _NO_HOOKS)
-        context = hooks.context(instance, task, user) if hooks.context else {}
-        try:
-            result = load_task_form(task.task_name, raw, context)
-        except FormValidationError as err:
-            raise InvalidInput(err.errors) from err
-        process_data = dict(result.process_data)
-        if hooks.before:
-            process_data.update(hooks.before(instance, result))
-        workflow, before = load_for_change(instance)
-        with _engine_errors():
-            engine.complete(workflow, task_id, process_data)
-        save_instance(instance, workflow, before, kind="completed", actor=user, task=task,
-                      data={"form": result.payload, "process_data": process_data})
-        if hooks.after:
-            hooks.after(instance, result, user)
+        return complete_in_transaction(task_id, raw, user)
+
+
+def complete_in_transaction(task_id: str, raw: dict, user: User) -> ProcessInstance:
+    """complete_task's work, inside a transaction the caller owns (for use cases of several
+    steps, e.g. opening an application and declaring eligibility together)."""
+    task = db.session.get(Task, task_id)
+    if task is None:
+        raise NotFound("待办事项不存在或已办理")
+    check_may_complete(user, task)
+    instance, hooks = task.instance, TASK_HOOKS.get(task.task_name, _NO_HOOKS)
+    context = hooks.context(instance, task, user) if hooks.context else {}
+    try:
+        result = load_task_form(task.task_name, raw, context)
+    except FormValidationError as err:
+        raise InvalidInput(err.errors) from err
+    process_data = dict(result.process_data)
+    if hooks.before:
+        process_data.update(hooks.before(instance, result))
+    workflow, before = load_for_change(instance)
+    with _engine_errors():
+        engine.complete(workflow, task_id, process_data)
+    save_instance(instance, workflow, before, kind="completed", actor=user, task=task,
+                  data={"form": result.payload, "process_data": process_data})
+    if hooks.after:
+        hooks.after(instance, result, user)
     return instance
 
 

@@ -12,6 +12,14 @@ def register_views(app: Flask) -> None:
     helpers.install(app)
     for blueprint in (api.bp, auth.bp, inbox.bp):
         app.register_blueprint(blueprint)
+    from . import admin, instances  # 流程实例 /instances, /attachments; 系统管理 /admin, /admin/definitions
+    for blueprint in (admin.bp, instances.bp):
+        app.register_blueprint(blueprint)
+    from .admin_people import bp as admin_people_bp  # 用户与机构: /admin/users, /admin/orgs
+    app.register_blueprint(admin_people_bp)
+    from . import start, tasks  # 发起申报 /start, /start/project, /start/grant/<id>; 办理 /tasks/<id>
+    for blueprint in (start.bp, tasks.bp):
+        app.register_blueprint(blueprint)
     app.register_error_handler(404, _error_page(404, "页面不存在", "您访问的页面不存在，或您无权查看。"))
     app.register_error_handler(403, _error_page(403, "无权访问", "您没有执行此操作的权限。"))
     app.register_error_handler(400, _error_page(400, "请求无效", "请求无效或表单已过期，请返回重试。"))

@@ -1,12 +1,17 @@
 """The command line and the minimal API: what the README promises works."""
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 
 from app.cli import demo_command, fire_timers_command
+from app.demo.people import PEOPLE
 from app.demo.scenario import GRANT_STEPS, PROJECT_STEPS
 from app.extensions import db
-from app.models import ProcessInstance, Task
+from app.models import GrantApplication, ProcessInstance, Task
+from app.services.instances import load_workflow
+from workflows import engine
 
 
 def test_demo_loads_instances_at_every_project_step_and_prints_logins(ctx):
@@ -19,6 +24,40 @@ def test_demo_loads_instances_at_every_project_step_and_prints_logins(ctx):
     outcomes = set(db.session.scalars(sa.select(ProcessInstance.outcome)))
     assert {"landed", "completed"} <= outcomes
     assert "end" in GRANT_STEPS
+
+
+def grant_open_steps() -> set[str]:
+    return set(db.session.scalars(sa.select(Task.task_name).join(
+        ProcessInstance, Task.instance_id == ProcessInstance.id).where(
+        ProcessInstance.process_key == "expert_team_grant")))
+
+
+def waiting_for(message: str) -> list[GrantApplication]:
+    running = db.session.scalars(sa.select(GrantApplication).join(
+        ProcessInstance, GrantApplication.instance_id == ProcessInstance.id).where(
+        ProcessInstance.status == "running"))
+    return [a for a in running if engine.waits_for_message(load_workflow(a.instance), message)]
+
+
+def test_demo_has_a_grant_application_at_every_step(ctx):
+    result = ctx.test_cli_runner().invoke(demo_command)
+    assert result.exit_code == 0, result.output
+    user_steps = set(GRANT_STEPS) - {"ranking", "end"}
+    assert user_steps | {"rectify", "refund"} <= grant_open_steps()
+    assert [a.ranking_result for a in waiting_for("ranking_published")] == [None]  # at "ranking"
+    assert [a.ranking_result for a in waiting_for("reserve_promoted")] == ["reserve"]
+    grant_outcomes = set(db.session.scalars(sa.select(GrantApplication.outcome)))
+    assert {"completed", "ineligible"} <= grant_outcomes
+    assert_summary_readable(result.output)
+
+
+def assert_summary_readable(output: str) -> None:
+    """The login URL first, then the instances, then every login under its Chinese role."""
+    assert output.index("登录地址：http://127.0.0.1:5000/login") < output.index("演示数据已载入")
+    logins = output[output.index("演示账号"):]
+    assert logins.index("系统管理员（admin）") > logins.index("评审专家（expert）")
+    for username, _, _ in PEOPLE:
+        assert re.search(rf"^    {username} ", logins, re.MULTILINE), username
 
 
 def test_fire_timers_command_reports_count(ctx):

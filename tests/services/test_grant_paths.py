@@ -361,3 +361,17 @@ def test_call_team_rules_apply_to_the_application(grant_world):
     assert refused.value.errors == {"team.members": ["专家团成员不少于12人（当前10人）"]}
     assert snapshot(application.instance) == before
     assert application.form is None
+
+
+def test_reviews_and_reviewers_are_hidden_from_the_applicant(grant_world):
+    from app.services.instance_views import CONFIDENTIAL_ACTOR, instance_detail
+    u = users(grant_world)
+    application = reviewed(grant_world)
+    for_applicant = instance_detail(application.instance_id, u["soc_mfg_applicant"])
+    assert {f.task_name for f in for_applicant.entered}.isdisjoint({"review_application", "assign_reviewers"})
+    review_rows = [row for row in for_applicant.history if row.actor == CONFIDENTIAL_ACTOR]
+    assert len(review_rows) == 4  # assignment + three reviews, actors masked
+    assert not any(u[name].display_name in str(for_applicant.history) for name in ("expert_a", "expert_b"))
+    for_officer = instance_detail(application.instance_id, u["grant_officer"])
+    assert "review_application" in {f.task_name for f in for_officer.entered}
+    assert u["expert_a"].display_name in {row.actor for row in for_officer.history}

@@ -56,3 +56,37 @@ def test_frozen_clock_set_moves_to_an_instant():
     frozen = FrozenClock(shanghai(2024, 1, 1))
     frozen.set(shanghai(2024, 6, 1, 12, 0))
     assert frozen() == datetime(2024, 6, 1, 4, 0, tzinfo=timezone.utc)
+
+
+def test_default_clock_applies_in_other_threads_and_using_clock_still_wins():
+    import threading
+    frozen, inner = FrozenClock(shanghai(2023, 12, 1, 9, 0)), FrozenClock(shanghai(2030, 1, 1))
+    seen = {}
+    previous = clock.set_default_clock(frozen)
+    try:
+        thread = threading.Thread(target=lambda: seen.update(
+            grantflow=clock.now(), spiff=spiff_timer.datetime.now(timezone.utc)))
+        thread.start()
+        thread.join()
+        assert seen == {"grantflow": shanghai(2023, 12, 1, 9, 0), "spiff": shanghai(2023, 12, 1, 9, 0)}
+        frozen.advance(hours=1)
+        assert clock.now() == shanghai(2023, 12, 1, 10, 0)
+        with using_clock(inner):
+            assert clock.now() == shanghai(2030, 1, 1)
+        assert clock.now() == shanghai(2023, 12, 1, 10, 0)
+    finally:
+        assert clock.set_default_clock(previous) is frozen
+    before = datetime.now(timezone.utc)
+    assert before <= clock.now() <= datetime.now(timezone.utc)
+
+
+def test_using_the_system_clock_explicitly_beats_a_frozen_default():
+    previous = clock.set_default_clock(FrozenClock(shanghai(2000, 1, 1)))
+    try:
+        with using_clock(clock.system_clock):
+            assert clock.now() > shanghai(2020, 1, 1)
+        assert clock.now() == shanghai(2000, 1, 1)
+        clock.set_default_clock(None)  # None: back to the system clock
+        assert clock.now() > shanghai(2020, 1, 1)
+    finally:
+        clock.set_default_clock(previous)

@@ -1,0 +1,46 @@
+"""系统管理: for administrators only (403 for anyone else); process model versions and deploys."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..extensions import login_manager
+from ..services import definitions as service
+from ..services.visibility import is_admin
+from .helpers import run_service
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+def admins_only():
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not is_admin(current_user):
+        abort(403)
+    return None
+
+
+@bp.get("")
+@login_required
+def index():
+    return render_template("admin/index.html")
+
+
+@bp.get("/definitions")
+@login_required
+def definitions():
+    return render_template("admin/definitions.html", overview=service.version_overview(),
+                           max_mb=service.MAX_MODEL_BYTES // (1024 * 1024))
+
+
+@bp.post("/definitions")
+@login_required
+def deploy():
+    uploads = [(f.filename, f.stream.read(service.MAX_MODEL_BYTES + 1))
+               for f in request.files.getlist("files") if f.filename]
+    deployed = run_service(lambda: service.deploy_upload(service.read_model_files(uploads),
+                                                         current_user))
+    if deployed is not None:
+        flash(service.deploy_message(deployed), "success")
+    return redirect(url_for("admin.definitions"))

@@ -1,0 +1,64 @@
+"""流程实例: the searchable list, one instance's page with its diagram, and file downloads."""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, render_template, request, send_file
+from flask_login import current_user, login_required
+
+from workflows.processes import OUTCOME_LABELS
+
+from ..services import instance_views as service
+from .helpers import org_choices, run_service
+
+bp = Blueprint("instances", __name__)
+
+
+@bp.get("/instances")
+@login_required
+def index():
+    wanted = _filter_from(request.args)
+    listing = service.list_instances(current_user, wanted)
+    return render_template(
+        "instances/index.html", listing=listing, wanted=wanted, args=_args_without_page(),
+        statuses=service.STATUS_LABELS, outcomes=OUTCOME_LABELS, cities=org_choices("city_association"))
+
+
+def _filter_from(args) -> service.InstanceFilter:
+    return service.InstanceFilter(
+        text=args.get("q", "").strip() or None, owner=args.get("owner", "").strip() or None,
+        status=args.get("status") if args.get("status") in service.STATUS_LABELS else None,
+        outcome=args.get("outcome") if args.get("outcome") in OUTCOME_LABELS else None,
+        city_id=args.get("city", type=int) or None, page=args.get("page", 1, type=int))
+
+
+FILTER_KEYS = ("q", "owner", "status", "outcome", "city")
+
+
+def _args_without_page() -> dict:
+    """The search as given, for the pager's links (known keys only)."""
+    return {key: request.args[key] for key in FILTER_KEYS if request.args.get(key)}
+
+
+@bp.get("/instances/<int:instance_id>")
+@login_required
+def show(instance_id: int):
+    detail = run_service(lambda: service.instance_detail(instance_id, current_user))
+    return render_template("instances/show.html", detail=detail, statuses=service.STATUS_LABELS)
+
+
+@bp.get("/instances/<int:instance_id>/diagram.json")
+@login_required
+def diagram(instance_id: int):
+    response = jsonify(run_service(lambda: service.diagram_of(instance_id, current_user)))
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/attachments/<int:attachment_id>")
+@login_required
+def download(attachment_id: int):
+    attachment, path = run_service(lambda: service.attachment_file(attachment_id, current_user))
+    response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
+                         download_name=attachment.filename, max_age=0, conditional=False)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

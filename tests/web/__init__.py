@@ -1,0 +1,1 @@
+"""Web tests: pages and downloads through the Flask test client."""
