@@ -16,6 +16,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
     app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault("json_serializer", json_dumps)
     _ensure_sqlite_dir(app)
+    _install_clock(app)
     db.init_app(app)
     with app.app_context():
         _tune_sqlite(db.engine)
@@ -27,6 +28,14 @@ def create_app(config: dict | None = None) -> Flask:
     from .cli import register_commands
     register_commands(app)
     return app
+
+
+def _install_clock(app: Flask) -> None:
+    """A demo may run "as of" its data's dates (GRANTFLOW_CLOCK_START); otherwise real time."""
+    if app.config.get("CLOCK_START"):
+        from datetime import datetime
+        from workflows.clock import ShiftedClock, set_default_clock
+        set_default_clock(ShiftedClock(datetime.fromisoformat(app.config["CLOCK_START"])))
 
 
 def _tune_sqlite(engine) -> None:

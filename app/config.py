@@ -13,6 +13,8 @@ class Config:
         "DATABASE_URL", f"sqlite:///{PROJECT_ROOT / 'instance' / 'grantflow.sqlite'}")
     BPMN_DIR = Path(os.environ.get("GRANTFLOW_BPMN_DIR", PROJECT_ROOT / "bpmn"))
     SQLALCHEMY_RECORD_QUERIES = False
+    # Demo only: the app's clock starts at this ISO moment (with offset) and runs on from there
+    CLOCK_START = os.environ.get("GRANTFLOW_CLOCK_START") or None
     UPLOAD_DIR = Path(os.environ.get("GRANTFLOW_UPLOAD_DIR", PROJECT_ROOT / "instance" / "uploads"))
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024  # whole request; single uploads are checked tighter
     SESSION_COOKIE_HTTPONLY = True

@@ -82,6 +82,19 @@ class FrozenClock:
         return self.at
 
 
+class ShiftedClock:
+    """Real time moved to start at ``start``: a demo that runs "as of" the dates of its data
+    (the 3rd 科创会's collection period) while time still passes normally."""
+
+    def __init__(self, start: datetime):
+        if start.tzinfo is None:
+            raise ValueError("ShiftedClock needs a timezone-aware datetime")
+        self.offset = start.astimezone(timezone.utc) - system_clock()
+
+    def __call__(self) -> datetime:
+        return system_clock() + self.offset
+
+
 class _ClockedDatetime(datetime):
     """``datetime`` whose ``now()`` follows the grantflow clock (installed into SpiffWorkflow)."""
 

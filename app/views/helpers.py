@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask import Flask, abort, current_app, flash, redirect, request
 from flask_login import current_user
 
+from workflows import clock
 from workflows.dates import SHANGHAI
 from workflows.processes import OUTCOME_LABELS, ROLE_LABELS
 
@@ -61,6 +62,7 @@ def nav_items() -> list[tuple[str, str]]:
 
 def install(app: Flask) -> None:
     app.add_template_filter(local_time)
+    app.add_template_global(clock.now, "clock_now")
     app.add_template_global(nav_items)
     app.add_template_global(OUTCOME_LABELS, "OUTCOME_LABELS")
     app.add_template_global(ROLE_LABELS, "ROLE_LABELS")

@@ -90,3 +90,13 @@ def test_using_the_system_clock_explicitly_beats_a_frozen_default():
         assert clock.now() > shanghai(2020, 1, 1)
     finally:
         clock.set_default_clock(previous)
+
+
+def test_shifted_clock_starts_at_the_given_moment_and_runs_on():
+    from datetime import datetime, timedelta, timezone
+    from workflows.clock import ShiftedClock
+    start = datetime(2023, 12, 1, 1, 0, tzinfo=timezone.utc)
+    clock = ShiftedClock(start)
+    first = clock()
+    assert start <= first < start + timedelta(seconds=5)
+    assert clock() >= first
