@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ..services import inbox as inbox_service
 from ..services import attachments, task_forms as service
 from .formrender import attempt, build, schema_for, unflatten
 from .helpers import run_service
@@ -54,4 +55,5 @@ def _page(task, data: dict, errors: dict | None = None, status: int = 200, prefi
         if "instances.show" in current_app.view_functions else None
     return render_template("tasks/show.html", task=task, instance=task.instance, form=form,
                            documentation=service.step_documentation(task), prefill=prefill,
-                           instance_url=instance_url), status
+                           instance_url=instance_url,
+                           colleagues=inbox_service.colleagues_for(task, current_user)), status
