@@ -11,12 +11,12 @@ import os
 import shutil
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from app import create_app
@@ -30,6 +30,7 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"  # tests/artifacts
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 TIMEOUT_MS = 15_000  # a missing page fails in seconds, not Playwright's default 30 s
+expect.set_options(timeout=TIMEOUT_MS)  # and expect() waits as long as actions do (default 5 s)
 
 
 def in_ci() -> bool:
@@ -59,8 +60,7 @@ class _QuietHandler(WSGIRequestHandler):
 class LiveServer:
     app: object
     url: str
-    clock: FrozenClock
-    user_ids: dict[str, int] = field(default_factory=dict)
+    clock: FrozenClock  # the server's "now": a test that moves it sets it back (package-wide)
 
     @contextmanager
     def context(self):
@@ -89,8 +89,7 @@ def live_server(tmp_path_factory):
     with app.app_context(), using_clock(clock):
         upgrade_and_deploy()
         world = seed_reference_data()
-        users = seed_people(world["orgs"])
-        user_ids = {name: user.id for name, user in users.items()}
+        seed_people(world["orgs"])
         db.session.remove()
 
     previous = set_default_clock(clock)  # every request thread sees 2023-12-01 09:00
@@ -98,7 +97,7 @@ def live_server(tmp_path_factory):
     thread = threading.Thread(target=server.serve_forever, name="grantflow-live-server", daemon=True)
     thread.start()
     try:
-        yield LiveServer(app, f"http://127.0.0.1:{server.server_port}", clock, user_ids)
+        yield LiveServer(app, f"http://127.0.0.1:{server.server_port}", clock)
     finally:
         server.shutdown()
         thread.join(timeout=10)
@@ -140,8 +139,10 @@ def page_as(browser, live_server):
         page.goto("/login")
         page.fill("#username", username)
         page.fill("#password", password)
-        page.click("button[type=submit]:has-text('登录')")
-        page.wait_for_url(f"{live_server.url}/")
+        with page.expect_navigation():
+            page.click("button[type=submit]:has-text('登录')")
+        assert page.url == f"{live_server.url}/", \
+            f"{username} could not log in: {page.locator('.flash, .field-error').all_inner_texts()}"
         return page
 
     yield login

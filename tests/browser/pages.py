@@ -32,7 +32,10 @@ def open_task_from_inbox(page, task_name: str, title: str) -> None:
     open_inbox(page)
     row = inbox_row(page, task_name, title)
     assert row.count() == 1, f"inbox shows {row.count()} rows of {task_name} for {title!r}:\n{_rows(page)}"
-    row.locator("a.task-link").click()
+    with page.expect_navigation() as navigation:
+        row.locator("a.task-link").click()
+    status = navigation.value.status if navigation.value else None
+    assert status == 200, f"the {task_name} form ({path_of(page.url)}) answered {status}"
     page.wait_for_selector("button[name=_action][value=submit]")
 
 
@@ -63,8 +66,9 @@ def fill_field(page, path: str, value, upload_dir: Path) -> None:
         target.set_input_files(_sample_file(upload_dir, value))
     elif tag in ("input", "textarea"):
         target.fill(str(value))
-    else:  # a wrapper (fieldset / div) around radios or checkboxes
-        target.locator(f"input[value='{value}']").check()
+    else:  # a wrapper (fieldset / div) around radios or checkboxes: value is one code or a list
+        for code in value if isinstance(value, (list, tuple)) else [value]:
+            target.locator(f"input[value='{code}']").check()
 
 
 def _option_for(select, value) -> str:
@@ -89,17 +93,9 @@ def _sample_file(upload_dir: Path, name: str) -> Path:
     return path
 
 
-def submit(page) -> None:
-    page.click("button[name=_action][value=submit]")
-    page.wait_for_load_state()
-
-
-def flashes(page) -> str:
-    return " ".join(page.locator(".flash").all_inner_texts())
-
-
-def field_errors(page) -> str:
-    return " ".join(page.locator(".field-error, .errors, .flash-error").all_inner_texts())
+def problems(page) -> str:
+    """What the page says is wrong: flashed messages, the error summary, field errors."""
+    return " | ".join(page.locator(".flash-error, .error-summary, .field-error").all_inner_texts())
 
 
 def assert_not_found(response, page) -> None:
