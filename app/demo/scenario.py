@@ -38,6 +38,18 @@ def complete(user, instance, task_name: str, raw: dict) -> None:
     complete_task(db.session.scalars(query).first(), raw, user)
 
 
+# invented projects, one standing before each step (the last one has landed)
+DEMO_PROJECT_TITLES = {
+    "submit_project": "高精度光纤光栅桥梁健康监测系统",
+    "check_exclusions": "柔性钙钛矿光伏组件中试技术",
+    "recommend_project": "川茶智能化精制生产线",
+    "select_project": "高原果蔬冷链保鲜关键技术",
+    "pitch_project": "工业机器人视觉引导柔性装配技术",
+    "sign_project": "页岩气压裂返排液资源化处理",
+    "follow_up_project": "中药材道地性快速检测装置",
+    "end": "丘陵山区小型智能农机",
+}
+
 SELECTORS = {"opening": "sel_innovation", "major_roadshow": "sel_societies",
              "showcase": "sel_popularisation"}
 
@@ -229,7 +241,7 @@ def load_demo() -> dict:
         # fired after them
         for step in PROJECT_STEPS:
             clock.set(datetime(2023, 12, 1, 9, tzinfo=SHANGHAI))
-            drive_project(world, f"示例项目（停在{step}）", until=step)
+            drive_project(world, DEMO_PROJECT_TITLES[step], until=step)
     return world
 
 
