@@ -8,8 +8,7 @@ from workflows.processes import ROLE_LABELS
 
 from ..models import ORG_TYPES
 from ..services import directory, people
-from ..services.errors import InvalidInput
-from .helpers import back_or, org_choices, run_service
+from .helpers import attempt, back_or, org_choices, run_service
 
 bp = Blueprint("admin_people", __name__, url_prefix="/admin")
 
@@ -25,20 +24,6 @@ def admins_only():
     if not people.is_admin(current_user):
         abort(403)
     return None
-
-
-def attempt(action):
-    """Run a use case: (result, {}) — or (None, field errors) when the input broke a rule;
-    other refusals are flashed (run_service)."""
-    errors: dict[str, list[str]] = {}
-
-    def guarded():
-        try:
-            return action()
-        except InvalidInput as err:
-            errors.update(err.errors)
-            return None
-    return run_service(guarded), errors
 
 
 def posted(names) -> dict[str, str]:

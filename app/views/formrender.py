@@ -12,8 +12,6 @@ from forms.registry import DATA_FORMS, TASK_FORMS
 from forms.validators import fmt_number
 from workflows.dates import SHANGHAI
 
-from ..services.errors import InvalidInput
-from .helpers import run_service
 
 INDEX = "__INDEX__"  # the row number inside a table's <template> row, set by forms.js
 CONTROL_PREFIX = "_"  # _action and other page controls are not form data
@@ -24,20 +22,6 @@ BLANK_ROW_VALUES = ("", "false")  # an untouched row: empty inputs, unticked box
 def schema_for(form_name: str) -> Schema:
     """One shared instance of a task or data form (schemas keep no state between loads)."""
     return {**TASK_FORMS, **DATA_FORMS}[form_name]()
-
-
-def attempt(action):
-    """Run a use case behind a form: (result, errors). Refused input gives its errors, to show
-    beside the fields; other refusals are flashed (result None); "not found" is a 404 page."""
-    errors: dict = {}
-
-    def guarded():
-        try:
-            return action()
-        except InvalidInput as err:
-            errors.update(err.errors)
-            return None
-    return run_service(guarded), errors
 
 
 # Posted names → nested data ---------------------------------------------------------------

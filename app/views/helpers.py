@@ -36,6 +36,20 @@ def run_service(action):
     return None
 
 
+def attempt(action):
+    """Run a use case behind a form: (result, errors). Refused input gives its errors, to show
+    beside the fields; other refusals are flashed (result None); "not found" is a 404 page."""
+    errors: dict[str, list[str]] = {}
+
+    def guarded():
+        try:
+            return action()
+        except InvalidInput as err:
+            errors.update(err.errors)
+            return None
+    return run_service(guarded), errors
+
+
 def back_or(fallback: str):
     """Redirect to the page the form came from, if it is on this site."""
     referrer = request.referrer

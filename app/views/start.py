@@ -5,8 +5,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..services import starting as service
-from .formrender import attempt, build, schema_for, unflatten
-from .helpers import run_service
+from .formrender import build, schema_for, unflatten
+from .helpers import attempt, run_service
 
 bp = Blueprint("start", __name__, url_prefix="/start")
 

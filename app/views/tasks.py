@@ -6,8 +6,8 @@ from flask_login import current_user, login_required
 
 from ..services import inbox as inbox_service
 from ..services import attachments, task_forms as service
-from .formrender import attempt, build, schema_for, unflatten
-from .helpers import run_service
+from .formrender import build, schema_for, unflatten
+from .helpers import attempt, run_service
 
 bp = Blueprint("tasks", __name__)
 

@@ -3,6 +3,10 @@ from __future__ import annotations
 
 import pytest
 
+from app.services.projects import start_project
+from tests.factories import submission
+from tests.services.steps import complete
+
 from .login import logged_in
 
 
@@ -18,3 +22,13 @@ def upload_dir(ctx, tmp_path, monkeypatch):
     """Uploads go to a temporary UPLOAD_DIR for this test."""
     monkeypatch.setitem(ctx.config, "UPLOAD_DIR", tmp_path / "uploads")
     return tmp_path / "uploads"
+
+
+@pytest.fixture
+def chengdu_project(world):
+    """A 成都 project submitted by its owner: the 成都科协 has its 资格审查 to do."""
+    users, orgs = world["users"], world["orgs"]
+    project = start_project(world["edition"].id, orgs["ent_cloudwise"].id, orgs["city_chengdu"].id,
+                            "视觉引导柔性装配", "tech_transfer", users["cd_applicant"])
+    complete(users["cd_applicant"], project.instance, "submit_project", submission())
+    return project

@@ -7,23 +7,12 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import AuditEvent, RoleAssignment, Task, User
-from app.services.projects import start_project
-from tests.services.steps import complete
-from tests.factories import submission
 
 from .login import csrf_token
 
 
-def submitted_project(world):
-    orgs, users = world["orgs"], world["users"]
-    project = start_project(world["edition"].id, orgs["ent_cloudwise"].id, orgs["city_chengdu"].id,
-                            "收件箱页面测试", "tech_transfer", users["cd_applicant"])
-    complete(users["cd_applicant"], project.instance, "submit_project", submission())
-    return project
-
-
-def test_inbox_lists_my_tasks_with_badges_and_nothing_of_other_cities(world, client):
-    project = submitted_project(world)
+def test_inbox_lists_my_tasks_with_badges_and_nothing_of_other_cities(world, client, chengdu_project):
+    project = chengdu_project
     page = client("cd_recommender").get("/").get_data(as_text=True)
     assert 'data-task-name="check_exclusions"' in page and project.instance.business_key in page
     assert re.search(r'data-count="all">1<', page)
@@ -31,8 +20,7 @@ def test_inbox_lists_my_tasks_with_badges_and_nothing_of_other_cities(world, cli
     assert project.instance.business_key not in other and "暂无待办事项" in other
 
 
-def test_filters_narrow_the_list(world, client):
-    submitted_project(world)
+def test_filters_narrow_the_list(world, client, chengdu_project):
     recommender = client("cd_recommender")
     assert "check_exclusions" in recommender.get("/?process=kechuang_project").get_data(as_text=True)
     assert "check_exclusions" not in recommender.get("/?process=expert_team_grant").get_data(as_text=True)
@@ -40,8 +28,8 @@ def test_filters_narrow_the_list(world, client):
     assert "check_exclusions" not in recommender.get(f"/?city={mianyang}").get_data(as_text=True)
 
 
-def test_claim_from_the_inbox_needs_csrf_and_records_it(world, client):
-    project = submitted_project(world)
+def test_claim_from_the_inbox_needs_csrf_and_records_it(world, client, chengdu_project):
+    project = chengdu_project
     recommender = client("cd_recommender")
     task = db.session.scalar(sa.select(Task).filter_by(instance_id=project.instance_id))
     assert recommender.post(f"/tasks/{task.id}/claim").status_code == 400  # no CSRF token
@@ -52,16 +40,16 @@ def test_claim_from_the_inbox_needs_csrf_and_records_it(world, client):
     assert "我" in recommender.get("/").get_data(as_text=True)
 
 
-def test_outsider_claim_is_a_404(world, client):
-    project = submitted_project(world)
+def test_outsider_claim_is_a_404(world, client, chengdu_project):
+    project = chengdu_project
     task = db.session.scalar(sa.select(Task).filter_by(instance_id=project.instance_id))
     outsider = client("my_recommender")
     token = csrf_token(outsider.get("/").get_data(as_text=True))
     assert outsider.post(f"/tasks/{task.id}/claim", data={"csrf_token": token}).status_code == 404
 
 
-def test_delegate_from_the_task_page_keeps_the_reason(world, client):
-    project = submitted_project(world)
+def test_delegate_from_the_task_page_keeps_the_reason(world, client, chengdu_project):
+    project = chengdu_project
     colleague = User(username="cd_recommender2", display_name="马清源",
                      created_at=world["users"]["cd_recommender"].created_at)
     db.session.add(colleague)

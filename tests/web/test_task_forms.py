@@ -9,11 +9,10 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from app.demo.samples import application_form, submission, team
+from app.demo.samples import application_form, team
 from app.extensions import db
 from app.models import Attachment, AuditEvent, TaskDraft
 from app.services.grants import apply_to_call
-from app.services.projects import start_project
 from tests.services.grant_steps import ELIGIBLE
 from tests.services.steps import complete, open_tasks, snapshot, task_of
 
@@ -180,15 +179,6 @@ def test_a_post_without_csrf_token_is_refused(client, application):
                          token=False)
     assert response.status_code == 400
     assert snapshot(application.instance) == before
-
-
-@pytest.fixture
-def chengdu_project(world):
-    users, orgs = world["users"], world["orgs"]
-    project = start_project(world["edition"].id, orgs["ent_cloudwise"].id, orgs["city_chengdu"].id,
-                            "视觉引导柔性装配", "tech_transfer", users["cd_applicant"])
-    complete(users["cd_applicant"], project.instance, "submit_project", submission())
-    return project
 
 
 def test_a_user_of_another_city_gets_404_on_get_and_post(client, chengdu_project):
