@@ -1,0 +1,42 @@
+"""Every page of the demo, for every demo login, renders in Chinese without a server error."""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from app.demo.people import PEOPLE
+from app.demo.scenario import load_demo
+from app.extensions import db
+from app.models import ProcessInstance, User
+from app.services.inbox import inbox
+from app.services.visibility import visible_to
+from workflows.clock import FrozenClock, using_clock
+from tests.conftest import SHANGHAI
+
+from .login import logged_in
+
+PAGES = ["/", "/instances", "/start", "/admin", "/admin/definitions", "/admin/users", "/admin/orgs"]
+
+
+def test_every_page_for_every_demo_login(ctx):
+    load_demo()
+    usernames = [username for username, _, _ in PEOPLE]
+    with using_clock(FrozenClock(datetime(2023, 12, 1, 10, tzinfo=SHANGHAI))):
+        for username in usernames:
+            client = logged_in(ctx, username)
+            user = _user(username)
+            urls = PAGES + [f"/tasks/{row.task.id}" for row in inbox(user)]
+            urls += [f"/instances/{i}" for i in db.session.scalars(
+                sa.select(ProcessInstance.id).where(visible_to(user)))]
+            for url in urls:
+                response = client.get(url)
+                assert response.status_code in (200, 403), (username, url, response.status_code)
+                page = response.get_data(as_text=True)
+                assert re.search(r"[\u4e00-\u9fff]", page), (username, url)
+                assert "Traceback" not in page
+
+
+def _user(username: str) -> User:
+    return db.session.scalar(sa.select(User).filter_by(username=username))
