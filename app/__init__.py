@@ -27,6 +27,8 @@ def create_app(config: dict | None = None) -> Flask:
     register_views(app)
     from .cli import register_commands
     register_commands(app)
+    from .scheduler import start_in_process
+    start_in_process(app)  # only when SCHEDULER_IN_PROCESS (the dev server), never under TESTING
     return app
 
 

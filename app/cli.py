@@ -1,15 +1,35 @@
 """The ``grantflow`` command: Flask's commands (run, shell, db …) plus grantflow's own."""
 from __future__ import annotations
 
+import logging
+import os
+
 import click
 from flask import current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup, get_debug_flag, run_command as flask_run_command, with_appcontext
 from flask_migrate import upgrade
+
+# Set by `grantflow run` before the app is created: the dev server sweeps timers in-process.
+_scheduler_in_process = False
 
 
 def _create_app():
     from . import create_app
-    return create_app()
+    return create_app({"SCHEDULER_IN_PROCESS": True} if _scheduler_in_process else None)
+
+
+@click.command("run", params=flask_run_command.params, help=flask_run_command.help,
+               short_help=flask_run_command.short_help)
+@click.pass_context
+def run_command(ctx, **options):
+    """Flask's dev server, which also runs the timer sweep (once: in the serving process)."""
+    from .scheduler import should_run_in_process
+    global _scheduler_in_process
+    use_reloader = options.get("reload")
+    if use_reloader is None:
+        use_reloader = get_debug_flag()
+    _scheduler_in_process = should_run_in_process(use_reloader=use_reloader, environ=os.environ)
+    ctx.invoke(flask_run_command, **options)
 
 
 @click.command("init-db")
@@ -51,14 +71,38 @@ def _reset_sqlite():
 @click.command("fire-timers")
 @with_appcontext
 def fire_timers_command():
-    """Fire every due timer once (the scheduler of issue 4 runs this on an interval)."""
+    """Fire every due timer once (`grantflow scheduler` runs this sweep on an interval)."""
     from .services.timers import fire_due_timers
     click.echo(f"已推进 {fire_due_timers()} 个流程实例。")
 
 
+@click.command("remind")
+@with_appcontext
+def remind_command():
+    """Send the due reminders and overdue escalations once (a scheduler sweep can call
+    ``services.reminders.send_due_reminders`` the same way)."""
+    from .services.reminders import send_due_reminders
+    click.echo(f"已发送 {send_due_reminders()} 条提醒。")
+
+
+@click.command("scheduler")
+@with_appcontext
+def scheduler_command():
+    """Run the timer sweep in the foreground (production: its own process) until Ctrl-C."""
+    from .scheduler import run_blocking
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("grantflow").setLevel(logging.INFO)
+    app = current_app._get_current_object()
+    click.echo(f"定时器扫描已启动：每 {app.config['TIMER_SWEEP_SECONDS']:g} 秒一次（Ctrl-C 停止）。")
+    run_blocking(app)
+
+
 def register_commands(app) -> None:
-    for command in (init_db_command, demo_command, fire_timers_command):
+    for command in (init_db_command, demo_command, fire_timers_command, scheduler_command,
+                    remind_command):
         app.cli.add_command(command)
 
 
 main = FlaskGroup(create_app=_create_app, help="grantflow — 科创项目与专家团项目全流程管理")
+main.add_command(run_command)  # replaces Flask's run: the same options, plus the timer sweep

@@ -19,7 +19,21 @@ class Config:
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024  # whole request; single uploads are checked tighter
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # 到期提醒: remind this many days before a task's due date, and again on the day
+    REMINDER_DAYS_BEFORE = int(os.environ.get("GRANTFLOW_REMINDER_DAYS_BEFORE", "3"))
+    # Reminder e-mail through SMTP; none is sent while MAIL_SERVER is unset
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes")  # STARTTLS
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_FROM = os.environ.get("MAIL_FROM", "grantflow@localhost")
     WTF_CSRF_TIME_LIMIT = None  # valid for the session: long forms (申报书) take hours
+    # How often the timer sweep runs (app/scheduler.py), in seconds
+    TIMER_SWEEP_SECONDS = float(os.environ.get("GRANTFLOW_TIMER_SWEEP_SECONDS", "30"))
+    # Run the timer sweep inside this process: set only by `grantflow run` (the dev server),
+    # never for web workers (production runs `grantflow scheduler`) nor tests
+    SCHEDULER_IN_PROCESS = False
 
 
 def database_url_for_tests() -> str:

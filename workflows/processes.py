@@ -132,3 +132,37 @@ def rules_for(process_key: str) -> ProcessRules:
 
 def end_outcome(process_key: str, end_event: str) -> str:
     return PROCESSES[process_key].end_outcomes[end_event]
+
+
+# 逾期督办: who supervises an overdue task, by the task's role and the type of the org it is
+# offered in. ``supervisor`` is an org code, or "@city" (the 市州科协 the org belongs to) or
+# "@same" (the task's own org, e.g. the 项目管理员's department for a late expert review).
+# ``roles``: only these roles in the supervisor org are told and may see it (None: everyone
+# holding a role there). A task no rule matches (财政经办人) is not escalated.
+@dataclass(frozen=True)
+class EscalationRule:
+    role: str
+    org_types: frozenset[str]
+    supervisor: str
+    roles: frozenset[str] | None = None
+
+
+ESCALATION_RULES = (
+    # 市州/县区科协's 资格审查、推荐 and the 科服保姆's work → 省科协创发部 (科创会 organiser)
+    EscalationRule("recommender", frozenset({"city_association", "county_association"}), "dept_innovation"),
+    EscalationRule("concierge", frozenset({"city_association", "county_association"}), "dept_innovation"),
+    # a 项目方 (member unit) late with its 项目资料 → the 市州科协 that recommends it
+    EscalationRule("applicant", frozenset({"member_unit"}), "@city", frozenset({"recommender"})),
+    # a 学会 late with its 申报/整改 → 省科协学会部
+    EscalationRule("applicant", frozenset({"society"}), "dept_societies"),
+    # a late expert review → the 项目管理员 of the department running the call
+    EscalationRule("expert", frozenset({"department"}), "@same", frozenset({"grant_officer"})),
+    # a department's own 遴选 or 项目管理 work → the province 科协 (its administrators)
+    EscalationRule("selector", frozenset({"department"}), "province", frozenset({"admin"})),
+    EscalationRule("grant_officer", frozenset({"department"}), "province", frozenset({"admin"})),
+)
+
+
+def escalation_rule(role: str, org_type: str) -> EscalationRule | None:
+    return next((rule for rule in ESCALATION_RULES
+                 if rule.role == role and org_type in rule.org_types), None)

@@ -2,13 +2,13 @@
 calls of the seed documents (3rd 科创会, 2024 专家团, 2023 科技服务团 programs) — as rows."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import ConferenceEdition, GrantCall, Org
+from ..models import ConferenceEdition, GrantCall, Holiday, Org
 
 CITIES = [
     ("chengdu", "成都"), ("zigong", "自贡"), ("panzhihua", "攀枝花"), ("luzhou", "泸州"),
@@ -146,8 +146,44 @@ def seed_service_team_calls_2023(orgs) -> list[GrantCall]:
     return calls
 
 
+# The State Council's holiday notices (国务院办公厅关于2024年/2025年部分节假日安排的通知,
+# 国办发明电〔2023〕7号 and 〔2024〕12号): (first, last) day off, name, weekend days worked (调休).
+PUBLIC_HOLIDAYS = [
+    (date(2024, 1, 1), date(2024, 1, 1), "元旦", []),
+    (date(2024, 2, 10), date(2024, 2, 17), "春节", [date(2024, 2, 4), date(2024, 2, 18)]),
+    (date(2024, 4, 4), date(2024, 4, 6), "清明节", [date(2024, 4, 7)]),
+    (date(2024, 5, 1), date(2024, 5, 5), "劳动节", [date(2024, 4, 28), date(2024, 5, 11)]),
+    (date(2024, 6, 10), date(2024, 6, 10), "端午节", []),
+    (date(2024, 9, 15), date(2024, 9, 17), "中秋节", [date(2024, 9, 14)]),
+    (date(2024, 10, 1), date(2024, 10, 7), "国庆节", [date(2024, 9, 29), date(2024, 10, 12)]),
+    (date(2025, 1, 1), date(2025, 1, 1), "元旦", []),
+    (date(2025, 1, 28), date(2025, 2, 4), "春节", [date(2025, 1, 26), date(2025, 2, 8)]),
+    (date(2025, 4, 4), date(2025, 4, 6), "清明节", []),
+    (date(2025, 5, 1), date(2025, 5, 5), "劳动节", [date(2025, 4, 27)]),
+    (date(2025, 5, 31), date(2025, 6, 2), "端午节", []),
+    (date(2025, 10, 1), date(2025, 10, 8), "国庆节、中秋节", [date(2025, 9, 28), date(2025, 10, 11)]),
+]
+
+
+def seed_holidays() -> int:
+    """The holiday calendar as rows (idempotent); an admin adds next year's the same way."""
+    known = set(db.session.scalars(sa.select(Holiday.day)))
+    added = 0
+    for first, last, name, workdays in PUBLIC_HOLIDAYS:
+        days = [(first + timedelta(days=n), "holiday") for n in range((last - first).days + 1)]
+        for day, kind in days + [(d, "workday") for d in workdays]:
+            if day not in known:
+                db.session.add(Holiday(day=day, name=name if kind == "holiday" else f"{name}调休上班",
+                                       kind=kind))
+                known.add(day)
+                added += 1
+    db.session.flush()
+    return added
+
+
 def seed_reference_data() -> dict:
     orgs = seed_orgs()
+    seed_holidays()
     edition = seed_third_conference()
     grant_call = seed_expert_team_call_2024(orgs)
     service_calls = seed_service_team_calls_2023(orgs)

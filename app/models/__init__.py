@@ -1,12 +1,13 @@
 """SQLAlchemy models (typed, SQLAlchemy 2)."""
 from .calls import ConferenceEdition, GrantCall
+from .notices import Holiday, Notification
 from .orgs import ORG_TYPES, Org, RoleAssignment, User
 from .process import AuditEvent, ProcessDefinition, ProcessInstance, Task, Timer
 from .records import FollowUpRecord, GrantApplication, KpiEntry, Project
 from .web import Attachment, InstanceViewer, TaskDraft
 
 __all__ = [
-    "Attachment", "InstanceViewer", "TaskDraft",
+    "Attachment", "InstanceViewer", "TaskDraft", "Holiday", "Notification",
     "AuditEvent", "ConferenceEdition", "FollowUpRecord", "GrantApplication", "GrantCall",
     "KpiEntry", "ORG_TYPES", "Org", "ProcessDefinition", "ProcessInstance", "Project",
     "RoleAssignment", "Task", "Timer", "User",

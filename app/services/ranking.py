@@ -17,6 +17,7 @@ from .common import get_or_404
 from .errors import Conflict, InvalidInput
 from .instances import TASK_HOOKS, TaskHooks, deliver_message, load_workflow, transaction
 from .grants import application_of
+from .holidays import holiday_calendar
 
 STEPS_BEFORE_RANKING = ("declare_eligibility", "submit_application", "formal_review",
                         "assign_reviewers", "review_application")
@@ -86,9 +87,11 @@ def _candidate(application, workflow, objective: Decimal) -> Candidate:
 
 
 def publicity_ends(call: GrantCall) -> str:
-    """The publicity period ends N working days after today (Shanghai calendar)."""
+    """The publicity period ends N working days (工作日: weekends and 法定节假日 skipped, 调休
+    workdays counted, as in the ``holidays`` table) after today (Shanghai calendar)."""
     today = clock.now().astimezone(SHANGHAI).date()
-    return deadline_iso(add_working_days(today, call.publicity_working_days))
+    holidays, workdays = holiday_calendar()
+    return deadline_iso(add_working_days(today, call.publicity_working_days, holidays, workdays))
 
 
 def _apply_ranking(application, workflow, row, objective, call, user) -> None:

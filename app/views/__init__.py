@@ -20,6 +20,8 @@ def register_views(app: Flask) -> None:
     from . import start, tasks  # 发起申报 /start, /start/project, /start/grant/<id>; 办理 /tasks/<id>
     for blueprint in (start.bp, tasks.bp):
         app.register_blueprint(blueprint)
+    from . import notifications  # 提醒 /notifications/<id>/read, 逾期督办 /overdue; header badge
+    notifications.install(app)
     app.register_error_handler(404, _error_page(404, "页面不存在", "您访问的页面不存在，或您无权查看。"))
     app.register_error_handler(403, _error_page(403, "无权访问", "您没有执行此操作的权限。"))
     app.register_error_handler(400, _error_page(400, "请求无效", "请求无效或表单已过期，请返回重试。"))

@@ -16,7 +16,8 @@ from ..extensions import db
 from ..models import Org
 from ..services.errors import InvalidInput, NotFound, ServiceError
 
-NAV = [("inbox.index", "我的待办", None), ("instances.index", "流程实例", None),
+NAV = [("inbox.index", "我的待办", None), ("notifications.overdue", "逾期督办", None),
+       ("instances.index", "流程实例", None),
        ("start.index", "发起申报", None), ("admin.index", "系统管理", "admin")]
 
 

@@ -17,7 +17,7 @@ from tests.conftest import SHANGHAI
 
 from .login import logged_in
 
-PAGES = ["/", "/instances", "/start", "/admin", "/admin/definitions", "/admin/users", "/admin/orgs"]
+PAGES = ["/", "/instances", "/start", "/admin", "/admin/definitions", "/admin/users", "/admin/orgs", "/overdue"]
 
 
 def test_every_page_for_every_demo_login(ctx):

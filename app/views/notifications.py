@@ -1,0 +1,46 @@
+"""提醒 (到期提醒、逾期督办 for me) and the 逾期 view of tasks escalated to my organisations."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template, url_for
+from flask_login import current_user, login_required
+
+from ..services import reminders as service
+from .helpers import back_or, run_service
+
+bp = Blueprint("notifications", __name__)
+
+
+@bp.post("/notifications/<int:notification_id>/read")
+@login_required
+def mark_read(notification_id: int):
+    run_service(lambda: service.mark_read(notification_id, current_user))
+    return back_or(url_for("inbox.index"))
+
+
+@bp.post("/notifications/read-all")
+@login_required
+def mark_all_read():
+    service.mark_all_read(current_user)
+    return back_or(url_for("inbox.index"))
+
+
+@bp.get("/overdue")
+@login_required
+def overdue():
+    return render_template("notifications/overdue.html", rows=service.overdue_escalated(current_user))
+
+
+def unread_notification_count() -> int:
+    """For the header badge (every page)."""
+    return service.unread_count(current_user) if current_user.is_authenticated else 0
+
+
+def my_unread_notifications() -> list:
+    """For the 提醒 list at the top of the inbox."""
+    return service.unread_notifications(current_user) if current_user.is_authenticated else []
+
+
+def install(app) -> None:
+    app.register_blueprint(bp)
+    app.add_template_global(unread_notification_count)
+    app.add_template_global(my_unread_notifications)

@@ -1,0 +1,181 @@
+"""到期提醒与逾期督办: reminders N days before and on the day (once each, however often the
+sweep runs), escalation of an overdue city task to 创发部 (its 逾期 view), e-mail via SMTP."""
+from __future__ import annotations
+
+import email
+import socket
+import smtplib
+from datetime import datetime
+from email import policy
+
+import pytest
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Notification, ProcessInstance, User
+from app.scheduler import run_sweep
+from app.services.reminders import overdue_escalated, send_due_reminders, unread_notifications
+from app.services.projects import start_project
+from tests.conftest import SHANGHAI
+from tests.factories import submission
+from tests.smtp_sink import SmtpSink
+from tests.web.login import logged_in
+
+from .steps import complete
+
+
+@pytest.fixture
+def people(world):
+    return world["users"]
+
+
+@pytest.fixture
+def chengdu(world, people):
+    """A 成都 project submitted: 成都科协's 资格审查 is due 2023-12-15 (推荐截止)."""
+    project = start_project(world["edition"].id, world["orgs"]["ent_cloudwise"].id,
+                            world["orgs"]["city_chengdu"].id, "视觉引导柔性装配", "tech_transfer",
+                            people["cd_applicant"])
+    complete(people["cd_applicant"], project.instance, "submit_project", submission())
+    return project
+
+
+def sent(kind=None):
+    query = sa.select(User.username, Notification.kind).join(User, User.id == Notification.user_id)
+    if kind:
+        query = query.where(Notification.kind == kind)
+    return sorted(db.session.execute(query).all())
+
+
+def test_reminded_n_days_before_and_on_the_day_once_each(chengdu, people, clock):
+    assert send_due_reminders() == 0  # 12-01: due 12-15, not yet within 3 days
+    clock.set(datetime(2023, 12, 12, 9, tzinfo=SHANGHAI))
+    assert send_due_reminders() == 1
+    assert sent() == [("cd_recommender", "reminder_before")]
+    message = unread_notifications(people["cd_recommender"])[0].message
+    assert "2023年12月15日到期" in message
+    assert send_due_reminders() == 0  # the same sweep again: nothing new
+    clock.set(datetime(2023, 12, 14, 18, tzinfo=SHANGHAI))
+    assert send_due_reminders() == 0
+    clock.set(datetime(2023, 12, 15, 8, tzinfo=SHANGHAI))
+    assert send_due_reminders() == 1
+    assert send_due_reminders() == 0
+    assert sent() == [("cd_recommender", "due_today"), ("cd_recommender", "reminder_before")]
+    assert "今天" in unread_notifications(people["cd_recommender"])[0].message
+    assert unread_notifications(people["my_recommender"]) == []
+
+
+def test_claimed_task_reminds_only_the_claimer(chengdu, people, clock, world):
+    from app.models import RoleAssignment
+    from app.services.inbox import claim_task
+    from .steps import task_of
+    second = User(username="cd_recommender2", display_name="成都第二审核人", created_at=clock())
+    db.session.add(second)
+    db.session.flush()
+    db.session.add(RoleAssignment(user_id=second.id, org_id=world["orgs"]["city_chengdu"].id,
+                                  role="recommender"))
+    db.session.commit()
+    clock.set(datetime(2023, 12, 12, 9, tzinfo=SHANGHAI))
+    assert send_due_reminders() == 2  # both may do it while nobody has claimed it
+    claim_task(task_of(chengdu.instance, "check_exclusions").id, second)
+    clock.set(datetime(2023, 12, 15, 9, tzinfo=SHANGHAI))
+    assert send_due_reminders() == 1
+    assert sent("due_today") == [("cd_recommender2", "due_today")]
+
+
+def test_overdue_city_task_escalates_to_innovation_department(ctx, chengdu, people, clock):
+    clock.set(datetime(2023, 12, 17, 9, tzinfo=SHANGHAI))
+    assert send_due_reminders() == 1
+    assert send_due_reminders() == 0
+    assert sent() == [("sel_innovation", "overdue_escalated")]
+    note = unread_notifications(people["sel_innovation"])[0]
+    assert note.message.startswith("成都市科学技术协会的「") and "逾期" in note.message
+    rows = overdue_escalated(people["sel_innovation"])
+    assert [(r.task.task_name, r.org.code, r.days_overdue) for r in rows] == \
+        [("check_exclusions", "city_chengdu", 2)]
+    assert overdue_escalated(people["my_recommender"]) == []
+    assert overdue_escalated(people["cd_recommender"]) == []  # not its own supervisor
+    assert overdue_escalated(people["sel_societies"]) == []
+
+    supervisor = logged_in(ctx, "sel_innovation").get("/overdue").get_data(as_text=True)
+    assert "视觉引导柔性装配" in supervisor and "成都市科学技术协会" in supervisor and "2天" in supervisor
+    mianyang = logged_in(ctx, "my_recommender").get("/overdue").get_data(as_text=True)
+    assert "视觉引导柔性装配" not in mianyang and "暂无逾期督办事项" in mianyang
+    # the supervisor may open the instance it is told about
+    assert logged_in(ctx, "sel_innovation").get(f"/instances/{chengdu.instance_id}").status_code == 200
+
+
+def test_overdue_society_application_escalates_to_societies_department(world, people, clock):
+    from app.services.grants import start_application
+    from .grant_steps import ELIGIBLE
+    application = start_application(world["grant_call"].id, world["orgs"]["soc_smart_mfg"].id,
+                                    people["soc_mfg_applicant"])
+    complete(people["soc_mfg_applicant"], application.instance, "declare_eligibility", ELIGIBLE)
+    clock.set(datetime(2024, 4, 3, 9, tzinfo=SHANGHAI))  # 申报截止 2024-04-02
+    send_due_reminders()
+    assert ("sel_societies", "overdue_escalated") in sent()
+    assert ("grant_officer", "overdue_escalated") in sent()
+    assert [r.org.code for r in overdue_escalated(people["grant_officer"])] == ["soc_smart_mfg"]
+    assert overdue_escalated(people["sel_innovation"]) == []
+
+
+def test_email_through_smtp(chengdu, people, clock, ctx):
+    people["cd_recommender"].email = "chen@example.org"
+    db.session.commit()
+    clock.set(datetime(2023, 12, 12, 9, tzinfo=SHANGHAI))
+    with SmtpSink() as sink:
+        ctx.config.update(MAIL_SERVER=sink.host, MAIL_PORT=sink.port, MAIL_FROM="noreply@example.org")
+        try:
+            assert send_due_reminders() == 1
+        finally:
+            ctx.config.update(MAIL_SERVER=None, MAIL_PORT=25, MAIL_FROM="grantflow@localhost")
+    assert len(sink.messages) == 1
+    received = sink.messages[0]
+    assert received.recipients == ["chen@example.org"] and received.sender == "noreply@example.org"
+    raw_subject = [line for line in received.data.split(b"\r\n") if line.startswith(b"Subject:")][0]
+    assert b"=?utf-8?" in raw_subject.lower()  # RFC 2047: the Chinese subject is encoded
+    message = email.message_from_bytes(received.data, policy=policy.default)
+    assert message["Subject"].startswith("【天府科创】到期提醒：")
+    assert "2023年12月15日到期" in message.get_content()
+    assert unread_notifications(people["cd_recommender"])[0].emailed_at is not None
+
+
+def test_email_failure_is_retried_next_sweep(chengdu, people, clock, ctx):
+    people["cd_recommender"].email = "chen@example.org"
+    db.session.commit()
+    clock.set(datetime(2023, 12, 12, 9, tzinfo=SHANGHAI))
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        dead_port = probe.getsockname()[1]
+    ctx.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=dead_port)
+    try:
+        assert send_due_reminders() == 1  # created; the e-mail failed quietly
+        assert unread_notifications(people["cd_recommender"])[0].emailed_at is None
+        with SmtpSink() as sink:
+            ctx.config["MAIL_PORT"] = sink.port
+            assert send_due_reminders() == 0
+        assert len(sink.messages) == 1
+    finally:
+        ctx.config.update(MAIL_SERVER=None, MAIL_PORT=25)
+    assert unread_notifications(people["cd_recommender"])[0].emailed_at is not None
+
+
+def test_no_email_without_mail_server(chengdu, people, clock, monkeypatch):
+    people["cd_recommender"].email = "chen@example.org"
+    db.session.commit()
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("no SMTP connection without MAIL_SERVER")
+    monkeypatch.setattr(smtplib, "SMTP", refuse)
+    clock.set(datetime(2023, 12, 12, 9, tzinfo=SHANGHAI))
+    assert send_due_reminders() == 1
+    assert unread_notifications(people["cd_recommender"])[0].emailed_at is None
+
+
+def test_the_scheduler_job_fires_timers_and_sends_reminders(ctx, chengdu, clock):
+    clock.set(datetime(2023, 12, 12, 9, tzinfo=SHANGHAI))
+    assert run_sweep(ctx).fired == 0
+    assert sent() == [("cd_recommender", "reminder_before")]
+    clock.set(datetime(2023, 12, 16, 9, tzinfo=SHANGHAI))  # past 推荐截止: the timer fires
+    assert run_sweep(ctx).fired == 1
+    db.session.expire_all()
+    assert db.session.get(ProcessInstance, chengdu.instance_id).outcome == "not_recommended"

@@ -1,0 +1,53 @@
+"""提醒 in the inbox: the header badge, the list, marking read (POST with CSRF, own only)."""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from app.services.reminders import send_due_reminders
+from tests.conftest import SHANGHAI
+
+from .login import csrf_token
+
+
+def badge(page: str) -> int:
+    match = re.search(r'data-count="notifications">(\d+)<', page)
+    return int(match.group(1)) if match else 0
+
+
+def test_badge_list_and_mark_read(client, chengdu_project, clock):
+    recommender = client("cd_recommender")
+    page = recommender.get("/").get_data(as_text=True)
+    assert badge(page) == 0 and 'id="reminders"' not in page
+    clock.set(datetime(2023, 12, 12, 9, tzinfo=SHANGHAI))
+    assert send_due_reminders() == 1
+
+    page = recommender.get("/").get_data(as_text=True)
+    assert badge(page) == 1
+    assert 'id="reminders"' in page and "到期提醒" in page and "2023年12月15日到期" in page
+    notification_id = re.search(r'data-notification="(\d+)"', page).group(1)
+    other = client("my_recommender")
+    assert badge(other.get("/").get_data(as_text=True)) == 0
+    assert other.post(f"/notifications/{notification_id}/read",
+                      data={"csrf_token": csrf_token(other.get("/").get_data(as_text=True))}
+                      ).status_code == 404  # someone else's: not found
+    assert recommender.post(f"/notifications/{notification_id}/read").status_code == 400  # no CSRF
+    assert badge(recommender.get("/").get_data(as_text=True)) == 1
+
+    response = recommender.post(f"/notifications/{notification_id}/read",
+                                data={"csrf_token": csrf_token(page)})
+    assert response.status_code == 302
+    page = recommender.get("/").get_data(as_text=True)
+    assert badge(page) == 0 and 'id="reminders"' not in page
+
+
+def test_mark_all_read(client, chengdu_project, clock):
+    clock.set(datetime(2023, 12, 12, 9, tzinfo=SHANGHAI))
+    send_due_reminders()
+    clock.set(datetime(2023, 12, 15, 9, tzinfo=SHANGHAI))
+    send_due_reminders()
+    recommender = client("cd_recommender")
+    page = recommender.get("/").get_data(as_text=True)
+    assert badge(page) == 2 and "今日到期" in page
+    assert recommender.post("/notifications/read-all", data={"csrf_token": csrf_token(page)}).status_code == 302
+    assert badge(recommender.get("/instances").get_data(as_text=True)) == 0
