@@ -60,6 +60,9 @@ class ProcessRules:
     org_scope: dict[str, Callable[[Data], int]]            # role → org id the task is offered in
     assignee: dict[str, Callable[[Data], int | None]] = field(default_factory=dict)  # task → user
     due_keys: dict[str, str] = field(default_factory=dict)   # task → data key of its deadline
+    # task → how long it may take when no deadline is in the data (calendar days from when it
+    # became ready); offices change these here, not in code paths
+    due_after_days: dict[str, int] = field(default_factory=dict)
     end_outcomes: dict[str, str] = field(default_factory=dict)
     # task → the roles that may read what was entered there and who entered it (评审保密)
     confidential: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -84,6 +87,8 @@ KECHUANG = ProcessRules(
         "check_exclusions": "recommend_deadline",
         "recommend_project": "recommend_deadline",
         "select_project": "select_deadline",
+        "pitch_project": "conference_end",
+        "sign_project": "conference_end",
         "follow_up_project": "follow_up_until",
     },
     end_outcomes={
@@ -110,6 +115,11 @@ EXPERT_TEAM_GRANT = ProcessRules(
         "review_application": "review_deadline",
         "evaluate_performance": "evaluation_deadline",
         "rectify": "rectification_due",
+    },
+    due_after_days={
+        "declare_eligibility": 7, "assign_reviewers": 3, "conclude_publicity": 3,
+        "issue_approval": 10, "sign_agreement": 15, "disburse_funds": 30, "midterm_check": 15,
+        "re_evaluate": 15, "refund": 30,
     },
     end_outcomes={
         "end_ineligible": "ineligible", "end_late": "late", "end_rejected": "rejected",

@@ -1,12 +1,12 @@
 """Keeping the read projections (tasks, timers) equal to the workflow's waiting points."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
 from workflows import engine
-from workflows.dates import parse_moment
+from workflows.dates import SHANGHAI, end_of_day, parse_moment
 from workflows.processes import ProcessRules
 
 from ..extensions import db
@@ -70,10 +70,19 @@ def _task_row(instance, ready, rules: ProcessRules, now) -> dict:
     assignee = rules.assignee.get(ready.name)
     due_key = rules.due_keys.get(ready.name)
     due = ready.data.get(due_key) if due_key else None
+    due_at = parse_moment(due) if due else _due_after(rules, ready.name, now)
     return dict(id=ready.id, instance_id=instance.id, task_name=ready.name, title=ready.title,
                 role=ready.role, org_id=rules.org_scope[ready.role](ready.data),
                 candidate_user_id=assignee(ready.data) if assignee else None, claimed_by_id=None,
-                due_at=parse_moment(due) if due else None, created_at=now)
+                due_at=due_at, created_at=now)
+
+
+def _due_after(rules: ProcessRules, task_name: str, now: datetime) -> datetime | None:
+    """A configured duration, ending at the close of that Shanghai calendar day."""
+    days = rules.due_after_days.get(task_name)
+    if days is None:
+        return None
+    return end_of_day((now.astimezone(SHANGHAI) + timedelta(days=days)).date())
 
 
 def _sync_timers(instance, before, after) -> None:

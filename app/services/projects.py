@@ -48,6 +48,7 @@ def _start_data(edition, owner, recommender, project_type) -> dict:
         "submit_deadline": deadline_iso(edition.submit_deadline),
         "recommend_deadline": deadline_iso(edition.recommend_deadline),
         "select_deadline": deadline_iso(edition.select_deadline),
+        "conference_end": deadline_iso(edition.conference_end),
         "follow_up_until": deadline_iso(edition.follow_up_until),
     }
 

@@ -375,3 +375,13 @@ def test_reviews_and_reviewers_are_hidden_from_the_applicant(grant_world):
     for_officer = instance_detail(application.instance_id, u["grant_officer"])
     assert "review_application" in {f.task_name for f in for_officer.entered}
     assert u["expert_a"].display_name in {row.actor for row in for_officer.history}
+
+
+def test_steps_without_a_deadline_in_the_data_get_their_configured_duration(grant_world, clock):
+    application = reviewed(grant_world)
+    publish_ranking(grant_world["grant_call"].id, {application.id: "80"},
+                    users(grant_world)["grant_officer"])
+    fire_due_timers_at(clock, datetime(2024, 4, 30, 9, tzinfo=SHANGHAI))
+    # 公示结果: 3 days from when publicity ended and the step opened, to the end of that day
+    assert task_of(application.instance, "conclude_publicity").due_at == \
+        datetime(2024, 5, 3, 23, 59, 59, tzinfo=SHANGHAI)

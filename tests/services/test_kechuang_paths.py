@@ -230,3 +230,10 @@ def test_quota_of_opening_projects_per_type_is_enforced(world, people, project):
         complete(people["sel_innovation"], second.instance, "select_project",
                  selection(bucket="opening", sector=None))
     assert "1" in refused.value.message
+
+
+def test_pitch_is_due_by_the_end_of_the_conference(project, people):
+    submit_and_recommend(project, people)
+    complete(people["sel_societies"], project.instance, "select_project", selection())
+    assert task_of(project.instance, "pitch_project").due_at == \
+        datetime(2024, 1, 19, 23, 59, 59, tzinfo=SHANGHAI)

@@ -60,6 +60,7 @@ def test_assignee_and_due_rules_name_real_user_tasks(key):
     rules = PROCESSES[key]
     assert set(rules.assignee) <= tasks
     assert set(rules.due_keys) <= tasks
+    assert set(rules.due_after_days) <= tasks and not set(rules.due_after_days) & set(rules.due_keys)
 
 
 def test_org_scope_reads_the_start_data():
