@@ -73,12 +73,14 @@ class Task(db.Model):
 class Timer(db.Model):
     """Projection: a waiting timer event with its absolute due time (swept by index)."""
     __tablename__ = "timers"
+    # the sweep reads due rows in (due_at, id) order, batch after batch: one index serves both
+    __table_args__ = (sa.Index("ix_timers_due", "due_at", "id"),)
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)  # SpiffWorkflow task id
     instance_id: Mapped[int] = mapped_column(
         sa.ForeignKey("process_instances.id", ondelete="CASCADE"), index=True)
     timer_name: Mapped[str] = mapped_column(sa.String(64))
     title: Mapped[str] = mapped_column(sa.String(200))
-    due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class AuditEvent(db.Model):
