@@ -1,9 +1,11 @@
 """grantflow web application: create_app() wires config, database, blueprints and commands."""
 from __future__ import annotations
 
+import logging
+
 from flask import Flask
 
-from .config import Config
+from .config import PLACEHOLDER_SECRET_KEYS, Config
 from .extensions import csrf, db, login_manager, migrate
 from .models.types import json_dumps
 
@@ -13,6 +15,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_object(Config)
     if config:
         app.config.update(config)
+    _ensure_secret_key(app)
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
     app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault("json_serializer", json_dumps)
     _ensure_sqlite_dir(app)
@@ -30,6 +33,19 @@ def create_app(config: dict | None = None) -> Flask:
     from .scheduler import start_in_process
     start_in_process(app)  # only when SCHEDULER_IN_PROCESS (the dev server), never under TESTING
     return app
+
+
+def _ensure_secret_key(app: Flask) -> None:
+    """Never sign sessions with a known key: without SECRET_KEY (or with the old placeholder)
+    this process gets a random one — sessions then end when it restarts and are not shared
+    between workers, so production must set SECRET_KEY."""
+    if (app.config.get("SECRET_KEY") or "") in PLACEHOLDER_SECRET_KEYS:
+        import secrets
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+        if not app.config.get("TESTING"):
+            logging.getLogger("grantflow").warning(
+                "SECRET_KEY is not set: using a random key for this process (logins end on "
+                "restart and are not shared between workers). Set SECRET_KEY in production.")
 
 
 def _install_clock(app: Flask) -> None:

@@ -27,6 +27,15 @@ class Ranked:
     result: str  # funded · reserve · not_funded
 
 
+def expert_score(reviews) -> Decimal:
+    """The mean of the reviewers' totals, rounded half-up to 2 places in Decimal (the totals are
+    floats in process data; the script's float ``round`` would give 80.0 for a mean of 80.005)."""
+    totals = [Decimal(str(review["total"])) for review in reviews]
+    if not totals:
+        raise ValueError("an expert score needs at least one review")
+    return (sum(totals, Decimal(0)) / len(totals)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
 def combined_score(expert: Decimal, objective: Decimal, objective_weight: Decimal) -> Decimal:
     """Weighted sum on the 100-point scale, rounded half-up to 2 places."""
     weight = Decimal(objective_weight)
@@ -37,13 +46,15 @@ def combined_score(expert: Decimal, objective: Decimal, objective_weight: Decima
 
 
 def rank_candidates(candidates: list[Candidate], objective_weight: Decimal, awards: int,
-                    reserves: int) -> list[Ranked]:
-    """Highest combined score first; ties by expert score, then by submission order."""
+                    reserves: int, already_ranked: int = 0) -> list[Ranked]:
+    """Highest combined score first; ties by expert score, then by submission order.
+    ``already_ranked``: places taken by an earlier publication for the same call (these
+    candidates are ranked after them)."""
     scored = [(combined_score(c.expert_score, c.objective_score, objective_weight), c)
               for c in candidates]
     scored.sort(key=lambda pair: (-pair[0], -pair[1].expert_score, pair[1].submitted_order))
     return [Ranked(c.application_id, position, score, _result(position, awards, reserves))
-            for position, (score, c) in enumerate(scored, start=1)]
+            for position, (score, c) in enumerate(scored, start=already_ranked + 1)]
 
 
 def _result(position: int, awards: int, reserves: int) -> str:

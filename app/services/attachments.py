@@ -115,8 +115,10 @@ def _write_once(path: Path, content: bytes) -> None:
 
 
 def _display_name(filename: str | None) -> str:
-    """Only for showing: the last part of what the browser sent, at most 200 characters."""
-    name = re.split(r"[\\/]", filename or "")[-1].strip()
+    """Only for showing: the last part of what the browser sent, without control characters
+    (it becomes a download's Content-Disposition), at most 200 characters."""
+    name = re.split(r"[\\/]", filename or "")[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip()
     return name[-200:] or "未命名文件"
 
 

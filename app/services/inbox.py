@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from workflows import clock
 
@@ -108,7 +109,15 @@ def claim_task(task_id: str, user: User) -> Task:
         task = _visible_task(task_id, user)
         if task.claimed_by_id not in (None, user.id):
             raise Conflict("该事项已由同事认领")
-        task.claimed_by_id = user.id
+        # conditional write: of two people claiming at once, exactly one wins
+        taken = db.session.execute(
+            sa.update(Task.__table__).where(Task.__table__.c.id == task.id,
+                                            sa.or_(Task.__table__.c.claimed_by_id.is_(None),
+                                                   Task.__table__.c.claimed_by_id == user.id))
+            .values(claimed_by_id=user.id)).rowcount
+        if taken != 1:
+            raise Conflict("该事项已由同事认领")
+        set_committed_value(task, "claimed_by_id", user.id)
         record_audit(task.instance, "claimed", user, task=task, data=None)
     return task
 
@@ -127,6 +136,10 @@ def delegate_task(task_id: str, user: User, to_user_id: int, reason: str) -> Tas
     """转办 to a colleague holding the same role in the same organisation; reason kept."""
     with transaction():
         task = _visible_task(task_id, user)
+        if task.candidate_user_id is not None:
+            # Assigned by name (e.g. a review, after the conflict-of-interest check): the
+            # assigner chose this person, so a colleague may not take it over
+            raise PermissionDenied("该事项指定由您本人办理，不能转办；如需更换，请联系分派人")
         if task.claimed_by_id not in (None, user.id):
             raise Conflict("该事项已由同事认领，不能转办")
         reason = (reason or "").strip()
@@ -138,8 +151,6 @@ def delegate_task(task_id: str, user: User, to_user_id: int, reason: str) -> Tas
         if colleague is None or colleague.id == user.id or not colleague.active or \
                 not colleague.holds(task.role, task.org_id):
             raise InvalidInput({"to_user_id": ["「转办给」须为本单位担任同一角色的其他同事"]})
-        if task.candidate_user_id is not None:
-            task.candidate_user_id = colleague.id
         task.claimed_by_id = colleague.id
         record_audit(task.instance, "delegated", user, task=task,
                      data={"to_user_id": colleague.id, "to": colleague.display_name, "reason": reason})
@@ -147,8 +158,11 @@ def delegate_task(task_id: str, user: User, to_user_id: int, reason: str) -> Tas
 
 
 def colleagues_for(task: Task, user: User) -> list[User]:
-    """Who a task can be delegated to: same role in the task's organisation, not me."""
+    """Who a task can be delegated to: same role in the task's organisation, not me (nobody
+    for a task assigned to me by name)."""
     from ..models import RoleAssignment
+    if task.candidate_user_id is not None:
+        return []
     return list(db.session.scalars(
         sa.select(User).join(RoleAssignment, RoleAssignment.user_id == User.id)
         .where(RoleAssignment.role == task.role, RoleAssignment.org_id == task.org_id,

@@ -139,7 +139,8 @@ def instance_detail(instance_id: int, user: User) -> InstanceDetail:
     shown = [(event, actor) for event, actor in events if event.task_name not in hidden]
     return InstanceDetail(instance, db.session.get(Org, instance.owner_org_id), instance.definition,
                           _entered(shown, titles, files), attachments,
-                          [_history_row(event, actor, titles) for event, actor in events], titles)
+                          [_history_row(event, actor, titles, event.task_name in hidden)
+                           for event, actor in events], titles)
 
 
 CONFIDENTIAL_ACTOR = "（评审保密）"
@@ -179,11 +180,14 @@ def _attachments(instance_id: int) -> list[Attachment]:
                                    .order_by(Attachment.uploaded_at, Attachment.id)))
 
 
-def _history_row(event: AuditEvent, actor: str | None, titles: dict[str, str]) -> HistoryRow:
+def _history_row(event: AuditEvent, actor: str | None, titles: dict[str, str],
+                 hidden: bool = False) -> HistoryRow:
+    """``hidden``: a confidential step for this reader — the note (e.g. whom a review was
+    delegated to, and why) is withheld like the actor."""
     before = None if event.kind == "started" else event.step_before  # nothing came before
     return HistoryRow(event.at, actor or "系统", KIND_LABELS.get(event.kind, event.kind),
                       titles.get(event.task_name, event.task_name or ""),
-                      before, event.step_after, _note(event, titles))
+                      before, event.step_after, "" if hidden else _note(event, titles))
 
 
 def _note(event: AuditEvent, titles: dict[str, str]) -> str:

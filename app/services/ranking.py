@@ -8,7 +8,7 @@ from sqlalchemy.orm import contains_eager
 
 from workflows import clock, engine
 from workflows.dates import SHANGHAI, add_working_days, deadline_iso
-from workflows.ranking import Candidate, rank_candidates
+from workflows.ranking import Candidate, expert_score, rank_candidates
 
 from ..extensions import db
 from ..models import GrantApplication, GrantCall, ProcessInstance, Task, User
@@ -35,13 +35,21 @@ def publish_ranking(call_id: int, objective_scores: dict[int, str], user: User) 
             raise Conflict("没有待排序的申报")
         scores = _parse_scores(objective_scores, waiting)
         ranked = rank_candidates([_candidate(a, w, scores[a.id]) for a, w in waiting],
-                                 call.objective_weight, call.awards_count, call.reserve_count)
+                                 call.objective_weight, call.awards_count, call.reserve_count,
+                                 already_ranked=_already_ranked(call))
         by_id = {a.id: a for a, _ in waiting}
         workflows = {a.id: w for a, w in waiting}
         for row in ranked:
             application = by_id[row.application_id]
             _apply_ranking(application, workflows[application.id], row, scores[application.id], call, user)
     return [by_id[row.application_id] for row in ranked]
+
+
+def _already_ranked(call: GrantCall) -> int:
+    """How many applications of the call an earlier publication ranked: a later one (late
+    applications) ranks after them, so the award and reserve places are never handed out twice."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(GrantApplication).where(
+        GrantApplication.call_id == call.id, GrantApplication.rank.is_not(None)))
 
 
 def _check_reviews_finished(call: GrantCall) -> None:
@@ -81,9 +89,18 @@ def _parse_scores(raw: dict, waiting) -> dict[int, Decimal]:
 
 
 def _candidate(application, workflow, objective: Decimal) -> Candidate:
-    expert = Decimal(str(engine.process_data(workflow)["expert_score"]))
+    expert = _expert_score(workflow)
     order = int(application.submitted_at.timestamp()) if application.submitted_at else application.id
     return Candidate(application.id, expert, objective, order)
+
+
+def _expert_score(workflow) -> Decimal:
+    """From the reviews themselves, in Decimal (the script's ``expert_score`` is a float)."""
+    data = engine.process_data(workflow)
+    reviews = data.get("reviews")
+    if not reviews:
+        return Decimal(str(data["expert_score"]))
+    return expert_score(reviews.values() if isinstance(reviews, dict) else reviews)
 
 
 def publicity_ends(call: GrantCall) -> str:
@@ -95,7 +112,7 @@ def publicity_ends(call: GrantCall) -> str:
 
 
 def _apply_ranking(application, workflow, row, objective, call, user) -> None:
-    application.expert_score = Decimal(str(engine.process_data(workflow)["expert_score"]))
+    application.expert_score = _expert_score(workflow)
     application.objective_score, application.combined_score = objective, row.combined_score
     application.rank, application.ranking_result = row.rank, row.result
     deliver_message(application.instance, "ranking_published", {

@@ -1,11 +1,15 @@
 """Login and logout (Flask-Login sessions; passwords hashed; CSRF on the form)."""
 from __future__ import annotations
 
+import secrets
+from functools import cache
+from urllib.parse import urlsplit
+
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
-from werkzeug.security import check_password_hash
+from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import PasswordField, StringField
 from wtforms.validators import InputRequired
 
@@ -27,17 +31,30 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = db.session.scalar(sa.select(User).filter_by(username=form.username.data.strip()))
-        if user and user.active and user.password_hash and \
-                check_password_hash(user.password_hash, form.password.data):
+        usable = user is not None and user.active and bool(user.password_hash)
+        # Hash the guess even for an unknown user: same message, about the same time
+        matches = check_password_hash(user.password_hash if usable else _dummy_hash(),
+                                      form.password.data)
+        if usable and matches:
             login_user(user)
             return redirect(_safe_next(request.args.get("next")) or url_for("inbox.index"))
         flash("用户名或密码错误。", "error")
     return render_template("auth/login.html", form=form)
 
 
+@cache
+def _dummy_hash() -> str:
+    return generate_password_hash(secrets.token_urlsafe(16))
+
+
 def _safe_next(target: str | None) -> str | None:
-    """Only same-site paths: never redirect to another host after login."""
-    if target and target.startswith("/") and not target.startswith("//"):
+    """Only same-site paths: never redirect to another host after login. Browsers read "\\"
+    as "/" and drop tabs and newlines, so "/\\evil" or "/<tab>/evil" would leave the site."""
+    if not target or any(ch == "\\" or ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return None
+    parts = urlsplit(target)
+    if target.startswith("/") and not target.startswith("//") and not parts.scheme \
+            and not parts.netloc:
         return target
     return None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+import sqlalchemy as sa
 
 from app.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.services.inbox import (InboxFilter, claim_task, colleagues_for, counts, delegate_task,
@@ -108,3 +109,26 @@ def _second_recommender(world) -> User:
                                   role="recommender"))
     db.session.commit()
     return user
+
+
+def test_of_two_simultaneous_claims_exactly_one_wins(world, people, monkeypatch):
+    second = _second_recommender(world)
+    project = new_project(world)
+    complete(people["cd_applicant"], project.instance, "submit_project", submission())
+    task = task_of(project.instance, "check_exclusions")
+    import app.services.inbox as inbox_module
+    original = inbox_module._visible_task
+
+    def visible_then_colleague_claims(task_id, user):
+        found = original(task_id, user)
+        with db.engine.begin() as other:  # the colleague's claim commits in between
+            other.execute(sa.text("UPDATE tasks SET claimed_by_id = :u WHERE id = :t"),
+                          {"u": second.id, "t": task_id})
+        return found
+
+    monkeypatch.setattr(inbox_module, "_visible_task", visible_then_colleague_claims)
+    with pytest.raises(Conflict):
+        claim_task(task.id, people["cd_recommender"])
+    db.session.expire_all()
+    assert db.session.get(type(task), task.id).claimed_by_id == second.id
+    assert "claimed" not in audit_kinds(project.instance)
