@@ -35,6 +35,7 @@ from workflows.serialization import serializer  # noqa: E402
 from workflows.specs import parse_bundle, read_bundle  # noqa: E402
 
 from bare_paths import GRANT_PATH, PROJECT_PATH, completions  # noqa: E402
+from world import setup_app as bench_world  # noqa: E402
 
 
 def at(year, month, day, hour=9):
@@ -44,19 +45,9 @@ def at(year, month, day, hour=9):
 # ---- persisted: the services, as users drive them ------------------------------------------
 
 def setup_app(db_path: Path, n: int):
-    from app import create_app
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}"})
-    ctx = app.app_context()
-    ctx.push()
-    from app.cli import upgrade_and_deploy
-    from app.demo.people import seed_people
-    from app.demo.reference import seed_reference_data
-    import contextlib, io
-    with contextlib.redirect_stdout(io.StringIO()):
-        upgrade_and_deploy()
-    world = seed_reference_data()
+    """The shared bench app, plus one invented society per grant application."""
+    ctx, world = bench_world(db_path)
     with using_clock(FrozenClock(at(2023, 12, 1))):
-        world["users"] = seed_people(world["orgs"])
         _add_bench_societies(world, n)
     return ctx, world
 

@@ -18,9 +18,7 @@ previous step on the same worker. Not a test: the ratio is what to watch.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import inspect
-import io
 import random
 import statistics
 import sys
@@ -38,24 +36,10 @@ import sqlalchemy as sa  # noqa: E402
 from workflows.clock import FrozenClock, using_clock  # noqa: E402
 from workflows.dates import SHANGHAI  # noqa: E402
 
+from world import setup_app  # noqa: E402
+
 OPEN = datetime(2023, 12, 1, 9, tzinfo=SHANGHAI)      # drafts are started (and submitted) here
 SWEEP = datetime(2023, 12, 16, 9, tzinfo=SHANGHAI)    # the morning after the 12-15 submit deadline
-
-
-def setup_app(db_path: Path):
-    from app import create_app
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}"})
-    ctx = app.app_context()
-    ctx.push()
-    from app.cli import upgrade_and_deploy
-    from app.demo.people import seed_people
-    from app.demo.reference import seed_reference_data
-    with contextlib.redirect_stdout(io.StringIO()):
-        upgrade_and_deploy()
-    world = seed_reference_data()
-    with using_clock(FrozenClock(OPEN)):
-        world["users"] = seed_people(world["orgs"])
-    return ctx, world
 
 
 def start_drafts(world, n: int, prefix: str) -> list:

@@ -1,0 +1,30 @@
+"""The app every benchmark runs on: a fresh SQLite file, migrated, models deployed, the
+reference data and the invented people of the demo (seeded at 2023-12-01 09:00 Beijing time)."""
+from __future__ import annotations
+
+import contextlib
+import io
+from datetime import datetime
+from pathlib import Path
+
+from workflows.clock import FrozenClock, using_clock
+from workflows.dates import SHANGHAI
+
+SEEDED_AT = datetime(2023, 12, 1, 9, tzinfo=SHANGHAI)
+
+
+def setup_app(db_path: Path):
+    """(pushed app context, world dict of the reference data with "users")."""
+    from app import create_app
+    from app.cli import upgrade_and_deploy
+    from app.demo.people import seed_people
+    from app.demo.reference import seed_reference_data
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}"})
+    ctx = app.app_context()
+    ctx.push()
+    with contextlib.redirect_stdout(io.StringIO()):
+        upgrade_and_deploy()
+    world = seed_reference_data()
+    with using_clock(FrozenClock(SEEDED_AT)):
+        world["users"] = seed_people(world["orgs"])
+    return ctx, world
