@@ -15,3 +15,5 @@ lint-bpmn:
 
 bench:
 	.venv/bin/python bench/engine.py
+	.venv/bin/python bench/timers.py
+	.venv/bin/python bench/pdf.py

@@ -5,14 +5,22 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # System packages, only those whose commands are missing (Node may come from elsewhere).
+# Every setup: WeasyPrint's Pango, the Noto CJK fonts the documents are set in, poppler-utils
+# (pdftotext/pdfinfo/pdffonts: the tests read the PDFs back with them).
 # GRANTFLOW_BROWSER=1 (set by scripts/test.sh, not by `make run`): the browser tests' Debian
-# chromium, driven by Playwright through its path — Playwright never downloads a browser —
-# and CJK fonts so that Chinese text in their screenshots is not drawn as boxes.
+# chromium, driven by Playwright through its path — Playwright never downloads a browser.
 need=()
 command -v npm >/dev/null || need+=(nodejs npm)
+libs=$(ldconfig -p 2>/dev/null || true)
+grep -q 'libpangoft2-1.0.so.0' <<<"$libs" || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+# HarfBuzz's subsetter: WeasyPrint embeds font subsets with it (fontTools is ~10× slower)
+grep -q 'libharfbuzz-subset.so.0' <<<"$libs" || need+=(libharfbuzz-subset0)
+command -v fc-list >/dev/null || need+=(fontconfig)
+ls /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc /usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc \
+  >/dev/null 2>&1 || need+=(fonts-noto-cjk)
+command -v pdftotext >/dev/null || need+=(poppler-utils)
 if [ "${GRANTFLOW_BROWSER:-}" = 1 ]; then
   command -v chromium >/dev/null || need+=(chromium)
-  [ -n "$(fc-list :lang=zh 2>/dev/null | head -1)" ] || need+=(fonts-noto-cjk)
 fi
 if [ "${GRANTFLOW_NO_POSTGRES:-}" != 1 ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   need+=(postgresql)
@@ -33,7 +41,11 @@ PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
 .venv/bin/python -m pip install -q -e '.[test]' 2>&1 | grep -v '^WARNING: Location' || true
-.venv/bin/python -c 'import app, workflows, forms' 
+.venv/bin/python -c 'import app, workflows, forms, reports, weasyprint'
+
+# The documents' fonts: TrueType builds of Noto CJK, once (≈1 min; cached under
+# ~/.cache/grantflow/fonts or $GRANTFLOW_FONT_DIR). Without them PDFs take seconds each.
+.venv/bin/grantflow fonts
 
 if command -v npm >/dev/null; then
   npm ci --no-audit --no-fund --loglevel=error >/dev/null

@@ -1,0 +1,182 @@
+"""PDF benchmark: the same realistic 申报书 rendered with the project's setup (the prepared
+TrueType faces of reports/fonts.py) and with plain WeasyPrint on the system Noto CJK fonts,
+measured in the same run; then batch throughput for 100 applications.
+
+    .venv/bin/python bench/pdf.py [--baseline-runs 2] [--runs 20] [--batch 100]
+
+Prints per-render times (cold first render, then warm median/min), pages and sizes, the
+speed-up ratio baseline / project, and applications per second for the batch rendered in
+one process and in a pool of one worker process per core. Not a test: the machine is noisy;
+the ratio is what to watch (target: a typical 3–5 page application in ≤ 200 ms warm).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from reports import fonts  # noqa: E402
+from reports.documents import KINDS  # noqa: E402
+from reports.render import Renderer  # noqa: E402
+from tests.forms.factories import application, member  # noqa: E402
+
+SENTENCES = (
+    "专家团围绕先进材料产业链的关键环节，组织成员深入园区和企业开展技术诊断与需求梳理。",
+    "依托天府科技云平台发布科技所能，建立需求清单、服务清单和成果清单，实行一单一策跟踪。",
+    "每季度举办一次成果推介与供需对接活动，邀请金融创投机构参与，推动成果在省内转化落地。",
+    "建立科服保姆工作机制，由学会秘书处三名工作人员负责平台操作、进度督促和资料归档。",
+    "针对企业提出的工艺改进和质量控制难题，组织跨单位联合攻关，形成可推广的技术方案。",
+    "加强与市州科协协作，在绵阳、德阳、宜宾设立服务站点，实现线上线下服务相互衔接。",
+)
+
+
+def narrative(chars: int, offset: int) -> str:
+    """About ``chars`` 字 of invented text in paragraphs of three sentences."""
+    sentences, total, index = [], 0, offset
+    while total < chars:
+        sentence = SENTENCES[index % len(SENTENCES)]
+        sentences.append(sentence)
+        total += len(sentence)
+        index += 1
+    return "\n".join("".join(sentences[i:i + 3]) for i in range(0, len(sentences), 3))
+
+
+def realistic_application(variant: int = 0) -> dict:
+    """A typical submitted 申报书: three narratives of 900–1,500 字, 14 members, 5 budget
+    lines, 4 phases (3–5 pages)."""
+    form = application()
+    form["cover"]["project_name"] = f"先进材料产业科技赋能示范项目（第{variant + 1}号）"
+    form["key_measures"] = narrative(1500, variant)
+    form["goals_and_outcomes"] = narrative(1100, variant + 2)
+    form["conditions_and_safeguards"] = narrative(900, variant + 4)
+    levels = ["正高", "正高", "正高"] + ["副高"] * 7 + ["中级"] * 4
+    form["team"]["members"] = [member(i, level, is_lead=(i == 0)) for i, level in enumerate(levels)]
+    form["budget"]["lines"] = [
+        {"item": item, "amount_wan": amount, "fund_type": fund, "basis": basis}
+        for item, amount, fund, basis in (
+            ("专家咨询与技术服务费", "12", "special", "24人次×0.5万元"),
+            ("科技成果推介与供需对接活动", "8", "special", "4场×2万元"),
+            ("技术诊断与现场服务差旅费", "6", "special", "30人次×0.2万元"),
+            ("典型案例编印与宣传", "4", "special", "2册×2万元"),
+            ("科服保姆工作经费", "10", "self", "学会自筹，3名×3.33万元"))]
+    return {"form": form, "call": {"name": "2024年度天府科技云专家团“深耕”赋能行动示范项目",
+                                   "year": 2024},
+            "submitted_at": "2024-03-28T10:15:00+08:00"}
+
+
+def render(renderer: Renderer, data: dict):
+    template, context = KINDS["application"].build(data)
+    return renderer.render(template, context, title=context.get("title"))
+
+
+def timed_renders(renderer: Renderer, data: dict, runs: int) -> tuple[float, list[float], object]:
+    """(cold first render, warm times, last result) in seconds."""
+    started = time.perf_counter()
+    result = render(renderer, data)
+    cold = time.perf_counter() - started
+    warm = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = render(renderer, data)
+        warm.append(time.perf_counter() - started)
+    return cold, warm, result
+
+
+def report(name: str, cold: float, warm: list[float], result) -> float:
+    median = statistics.median(warm)
+    print(f"{name:<34} cold {cold * 1000:8.0f} ms   warm median {median * 1000:8.0f} ms "
+          f"(min {min(warm) * 1000:.0f}, n={len(warm)})   {result.pages} pages, "
+          f"{len(result.pdf) / 1024:.0f} KB")
+    return median
+
+
+_worker_renderer = None
+
+
+def _render_in_worker(variant: int) -> int:
+    global _worker_renderer
+    if _worker_renderer is None:
+        _worker_renderer = Renderer()
+    return len(render(_worker_renderer, realistic_application(variant)).pdf)
+
+
+def batch(count: int, workers: int) -> float:
+    """Applications per second for ``count`` different applications."""
+    started = time.perf_counter()
+    if workers == 1:
+        renderer = Renderer()
+        for variant in range(count):
+            render(renderer, realistic_application(variant))
+    else:
+        with ProcessPoolExecutor(workers) as pool:
+            list(pool.map(_render_in_worker, range(count), chunksize=max(1, count // (workers * 4))))
+    return count / (time.perf_counter() - started)
+
+
+class subsetter:
+    """WeasyPrint subsets embedded fonts with HarfBuzz when libharfbuzz-subset is installed and
+    with fontTools otherwise (much slower on CFF fonts: PDF_NOTES.md measured without it).
+    ``with subsetter("fonttools"):`` forces the fontTools path for one measurement."""
+
+    def __init__(self, name: str):
+        import weasyprint.pdf.fonts as module
+        self.module, self.name, self.saved = module, name, module.harfbuzz_subset
+
+    def __enter__(self):
+        if self.name == "fonttools":
+            self.module.harfbuzz_subset = None
+        return self
+
+    def __exit__(self, *exc):
+        self.module.harfbuzz_subset = self.saved
+
+
+def available_subsetters() -> list[str]:
+    import weasyprint.pdf.fonts as module
+    return (["harfbuzz"] if module.harfbuzz_subset else []) + ["fonttools"]
+
+
+def compare(data: dict, runs: int, baseline_runs: int) -> None:
+    for name in available_subsetters():
+        with subsetter(name):
+            print(f"-- font subsetting by {name}")
+            ours = report("project (prepared TrueType faces)",
+                          *timed_renders(Renderer(), data, runs))
+            plain = report("plain WeasyPrint + system Noto CJK",
+                           *timed_renders(Renderer(prepared_fonts=False), data, baseline_runs))
+            print(f"   speed-up (plain / project, warm medians): {plain / ours:.1f}×")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=20, help="warm renders with the project setup")
+    parser.add_argument("--baseline-runs", type=int, default=2,
+                        help="warm renders with plain WeasyPrint + system Noto CJK (seconds each)")
+    parser.add_argument("--batch", type=int, default=100)
+    args = parser.parse_args()
+    fonts.prepare_all()
+    data = realistic_application()
+
+    narratives = ("key_measures", "goals_and_outcomes", "conditions_and_safeguards")
+    print(f"申报书: {sum(len(data['form'][key]) for key in narratives)} 字 of narrative, "
+          f"{len(data['form']['team']['members'])} members")
+    compare(data, args.runs, args.baseline_runs)
+
+    workers = os.cpu_count() or 1
+    serial = batch(args.batch, 1)
+    print(f"batch of {args.batch}: {serial:.1f} applications/s in one process")
+    if workers > 1:
+        pooled = batch(args.batch, workers)
+        print(f"batch of {args.batch}: {pooled:.1f} applications/s with {workers} worker processes "
+              f"({pooled / serial:.2f}× one process)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,173 @@
+"""项目申报书 (seed 003): the printed form filled from a stored 申报书 payload.
+
+``build_context`` is pure and takes the data of ``reports.documents`` (``application``): the
+form may be partial (a draft) or empty (the blank form) — every missing value becomes an empty
+cell, every missing table gets the blank rows of the printed form.
+"""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from forms.application_form import CoverSchema, UnitInfoSchema
+from forms.application_tables import BudgetLineSchema, MemberSchema, PhaseSchema
+from forms.choices import FUND_TYPES
+
+from .filters import as_date
+
+TEMPLATE = "application.html"
+
+CALL_NAME = "天府科技云专家团“深耕”赋能行动示范项目"  # the blank form's title
+ORDINALS = "一二三四五六七八九十"
+NO_YEAR = "\u3000\u3000"  # the blank form's "　　年度"
+BLANK_ROWS = {"budget": 3, "phases": 3, "members": 5}
+LEAD_DUTY = "牵头负责专家团全面工作。"
+
+# The hints of sections 二–四 exactly as the printed form words them.
+NARRATIVES = (
+    ("key_measures", "二、重点工作内容及具体举措",
+     "（围绕组建天府科技云专家团、开展各类科技服务活动、完成科技服务指标任务、建立专家团科服保姆"
+     "工作机制等各个方面，阐明工作思路、重点工作内容和具体举措，注重工作的实效性、创新性、示范性，"
+     "突出工作品牌打造。不超过2000字。）"),
+    ("goals_and_outcomes", "三、项目目标及预期成效",
+     "（阐明天府科技云专家团为我省“四化同步、城乡融合、五区共兴”战略部署提供科技支撑，以新质生产力"
+     "为重要着力点推动高质量发展拟取得的目标任务、预期成效，成效定量与定性相结合，须体现高标准高质量。"
+     "不超过2000字。）"),
+    ("conditions_and_safeguards", "四、项目实施条件及保障措施",
+     "（阐明专家团实施本项目的优势条件，提出项目建设在组织领导、人力物力、制度机制等方面将采取的务实"
+     "有效的保障措施。不超过2000字。）"),
+)
+
+
+def build_context(data: dict) -> dict:
+    """What application.html prints; tolerates any missing or partial part of ``data``."""
+    data = _mapping(data)
+    form, call = _mapping(data.get("form")), _mapping(data.get("call"))
+    cover = _record(form.get("cover"), CoverSchema)
+    cover["application_date"] = _day(cover["application_date"])
+    project = _text(cover["project_name"])
+    return {
+        "title": f"{project} 申报书" if project else "项目申报书",
+        "call": _call(call),
+        "cover": cover,
+        "unit": _record(form.get("unit_info"), UnitInfoSchema),
+        "studio_name": _text(form.get("studio_name")),
+        "narratives": [_narrative(form.get(key), title, hint) for key, title, hint in NARRATIVES],
+        "budget": _budget(_mapping(form.get("budget"))),
+        "phases": _phases(_mapping(form.get("schedule")).get("phases")),
+        "members": _members(_mapping(form.get("team")).get("members")),
+        "submitted_at": data.get("submitted_at"),
+    }
+
+
+# Tolerant readers -------------------------------------------------------------------------
+
+def _mapping(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _rows(value) -> list[dict]:
+    return [row for row in value if isinstance(row, dict)] if isinstance(value, list) else []
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _record(value, schema) -> dict:
+    """Every field of ``schema``: the stored value or "" (booleans and numbers kept as they are)."""
+    value = _mapping(value)
+    return {name: ("" if value.get(name) is None else value[name])
+            for name in schema._declared_fields}
+
+
+def _amount(value) -> Decimal | None:
+    try:
+        amount = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return None
+    return amount if amount.is_finite() else None
+
+
+def _day(value):
+    """A date, or "" for a draft's missing or unreadable one."""
+    try:
+        return as_date(value) or ""
+    except (TypeError, ValueError):
+        return ""
+
+
+def _paragraphs(text) -> list[str]:
+    return [line.strip() for line in _text(text).splitlines() if line.strip()]
+
+
+# Sections ---------------------------------------------------------------------------------
+
+def _call(call: dict) -> dict:
+    """The cover's title lines and the years the form names (2022/2023年度 for 2024)."""
+    name, year = _text(call.get("name")) or CALL_NAME, call.get("year")
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        year = None
+    head = name[:-2] if name.endswith("项目") else name
+    return {"name": name, "head": head, "tail": "项目申报书" if name.endswith("项目") else "申报书",
+            "year": year or NO_YEAR, "previous_year": year - 2 if year else NO_YEAR,
+            "last_year": year - 1 if year else NO_YEAR}
+
+
+def _narrative(text, title: str, hint: str) -> dict:
+    return {"title": title, "hint": hint, "paragraphs": _paragraphs(text)}
+
+
+def _budget(budget: dict) -> dict:
+    """The stated totals and the expense table with its 合计 and the sums per 资金类别."""
+    lines = [_record(row, BudgetLineSchema) for row in _rows(budget.get("lines"))]
+    amounts = [_amount(row["amount_wan"]) for row in lines]
+    by_type = [(label, sum((amount for row, amount in zip(lines, amounts)
+                            if amount is not None and row["fund_type"] == code), Decimal(0)))
+               for code, label in FUND_TYPES]
+    entered = [amount for amount in amounts if amount is not None]
+    return {
+        "total_wan": _text(budget.get("total_wan")),
+        "special_wan": _text(budget.get("special_wan")),
+        "self_wan": _text(budget.get("self_wan")),
+        "lines": lines,
+        "blank_rows": 0 if lines else BLANK_ROWS["budget"],
+        "sum_wan": sum(entered, Decimal(0)) if entered else "",
+        "by_type": [(label, amount) for label, amount in by_type if entered],
+    }
+
+
+def _phases(phases) -> list[dict]:
+    """The phases as printed (第一阶段 5月1日至6月30日); the blank form's three when none."""
+    rows = [_record(row, PhaseSchema) for row in _rows(phases)]
+    rows = rows or [_record({}, PhaseSchema) for _ in range(BLANK_ROWS["phases"])]
+    for index, row in enumerate(rows):
+        row["name"] = _text(row["name"]) or f"第{_ordinal(index + 1)}阶段"
+        row["start"], row["end"] = _day(row["start"]), _day(row["end"])
+        row["work"] = _paragraphs(row["work"])
+    return rows
+
+
+def _ordinal(number: int) -> str:
+    """一 … 九十九 (第十二阶段); figures beyond."""
+    if number >= 100:
+        return str(number)
+    if number <= 10:
+        return ORDINALS[number - 1]
+    tens, ones = divmod(number, 10)
+    return f"{ORDINALS[tens - 1] if tens > 1 else ''}十{ORDINALS[ones - 1] if ones else ''}"
+
+
+def _members(members) -> list[dict]:
+    """The team, the 领衔专家 first (the others in their order); the blank form's five when none."""
+    rows = [_record(row, MemberSchema) for row in _rows(members)]
+    rows.sort(key=lambda row: row["is_lead"] is not True)
+    if not rows:
+        rows = [_record({"is_lead": index == 0}, MemberSchema)
+                for index in range(BLANK_ROWS["members"])]
+        rows[0]["duty"] = LEAD_DUTY
+    rows[0]["is_lead"] = True  # the form's first row is the 领衔专家's
+    for row in rows:
+        row["titles"] = [part for part in (_text(row["title"]), _text(row["talent_title"])) if part]
+    return rows

@@ -1,0 +1,82 @@
+"""The documents an office prints, by code: what each is called, its template, and the plain
+data it is built from. ``reports/`` knows nothing of the database: ``app/services/documents.py``
+gathers the data (JSON-like dicts: amounts as decimal strings or Decimals, dates as ISO strings
+or dates) and checks who may have it.
+
+Data each document takes (keys beyond these are ignored):
+
+``application`` 项目申报书 (seed 003's form) —
+    {"form": the 申报书 payload of forms.application_form (may be partial for a draft: every
+              missing value prints as an empty cell, like the blank form),
+     "call": {"name": str, "year": int},
+     "submitted_at": ISO datetime or None}
+
+``approval_notice`` 立项通知书 —
+    {"call": {"name", "year", "award_amount_wan"},
+     "society": str, "project_name": str, "studio_name": str, "lead_expert": str,
+     "notice": {"notice_number", "issued_on", "amount_wan"}   (the issue_approval form),
+     "issuer": "四川省科学技术协会", "period_end": ISO date, "evaluation_deadline": ISO date}
+
+``evaluation_report`` 绩效评估报告 —
+    {"call": {"name", "year"}, "society", "project_name", "studio_name", "lead_expert",
+     "funded_amount_wan",
+     "kpis": [{"code", "label", "unit", "target", "actual", "met": bool}],
+     "passed": bool, "evaluation": {"evaluated_on", "excellent", "bonus_note", "comment"},
+     "rectification_due": ISO datetime or None (set when failed),
+     "re_evaluation": None or {"passed": bool, "comment", "kpis": [...same rows...]},
+     "refund": None or {"amount_wan", "paid_on"}}
+
+``project_sheet`` 科创项目推介表 (one page) —
+    {"edition": {"name", "year"}, "title", "project_type", "sector" (or None), "intent"
+     (or None), "city": str or None, "owner": str, "recommender": str, "concierge": str or None,
+     "details": the submit_project payload of forms.project_forms}
+
+``conference_report`` 科创会成果统计报告 —
+    {"edition": {"name", "year", "starts_on", "ends_on"},
+     "generated_at": ISO datetime,
+     "by_area": [{"area": str, "pitched": int, "intents": int, "signed": int,
+                  "contract_wan": decimal}],      (推介区: 开幕式发布, each 专场推介会 sector,
+                                                   重点科创项目集中推介)
+     "by_city": [{"city": str, "pitched", "intents", "signed", "contract_wan"}],
+     "totals": {"submitted", "recommended", "selected", "pitched", "intents", "signed",
+                "landed", "contract_wan"}}
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from .render import Rendered, render_pdf, renderer
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    code: str
+    title: str     # what the download link says
+    module: str    # reports.<module> with TEMPLATE and build_context(data) -> dict
+
+    def build(self, data: dict) -> tuple[str, dict]:
+        module = importlib.import_module(f"reports.{self.module}")
+        return module.TEMPLATE, module.build_context(data)
+
+
+KINDS: dict[str, DocumentKind] = {kind.code: kind for kind in (
+    DocumentKind("application", "项目申报书", "application"),
+    DocumentKind("approval_notice", "立项通知书", "approval_notice"),
+    DocumentKind("evaluation_report", "绩效评估报告", "evaluation_report"),
+    DocumentKind("project_sheet", "科创项目推介表", "project_sheet"),
+    DocumentKind("conference_report", "科创会成果统计报告", "conference_report"),
+)}
+
+
+def document_html(code: str, data: dict, *, draft: bool = False) -> str:
+    template, context = KINDS[code].build(data)
+    with renderer() as current:
+        return current.html(template, context, draft=draft)
+
+
+def render_document(code: str, data: dict, *, draft: bool = False) -> Rendered:
+    """The PDF of one document; ``draft`` adds the 草稿 watermark on every page."""
+    kind = KINDS[code]
+    template, context = kind.build(data)
+    return render_pdf(template, context, draft=draft, title=context.get("title") or kind.title)

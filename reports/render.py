@@ -1,0 +1,107 @@
+"""HTML → PDF with WeasyPrint: the Jinja environment, the shared stylesheet and the fonts.
+
+A pool of ``Renderer`` objects keeps WeasyPrint's font configuration and the parsed stylesheet
+between documents (parsing the @font-face rules and loading 20 MB fonts is the cold cost);
+a warm render is layout plus subsetting the TrueType fonts prepared by ``reports.fonts``.
+"""
+from __future__ import annotations
+
+import queue
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from . import filters, fonts
+
+STATIC = Path(__file__).parent / "static"
+
+
+def environment() -> Environment:
+    env = Environment(loader=PackageLoader("reports", "templates"),
+                      autoescape=select_autoescape(default=True, default_for_string=True),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(filters.FILTERS)
+    env.globals["FAMILIES"] = fonts.FAMILY_STACKS
+    return env
+
+
+def font_css(prepared: bool = True) -> str:
+    """@font-face rules for the prepared faces that exist (none: the system stack is used) and
+    the family stacks: body text serif (宋体-like), headings and labels sans bold (黑体-like)."""
+    serif, sans = fonts.FAMILY_STACKS["serif"], fonts.FAMILY_STACKS["sans"]
+    rules = [f"html {{ font-family: {serif}; font-weight: 400; }}",
+             f"h1, h2, h3, h4, th, strong, b, .sans {{ font-family: {sans}; }}",
+             "h1, h2, h3, h4, th, strong, b, .sans { font-weight: 700; }"]
+    for face in fonts.FACES if prepared else ():
+        try:
+            path = fonts.prepared_path(face)
+        except fonts.FontsUnavailable:
+            continue
+        if path.is_file():
+            rules.insert(0, f"@font-face {{ font-family: '{face.family}'; "
+                            f"font-weight: {face.weight}; src: url('{path.as_uri()}'); }}")
+    return "\n".join(rules)
+
+
+@dataclass
+class Rendered:
+    pdf: bytes
+    pages: int
+
+
+class Renderer:
+    """Renders the templates of ``reports/templates`` to PDF bytes."""
+
+    def __init__(self, prepared_fonts: bool = True):
+        """``prepared_fonts=False``: the system Noto CJK faces only (the benchmark's baseline)."""
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+        self.env = environment()
+        self.font_config = FontConfiguration()
+        self.fast_fonts = prepared_fonts and fonts.ready()
+        css = font_css(prepared_fonts) + "\n" + (STATIC / "document.css").read_text(encoding="utf-8")
+        self.stylesheet = CSS(string=css, font_config=self.font_config, base_url=str(STATIC))
+
+    def html(self, template: str, context: dict, *, draft: bool = False) -> str:
+        return self.env.get_template(template).render(**context, draft=draft)
+
+    def render(self, template: str, context: dict, *, draft: bool = False,
+               title: str | None = None) -> Rendered:
+        from weasyprint import HTML
+        document = HTML(string=self.html(template, context, draft=draft),
+                        base_url=str(STATIC)).render(stylesheets=[self.stylesheet],
+                                                     font_config=self.font_config)
+        if title:
+            document.metadata.title = title
+        document.metadata.authors = ["grantflow"]
+        return Rendered(document.write_pdf(), len(document.pages))
+
+
+# Renderers are reused across threads (the dev server starts a thread per request: a
+# thread-local one would be cold — fonts loaded again — on every download), one thread at a time.
+_idle: queue.SimpleQueue[Renderer] = queue.SimpleQueue()
+
+
+@contextmanager
+def renderer() -> Iterator[Renderer]:
+    """A warm renderer for the duration of the block (a new one when all are busy, or when the
+    prepared fonts have appeared since it was made)."""
+    try:
+        current = _idle.get_nowait()
+    except queue.Empty:
+        current = None
+    if current is None or (not current.fast_fonts and fonts.ready()):
+        current = Renderer()
+    try:
+        yield current
+    finally:
+        _idle.put(current)
+
+
+def render_pdf(template: str, context: dict, *, draft: bool = False,
+               title: str | None = None) -> Rendered:
+    with renderer() as current:
+        return current.render(template, context, draft=draft, title=title)
