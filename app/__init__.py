@@ -32,7 +32,16 @@ def create_app(config: dict | None = None) -> Flask:
     register_commands(app)
     from .scheduler import start_in_process
     start_in_process(app)  # only when SCHEDULER_IN_PROCESS (the dev server), never under TESTING
+    _prepare_fonts(app)
     return app
+
+
+def _prepare_fonts(app: Flask) -> None:
+    """Build the documents' fonts in the background at first start (PREPARE_FONTS; never under
+    TESTING): until they exist, PDFs render with the system fonts — right, only slower."""
+    if app.config.get("PREPARE_FONTS") and not app.config.get("TESTING"):
+        from reports.fonts import prepare_in_background
+        prepare_in_background()
 
 
 def _ensure_secret_key(app: Flask) -> None:

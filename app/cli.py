@@ -119,9 +119,29 @@ def fonts_command():
     click.echo(f"文书字体已就绪：{paths[0].parent}")
 
 
+@click.command("export-applications")
+@click.argument("call_id", type=int)
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False),
+              help="The zip to write, e.g. 申报书汇总.zip")
+@with_appcontext
+def export_applications_command(call_id: int, out_path: str):
+    """Zip every submitted 申报书 of a call (the latest frozen PDF of each, plus manifest.csv)."""
+    from pathlib import Path
+    from .services.errors import NotFound
+    from .services.exports import export_size, export_to_file
+    try:
+        total = export_size(call_id)
+        with click.progressbar(length=total, label="导出申报书", show_pos=True) as bar:
+            rows = export_to_file(call_id, Path(out_path),
+                                  lambda done, _total: bar.update(done - bar.pos))
+    except NotFound as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"已导出 {len(rows)} 份申报书：{out_path}")
+
+
 def register_commands(app) -> None:
     for command in (init_db_command, demo_command, fire_timers_command, scheduler_command,
-                    remind_command):
+                    remind_command, export_applications_command):
         app.cli.add_command(command)
 
 

@@ -45,6 +45,9 @@ class Config:
     # Run the timer sweep inside this process: set only by `grantflow run` (the dev server),
     # never for web workers (production runs `grantflow scheduler`) nor tests
     SCHEDULER_IN_PROCESS = False
+    # Build the documents' fonts in a background thread when the app starts and they are
+    # missing (`grantflow fonts` does it in the foreground); GRANTFLOW_PREPARE_FONTS=0 turns it off
+    PREPARE_FONTS = os.environ.get("GRANTFLOW_PREPARE_FONTS", "1").lower() not in ("0", "false", "no")
 
 
 def database_url_for_tests() -> str:

@@ -22,7 +22,10 @@ KEEP_TABLES = {"process_definitions", "alembic_version"}
 def app(tmp_path_factory):
     url = os.environ.get("TEST_DATABASE_URL") or \
         f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+    # submitted 申报书 are frozen as PDFs: stored in a throwaway UPLOAD_DIR, with fonts prepared once
+    prepare_fonts()
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
+                      "UPLOAD_DIR": tmp_path_factory.mktemp("uploads")})
     with app.app_context():
         _drop_everything()
         from app.cli import upgrade_and_deploy
@@ -31,6 +34,12 @@ def app(tmp_path_factory):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()  # close pooled connections before the interpreter does
+
+
+def prepare_fonts() -> None:
+    """The documents' TrueType fonts (a no-op once built): without them every PDF takes seconds."""
+    from reports import fonts
+    fonts.prepare_all()
 
 
 def _drop_everything():

@@ -1,5 +1,6 @@
 """SQLAlchemy models (typed, SQLAlchemy 2)."""
 from .calls import ConferenceEdition, GrantCall
+from .documents import EXPORT_STATUSES, ExportJob, StoredDocument
 from .notices import Holiday, Notification
 from .orgs import ORG_TYPES, Org, RoleAssignment, User
 from .process import AuditEvent, ProcessDefinition, ProcessInstance, Task, Timer
@@ -8,6 +9,7 @@ from .web import Attachment, InstanceViewer, TaskDraft
 
 __all__ = [
     "Attachment", "InstanceViewer", "TaskDraft", "Holiday", "Notification",
+    "EXPORT_STATUSES", "ExportJob", "StoredDocument",
     "AuditEvent", "ConferenceEdition", "FollowUpRecord", "GrantApplication", "GrantCall",
     "KpiEntry", "ORG_TYPES", "Org", "ProcessDefinition", "ProcessInstance", "Project",
     "RoleAssignment", "Task", "Timer", "User",

@@ -72,17 +72,52 @@ def store_attachment(instance: ProcessInstance, task_name: str, field: str, file
     The caller owns the transaction."""
     label = label or file_fields(task_name).get(field, field)
     content, kind = _checked_content(file_storage, field, label)
-    sha256 = hashlib.sha256(content).hexdigest()
-    key = f"{sha256[:2]}/{sha256}"
-    _write_once(Path(current_app.config["UPLOAD_DIR"]) / key, content)
+    stored = store_bytes(content)
     attachment = Attachment(
         instance_id=instance.id, task_name=task_name, field=field,
         filename=_display_name(file_storage.filename), content_type=kind.content_type,
-        size=len(content), sha256=sha256, storage_key=key, uploaded_by_id=user.id,
+        size=stored.size, sha256=stored.sha256, storage_key=stored.key, uploaded_by_id=user.id,
         uploaded_at=clock.now())
     db.session.add(attachment)
     db.session.flush()
     return attachment
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    sha256: str
+    key: str  # the path under UPLOAD_DIR: <sha256[:2]>/<sha256>
+    size: int
+
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def store_bytes(content: bytes) -> StoredFile:
+    """Keep ``content`` under UPLOAD_DIR by its SHA-256 (once: the same bytes are one file).
+    Recording what the file is stays with the caller (attachment, frozen document, export)."""
+    sha256 = hashlib.sha256(content).hexdigest()
+    key = f"{sha256[:2]}/{sha256}"
+    _write_once(Path(current_app.config["UPLOAD_DIR"]) / key, content)
+    return StoredFile(sha256, key, len(content))
+
+
+def stored_path(sha256: str) -> Path:
+    """The file stored for this digest (NotFound when the digest is malformed or missing)."""
+    digest = sha256 or ""
+    path = Path(current_app.config["UPLOAD_DIR"]) / digest[:2] / digest
+    if not _SHA256.fullmatch(digest) or not path.is_file():
+        raise NotFound("文件不存在")
+    return path
+
+
+def read_stored(sha256: str) -> bytes:
+    """The stored bytes, checked against their digest: a changed file is never served as the
+    original (it is reported, like a missing one, as not found)."""
+    content = stored_path(sha256).read_bytes()
+    if hashlib.sha256(content).hexdigest() != sha256:
+        raise NotFound("文件已损坏")
+    return content
 
 
 def _checked_content(file_storage, field: str, label: str) -> tuple[bytes, FileKind]:

@@ -10,6 +10,7 @@ from ..extensions import db
 from ..models import AuditEvent, GrantApplication, GrantCall, KpiEntry, Org, RoleAssignment, User
 from .access import check_holds
 from .common import get_or_404, new_business_key, open_task, users_with_role, validated
+from .documents import freeze_application
 from .errors import Conflict, InvalidInput, NotFound
 from .instances import (END_HOOKS, TASK_HOOKS, TaskHooks, complete_in_transaction,
                         load_workflow, record_audit, start_instance, transaction)
@@ -110,10 +111,12 @@ def _application_context(instance, task, user) -> dict:
 
 
 def _after_submit(instance, result, user) -> None:
+    """Keep the submission, and freeze its PDF (same transaction: a failed render undoes it)."""
     application = application_of(instance)
     application.form = result.payload
     application.title = instance.title = result.payload["cover"]["project_name"]
     application.submitted_at = clock.now()
+    freeze_application(instance, user)
 
 
 def _formal_review_context(instance, task, user) -> dict:

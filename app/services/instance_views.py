@@ -3,21 +3,20 @@ files, history), its diagram highlights and file downloads — only what the use
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import joinedload
 from SpiffWorkflow.util.task import TaskState
 
+from reports.documents import KINDS
 from workflows.processes import rules_for
 
 from ..extensions import db
 from ..models import Attachment, AuditEvent, Org, ProcessDefinition, ProcessInstance, Project, User
-from .attachments import REF_PREFIX
+from .attachments import REF_PREFIX, stored_path
 from .definitions import specs_of
 from .errors import NotFound
 from .form_display import Shown, link_files, shown_form, shown_line
@@ -29,7 +28,7 @@ STATUS_LABELS = {"running": "进行中", "completed": "已结束"}
 KIND_LABELS = {
     "started": "发起", "completed": "办理", "timer": "定时触发", "message": "消息",
     "claimed": "认领", "unclaimed": "释放", "delegated": "转办", "follow_up": "跟踪记录",
-    "kpi_entry": "绩效数据", "kpi_evaluation": "绩效评估",
+    "kpi_entry": "绩效数据", "kpi_evaluation": "绩效评估", "document_frozen": "文书存档",
 }
 RECORD_FORMS = {"follow_up": "follow_up_record", "kpi_entry": "kpi_entry"}  # kind → DATA_FORMS
 
@@ -200,6 +199,9 @@ def _note(event: AuditEvent, titles: dict[str, str]) -> str:
         return f"收到消息 {data.get('message', '')}"
     if event.kind == "kpi_evaluation":
         return "绩效指标全部达标" if data.get("passed") else "绩效指标未全部达标"
+    if event.kind == "document_frozen":
+        return (f"{KINDS[data['kind']].title}第{data.get('version')}版已存档"
+                f"（{data.get('pages')}页，SHA-256 {str(data.get('sha256'))[:12]}…）")
     if event.kind in RECORD_FORMS:
         return shown_line(RECORD_FORMS[event.kind], data)
     return ""
@@ -256,17 +258,10 @@ def process_xml(definition: ProcessDefinition) -> str:
 
 # Downloads ---------------------------------------------------------------------------------
 
-_SHA256 = re.compile(r"[0-9a-f]{64}")
-
-
 def attachment_file(attachment_id: int, user: User) -> tuple[Attachment, Path]:
     """The attachment and its stored file, if ``user`` may see its instance (else NotFound)."""
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None:
         raise NotFound("文件不存在")
     visible_instance(attachment.instance_id, user)
-    digest = attachment.sha256 or ""
-    path = Path(current_app.config["UPLOAD_DIR"]) / digest[:2] / digest
-    if not _SHA256.fullmatch(digest) or not path.is_file():
-        raise NotFound("文件不存在")
-    return attachment, path
+    return attachment, stored_path(attachment.sha256)

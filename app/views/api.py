@@ -1,11 +1,18 @@
-"""Read-only JSON API: health and deployed process versions."""
+"""JSON API: health, deployed process versions, and — for a logged-in session — an instance's
+documents (list and PDFs) and the 科创会 report, authorised exactly like the pages."""
 from __future__ import annotations
 
+from functools import wraps
+
 import sqlalchemy as sa
-from flask import Blueprint, jsonify
+from flask import Blueprint, jsonify, url_for
+from flask_login import current_user
 
 from ..extensions import csrf, db
 from ..models import ProcessDefinition, ProcessInstance
+from ..services import documents
+from ..services.errors import NotFound, PermissionDenied
+from .documents import pdf_response
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 csrf.exempt(bp)  # read-only JSON; writes go through the session-authenticated pages
@@ -25,3 +32,54 @@ def definitions():
         ProcessDefinition.process_key, ProcessDefinition.version))
     return jsonify([{"process_key": d.process_key, "name": d.name, "version": d.version,
                      "content_hash": d.content_hash, "instances": counts.get(d.id, 0)} for d in rows])
+
+
+def session_user(view):
+    """The login session's user, else 401 as JSON; a refusal is a JSON 404 (or 403)."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return jsonify(error="unauthorized", message="请先登录。"), 401
+        try:
+            return view(*args, **kwargs)
+        except NotFound:
+            return jsonify(error="not_found", message="不存在或无权查看。"), 404
+        except PermissionDenied as refused:
+            return jsonify(error="forbidden", message=refused.message), 403
+    return wrapped
+
+
+@bp.get("/instances/<int:instance_id>/documents")
+@session_user
+def instance_documents(instance_id: int):
+    offers = documents.offered_documents(instance_id, current_user)
+    return jsonify([offer_json(instance_id, offer) for offer in offers])
+
+
+def offer_json(instance_id: int, offer: documents.DocumentOffer) -> dict:
+    stored = offer.stored
+    url = (url_for("api.document_version", instance_id=instance_id, document_id=stored.id)
+           if stored else url_for("api.document", instance_id=instance_id, kind=offer.kind))
+    return {"kind": offer.kind, "title": offer.title, "label": offer.label, "draft": offer.draft,
+            "current": offer.current, "version": stored.version if stored else None,
+            "sha256": stored.sha256 if stored else None, "size": stored.size if stored else None,
+            "pages": stored.pages if stored else None,
+            "created_at": stored.created_at.isoformat() if stored else None, "url": url}
+
+
+@bp.get("/instances/<int:instance_id>/documents/<kind>.pdf")
+@session_user
+def document(instance_id: int, kind: str):
+    return pdf_response(documents.document_pdf(instance_id, kind, current_user))
+
+
+@bp.get("/instances/<int:instance_id>/documents/<int:document_id>")
+@session_user
+def document_version(instance_id: int, document_id: int):
+    return pdf_response(documents.stored_document_pdf(instance_id, document_id, current_user))
+
+
+@bp.get("/editions/<int:edition_id>/report.pdf")
+@session_user
+def conference_report(edition_id: int):
+    return pdf_response(documents.conference_report_pdf(edition_id, current_user))

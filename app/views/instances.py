@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from workflows.processes import OUTCOME_LABELS
 
+from ..services import documents, exports
 from ..services import instance_views as service
 from .helpers import org_choices, run_service
 
@@ -19,7 +20,9 @@ def index():
     listing = service.list_instances(current_user, wanted)
     return render_template(
         "instances/index.html", listing=listing, wanted=wanted, args=_args_without_page(),
-        statuses=service.STATUS_LABELS, outcomes=OUTCOME_LABELS, cities=org_choices("city_association"))
+        statuses=service.STATUS_LABELS, outcomes=OUTCOME_LABELS, cities=org_choices("city_association"),
+        export_calls=exports.exportable_calls(current_user),
+        editions=documents.conference_editions(current_user))
 
 
 def _filter_from(args) -> service.InstanceFilter:
@@ -42,7 +45,8 @@ def _args_without_page() -> dict:
 @login_required
 def show(instance_id: int):
     detail = run_service(lambda: service.instance_detail(instance_id, current_user))
-    return render_template("instances/show.html", detail=detail, statuses=service.STATUS_LABELS)
+    return render_template("instances/show.html", detail=detail, statuses=service.STATUS_LABELS,
+                           documents=documents.offered_documents(instance_id, current_user))
 
 
 @bp.get("/instances/<int:instance_id>/diagram.json")

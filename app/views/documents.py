@@ -1,0 +1,120 @@
+"""文书下载与批量导出: an instance's documents (PDF), the 科创会 report of an edition, and the
+zip of a call's submitted 申报书 built by the export worker (progress page, JSON, download)."""
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask import (Blueprint, Response, abort, flash, jsonify, redirect, render_template,
+                   send_file, url_for)
+from flask_login import current_user, login_required
+
+from ..services import documents as service
+from ..services import exports
+from ..services.errors import NotFound, PermissionDenied
+from .helpers import run_service
+
+bp = Blueprint("documents", __name__)
+
+
+def guarded(action):
+    """A download's service call: "not found" (or not yours) → 404, refused → 403."""
+    try:
+        return action()
+    except NotFound:
+        abort(404)
+    except PermissionDenied:
+        abort(403)
+
+
+def pdf_response(served: service.Served) -> Response:
+    """The PDF as an attachment with its Chinese file name (RFC 5987 filename*); a stored
+    version carries its SHA-256 as ETag (If-None-Match → 304), a live render is never cached."""
+    response = send_file(BytesIO(served.pdf), mimetype="application/pdf", as_attachment=True,
+                         download_name=served.filename, etag=served.sha256 or False,
+                         conditional=served.sha256 is not None, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-cache" if served.sha256 else "private, no-store"
+    response.headers["X-Document-Pages"] = str(served.pages)
+    return response
+
+
+@bp.get("/instances/<int:instance_id>/documents/<kind>.pdf")
+@login_required
+def current(instance_id: int, kind: str):
+    return pdf_response(guarded(lambda: service.document_pdf(instance_id, kind, current_user)))
+
+
+@bp.get("/instances/<int:instance_id>/documents/<int:document_id>")
+@login_required
+def version(instance_id: int, document_id: int):
+    return pdf_response(guarded(lambda: service.stored_document_pdf(
+        instance_id, document_id, current_user)))
+
+
+@bp.get("/editions/<int:edition_id>/report.pdf")
+@login_required
+def conference_report(edition_id: int):
+    return pdf_response(guarded(lambda: service.conference_report_pdf(edition_id, current_user)))
+
+
+# 批量导出 -----------------------------------------------------------------------------------
+
+@bp.get("/exports")
+@login_required
+def export_index():
+    calls = exports.exportable_calls(current_user)
+    return render_template("documents/exports.html", calls=calls,
+                           jobs=exports.recent_jobs(current_user),
+                           call_names=exports.call_names())
+
+
+@bp.get("/calls/<int:call_id>/export")
+@login_required
+def export_call(call_id: int):
+    call, submitted = guarded(lambda: exports.exportable_call(call_id, current_user))
+    jobs = [job for job in exports.recent_jobs(current_user) if job.call_id == call.id]
+    return render_template("documents/export_call.html", call=call, submitted=submitted, jobs=jobs)
+
+
+@bp.post("/calls/<int:call_id>/export")
+@login_required
+def start_export(call_id: int):
+    job = run_service(lambda: exports.start_export(call_id, current_user))
+    if job is None:
+        return redirect(url_for("documents.export_index"))
+    flash("已开始生成申报书汇总，完成后可在本页下载。", "success")
+    return redirect(url_for("documents.export_job", job_id=job.id))
+
+
+@bp.get("/exports/<int:job_id>")
+@login_required
+def export_job(job_id: int):
+    job = guarded(lambda: exports.visible_job(job_id, current_user))
+    return render_template("documents/export_job.html", job=job, active=job.status in exports.ACTIVE)
+
+
+@bp.get("/exports/<int:job_id>.json")
+@login_required
+def export_status(job_id: int):
+    response = jsonify(job_json(guarded(lambda: exports.visible_job(job_id, current_user))))
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def job_json(job) -> dict:
+    done = job.status == "done"
+    return {"id": job.id, "status": job.status, "status_label": job.status_label,
+            "done": job.done, "total": job.total, "percent": job.percent, "error": job.error,
+            "sha256": job.sha256 if done else None,
+            "download_url": url_for("documents.export_download", job_id=job.id) if done else None}
+
+
+@bp.get("/exports/<int:job_id>/download")
+@login_required
+def export_download(job_id: int):
+    job, content, name = guarded(lambda: exports.job_zip(job_id, current_user))
+    response = send_file(BytesIO(content), mimetype="application/zip", as_attachment=True,
+                         download_name=name, etag=job.sha256, conditional=True, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response

@@ -1,0 +1,202 @@
+"""文书 from the database: the 申报书 frozen at submission (hash in the audit trail, a failed
+render changes nothing, a resubmission adds a version), the draft before it, and the data of
+the 立项通知书, 绩效评估报告, 推介表 and 科创会 report at the right steps."""
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from app.demo.scenario import drive_application, drive_project
+from app.extensions import db
+from app.models import AuditEvent, GrantApplication, StoredDocument
+from app.services import document_data, documents
+from app.services.errors import NotFound
+from app.services.grants import start_application
+from app.services.task_forms import save_draft
+from tests.factories import application_form
+from tests.reports import pdf
+
+from .grant_steps import ACCEPT, ELIGIBLE, apply
+from .steps import complete, snapshot, task_of
+
+SOCIETY = "四川省智能制造学会"
+WATERMARK = "草稿"
+
+
+@pytest.fixture
+def uploads(ctx, tmp_path, monkeypatch):
+    monkeypatch.setitem(ctx.config, "UPLOAD_DIR", tmp_path / "uploads")
+    return tmp_path / "uploads"
+
+
+def frozen_events(instance) -> list[AuditEvent]:
+    return list(db.session.scalars(sa.select(AuditEvent).filter_by(
+        instance_id=instance.id, kind=documents.FROZEN_EVENT).order_by(AuditEvent.id)))
+
+
+def declared(world, society="soc_smart_mfg", applicant="soc_mfg_applicant") -> GrantApplication:
+    """Opened and eligible: 填报申报书 is open."""
+    user = world["users"][applicant]
+    application = start_application(world["grant_call"].id, world["orgs"][society].id, user)
+    complete(user, application.instance, "declare_eligibility", ELIGIBLE)
+    return application
+
+
+def test_submission_freezes_one_pdf_with_its_hash_in_the_audit_trail(world, uploads):
+    application = apply(world)
+    [stored] = documents.frozen_versions(application.instance_id, "application")
+    [event] = frozen_events(application.instance)
+    assert (stored.kind, stored.version, stored.pages > 1) == ("application", 1, True)
+    assert event.data["sha256"] == stored.sha256 and event.data["document_id"] == stored.id
+    assert event.actor_id == world["users"]["soc_mfg_applicant"].id
+    content = (uploads / stored.storage_key).read_bytes()
+    assert hashlib.sha256(content).hexdigest() == stored.sha256 and len(content) == stored.size
+    text = pdf.squeezed(content)
+    assert "智能制造领域专家团深耕赋能" in text and SOCIETY in text and WATERMARK not in text
+    assert pdf.info(content).pages == stored.pages
+
+
+def test_a_failed_render_leaves_the_instance_exactly_as_it_was(world, uploads, monkeypatch):
+    application = declared(world)
+    before = snapshot(application.instance)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("WeasyPrint fell over")
+    monkeypatch.setattr(documents, "render_document", broken)
+    with pytest.raises(documents.DocumentFailed, match="申报书PDF生成失败"):
+        complete(world["users"]["soc_mfg_applicant"], application.instance, "submit_application",
+                 application_form(SOCIETY))
+    assert snapshot(application.instance) == before
+    fresh = db.session.get(GrantApplication, application.id)
+    assert fresh.form is None and fresh.submitted_at is None
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(StoredDocument)) == 0
+    assert not uploads.exists() or not any(uploads.rglob("*"))
+
+
+def test_a_resubmission_after_return_freezes_a_new_version(world, uploads):
+    users, application = world["users"], apply(world)
+    officer, applicant = users["grant_officer"], users["soc_mfg_applicant"]
+    complete(officer, application.instance, "formal_review",
+             {**ACCEPT, "formal_review_outcome": "returned", "comment": "缺少盖章页"})
+    offers = documents.offered_documents(application.instance_id, applicant)
+    assert [(o.label, o.current) for o in offers] == [("草稿", True), ("第1版", False)]
+    complete(applicant, application.instance, "submit_application",
+             application_form(SOCIETY, cover={**application_form()["cover"], "project_name": "补正后的项目"}))
+    offers = documents.offered_documents(application.instance_id, applicant)
+    assert [(o.label, o.current) for o in offers] == [("第2版", True), ("第1版", False)]
+    assert [e.data["version"] for e in frozen_events(application.instance)] == [1, 2]
+    served = documents.document_pdf(application.instance_id, "application", officer)
+    assert served.sha256 == offers[0].stored.sha256 and "补正后的项目" in pdf.squeezed(served.pdf)
+    assert served.filename == f"{SOCIETY}-项目申报书-第2版.pdf"
+
+
+def test_before_submission_the_draft_prints_the_applicants_saved_form(world, uploads):
+    application, users = declared(world), world["users"]
+    blank = documents.document_pdf(application.instance_id, "application", users["soc_mfg_applicant"])
+    assert blank.draft and blank.sha256 is None and WATERMARK in pdf.squeezed(blank.pdf)
+    task = task_of(application.instance, "submit_application")
+    save_draft(task.id, {"cover": {"project_name": "半成品项目", "application_date": "2024-03-20"},
+                         "budget": {"total_wan": "abc"}}, {}, users["soc_mfg_applicant"])
+    text = pdf.squeezed(documents.document_pdf(
+        application.instance_id, "application", users["soc_mfg_applicant"]).pdf)
+    assert "半成品项目" in text and WATERMARK in text
+    # the society's unsent work is not shown to anyone who may not fill the step in
+    admin_text = pdf.squeezed(documents.document_pdf(application.instance_id, "application",
+                                                     users["admin"]).pdf)
+    assert "半成品项目" not in admin_text and WATERMARK in admin_text
+
+
+def test_typed_partial_keeps_the_valid_fields_typed():
+    partial = document_data.typed_partial("submit_application", {
+        "cover": {"project_name": "项目", "application_date": "2024-03-20", "contact_email": "bad"},
+        "unit_info": {"penalized": "false"}})
+    assert partial["cover"]["project_name"] == "项目" and "contact_email" not in partial["cover"]
+    assert str(partial["cover"]["application_date"]) == "2024-03-20"
+    assert partial["unit_info"]["penalized"] is False
+
+
+def test_other_documents_appear_only_at_their_steps(world, clock, uploads):
+    users = world["users"]
+    application = drive_application(world, clock, "soc_tea_science", "soc_tea_applicant", "issue_approval")
+    kinds = {o.kind for o in documents.offered_documents(application.instance_id, users["admin"])}
+    assert kinds == {"application"}
+    for kind in ("approval_notice", "evaluation_report", "project_sheet", "nonsense"):
+        with pytest.raises(NotFound):
+            documents.document_pdf(application.instance_id, kind, users["admin"])
+
+
+def test_approval_notice_and_evaluation_report_carry_the_recorded_data(world, clock, uploads):
+    users = world["users"]
+    application = drive_application(world, clock, "soc_new_materials", "soc_mat_applicant", "end")
+    kinds = [o.kind for o in documents.offered_documents(application.instance_id, users["soc_mat_applicant"])]
+    assert kinds == ["application", "approval_notice", "evaluation_report"]
+    notice = documents.document_pdf(application.instance_id, "approval_notice", users["soc_mat_applicant"])
+    text = pdf.squeezed(notice.pdf)
+    assert "四川省新材料研究会" in text and "川科协立项〔2024〕1号" in text and "30" in text
+    assert notice.filename == "四川省新材料研究会-立项通知书.pdf" and WATERMARK not in text
+    data = document_data.evaluation_report_data(application)
+    assert data["passed"] is True and data["evaluation"]["excellent"] is True
+    assert data["re_evaluation"] is None and data["refund"] is None
+    assert [row["met"] for row in data["kpis"]] == [True] * 7
+    report = pdf.squeezed(documents.document_pdf(application.instance_id, "evaluation_report",
+                                                 users["grant_officer"]).pdf)
+    for label in ("科技供需交易合作总金额", "典型成功案例", "四川省新材料研究会"):
+        assert label in report, label
+
+
+def test_a_failed_evaluation_reports_rectification_re_evaluation_and_refund(world, clock, uploads):
+    application = drive_application(world, clock, "soc_drone", "soc_drone_applicant", "end", failing=True)
+    assert application.outcome == "refunded"
+    data = document_data.evaluation_report_data(application)
+    assert data["passed"] is False and data["rectification_due"]
+    assert data["re_evaluation"]["passed"] is False and data["re_evaluation"]["comment"] == "整改后仍未达标。"
+    assert Decimal(str(data["refund"]["amount_wan"])) == 30
+    assert str(data["refund"]["paid_on"]) == "2025-03-01"
+    text = pdf.squeezed(documents.document_pdf(application.instance_id, "evaluation_report",
+                                               world["users"]["grant_officer"]).pdf)
+    assert "整改后仍未达标" in text and "四川省无人机应用学会" in text
+
+
+def test_project_sheet_once_submitted(world, clock):
+    users = world["users"]
+    draft = drive_project(world, "尚未提交的项目", until="submit_project")
+    assert documents.offered_documents(draft.instance_id, users["cd_applicant"]) == []
+    project = drive_project(world, "川茶智能化精制生产线", until="select_project")
+    data = document_data.project_sheet_data(project)
+    assert (data["city"], data["concierge"], data["intent"]) == ("成都", "周晓岚", "major_roadshow")
+    served = documents.document_pdf(project.instance_id, "project_sheet", users["cd_recommender"])
+    text = pdf.squeezed(served.pdf)
+    assert "川茶智能化精制生产线" in text and "成都云智装备科技有限公司" in text
+    assert served.filename == "川茶智能化精制生产线-科创项目推介表.pdf"
+
+
+def test_conference_report_counts_per_area_and_city(world, clock):
+    drive_project(world, "开幕式项目", until="end", intent="opening")
+    drive_project(world, "专场项目", until="end")
+    drive_project(world, "集中推介项目", until="follow_up_project", intent="showcase")
+    drive_project(world, "待遴选项目", until="select_project")
+    data = document_data.conference_report_data(world["edition"])
+    areas = {row["area"]: row for row in data["by_area"]}
+    assert list(areas)[0] == "开幕式发布" and list(areas)[-1] == "重点科创项目集中推介"
+    assert (areas["开幕式发布"]["pitched"], areas["开幕式发布"]["intents"]) == (1, 1)
+    roadshow = areas["重大科创项目专场推介会（电子信息和装备制造）"]
+    assert (roadshow["pitched"], roadshow["signed"], roadshow["contract_wan"]) == (1, 1, Decimal("120.5"))
+    assert areas["重点科创项目集中推介"]["signed"] == 1
+    chengdu = next(row for row in data["by_city"] if row["city"] == "成都")
+    assert (chengdu["pitched"], chengdu["signed"]) == (3, 3) and len(data["by_city"]) == 21
+    totals = data["totals"]
+    assert (totals["submitted"], totals["recommended"], totals["selected"], totals["pitched"],
+            totals["landed"]) == (4, 4, 3, 3, 2)
+    assert totals["contract_wan"] == Decimal("361.5")
+
+
+def test_conference_report_is_for_province_officials_only(world):
+    users = world["users"]
+    assert documents.may_see_conference_reports(users["admin"])
+    assert documents.may_see_conference_reports(users["sel_innovation"])
+    for name in ("cd_applicant", "cd_recommender", "expert_a", "soc_mfg_applicant"):
+        assert not documents.may_see_conference_reports(users[name]), name
+        assert documents.conference_editions(users[name]) == []
