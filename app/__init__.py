@@ -37,11 +37,13 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _prepare_fonts(app: Flask) -> None:
-    """Build the documents' fonts in the background at first start (PREPARE_FONTS; never under
-    TESTING): until they exist, PDFs render with the system fonts — right, only slower."""
+    """Build the documents' fonts in the background at first start, then warm a renderer
+    (PREPARE_FONTS; never under TESTING): until the fonts exist, PDFs render with the system
+    fonts — right, only slower."""
     if app.config.get("PREPARE_FONTS") and not app.config.get("TESTING"):
         from reports.fonts import prepare_in_background
-        prepare_in_background()
+        from reports.render import warm_up
+        prepare_in_background(then=warm_up)
 
 
 def _ensure_secret_key(app: Flask) -> None:

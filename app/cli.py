@@ -9,13 +9,17 @@ from flask import current_app
 from flask.cli import FlaskGroup, get_debug_flag, run_command as flask_run_command, with_appcontext
 from flask_migrate import upgrade
 
-# Set by `grantflow run` before the app is created: the dev server sweeps timers in-process.
+# Set by `grantflow run` before the app is created, in the process that serves: the dev server
+# sweeps timers in-process and warms the document renderer. Other commands do neither (a
+# background thread would only be cut off when a short command exits).
 _scheduler_in_process = False
 
 
 def _create_app():
     from . import create_app
-    return create_app({"SCHEDULER_IN_PROCESS": True} if _scheduler_in_process else None)
+    if _scheduler_in_process:
+        return create_app({"SCHEDULER_IN_PROCESS": True})
+    return create_app({"PREPARE_FONTS": False})
 
 
 @click.command("run", params=flask_run_command.params, help=flask_run_command.help,

@@ -256,15 +256,19 @@ def _licence_from_font() -> str:
 _building = threading.Lock()
 
 
-def prepare_in_background() -> threading.Thread | None:
-    """Start building missing faces in a daemon thread (first use, e.g. the web app's start);
-    until they exist documents render with the system fonts — right, only slower."""
-    if ready() or not _building.acquire(blocking=False):
+def prepare_in_background(then=None) -> threading.Thread | None:
+    """In a daemon thread: build the missing faces (first use, e.g. the web app's start; until
+    they exist documents render with the system fonts — right, only slower), then call
+    ``then()`` (e.g. warm a renderer). None when another build is already running."""
+    if not _building.acquire(blocking=False):
         return None
 
     def build():
         try:
-            prepare_all()
+            if not ready():
+                prepare_all()
+            if then is not None:
+                then()
         except Exception:  # noqa: BLE001 — a failed build leaves the system-font fallback
             log.exception("could not prepare the documents' fonts")
         finally:

@@ -101,6 +101,13 @@ def renderer() -> Iterator[Renderer]:
         _idle.put(current)
 
 
+def warm_up() -> None:
+    """Make one renderer ready (fonts loaded, stylesheet parsed: ~1 s) before the first
+    download needs it."""
+    with renderer():
+        pass
+
+
 def render_pdf(template: str, context: dict, *, draft: bool = False,
                title: str | None = None) -> Rendered:
     with renderer() as current:

@@ -76,3 +76,13 @@ def test_stale_builds_and_dead_temporary_files_are_removed(tmp_path, monkeypatch
         path.write_bytes(b"x")
     fonts._remove_stale(face, keep=current)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([current.name, live.name])
+
+
+def test_background_preparation_then_warms_a_renderer():
+    from reports import render
+    warmed = []
+    thread = fonts.prepare_in_background(then=lambda: warmed.append(render.warm_up()))
+    thread.join(timeout=60)
+    assert warmed == [None] and not thread.is_alive()
+    with render.renderer() as ready_renderer:  # the warmed one, taken from the pool
+        assert ready_renderer.fast_fonts

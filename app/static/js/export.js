@@ -17,6 +17,8 @@
     status.textContent = job.status_label;
   }
 
+  var failures = 0;
+
   function poll() {
     fetch(card.dataset.statusUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) { return response.ok ? response.json() : Promise.reject(response.status); })
@@ -25,7 +27,13 @@
         if (job.status === "done" || job.status === "failed") { window.location.reload(); }
         else { window.setTimeout(poll, 1000); }
       })
-      .catch(function () { window.setTimeout(poll, 5000); });
+      .catch(function (code) {
+        // 401/403/404: the session ended or the job is not this user's — reloading shows why;
+        // anything else (network, 5xx) is retried a few times, then left to the manual refresh
+        if (code === 401 || code === 403 || code === 404) { window.location.reload(); }
+        else if (++failures <= 5) { window.setTimeout(poll, 5000); }
+        else { status.textContent = "无法获取进度，请刷新页面"; }
+      });
   }
 
   window.setTimeout(poll, 500);
