@@ -23,22 +23,25 @@ def as_date(value) -> date | None:
     return date.fromisoformat(text[:10])
 
 
-def cn_date(value, empty: str = "") -> str:
-    """2024年4月2日 (blank when there is no date; a draft's unreadable text prints as typed)."""
+def _day_text(value, empty: str, with_year: bool) -> str:
+    """A date in Chinese; blank when there is none, a draft's unreadable text as typed."""
     try:
         day = as_date(value)
     except ValueError:
         return str(value)
-    return f"{day.year}年{day.month}月{day.day}日" if day else empty
+    if day is None:
+        return empty
+    return (f"{day.year}年" if with_year else "") + f"{day.month}月{day.day}日"
+
+
+def cn_date(value, empty: str = "") -> str:
+    """2024年4月2日."""
+    return _day_text(value, empty, with_year=True)
 
 
 def cn_month_day(value, empty: str = "") -> str:
     """4月2日 — the schedule table's 第一阶段 X月X日 至 X月X日."""
-    try:
-        day = as_date(value)
-    except ValueError:
-        return str(value)
-    return f"{day.month}月{day.day}日" if day else empty
+    return _day_text(value, empty, with_year=False)
 
 
 def number(value, empty: str = "") -> str:
