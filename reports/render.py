@@ -6,6 +6,7 @@ a warm render is layout plus subsetting the TrueType fonts prepared by ``reports
 """
 from __future__ import annotations
 
+import atexit
 import queue
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -83,6 +84,18 @@ class Renderer:
 # Renderers are reused across threads (the dev server starts a thread per request: a
 # thread-local one would be cold — fonts loaded again — on every download), one thread at a time.
 _idle: queue.SimpleQueue[Renderer] = queue.SimpleQueue()
+
+
+@atexit.register
+def _release_renderers() -> None:
+    """Each renderer's font configuration keeps a copy of the fonts (~22 MB) in a temporary
+    directory that WeasyPrint removes when it is collected — at exit, module-level objects
+    may never be: drop the idle ones explicitly."""
+    while True:
+        try:
+            _idle.get_nowait()
+        except queue.Empty:
+            return
 
 
 @contextmanager
