@@ -282,4 +282,6 @@ def test_grantflow_run_sets_the_flag_before_creating_the_app(monkeypatch, args, 
     created = {}
     monkeypatch.setattr("app.create_app", lambda config=None: created.setdefault("config", config))
     cli._create_app()
-    assert created["config"] == ({"SCHEDULER_IN_PROCESS": True} if expected else None)
+    # the serving process sweeps timers (and warms the renderer); any other builds no fonts
+    assert created["config"] == ({"SCHEDULER_IN_PROCESS": True} if expected
+                                 else {"PREPARE_FONTS": False})
