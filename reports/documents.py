@@ -23,7 +23,8 @@ Data each document takes (keys beyond these are ignored):
      "kpis": [{"code", "label", "unit", "target", "actual", "met": bool}],
      "passed": bool, "evaluation": {"evaluated_on", "excellent", "bonus_note", "comment"},
      "rectification_due": ISO datetime or None (set when failed),
-     "re_evaluation": None or {"passed": bool, "comment", "kpis": [...same rows...]},
+     "re_evaluation": None or {"passed": bool, "comment", "kpis": [...same rows...],
+                               "evaluated_on": ISO date or datetime (dates the report)},
      "refund": None or {"amount_wan", "paid_on"}}
 
 ``project_sheet`` 科创项目推介表 (one page) —

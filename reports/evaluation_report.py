@@ -36,9 +36,12 @@ def build_context(data: dict) -> dict:
 
 
 def issued_on(data: dict):
-    """The report's date: given, else the latest step it reports (refund, else evaluation)."""
+    """The report's date: given, else the latest step it reports (refund, re-evaluation,
+    evaluation)."""
     refunded = (data.get("refund") or {}).get("paid_on")
-    return data.get("issued_on") or refunded or (data.get("evaluation") or {}).get("evaluated_on")
+    re_evaluated = (data.get("re_evaluation") or {}).get("evaluated_on")
+    return (data.get("issued_on") or refunded or re_evaluated
+            or (data.get("evaluation") or {}).get("evaluated_on"))
 
 
 def conclusion(passed: bool, excellent: bool = False) -> str:

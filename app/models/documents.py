@@ -43,6 +43,9 @@ class ExportJob(db.Model):
     size: Mapped[int | None]
     storage_key: Mapped[str | None] = mapped_column(sa.String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # the worker's last sign of life (queued, started, each 申报书 added, ended): an active job
+    # without one for long is no worker's any more (services.exports.STALE_AFTER)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property

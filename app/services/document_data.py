@@ -59,13 +59,12 @@ def application_data(application: GrantApplication, form: dict | None,
 
 
 def draft_form(application: GrantApplication, reader: User) -> dict:
-    """What a draft 申报书 prints: the latest 暂存 of the open 填报申报书 step — only for those
-    who may fill that step in (a draft is the society's unsent work) — else the last
-    submission (after 退回补正), else nothing (the blank form)."""
+    """What a draft 申报书 prints: the reader's own 暂存 of the open 填报申报书 step (a draft is
+    one person's unsent work: the task form resumes only your own, and so does this) — else
+    the last submission (after 退回补正), else nothing (the blank form)."""
     task = open_task(application.instance_id, "submit_application")
     if task is not None and may_see_task(reader, task):
-        draft = db.session.scalar(sa.select(TaskDraft).filter_by(task_id=task.id)
-                                  .order_by(TaskDraft.saved_at.desc(), TaskDraft.id.desc()).limit(1))
+        draft = db.session.scalar(sa.select(TaskDraft).filter_by(task_id=task.id, user_id=reader.id))
         if draft is not None:
             return typed_partial("submit_application", draft.data)
     return dict(application.form or {})
@@ -152,7 +151,7 @@ def _re_evaluation(application, events, evaluated: AuditEvent) -> dict | None:
         return None
     figures = _kpi_figures(application, events, re_evaluated)
     return {"passed": bool(figures["passed"]), "comment": _form(re_evaluated).get("comment"),
-            "kpis": figures["kpis"]}
+            "kpis": figures["kpis"], "evaluated_on": re_evaluated.at.isoformat()}
 
 
 def _refund(events, evaluated: AuditEvent) -> dict | None:
@@ -201,33 +200,41 @@ ROADSHOW_AREA = "重大科创项目专场推介会（{sector}）"
 def conference_report_data(edition: ConferenceEdition) -> dict:
     projects = list(db.session.scalars(sa.select(Project).filter_by(edition_id=edition.id)
                                        .order_by(Project.id)))
-    pitched = _pitched_instance_ids(edition.id)
+    pitched = _last_forms(edition.id, "pitch_project")  # presented at the conference
     shown = [p for p in projects if p.instance_id in pitched]
+    sessions = {ident: form.get("sector") for ident, form
+                in _last_forms(edition.id, "select_project").items()}
+    recommended = {ident for ident, form in _last_forms(edition.id, "recommend_project").items()
+                   if form.get("recommend_outcome") == "recommended"}
     return {"edition": {"name": edition.name, "year": edition.year,
                         "starts_on": edition.conference_start.isoformat(),
                         "ends_on": edition.conference_end.isoformat()},
             "generated_at": clock.now().isoformat(),
-            "by_area": [{"area": area, **_tally(rows)} for area, rows in _by_area(edition, shown)],
+            "by_area": [{"area": area, **_tally(rows)}
+                        for area, rows in _by_area(edition, shown, sessions)],
             "by_city": [{"city": city, **_tally(rows)} for city, rows in _by_city(shown)],
-            "totals": _totals(projects, shown)}
+            "totals": _totals(projects, shown, recommended)}
 
 
-def _pitched_instance_ids(edition_id: int) -> set[int]:
-    """Projects whose 推介洽谈 is done (they were presented at the conference)."""
-    editions = sa.select(Project.instance_id).filter_by(edition_id=edition_id)
-    return set(db.session.scalars(sa.select(AuditEvent.instance_id).distinct().where(
-        AuditEvent.kind == "completed", AuditEvent.task_name == "pitch_project",
-        AuditEvent.instance_id.in_(editions))))
+def _last_forms(edition_id: int, task_name: str) -> dict[int, dict]:
+    """{instance id: the form of its last completion of ``task_name``}, for the edition's projects."""
+    instances = sa.select(Project.instance_id).filter_by(edition_id=edition_id)
+    events = db.session.scalars(sa.select(AuditEvent).where(
+        AuditEvent.kind == "completed", AuditEvent.task_name == task_name,
+        AuditEvent.instance_id.in_(instances)).order_by(AuditEvent.id))
+    return {event.instance_id: _form(event) for event in events}
 
 
-def _by_area(edition: ConferenceEdition, projects: list[Project]):
-    """推介区: 开幕式发布, each 专场推介会 sector of the edition, 集中推介 (all listed)."""
+def _by_area(edition: ConferenceEdition, projects: list[Project], sessions: dict[int, str | None]):
+    """推介区: 开幕式发布, each 专场推介会 sector of the edition, 集中推介 (all listed). A
+    project's 专场 is the one 遴选 chose (``sessions``), not the 所属领域 it was submitted with."""
     sectors = dict(choices.SECTORS)
+    roadshows = [(sessions.get(p.instance_id), p) for p in projects if p.bucket == "major_roadshow"]
     yield _AREA_OF_BUCKET["opening"], [p for p in projects if p.bucket == "opening"]
     for code in edition.sectors:
         yield (ROADSHOW_AREA.format(sector=sectors.get(code, code)),
-               [p for p in projects if p.bucket == "major_roadshow" and p.sector == code])
-    others = [p for p in projects if p.bucket == "major_roadshow" and p.sector not in edition.sectors]
+               [p for sector, p in roadshows if sector == code])
+    others = [p for sector, p in roadshows if sector not in edition.sectors]
     if others:
         yield ROADSHOW_AREA.format(sector="其他"), others
     yield _AREA_OF_BUCKET["showcase"], [p for p in projects if p.bucket == "showcase"]
@@ -253,10 +260,12 @@ def _tally(projects: list[Project]) -> dict:
                                                        start=Decimal(0))}
 
 
-def _totals(projects: list[Project], pitched: list[Project]) -> dict:
+def _totals(projects: list[Project], pitched: list[Project], recommended: set[int]) -> dict:
+    """``recommended``: the instances whose 推荐 concluded "推荐" (a 不推荐 form may still
+    carry the 推介意向 that was filled in)."""
     tally = _tally(pitched)
     return {"submitted": sum(bool(p.details) for p in projects),
-            "recommended": sum(p.intent is not None for p in projects),
+            "recommended": sum(p.instance_id in recommended for p in projects),
             "selected": sum(p.bucket is not None for p in projects),
             "pitched": tally["pitched"], "intents": tally["intents"], "signed": tally["signed"],
             "landed": sum(p.outcome == "landed" for p in projects),

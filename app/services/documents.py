@@ -24,7 +24,7 @@ from ..extensions import db
 from ..models import (AuditEvent, ConferenceEdition, GrantApplication, ProcessInstance,
                       StoredDocument, User)
 from . import document_data as data
-from .attachments import read_stored, store_bytes
+from .attachments import StoredFile, read_stored, store_bytes
 from .common import get_or_404, open_task
 from .errors import NotFound, PermissionDenied, ServiceError
 from .instances import record_audit, transaction
@@ -178,20 +178,21 @@ def file_name(subject: str, offer: DocumentOffer) -> str:
 
 def freeze_application(instance: ProcessInstance, user: User | None) -> StoredDocument:
     """Render the 申报书 as just submitted, store it by SHA-256, record it and an audit event
-    with the digest. The caller owns the transaction: a failed render undoes the submission."""
+    with the digest. The caller owns the transaction: a failed render or store undoes the
+    submission."""
     application = instance.application
     try:
         rendered = render_document("application", data.application_data(
             application, application.form, application.submitted_at))
+        stored_file = store_bytes(rendered.pdf)
     except Exception as error:  # noqa: BLE001 — any failure refuses the submission, logged
-        log.exception("could not render the 申报书 of instance %s", instance.id)
+        log.exception("could not render or store the 申报书 of instance %s", instance.id)
         raise DocumentFailed("申报书PDF生成失败，本次提交未生效，请稍后重试或联系管理员") from error
-    return _keep(instance, "application", rendered, user)
+    return _keep(instance, "application", rendered, stored_file, user)
 
 
-def _keep(instance: ProcessInstance, kind: str, rendered, user: User | None,
-          **note) -> StoredDocument:
-    stored_file = store_bytes(rendered.pdf)
+def _keep(instance: ProcessInstance, kind: str, rendered, stored_file: StoredFile,
+          user: User | None, **note) -> StoredDocument:
     latest = db.session.scalar(sa.select(sa.func.max(StoredDocument.version)).filter_by(
         instance_id=instance.id, kind=kind)) or 0
     stored = StoredDocument(instance_id=instance.id, kind=kind, version=latest + 1,
@@ -214,10 +215,12 @@ def latest_submitted(application: GrantApplication) -> StoredDocument:
         return versions[0]
     if application.submitted_at is None:
         raise NotFound("该申报尚未提交")
+    rendered = render_document("application", data.application_data(
+        application, application.form, application.submitted_at))
     with transaction():
         instance = db.session.get(ProcessInstance, application.instance_id)
-        return _keep(instance, "application", render_document("application", data.application_data(
-            application, application.form, application.submitted_at)), None, backfilled=True)
+        return _keep(instance, "application", rendered, store_bytes(rendered.pdf), None,
+                     backfilled=True)
 
 
 # 科创会成果统计报告 --------------------------------------------------------------------------

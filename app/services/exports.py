@@ -2,8 +2,10 @@
 version of each application, plus a manifest (清单: application, society, SHA-256, pages).
 
 A web request only records a job; a worker thread owned by the app (one job at a time) builds
-the zip, committing its progress as it goes, and stores it by SHA-256. Only the officer who
-asked (or an administrator) sees the job and downloads the zip. ``grantflow
+the zip, committing its progress as it goes, and stores it by SHA-256. A job that no worker
+holds any more (a restart cut it off) and that showed no sign of life for ``STALE_AFTER`` ends
+as failed when next looked at. Only the officer who asked (while still an officer of the call)
+or an administrator sees the job and downloads the zip. ``grantflow
 export-applications`` builds the same zip in the foreground.
 """
 from __future__ import annotations
@@ -17,6 +19,7 @@ import threading
 import zipfile
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import BinaryIO, Callable
 
@@ -25,6 +28,7 @@ from flask import Flask, current_app
 
 from workflows import clock
 from workflows.dates import SHANGHAI
+from workflows.processes import OUTCOME_LABELS
 
 from ..extensions import db
 from ..models import ExportJob, GrantApplication, GrantCall, ProcessInstance, User
@@ -32,7 +36,7 @@ from . import document_data
 from .attachments import read_stored, store_bytes
 from .common import get_or_404
 from .documents import latest_submitted
-from .errors import NotFound, PermissionDenied
+from .errors import NotFound, PermissionDenied, ServiceError
 from .instances import transaction
 from .visibility import is_admin
 
@@ -40,9 +44,12 @@ log = logging.getLogger("grantflow.exports")
 
 MANIFEST_NAME = "manifest.csv"
 MANIFEST_HEADER = ("序号", "业务编号", "申报单位", "项目名称", "版本", "提交时间", "页数",
-                   "SHA-256", "文件名")
+                   "SHA-256", "文件名", "当前状态")
 Progress = Callable[[int, int], None]  # (done, total)
 ACTIVE = ("queued", "running")
+# an active job without a sign of life for this long is no worker's (a few seconds per 申报书)
+STALE_AFTER = timedelta(minutes=10)
+INTERRUPTED = "导出中断（服务曾重启），请重新生成"
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,7 @@ class ManifestRow:
     pages: int
     sha256: str
     filename: str
+    state: str  # where the application stands (退回补正, 形式审查未通过 …): the panel decides what to read
 
 
 # Who may export what ---------------------------------------------------------------------------
@@ -113,7 +121,14 @@ def _manifest_row(number: int, application: GrantApplication) -> ManifestRow:
     submitted = application.submitted_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
     filename = f"{number:03d}-{_clean(society)}-{instance.business_key}-第{stored.version}版.pdf"
     return ManifestRow(number, instance.business_key, society, application.title, stored.version,
-                       submitted, stored.pages, stored.sha256, filename)
+                       submitted, stored.pages, stored.sha256, filename, _state(instance))
+
+
+def _state(instance: ProcessInstance) -> str:
+    """The outcome of an ended application, else the step it stands at."""
+    if instance.status == "completed":
+        return OUTCOME_LABELS.get(instance.outcome, instance.outcome or "已结束")
+    return instance.current_step or ""
 
 
 def _clean(text: str) -> str:
@@ -126,9 +141,20 @@ def manifest_csv(rows: list[ManifestRow]) -> bytes:
     writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow(MANIFEST_HEADER)
     for row in rows:
-        writer.writerow((row.number, row.business_key, row.society, row.project_name,
-                         f"第{row.version}版", row.submitted_at, row.pages, row.sha256, row.filename))
+        writer.writerow(_cell(value) for value in (
+            row.number, row.business_key, row.society, row.project_name, f"第{row.version}版",
+            row.submitted_at, row.pages, row.sha256, row.filename, row.state))
     return text.getvalue().encode("utf-8-sig")
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value) -> str:
+    """A cell a spreadsheet shows as text: one starting like a formula (an applicant's project
+    name "=HYPERLINK(…)") gets a leading apostrophe."""
+    text = str(value)
+    return f"'{text}" if text.startswith(_FORMULA_START) else text
 
 
 def export_size(call_id: int) -> int:
@@ -170,24 +196,45 @@ def start_export(call_id: int, user: User) -> ExportJob:
         job = next((job for job in running if is_live(app, job.id)), None)
         if job is not None:
             return job
+        now = clock.now()
         job = ExportJob(call_id=call.id, requested_by_id=user.id, status="queued", done=0,
-                        total=total, created_at=clock.now())
+                        total=total, created_at=now, updated_at=now)
         db.session.add(job)
     submit_job(app, job.id)
     return job
 
 
+def may_follow(user: User, job: ExportJob) -> bool:
+    """Administrators; else the person who asked, while they may still export that call (the
+    zip holds every 申报书 of it: whoever is no longer its officer loses it too)."""
+    return is_admin(user) or (job.requested_by_id == user.id
+                              and may_export(user, db.session.get(GrantCall, job.call_id)))
+
+
 def visible_job(job_id: int, user: User) -> ExportJob:
-    """The job, for the person who asked for it and administrators (else not found)."""
+    """The job, for those who may follow it (else not found)."""
     job = db.session.get(ExportJob, job_id)
-    if job is None or not (job.requested_by_id == user.id or is_admin(user)):
+    if job is None or not may_follow(user, job):
         raise NotFound("导出任务不存在")
-    return job
+    return _ended_if_abandoned(job)
 
 
 def recent_jobs(user: User, limit: int = 20) -> list[ExportJob]:
-    return list(db.session.scalars(sa.select(ExportJob).filter_by(requested_by_id=user.id)
-                                   .order_by(ExportJob.id.desc()).limit(limit)))
+    jobs = db.session.scalars(sa.select(ExportJob).filter_by(requested_by_id=user.id)
+                              .order_by(ExportJob.id.desc()).limit(limit))
+    return [_ended_if_abandoned(job) for job in jobs if may_follow(user, job)]
+
+
+def _ended_if_abandoned(job: ExportJob) -> ExportJob:
+    """A queued or running job that this process's worker does not hold and that showed no
+    sign of life for STALE_AFTER was cut off by a restart: it ends as failed, so its page stops
+    waiting and tells the officer to start again."""
+    now = clock.now()
+    if (job.status in ACTIVE and not is_live(current_app, job.id)
+            and (job.updated_at or job.created_at) < now - STALE_AFTER):
+        job.status, job.error, job.finished_at = "failed", INTERRUPTED, now
+        db.session.commit()
+    return job
 
 
 def job_zip(job_id: int, user: User) -> tuple[ExportJob, bytes, str]:
@@ -243,17 +290,19 @@ def run_job(app: Flask, job_id: int) -> None:
 def _build(job_id: int) -> None:
     job = db.session.get(ExportJob, job_id)
     job.status = "running"
+    job.updated_at = clock.now()
     db.session.commit()
     buffer = io.BytesIO()
     write_export(job.call_id, buffer, lambda done, total: _progress(job, done, total))
     stored = store_bytes(buffer.getvalue())
     job.sha256, job.storage_key, job.size = stored.sha256, stored.key, stored.size
     job.status, job.finished_at = "done", clock.now()
+    job.updated_at = job.finished_at
     db.session.commit()
 
 
 def _progress(job: ExportJob, done: int, total: int) -> None:
-    job.done, job.total = done, total
+    job.done, job.total, job.updated_at = done, total, clock.now()
     db.session.commit()
 
 
@@ -262,5 +311,13 @@ def _fail(job_id: int, error: Exception) -> None:
     job = db.session.get(ExportJob, job_id)
     if job is not None:
         job.status, job.finished_at = "failed", clock.now()
-        job.error = f"生成失败：{error}"[:500]
+        job.updated_at = job.finished_at
+        job.error = f"生成失败：{_reason(error)}"[:500]
         db.session.commit()
+
+
+def _reason(error: Exception) -> str:
+    """A refusal's own Chinese message; anything else stays in the log (paths, SQL)."""
+    if isinstance(error, ServiceError):
+        return error.message
+    return "系统内部错误（已记录日志），请稍后重试或联系管理员"

@@ -4,20 +4,24 @@ the 立项通知书, 绩效评估报告, 推介表 and 科创会 report at the r
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
 
+from app.demo import samples
 from app.demo.scenario import drive_application, drive_project
 from app.extensions import db
 from app.models import AuditEvent, GrantApplication, StoredDocument
 from app.services import document_data, documents
 from app.services.errors import NotFound
-from app.services.grants import start_application
+from app.services.grants import record_kpi, start_application
+from app.services.projects import start_project
 from app.services.task_forms import save_draft
 from tests.factories import application_form
 from tests.reports import pdf
+from workflows.dates import SHANGHAI
 
 from .grant_steps import ACCEPT, ELIGIBLE, apply
 from .steps import complete, snapshot, task_of
@@ -74,6 +78,21 @@ def test_a_failed_render_leaves_the_instance_exactly_as_it_was(world, uploads, m
     assert fresh.form is None and fresh.submitted_at is None
     assert db.session.scalar(sa.select(sa.func.count()).select_from(StoredDocument)) == 0
     assert not uploads.exists() or not any(uploads.rglob("*"))
+
+
+def test_a_failed_store_refuses_the_submission_like_a_failed_render(world, uploads, monkeypatch):
+    """A full disk is the same refusal as a broken render (the message, not an error page)."""
+    application = declared(world)
+    before = snapshot(application.instance)
+
+    def full_disk(content):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(documents, "store_bytes", full_disk)
+    with pytest.raises(documents.DocumentFailed, match="申报书PDF生成失败"):
+        complete(world["users"]["soc_mfg_applicant"], application.instance, "submit_application",
+                 application_form(SOCIETY))
+    assert snapshot(application.instance) == before
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(StoredDocument)) == 0
 
 
 def test_a_resubmission_after_return_freezes_a_new_version(world, uploads):
@@ -200,3 +219,78 @@ def test_conference_report_is_for_province_officials_only(world):
     for name in ("cd_applicant", "cd_recommender", "expert_a", "soc_mfg_applicant"):
         assert not documents.may_see_conference_reports(users[name]), name
         assert documents.conference_editions(users[name]) == []
+
+
+def test_a_draft_prints_only_the_readers_own_saved_form(world, uploads):
+    """暂存 is one person's unsent work (the task form resumes only your own): a colleague who
+    may fill in the same step gets the blank form, not someone else's draft."""
+    application, users = declared(world), world["users"]
+    author, colleague = users["soc_mfg_applicant"], users["expert_d"]  # both 申报单位经办人
+    task = task_of(application.instance, "submit_application")
+    save_draft(task.id, {"cover": {"project_name": "何静怡的半成品"}}, {}, author)
+    mine = pdf.squeezed(documents.document_pdf(application.instance_id, "application", author).pdf)
+    theirs = pdf.squeezed(documents.document_pdf(application.instance_id, "application", colleague).pdf)
+    assert "何静怡的半成品" in mine
+    assert "何静怡的半成品" not in theirs and WATERMARK in theirs
+
+
+def project_through(world, title: str, steps: dict) -> None:
+    """A 成都 project through ``steps`` ({task: (username, form)}), in order."""
+    users, orgs = world["users"], world["orgs"]
+    project = start_project(world["edition"].id, orgs["ent_cloudwise"].id, orgs["city_chengdu"].id,
+                            title, "tech_transfer", users["cd_applicant"])
+    for task_name, (username, raw) in steps.items():
+        complete(users[username], project.instance, task_name, raw)
+
+
+def roadshow_steps(world, submitted_sector, session_sector) -> dict:
+    concierge = world["users"]["cd_concierge"].id
+    return {"submit_project": ("cd_applicant", samples.submission(sector=submitted_sector)),
+            "check_exclusions": ("cd_recommender", {"exclusion_outcome": "eligible", "violated_rules": []}),
+            "recommend_project": ("cd_recommender", samples.recommendation(concierge, sector=session_sector)),
+            "select_project": ("sel_societies", samples.selection(sector=session_sector)),
+            "pitch_project": ("cd_concierge", samples.PITCH)}
+
+
+def test_conference_report_counts_a_roadshow_in_the_session_it_was_selected_for(world, clock):
+    """所属领域 is the owner's optional guess; 遴选 decides the 专场 a project is pitched in."""
+    project_through(world, "未填领域的项目", roadshow_steps(world, None, "electronics_equipment"))
+    project_through(world, "改投专场的项目", roadshow_steps(world, "materials_health", "electronics_equipment"))
+    areas = {row["area"]: row["pitched"] for row in
+             document_data.conference_report_data(world["edition"])["by_area"]}
+    assert areas["重大科创项目专场推介会（电子信息和装备制造）"] == 2
+    assert areas["重大科创项目专场推介会（先进材料和医药健康）"] == 0
+    assert "重大科创项目专场推介会（其他）" not in areas
+
+
+def test_conference_report_counts_as_recommended_only_the_recommended(world, clock):
+    """A 推介意向 left filled in on a 不推荐 form is not a recommendation."""
+    steps = roadshow_steps(world, "electronics_equipment", "electronics_equipment")
+    project_through(world, "推荐的项目", dict(list(steps.items())[:3]))
+    refused = samples.recommendation(world["users"]["cd_concierge"].id,
+                                     recommend_outcome="not_recommended", intent="showcase", sector=None)
+    project_through(world, "不推荐的项目", {**dict(list(steps.items())[:2]),
+                                        "recommend_project": ("cd_recommender", refused)})
+    totals = document_data.conference_report_data(world["edition"])["totals"]
+    assert (totals["submitted"], totals["recommended"]) == (2, 1)
+
+
+def test_a_report_with_a_re_evaluation_is_dated_by_it(world, clock, uploads):
+    """整改复评 after a failed 绩效评估: the report tells the 复评 and is issued on its day,
+    not on the first evaluation's (which came weeks before)."""
+    users = world["users"]
+    application = drive_application(world, clock, "soc_drone", "soc_drone_applicant", "rectify",
+                                    failing=True)
+    for row in application.call.kpi_targets:
+        record_kpi(application.id, {"kpi_code": row["code"], "quantity": row["target"],
+                                    "occurred_on": "2025-01-20", "description": "整改期间完成"},
+                   users["soc_drone_applicant"])
+    complete(users["soc_drone_applicant"], application.instance, "rectify",
+             samples.FAILED_PATH_INPUTS["rectify"][1])
+    clock.set(datetime(2025, 1, 28, 10, tzinfo=SHANGHAI))
+    complete(users["grant_officer"], application.instance, "re_evaluate", {"comment": "整改后全部达标。"})
+    data = document_data.evaluation_report_data(application)
+    assert data["passed"] is False and data["re_evaluation"]["passed"] is True
+    text = pdf.squeezed(documents.document_pdf(application.instance_id, "evaluation_report",
+                                               users["soc_drone_applicant"]).pdf)
+    assert "复评结论：合格" in text and text.rstrip("—0123456789").endswith("2025年1月28日")

@@ -9,14 +9,15 @@ import hashlib
 import io
 import time
 import zipfile
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
 from app.demo.scenario import load_demo
-from app.models import AuditEvent, ExportJob, ProcessInstance
-from app.services import documents
+from app.models import AuditEvent, ExportJob, ProcessInstance, RoleAssignment
+from app.services import documents, exports
 from app.services.grants import start_application
 from tests.factories import application_form
 from tests.reports import pdf
@@ -237,6 +238,22 @@ def test_a_running_job_page_refreshes_without_javascript(app, world, upload_dir)
     assert wait_for(client, fresh_url)["status"] == "done"
 
 
+def test_a_job_a_restart_cut_off_ends_as_failed_instead_of_running_forever(app, world, upload_dir):
+    """No worker has it (the process that had it restarted) and nothing moved for long: its
+    page says so and stops refreshing; the officer starts a new one."""
+    officer = world["users"]["grant_officer"]
+    long_ago = clock.now() - exports.STALE_AFTER - timedelta(minutes=1)
+    job = ExportJob(call_id=world["grant_call"].id, requested_by_id=officer.id, status="running",
+                    done=1, total=4, created_at=long_ago, updated_at=long_ago)
+    db.session.add(job)
+    db.session.commit()
+    client = logged_in(app, "grant_officer")
+    state = client.get(f"/exports/{job.id}.json").get_json()
+    assert state["status"] == "failed" and "中断" in state["error"]
+    page = client.get(f"/exports/{job.id}").get_data(as_text=True)
+    assert "中断" in page and 'http-equiv="refresh"' not in page and "js/export.js" not in page
+
+
 def assert_zip_holds(content: bytes, applications, not_in=None) -> None:
     archive = zipfile.ZipFile(io.BytesIO(content))
     pdfs = sorted(name for name in archive.namelist() if name.endswith(".pdf"))
@@ -247,6 +264,8 @@ def assert_zip_holds(content: bytes, applications, not_in=None) -> None:
     assert {row["SHA-256"] for row in rows} == expected
     assert {row["文件名"] for row in rows} == set(pdfs)
     assert all(int(row["页数"]) > 1 for row in rows)
+    # where each stands, so the panel can tell 待审查 from 退回补正 or 形式审查未通过
+    assert {row["当前状态"] for row in rows} == {a.instance.current_step for a in applications}
     if not_in is not None:
         assert not_in.instance.business_key not in "".join(archive.namelist())
 
@@ -263,6 +282,23 @@ def test_only_the_requester_or_an_admin_sees_an_export_job(app, world, upload_di
         other = logged_in(app, username)
         for url in (job_url, f"{job_url}.json", state["download_url"]):
             assert other.get(url).status_code == 404, (username, url)
+
+
+def test_an_officer_who_left_the_call_no_longer_follows_or_downloads_its_export(app, world, upload_dir):
+    """Every download re-checks the scope: the zip holds every 申报书 of the call, so a
+    requester who is no longer its 项目管理员 gets the 404 of a missing job."""
+    apply(world)
+    client = logged_in(app, "grant_officer")
+    job_url = start_export(client, world["grant_call"].id).headers["Location"]
+    state = wait_for(client, job_url)
+    assert state["status"] == "done"
+    db.session.execute(sa.delete(RoleAssignment).where(
+        RoleAssignment.user_id == world["users"]["grant_officer"].id,
+        RoleAssignment.role == "grant_officer"))
+    db.session.commit()
+    for url in (job_url, f"{job_url}.json", state["download_url"]):
+        assert client.get(url).status_code == 404, url
+    assert f'data-job-id="{state["id"]}"' not in client.get("/exports").get_data(as_text=True)
 
 
 def test_only_officers_of_the_call_may_start_an_export(app, world, upload_dir):
