@@ -15,7 +15,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from . import filters, fonts
+from . import filters, fonts, tuning
 
 STATIC = Path(__file__).parent / "static"
 
@@ -65,6 +65,8 @@ class Renderer:
         self.fast_fonts = prepared_fonts and fonts.ready()
         css = font_css(prepared_fonts) + "\n" + (STATIC / "document.css").read_text(encoding="utf-8")
         self.stylesheet = CSS(string=css, font_config=self.font_config, base_url=str(STATIC))
+        self.lean_ua = not tuning.NEEDS_FULL_UA.search(css)
+        self.strip_whitespace = not tuning.PRESERVES_WHITESPACE.search(css)
 
     def html(self, template: str, context: dict, *, draft: bool = False) -> str:
         return self.env.get_template(template).render(**context, draft=draft)
@@ -72,13 +74,21 @@ class Renderer:
     def render(self, template: str, context: dict, *, draft: bool = False,
                title: str | None = None) -> Rendered:
         from weasyprint import HTML
-        document = HTML(string=self.html(template, context, draft=draft),
-                        base_url=str(STATIC)).render(stylesheets=[self.stylesheet],
-                                                     font_config=self.font_config)
-        if title:
-            document.metadata.title = title
-        document.metadata.authors = ["grantflow"]
-        return Rendered(document.write_pdf(), len(document.pages))
+        html = self.html(template, context, draft=draft)
+        lean = self.lean_ua and not tuning.NEEDS_FULL_UA.search(html)
+        html_class = tuning.lean_html_class() if lean else HTML
+        if self.strip_whitespace:
+            html = tuning.without_layout_whitespace(html)
+        with tuning.fewer_collections():
+            document = html_class(string=html, base_url=str(STATIC)).render(
+                stylesheets=[self.stylesheet], font_config=self.font_config)
+            if title:
+                document.metadata.title = title
+            document.metadata.authors = ["grantflow"]
+            rendered = Rendered(document.write_pdf(finisher=tuning.deflate_binary_streams),
+                                len(document.pages))
+            del document  # garbage before the collector may run again: freed, not promoted
+        return rendered
 
 
 # Renderers are reused across threads (the dev server starts a thread per request: a
