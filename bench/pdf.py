@@ -1,5 +1,6 @@
 """PDF benchmark: the same realistic 申报书 rendered with the project's setup (the prepared
-TrueType faces of reports/fonts.py) and with plain WeasyPrint on the system Noto CJK fonts,
+TrueType faces of reports/fonts.py, reports/tuning.py) and with plain WeasyPrint on the system
+Noto CJK fonts (same templates and stylesheet),
 measured in the same run; then batch throughput for 100 applications.
 
     .venv/bin/python bench/pdf.py [--baseline-runs 2] [--runs 20] [--batch 100]
@@ -159,7 +160,8 @@ def compare(data: dict, runs: int, baseline_runs: int) -> None:
             ours = report("project (prepared TrueType faces)",
                           *timed_renders(Renderer(), data, runs))
             plain = report("plain WeasyPrint + system Noto CJK",
-                           *timed_renders(Renderer(prepared_fonts=False), data, baseline_runs))
+                           *timed_renders(Renderer(prepared_fonts=False, tuned=False), data,
+                                         baseline_runs))
             print(f"   speed-up (plain / project, warm medians): {plain / ours:.1f}×")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import atexit
 import queue
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,8 +56,9 @@ class Rendered:
 class Renderer:
     """Renders the templates of ``reports/templates`` to PDF bytes."""
 
-    def __init__(self, prepared_fonts: bool = True):
-        """``prepared_fonts=False``: the system Noto CJK faces only (the benchmark's baseline)."""
+    def __init__(self, prepared_fonts: bool = True, tuned: bool = True):
+        """``prepared_fonts=False``: the system Noto CJK faces only; ``tuned=False``: none of
+        reports/tuning.py — plain WeasyPrint (the benchmark's baseline, the tuning's tests)."""
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
         self.env = environment()
@@ -65,8 +66,9 @@ class Renderer:
         self.fast_fonts = prepared_fonts and fonts.ready()
         css = font_css(prepared_fonts) + "\n" + (STATIC / "document.css").read_text(encoding="utf-8")
         self.stylesheet = CSS(string=css, font_config=self.font_config, base_url=str(STATIC))
-        self.lean_ua = not tuning.NEEDS_FULL_UA.search(css)
-        self.strip_whitespace = not tuning.PRESERVES_WHITESPACE.search(css)
+        self.tuned = tuned
+        self.lean_ua = tuned and not tuning.NEEDS_FULL_UA.search(css)
+        self.strip_whitespace = tuned and not tuning.PRESERVES_WHITESPACE.search(css)
 
     def html(self, template: str, context: dict, *, draft: bool = False) -> str:
         return self.env.get_template(template).render(**context, draft=draft)
@@ -79,14 +81,14 @@ class Renderer:
         html_class = tuning.lean_html_class() if lean else HTML
         if self.strip_whitespace:
             html = tuning.without_layout_whitespace(html)
-        with tuning.fewer_collections():
+        with tuning.fewer_collections() if self.tuned else nullcontext():
             document = html_class(string=html, base_url=str(STATIC)).render(
                 stylesheets=[self.stylesheet], font_config=self.font_config)
             if title:
                 document.metadata.title = title
             document.metadata.authors = ["grantflow"]
-            rendered = Rendered(document.write_pdf(finisher=tuning.deflate_binary_streams),
-                                len(document.pages))
+            finisher = tuning.deflate_binary_streams if self.tuned else None
+            rendered = Rendered(document.write_pdf(finisher=finisher), len(document.pages))
             del document  # garbage before the collector may run again: freed, not promoted
         return rendered
 

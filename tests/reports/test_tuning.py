@@ -19,8 +19,7 @@ from .samples import document, long_application
 def render_both(data: dict, kind: str = "application", draft: bool = False) -> tuple[bytes, bytes]:
     template, context = KINDS[kind].build(data)
     tuned = Renderer()
-    plain = Renderer()
-    plain.lean_ua = plain.strip_whitespace = False
+    plain = Renderer(tuned=False)
     return (tuned.render(template, context, draft=draft).pdf,
             plain.render(template, context, draft=draft).pdf)
 
