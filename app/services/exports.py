@@ -63,7 +63,7 @@ class ManifestRow:
     pages: int
     sha256: str
     filename: str
-    state: str  # where the application stands (退回补正, 形式审查未通过 …): the panel decides what to read
+    state: str  # where it stands (形式审查, 填报申报书 after a return, 形式审查未通过 …)
 
 
 # Who may export what ---------------------------------------------------------------------------

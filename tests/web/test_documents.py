@@ -264,7 +264,7 @@ def assert_zip_holds(content: bytes, applications, not_in=None) -> None:
     assert {row["SHA-256"] for row in rows} == expected
     assert {row["文件名"] for row in rows} == set(pdfs)
     assert all(int(row["页数"]) > 1 for row in rows)
-    # where each stands, so the panel can tell 待审查 from 退回补正 or 形式审查未通过
+    # where each stands, so the panel can tell 形式审查 from 填报申报书 (returned) or 形式审查未通过
     assert {row["当前状态"] for row in rows} == {a.instance.current_step for a in applications}
     if not_in is not None:
         assert not_in.instance.business_key not in "".join(archive.namelist())
