@@ -180,15 +180,19 @@ def freeze_application(instance: ProcessInstance, user: User | None) -> StoredDo
     """Render the 申报书 as just submitted, store it by SHA-256, record it and an audit event
     with the digest. The caller owns the transaction: a failed render or store undoes the
     submission."""
-    application = instance.application
     try:
-        rendered = render_document("application", data.application_data(
-            application, application.form, application.submitted_at))
+        rendered = _render_submitted(instance.application)
         stored_file = store_bytes(rendered.pdf)
     except Exception as error:  # noqa: BLE001 — any failure refuses the submission, logged
         log.exception("could not render or store the 申报书 of instance %s", instance.id)
         raise DocumentFailed("申报书PDF生成失败，本次提交未生效，请稍后重试或联系管理员") from error
     return _keep(instance, "application", rendered, stored_file, user)
+
+
+def _render_submitted(application: GrantApplication):
+    """The 申报书 as submitted: the stored submission, no watermark."""
+    return render_document("application", data.application_data(
+        application, application.form, application.submitted_at))
 
 
 def _keep(instance: ProcessInstance, kind: str, rendered, stored_file: StoredFile,
@@ -215,8 +219,7 @@ def latest_submitted(application: GrantApplication) -> StoredDocument:
         return versions[0]
     if application.submitted_at is None:
         raise NotFound("该申报尚未提交")
-    rendered = render_document("application", data.application_data(
-        application, application.form, application.submitted_at))
+    rendered = _render_submitted(application)
     with transaction():
         instance = db.session.get(ProcessInstance, application.instance_id)
         return _keep(instance, "application", rendered, store_bytes(rendered.pdf), None,
