@@ -162,16 +162,23 @@ def _subject(instance: ProcessInstance) -> str:
     return data.society_name(application) if application is not None else instance.title
 
 
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+_PATH_CHARACTERS = frozenset('/\\:*?"<>|')
+
+
+def safe_file_part(text: str, limit: int) -> str:
+    """Text fit for a file name (a download's, a zip member's): whitespace runs as one space,
+    no control, non-printing or path characters, at most ``limit`` characters."""
+    text = re.sub(r"\s+", " ", text)
+    text = "".join(ch for ch in text if ch.isprintable() and ch not in _PATH_CHARACTERS)
+    return text.strip(" .-")[:limit]
 
 
 def file_name(subject: str, offer: DocumentOffer) -> str:
-    """四川省智能制造学会-项目申报书-第2版.pdf: no path or control characters, not too long."""
+    """四川省智能制造学会-项目申报书-第2版.pdf."""
     parts = [subject, offer.title]
     if offer.stored is not None or offer.draft:
         parts.append(offer.label)
-    stem = re.sub(r"\s+", " ", _UNSAFE.sub("", "-".join(parts))).strip(" .-")[:120]
-    return f"{stem or '文书'}.pdf"
+    return f"{safe_file_part('-'.join(parts), 120) or '文书'}.pdf"
 
 
 # Freezing the submitted 申报书 -----------------------------------------------------------

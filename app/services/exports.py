@@ -35,7 +35,7 @@ from ..models import ExportJob, GrantApplication, GrantCall, ProcessInstance, Us
 from . import document_data
 from .attachments import read_stored, store_bytes
 from .common import get_or_404
-from .documents import latest_submitted
+from .documents import latest_submitted, safe_file_part
 from .errors import NotFound, PermissionDenied, ServiceError
 from .instances import transaction
 from .visibility import is_admin
@@ -128,7 +128,8 @@ def _manifest_row(number: int, application: GrantApplication) -> ManifestRow:
     instance = db.session.get(ProcessInstance, application.instance_id)
     society = document_data.society_name(application)
     submitted = application.submitted_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
-    filename = f"{number:03d}-{_clean(society)}-{instance.business_key}-第{stored.version}版.pdf"
+    filename = (f"{number:03d}-{safe_file_part(society, 60)}-{instance.business_key}"
+                f"-第{stored.version}版.pdf")
     return ManifestRow(number, instance.business_key, society, application.title, stored.version,
                        submitted, stored.pages, stored.sha256, filename, _state(instance))
 
@@ -138,10 +139,6 @@ def _state(instance: ProcessInstance) -> str:
     if instance.status == "completed":
         return OUTCOME_LABELS.get(instance.outcome, instance.outcome or "已结束")
     return instance.current_step or ""
-
-
-def _clean(text: str) -> str:
-    return "".join(ch for ch in text if ch.isprintable() and ch not in '/\\:*?"<>|')[:60]
 
 
 def manifest_csv(rows: list[ManifestRow]) -> bytes:
@@ -188,7 +185,7 @@ def export_to_file(call_id: int, path: Path, progress: Progress | None = None) -
 
 
 def zip_name(call: GrantCall) -> str:
-    return f"{_clean(call.name)}-申报书汇总.zip"
+    return f"{safe_file_part(call.name, 60)}-申报书汇总.zip"
 
 
 # Jobs ----------------------------------------------------------------------------------------
