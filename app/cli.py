@@ -45,7 +45,7 @@ def init_db_command():
 
 
 def upgrade_and_deploy():
-    from .services.definitions import deploy_directory
+    from .services.shared.definitions import deploy_directory
     upgrade()
     for definition in deploy_directory(current_app.config["BPMN_DIR"]):
         click.echo(f"  {definition.process_key} v{definition.version} ({definition.content_hash[:12]})")
@@ -80,7 +80,7 @@ def _reset_sqlite():
 @with_appcontext
 def fire_timers_command():
     """Fire every due timer once (`grantflow scheduler` runs this sweep on an interval)."""
-    from .services.timers import fire_due_timers
+    from .services.background.timers import fire_due_timers
     click.echo(f"已推进 {fire_due_timers()} 个流程实例。")
 
 
@@ -89,7 +89,7 @@ def fire_timers_command():
 def remind_command():
     """Send the due reminders and overdue escalations once (a scheduler sweep can call
     ``services.reminders.send_due_reminders`` the same way)."""
-    from .services.reminders import send_due_reminders
+    from .services.background.reminders import send_due_reminders
     click.echo(f"已发送 {send_due_reminders()} 条提醒。")
 
 
@@ -131,8 +131,8 @@ def fonts_command():
 def export_applications_command(call_id: int, out_path: str):
     """Zip every submitted 申报书 of a call (the latest frozen PDF of each, plus manifest.csv)."""
     from pathlib import Path
-    from .services.errors import NotFound
-    from .services.exports import export_size, export_to_file
+    from .services.shared.errors import NotFound
+    from .services.documents.exports import export_size, export_to_file
     try:
         total = export_size(call_id)
         with click.progressbar(length=total, label="导出申报书", show_pos=True) as bar:

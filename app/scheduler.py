@@ -45,8 +45,8 @@ def build_scheduler(app: Flask, scheduler_class: type[BaseScheduler] = Backgroun
 def run_sweep(app: Flask):
     """The job: fire due timers, then send the reminders and escalations that fell due —
     inside an app context (its own database session). A reminder failure never stops timers."""
-    from .services.reminders import send_due_reminders
-    from .services.timers import sweep
+    from .services.background.reminders import send_due_reminders
+    from .services.background.timers import sweep
     with app.app_context():
         result = sweep()
         try:

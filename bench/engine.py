@@ -156,7 +156,7 @@ def main() -> None:
         ctx, world = setup_app(Path(tmp) / "bench.sqlite", n)
         bare_p, bare_g = run_bare(n)
         if args.no_cache:
-            from app.services.workflow_cache import cache
+            from app.services.shared.workflow_cache import cache
             cache.capacity = 0
         completions_timer = CompletionTimer()
         pers_p, pers_g = run_persisted(world, n)

@@ -44,7 +44,7 @@ SWEEP = datetime(2023, 12, 16, 9, tzinfo=SHANGHAI)    # the morning after the 12
 
 def start_drafts(world, n: int, prefix: str) -> list:
     """n real 科创项目 drafts through the services (each waits at submit_project + its timer)."""
-    from app.services.projects import start_project
+    from app.services.kechuang.projects import start_project
     users, orgs = world["users"], world["orgs"]
     with using_clock(FrozenClock(OPEN)):
         return [start_project(world["edition"].id, orgs["ent_cloudwise"].id, orgs["city_chengdu"].id,
@@ -80,7 +80,7 @@ def count_timers(due_only: bool) -> int:
 def measure_find(due: int, repeat: int) -> tuple[float, int, list[str]]:
     """Median seconds of the sweep's due-timer query, rows it returns, and SQLite's plan for it."""
     from app.extensions import db
-    from app.services import timers
+    from app.services.background import timers
     kwargs = {"limit": due} if "limit" in inspect.signature(timers.due_timers).parameters else {}
     statements = []
     listener = lambda conn, cursor, stmt, params, context, many: statements.append((stmt, params))  # noqa: E731
@@ -105,8 +105,8 @@ def measure_fire(instance_ids: list[int]) -> tuple[float, int, dict]:
     """Seconds for fire_due_timers() sweeps until nothing is due; instances moved; outcomes."""
     from app.extensions import db
     from app.models import ProcessInstance
-    from app.services.timers import fire_due_timers
-    from app.services.workflow_cache import cache
+    from app.services.background.timers import fire_due_timers
+    from app.services.shared.workflow_cache import cache
     cache.clear()
     fired, start = 0, time.perf_counter()
     while moved := fire_due_timers():
@@ -123,8 +123,8 @@ def measure_completions(world, n: int) -> float:
     from app.demo import samples
     from app.extensions import db
     from app.models import Task
-    from app.services.instances import complete_task
-    from app.services.workflow_cache import cache
+    from app.services.steps.instances import complete_task
+    from app.services.shared.workflow_cache import cache
     drafts = start_drafts(world, n, "基准提交项目")
     task_ids = [db.session.scalar(sa.select(Task.id).filter_by(instance_id=i.id, task_name="submit_project"))
                 for i in drafts]
@@ -159,7 +159,7 @@ def main() -> None:
             print(f"timers: {count_timers(False)} waiting, {count_timers(True)} due at {SWEEP:%Y-%m-%d %H:%M} "
                   f"(the rest due up to 2025-12-31)")
             find, found, plan = measure_find(args.due, args.repeat)
-            print(f"find due (app.services.timers.due_timers): median of {args.repeat} = "
+            print(f"find due (app.services.background.timers.due_timers): median of {args.repeat} = "
                   f"{1000 * find:.2f} ms, {found} rows, over {args.waiting} waiting timers")
             print("  query plan: " + plan[0] + "\n" + "\n".join(f"    {line}" for line in plan[1:]))
             fire, fired, outcomes = measure_fire(due_ids)

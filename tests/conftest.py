@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from app import create_app
 from app.extensions import db
-from app.services import workflow_cache
+from app.services.shared import workflow_cache
 from workflows.clock import FrozenClock, using_clock
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

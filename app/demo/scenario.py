@@ -12,11 +12,11 @@ from workflows.dates import SHANGHAI
 
 from ..extensions import db
 from ..models import GrantApplication, GrantCall, Org, Project, Task, User
-from ..services.grants import record_kpi, start_application
-from ..services.instances import complete_task
-from ..services.projects import record_follow_up, start_project
-from ..services.ranking import publish_ranking
-from ..services.timers import fire_due_timers
+from ..services.grant.applications import record_kpi, start_application
+from ..services.steps.instances import complete_task
+from ..services.kechuang.projects import record_follow_up, start_project
+from ..services.grant.ranking import publish_ranking
+from ..services.background.timers import fire_due_timers
 from . import samples
 from .people import seed_people
 from .reference import seed_reference_data

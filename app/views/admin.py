@@ -5,8 +5,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from ..extensions import login_manager
-from ..services import definitions as service
-from ..services.visibility import is_admin
+from ..services.shared import definitions as service
+from ..services.shared.visibility import is_admin
 from .helpers import run_service
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

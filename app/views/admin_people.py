@@ -7,7 +7,8 @@ from flask_login import current_user
 from workflows.processes import ROLE_LABELS
 
 from ..models import ORG_TYPES
-from ..services import directory, people
+from ..services.shared import directory
+from ..services.shared import people
 from .helpers import attempt, back_or, org_choices, run_service
 
 bp = Blueprint("admin_people", __name__, url_prefix="/admin")

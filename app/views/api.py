@@ -10,8 +10,8 @@ from flask_login import current_user
 
 from ..extensions import csrf, db
 from ..models import ProcessDefinition, ProcessInstance
-from ..services import documents
-from ..services.errors import NotFound, PermissionDenied
+from ..services.documents import documents
+from ..services.shared.errors import NotFound, PermissionDenied
 from .documents import pdf_response
 
 bp = Blueprint("api", __name__, url_prefix="/api")

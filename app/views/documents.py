@@ -8,9 +8,9 @@ from flask import (Blueprint, Response, abort, flash, jsonify, redirect, render_
                    send_file, url_for)
 from flask_login import current_user, login_required
 
-from ..services import documents as service
-from ..services import exports
-from ..services.errors import NotFound, PermissionDenied
+from ..services.documents import documents as service
+from ..services.documents import exports
+from ..services.shared.errors import NotFound, PermissionDenied
 from .helpers import run_service
 
 bp = Blueprint("documents", __name__)

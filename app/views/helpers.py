@@ -14,7 +14,7 @@ from workflows.processes import OUTCOME_LABELS, ROLE_LABELS
 
 from ..extensions import db
 from ..models import Org
-from ..services.errors import InvalidInput, NotFound, ServiceError
+from ..services.shared.errors import InvalidInput, NotFound, ServiceError
 
 NAV = [("inbox.index", "我的待办", None), ("notifications.overdue", "逾期督办", None),
        ("instances.index", "流程实例", None),

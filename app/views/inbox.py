@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from forms.choices import SECTORS
 from workflows.processes import PROCESSES
 
-from ..services import inbox as service
+from ..services.reading import inbox as service
 from .helpers import back_or, org_choices, run_service
 
 bp = Blueprint("inbox", __name__)

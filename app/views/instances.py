@@ -6,8 +6,9 @@ from flask_login import current_user, login_required
 
 from workflows.processes import OUTCOME_LABELS
 
-from ..services import documents, exports
-from ..services import instance_views as service
+from ..services.documents import documents
+from ..services.documents import exports
+from ..services.reading import instance_views as service
 from .helpers import org_choices, run_service
 
 bp = Blueprint("instances", __name__)

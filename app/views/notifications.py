@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, url_for
 from flask_login import current_user, login_required
 
-from ..services import reminders as service
+from ..services.background import reminders as service
 from .helpers import back_or, run_service
 
 bp = Blueprint("notifications", __name__)

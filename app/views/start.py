@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..services import starting as service
+from ..services.steps import starting as service
 from .formrender import build, schema_for, unflatten
 from .helpers import attempt, run_service
 

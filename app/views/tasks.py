@@ -4,8 +4,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..services import inbox as inbox_service
-from ..services import attachments, task_forms as service
+from ..services.reading import inbox as inbox_service
+from ..services.documents import attachments
+from ..services.steps import task_forms as service
 from .formrender import build, schema_for, unflatten
 from .helpers import attempt, run_service
 

@@ -10,7 +10,7 @@ from app.demo.people import PEOPLE
 from app.demo.scenario import GRANT_STEPS, PROJECT_STEPS
 from app.extensions import db
 from app.models import GrantApplication, ProcessInstance, Task
-from app.services.instances import load_workflow
+from app.services.steps.instances import load_workflow
 from workflows import engine
 
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from app.cli import export_applications_command
 from app.extensions import db
 from app.models import AuditEvent, StoredDocument
-from app.services import documents
+from app.services.documents import documents
 from tests.services.grant_steps import apply
 
 

@@ -7,8 +7,8 @@ from werkzeug.security import check_password_hash
 
 from app.extensions import db
 from app.models import Org, User
-from app.services import people
-from app.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from app.services.shared import people
+from app.services.shared.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 
 NEW_USER = {"username": "zhang_wei", "display_name": "张伟", "password": "secret-pass-1"}
 

@@ -21,7 +21,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from app import create_app
 from app.extensions import db
-from app.services import workflow_cache
+from app.services.shared import workflow_cache
 from workflows.clock import FrozenClock, set_default_clock, using_clock
 from workflows.dates import SHANGHAI
 

@@ -48,10 +48,10 @@ class Submitted:
 def submit_application_by_service(live_server, society_code: str, username: str) -> Submitted:
     """申报资格自查 and 提交申报书 for one society, as its applicant, through app.services."""
     from app.models import GrantCall, Org, User
-    from app.services import documents
-    from app.services.common import open_task
-    from app.services.grants import start_application
-    from app.services.instances import complete_task
+    from app.services.documents import documents
+    from app.services.shared.common import open_task
+    from app.services.grant.applications import start_application
+    from app.services.steps.instances import complete_task
     with live_server.context():
         call = db.session.scalar(sa.select(GrantCall).filter_by(program_code="expert_team", year=2024))
         society = db.session.scalar(sa.select(Org).filter_by(code=society_code))
@@ -67,7 +67,7 @@ def submit_application_by_service(live_server, society_code: str, username: str)
 def opened_application_by_service(live_server, society_code: str, username: str) -> str:
     """An application opened but never submitted: its business key (not in any export)."""
     from app.models import GrantCall, Org, ProcessInstance, User
-    from app.services.grants import start_application
+    from app.services.grant.applications import start_application
     with live_server.context():
         call = db.session.scalar(sa.select(GrantCall).filter_by(program_code="expert_team", year=2024))
         society = db.session.scalar(sa.select(Org).filter_by(code=society_code))
@@ -81,7 +81,7 @@ class HeldWorker:
     ``after_first`` stops a job once its first 申报书 is zipped (progress 1 of n committed)."""
 
     def __init__(self, app, monkeypatch):
-        from app.services import exports
+        from app.services.documents import exports
         self.queue_gate, self.first_gate = threading.Event(), threading.Event()
         self.first_reached = threading.Event()
         exports.executor(app).submit(self.queue_gate.wait, HOLD_SECONDS)

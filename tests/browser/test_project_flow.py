@@ -51,7 +51,7 @@ def start_project_as(page, title: str, upload_dir) -> None:
 def start_project_by_service(live_server, title: str, username: str = "cd_applicant") -> int:
     """The same start through app.services, for tests about what comes after it."""
     from app.models import ConferenceEdition, Org, User
-    from app.services.projects import start_project
+    from app.services.kechuang.projects import start_project
     with live_server.context():
         orgs = {o.code: o.id for o in db.session.scalars(sa.select(Org))}
         edition = db.session.scalar(sa.select(ConferenceEdition).filter_by(number=3))

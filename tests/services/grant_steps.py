@@ -1,7 +1,7 @@
 """Walking a grant application to a given step through the services."""
 from __future__ import annotations
 
-from app.services.grants import start_application
+from app.services.grant.applications import start_application
 
 from app.demo.samples import AGREEMENT, FORMAL_REVIEW_ACCEPTED, REVIEWERS  # noqa: F401
 from tests.factories import application_form, review

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import AuditEvent, ProcessInstance, Task, Timer
-from app.services.instances import complete_task
+from app.services.steps.instances import complete_task
 
 
 def task_of(instance: ProcessInstance, task_name: str, user=None) -> Task:

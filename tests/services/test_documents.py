@@ -14,11 +14,12 @@ from app.demo import samples
 from app.demo.scenario import drive_application, drive_project
 from app.extensions import db
 from app.models import AuditEvent, GrantApplication, StoredDocument
-from app.services import document_data, documents
-from app.services.errors import NotFound
-from app.services.grants import record_kpi, start_application
-from app.services.projects import start_project
-from app.services.task_forms import save_draft
+from app.services.documents import document_data
+from app.services.documents import documents
+from app.services.shared.errors import NotFound
+from app.services.grant.applications import record_kpi, start_application
+from app.services.kechuang.projects import start_project
+from app.services.steps.task_forms import save_draft
 from tests.factories import application_form
 from tests.reports import pdf
 from workflows.dates import SHANGHAI

@@ -11,8 +11,8 @@ import pytest
 
 from app.extensions import db
 from app.models import ExportJob
-from app.services import exports
-from app.services.grants import start_application
+from app.services.documents import exports
+from app.services.grant.applications import start_application
 from tests.factories import application_form
 from workflows import clock
 

@@ -9,13 +9,13 @@ import pytest
 
 from app.extensions import db
 from app.models import GrantCall
-from app.services.errors import Conflict, InvalidInput
-from app.services.grants import record_kpi, start_application
-from app.services.ranking import publish_ranking, release_reserves
-from app.services.timers import fire_due_timers
+from app.services.shared.errors import Conflict, InvalidInput
+from app.services.grant.applications import record_kpi, start_application
+from app.services.grant.ranking import publish_ranking, release_reserves
+from app.services.background.timers import fire_due_timers
 from tests.conftest import SHANGHAI
 from tests.factories import application_form, review
-from app.services.instances import load_workflow
+from app.services.steps.instances import load_workflow
 from workflows import engine
 
 from .grant_steps import ACCEPT, AGREEMENT, ELIGIBLE, apply, reviewed
@@ -364,7 +364,7 @@ def test_call_team_rules_apply_to_the_application(grant_world):
 
 
 def test_reviews_and_reviewers_are_hidden_from_the_applicant(grant_world):
-    from app.services.instance_views import CONFIDENTIAL_ACTOR, instance_detail
+    from app.services.reading.instance_views import CONFIDENTIAL_ACTOR, instance_detail
     u = users(grant_world)
     application = reviewed(grant_world)
     for_applicant = instance_detail(application.instance_id, u["soc_mfg_applicant"])

@@ -6,10 +6,10 @@ from datetime import datetime
 import pytest
 import sqlalchemy as sa
 
-from app.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from app.services.inbox import (InboxFilter, claim_task, colleagues_for, counts, delegate_task,
+from app.services.shared.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from app.services.reading.inbox import (InboxFilter, claim_task, colleagues_for, counts, delegate_task,
                                 inbox, unclaim_task)
-from app.services.projects import start_project
+from app.services.kechuang.projects import start_project
 from app.models import RoleAssignment, User
 from app.extensions import db
 from tests.conftest import SHANGHAI
@@ -116,7 +116,7 @@ def test_of_two_simultaneous_claims_exactly_one_wins(world, people, monkeypatch)
     project = new_project(world)
     complete(people["cd_applicant"], project.instance, "submit_project", submission())
     task = task_of(project.instance, "check_exclusions")
-    import app.services.inbox as inbox_module
+    import app.services.reading.inbox as inbox_module
     original = inbox_module._visible_task
 
     def visible_then_colleague_claims(task_id, user):

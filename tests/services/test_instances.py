@@ -8,9 +8,9 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import AuditEvent, ProcessDefinition
-from app.services.definitions import deploy_bundle, latest_definition
-from app.services.errors import Conflict
-from app.services.projects import start_project
+from app.services.shared.definitions import deploy_bundle, latest_definition
+from app.services.shared.errors import Conflict
+from app.services.kechuang.projects import start_project
 from tests.conftest import wipe_data
 from tests.factories import submission
 from workflows import engine

@@ -5,9 +5,9 @@ from datetime import datetime
 
 import pytest
 
-from app.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from app.services.projects import record_follow_up, start_project
-from app.services.timers import fire_due_timers
+from app.services.shared.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from app.services.kechuang.projects import record_follow_up, start_project
+from app.services.background.timers import fire_due_timers
 from tests.conftest import SHANGHAI
 from tests.factories import CONTRACT, PITCH, recommendation, selection, submission
 
@@ -150,7 +150,7 @@ def test_other_city_official_cannot_see_or_complete(world, project, people):
 
 
 def complete_raw(task_id, raw, user):
-    from app.services.instances import complete_task
+    from app.services.steps.instances import complete_task
     return complete_task(task_id, raw, user)
 
 

@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import Notification, ProcessInstance, User
 from app.scheduler import run_sweep
-from app.services.reminders import overdue_escalated, send_due_reminders, unread_notifications
-from app.services.projects import start_project
+from app.services.background.reminders import overdue_escalated, send_due_reminders, unread_notifications
+from app.services.kechuang.projects import start_project
 from tests.conftest import SHANGHAI
 from tests.factories import submission
 from tests.smtp_sink import SmtpSink
@@ -66,7 +66,7 @@ def test_reminded_n_days_before_and_on_the_day_once_each(chengdu, people, clock)
 
 def test_claimed_task_reminds_only_the_claimer(chengdu, people, clock, world):
     from app.models import RoleAssignment
-    from app.services.inbox import claim_task
+    from app.services.reading.inbox import claim_task
     from .steps import task_of
     second = User(username="cd_recommender2", display_name="成都第二审核人", created_at=clock())
     db.session.add(second)
@@ -105,7 +105,7 @@ def test_overdue_city_task_escalates_to_innovation_department(ctx, chengdu, peop
 
 
 def test_overdue_society_application_escalates_to_societies_department(world, people, clock):
-    from app.services.grants import start_application
+    from app.services.grant.applications import start_application
     from .grant_steps import ELIGIBLE
     application = start_application(world["grant_call"].id, world["orgs"]["soc_smart_mfg"].id,
                                     people["soc_mfg_applicant"])

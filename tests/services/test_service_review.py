@@ -8,10 +8,10 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import ProcessInstance
-from app.services import workflow_cache
-from app.services.errors import Conflict, InvalidInput, PermissionDenied
-from app.services.inbox import delegate_task
-from app.services.ranking import publish_ranking
+from app.services.shared import workflow_cache
+from app.services.shared.errors import Conflict, InvalidInput, PermissionDenied
+from app.services.reading.inbox import delegate_task
+from app.services.grant.ranking import publish_ranking
 from tests.conftest import SHANGHAI
 
 from .grant_steps import ACCEPT, apply, reviewed
@@ -104,7 +104,7 @@ def test_expert_score_is_rounded_half_up_in_decimal(grant_world):
 def test_hook_failing_after_save_leaves_instance_cache_and_projections_as_they_were(
         grant_world, monkeypatch):
     from app.models import InstanceViewer
-    from app.services import instances
+    from app.services.steps import instances
     from dataclasses import replace
 
     u = grant_world["users"]
@@ -134,8 +134,8 @@ def test_hook_failing_after_save_leaves_instance_cache_and_projections_as_they_w
 
 
 def test_release_twice_and_upheld_objection_without_reserve_left(grant_world, clock):
-    from app.services.ranking import release_reserves
-    from app.services.timers import fire_due_timers
+    from app.services.grant.ranking import release_reserves
+    from app.services.background.timers import fire_due_timers
 
     u, call = grant_world["users"], grant_world["grant_call"]
     call.awards_count, call.reserve_count = 1, 1

@@ -9,8 +9,8 @@ from SpiffWorkflow.util.task import TaskState
 
 from app.extensions import db
 from app.models import ProcessInstance
-from app.services.instances import load_workflow
-from app.services.timers import fire_due_timers
+from app.services.steps.instances import load_workflow
+from app.services.background.timers import fire_due_timers
 from tests.conftest import SHANGHAI
 
 from . import timer_models as tm
@@ -54,7 +54,7 @@ def test_boundary_duration_timer_ends_the_task(ctx, clock):
 
 
 def test_boundary_timer_row_goes_when_the_task_is_done_first(ctx, clock, monkeypatch):
-    from app.services import instances
+    from app.services.steps import instances
     with tm.deployed(tiny_deadline=tm.boundary_timer("tiny_deadline", "timeDuration", '"P3D"')) as org:
         instance = tm.start("tiny_deadline", org)
         monkeypatch.setattr(instances, "check_may_complete", lambda user, task: None)

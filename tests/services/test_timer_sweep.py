@@ -18,8 +18,9 @@ import app.cli as cli
 from app import scheduler as sched
 from app.extensions import db
 from app.models import ProcessInstance
-from app.services import timers, workflow_cache
-from app.services.timers import fire_due_timers, sweep
+from app.services.background import timers
+from app.services.shared import workflow_cache
+from app.services.background.timers import fire_due_timers, sweep
 from workflows.clock import set_default_clock, using_clock
 
 from . import timer_models as tm

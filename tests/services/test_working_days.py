@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from app.services.holidays import holiday_calendar
-from app.services.ranking import publicity_ends
+from app.services.shared.holidays import holiday_calendar
+from app.services.grant.ranking import publicity_ends
 from tests.conftest import SHANGHAI
 from workflows.dates import add_working_days
 

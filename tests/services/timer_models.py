@@ -8,8 +8,9 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import AuditEvent, Org, ProcessDefinition, ProcessInstance
-from app.services.definitions import deploy_bundle
-from app.services.instances import start_instance, transaction
+from app.services.shared.definitions import deploy_bundle
+from app.services.steps.instances import start_instance
+from app.services.shared.unit_of_work import transaction
 from tests.conftest import wipe_data
 from workflows.processes import PROCESSES, ProcessRules
 

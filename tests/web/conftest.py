@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.services.projects import start_project
+from app.services.kechuang.projects import start_project
 from tests.factories import submission
 from tests.services.steps import complete
 

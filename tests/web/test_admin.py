@@ -10,9 +10,9 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import ProcessDefinition
-from app.services.definitions import deploy_upload
-from app.services.errors import PermissionDenied
-from app.services.projects import start_project
+from app.services.shared.definitions import deploy_upload
+from app.services.shared.errors import PermissionDenied
+from app.services.kechuang.projects import start_project
 
 from .login import FreshContextClient, csrf_token, logged_in
 

@@ -17,8 +17,9 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.demo.scenario import load_demo
 from app.models import AuditEvent, ExportJob, ProcessInstance, RoleAssignment
-from app.services import documents, exports
-from app.services.grants import start_application
+from app.services.documents import documents
+from app.services.documents import exports
+from app.services.grant.applications import start_application
 from tests.factories import application_form
 from tests.reports import pdf
 from tests.services.grant_steps import ELIGIBLE, apply

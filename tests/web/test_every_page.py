@@ -10,8 +10,8 @@ from app.demo.people import PEOPLE
 from app.demo.scenario import load_demo
 from app.extensions import db
 from app.models import ProcessInstance, User
-from app.services.inbox import inbox
-from app.services.visibility import visible_to
+from app.services.reading.inbox import inbox
+from app.services.shared.visibility import visible_to
 from workflows.clock import FrozenClock, using_clock
 from tests.conftest import SHANGHAI
 

@@ -11,9 +11,9 @@ import pytest
 from app.extensions import db
 from app.models import Attachment
 from app.demo.samples import CONTRACT, PITCH, application_form, recommendation
-from app.services.form_display import shown_form
-from app.services.inbox import claim_task
-from app.services.projects import start_project
+from app.services.steps.form_display import shown_form
+from app.services.reading.inbox import claim_task
+from app.services.kechuang.projects import start_project
 from tests.conftest import SHANGHAI
 from tests.factories import submission
 from tests.services.grant_steps import apply

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from app.services.reminders import send_due_reminders
+from app.services.background.reminders import send_due_reminders
 from tests.conftest import SHANGHAI
 
 from .login import csrf_token

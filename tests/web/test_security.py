@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from app import create_app
 from app.extensions import db
 from app.models import Attachment, AuditEvent, RoleAssignment, Task
-from app.services.errors import PermissionDenied
-from app.services.inbox import colleagues_for, delegate_task
+from app.services.shared.errors import PermissionDenied
+from app.services.reading.inbox import colleagues_for, delegate_task
 from app.views import auth
 from tests.services.grant_steps import ACCEPT, REVIEWERS, apply
 from tests.services.steps import complete
@@ -143,7 +143,7 @@ def test_confidential_step_notes_are_hidden_from_the_applicant(app, world, in_re
 
 
 def test_download_of_a_file_named_with_control_characters(app, world, tmp_path, monkeypatch):
-    from app.services.attachments import store_attachment
+    from app.services.documents.attachments import store_attachment
     from tests.web.test_instances import new_project
     from werkzeug.datastructures import FileStorage
     import io

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from app.demo.samples import application_form, team
 from app.extensions import db
 from app.models import Attachment, AuditEvent, TaskDraft
-from app.services.grants import apply_to_call
+from app.services.grant.applications import apply_to_call
 from tests.services.grant_steps import ELIGIBLE
 from tests.services.steps import complete, open_tasks, snapshot, task_of
 

@@ -1,0 +1,268 @@
+"""到期提醒与逾期督办: remind the people who may do a task N days before it is due and on the
+day; tell the supervisor org (workflows.processes.ESCALATION_RULES) once it is overdue. Each
+(person, task, kind) is told once — in the inbox's 提醒 list and, when MAIL_SERVER is set, by
+e-mail. ``send_due_reminders`` is what a scheduler sweep (or ``grantflow remind``) calls."""
+from __future__ import annotations
+
+import logging
+import smtplib
+from dataclasses import dataclass
+from datetime import date, timedelta
+from email.message import EmailMessage
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+
+from workflows import clock
+from workflows.dates import SHANGHAI, end_of_day
+from workflows.processes import ESCALATION_RULES, EscalationRule, escalation_rule
+
+from ...extensions import db
+from ...models import Notification, Org, ProcessInstance, RoleAssignment, Task, User
+from ..shared.errors import NotFound
+from ..shared.projections import grant_view
+from ..shared.visibility import is_admin
+
+log = logging.getLogger("grantflow.reminders")
+
+SUBJECT_PREFIX = "【天府科创】"
+
+
+def send_due_reminders() -> int:
+    """One sweep: create the reminders and escalations due now (each once), then e-mail the
+    unsent ones when MAIL_SERVER is configured. Returns how many notifications were created.
+    Never raises for a mail failure (logged; retried by the next sweep)."""
+    created = _create_notifications()
+    if current_app.config.get("MAIL_SERVER"):
+        send_pending_emails()
+    return created
+
+
+def _create_notifications() -> int:
+    now = clock.now()
+    today = now.astimezone(SHANGHAI).date()
+    days_before = int(current_app.config.get("REMINDER_DAYS_BEFORE", 3))
+    horizon = end_of_day(today + timedelta(days=days_before))
+    rows = db.session.execute(
+        sa.select(Task, Org).join(Org, Task.org_id == Org.id)
+        .where(Task.due_at.is_not(None), Task.due_at <= horizon)
+        .order_by(Task.due_at)).all()
+    people = _People()
+    wanted: dict[tuple[int, str, str], dict] = {}
+    viewers: dict[int, set] = {}
+    for task, org in rows:
+        due_day = task.due_at.astimezone(SHANGHAI).date()
+        if task.due_at < now:
+            rule = escalation_rule(task.role, org.org_type)
+            supervisor = people.supervisor_org(rule, org) if rule else None
+            if supervisor is None:
+                continue
+            kind, recipients = "overdue_escalated", people.holders(supervisor.id, rule.roles)
+            message = (f"{org.name}的「{task.title}」（{task.instance.title}）已于"
+                       f"{_day(due_day)}逾期，请督办。")
+            if rule.roles is None:
+                viewers.setdefault(task.instance_id, set()).add((supervisor.id, None))
+        else:
+            kind = "due_today" if due_day == today else "reminder_before"
+            recipients = people.doers(task)
+            message = (f"「{task.title}」（{task.instance.title}）今天（{_day(due_day)}）到期，请及时办理。"
+                       if kind == "due_today" else
+                       f"「{task.title}」（{task.instance.title}）将于{_day(due_day)}到期，请及时办理。")
+        for user_id in recipients:
+            wanted[(user_id, task.id, kind)] = dict(
+                user_id=user_id, instance_id=task.instance_id, task_id=task.id, kind=kind,
+                message=message[:500], created_at=now, read_at=None, emailed_at=None)
+    new = [row for key, row in wanted.items() if key not in _already_sent(wanted)]
+    try:
+        if new:
+            db.session.execute(sa.insert(Notification.__table__), new)
+        for instance_id, pairs in viewers.items():
+            grant_view(instance_id, pairs)
+        db.session.commit()
+    except IntegrityError:  # a concurrent sweep sent them first: nothing lost
+        db.session.rollback()
+        log.info("reminders: a concurrent sweep created the same notifications")
+        return 0
+    return len(new)
+
+
+def _already_sent(wanted: dict) -> set[tuple[int, str, str]]:
+    task_ids = sorted({task_id for _, task_id, _ in wanted})
+    sent: set[tuple[int, str, str]] = set()
+    for start in range(0, len(task_ids), 500):
+        sent.update(db.session.execute(
+            sa.select(Notification.user_id, Notification.task_id, Notification.kind)
+            .where(Notification.task_id.in_(task_ids[start:start + 500]))).all())
+    return sent
+
+
+def _day(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+class _People:
+    """Who holds which role where, and the supervisor orgs, looked up once per sweep."""
+
+    def __init__(self):
+        self._holders: dict[int, list[tuple[int, str]]] = {}
+        self._orgs: dict[str, Org | None] = {}
+
+    def _of_org(self, org_id: int) -> list[tuple[int, str]]:
+        if org_id not in self._holders:
+            self._holders[org_id] = list(db.session.execute(
+                sa.select(RoleAssignment.user_id, RoleAssignment.role)
+                .join(User, User.id == RoleAssignment.user_id)
+                .where(RoleAssignment.org_id == org_id, User.active.is_(True))).all())
+        return self._holders[org_id]
+
+    def holders(self, org_id: int, roles: frozenset[str] | None) -> list[int]:
+        return sorted({user_id for user_id, role in self._of_org(org_id)
+                       if roles is None or role in roles})
+
+    def doers(self, task: Task) -> list[int]:
+        """The people who may do the task: its assignee, else its claimer, else the role."""
+        if task.candidate_user_id:
+            return [task.candidate_user_id]
+        if task.claimed_by_id:
+            return [task.claimed_by_id]
+        return self.holders(task.org_id, frozenset({task.role}))
+
+    def supervisor_org(self, rule: EscalationRule, org: Org) -> Org | None:
+        if rule.supervisor == "@same":
+            return org
+        if rule.supervisor == "@city":
+            return db.session.get(Org, org.city_id) if org.city_id else None
+        if rule.supervisor not in self._orgs:
+            self._orgs[rule.supervisor] = db.session.scalar(sa.select(Org).filter_by(code=rule.supervisor))
+        return self._orgs[rule.supervisor]
+
+
+# --- e-mail ------------------------------------------------------------------------------------
+
+def send_pending_emails(limit: int = 200) -> int:
+    """E-mail unread notifications not yet e-mailed to users with an address; a failure is
+    logged and left for the next sweep. Returns how many were sent."""
+    config = current_app.config
+    pending = db.session.execute(
+        sa.select(Notification, User.email).join(User, User.id == Notification.user_id)
+        .where(Notification.emailed_at.is_(None), Notification.read_at.is_(None),
+               User.email.is_not(None), User.email != "")
+        .order_by(Notification.id).limit(limit)).all()
+    if not pending:
+        return 0
+    sent = 0
+    try:
+        with _smtp(config) as smtp:
+            for notification, address in pending:
+                try:
+                    smtp.send_message(_email(config, notification, address))
+                except smtplib.SMTPException as err:
+                    log.warning("reminder e-mail %s to %s failed: %s", notification.id, address, err)
+                    continue
+                notification.emailed_at = clock.now()
+                sent += 1
+                db.session.commit()
+    except (OSError, smtplib.SMTPException) as err:
+        log.warning("reminder e-mail: SMTP server %s unavailable: %s", config.get("MAIL_SERVER"), err)
+    db.session.commit()
+    return sent
+
+
+def _smtp(config) -> smtplib.SMTP:
+    smtp = smtplib.SMTP(config["MAIL_SERVER"], int(config.get("MAIL_PORT") or 25),
+                        timeout=float(config.get("MAIL_TIMEOUT") or 10))
+    try:
+        if config.get("MAIL_USE_TLS"):
+            smtp.starttls()
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+    except Exception:
+        smtp.close()
+        raise
+    return smtp
+
+
+def _email(config, notification: Notification, address: str) -> EmailMessage:
+    message = EmailMessage()
+    message["Subject"] = f"{SUBJECT_PREFIX}{notification.kind_label}：{notification.message}"[:200]
+    message["From"] = config.get("MAIL_FROM") or "grantflow@localhost"
+    message["To"] = address
+    message.set_content(f"{notification.message}\n\n请登录天府科创项目全流程管理系统办理。\n")
+    return message
+
+
+# --- the 提醒 list and the 逾期 view -----------------------------------------------------------
+
+def unread_notifications(user: User, limit: int = 50) -> list[Notification]:
+    return list(db.session.scalars(
+        sa.select(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)))
+
+
+def unread_count(user: User) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None)))
+
+
+def mark_read(notification_id: int, user: User) -> Notification:
+    """Only one's own notification; someone else's is "not found"."""
+    notification = db.session.get(Notification, notification_id)
+    if notification is None or notification.user_id != user.id:
+        raise NotFound("提醒不存在")
+    if notification.read_at is None:
+        notification.read_at = clock.now()
+        db.session.commit()
+    return notification
+
+
+def mark_all_read(user: User) -> int:
+    result = db.session.execute(
+        sa.update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=clock.now()))
+    db.session.commit()
+    return result.rowcount
+
+
+@dataclass(frozen=True)
+class OverdueRow:
+    task: Task
+    instance: ProcessInstance
+    org: Org
+    days_overdue: int
+
+
+def overdue_escalated(user: User) -> list[OverdueRow]:
+    """逾期督办: overdue tasks whose supervisor org (ESCALATION_RULES) is one where ``user``
+    holds a role the rule names; administrators see every escalated task."""
+    now = clock.now()
+    condition = sa.true() if is_admin(user) else sa.or_(sa.false(), *_supervised_by(user))
+    rows = db.session.execute(
+        sa.select(Task, ProcessInstance, Org)
+        .join(ProcessInstance, Task.instance_id == ProcessInstance.id)
+        .join(Org, Task.org_id == Org.id)
+        .where(Task.due_at.is_not(None), Task.due_at < now, condition)
+        .order_by(Task.due_at, Task.id)).all()
+    today = now.astimezone(SHANGHAI).date()
+    return [OverdueRow(task, instance, org, (today - task.due_at.astimezone(SHANGHAI).date()).days)
+            for task, instance, org in rows if escalation_rule(task.role, org.org_type)]
+
+
+def _supervised_by(user: User) -> list:
+    """SQL conditions on (Task, Org): the tasks escalated to an org where the user holds a
+    role the rule names."""
+    codes = {rule.supervisor for rule in ESCALATION_RULES} - {"@city", "@same"}
+    org_ids = dict(db.session.execute(sa.select(Org.code, Org.id).where(Org.code.in_(codes))).all())
+    conditions = []
+    for rule in ESCALATION_RULES:
+        held = {r.org_id for r in user.roles if rule.roles is None or r.role in rule.roles}
+        if not held:
+            continue
+        matches = sa.and_(Task.role == rule.role, Org.org_type.in_(rule.org_types))
+        if rule.supervisor == "@city":
+            conditions.append(sa.and_(matches, Org.city_id.in_(held)))
+        elif rule.supervisor == "@same":
+            conditions.append(sa.and_(matches, Task.org_id.in_(held)))
+        elif org_ids.get(rule.supervisor) in held:
+            conditions.append(matches)
+    return conditions

@@ -1,0 +1,220 @@
+"""Uploads of task forms (the stamped 申报书 PDF): checked, stored once by SHA-256, recorded."""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app
+from marshmallow import fields
+
+from forms.registry import TASK_FORMS
+from workflows import clock
+
+from ...extensions import db
+from ...models import Attachment, ProcessInstance, Task, User
+from ..shared.access import check_may_complete
+from ..shared.errors import InvalidInput, NotFound
+from ..shared.unit_of_work import transaction
+
+MAX_BYTES = 10 * 1024 * 1024
+REF_PREFIX = "attachment:"
+
+
+@dataclass(frozen=True)
+class FileKind:
+    name: str  # what the message asks for: "PDF文件"
+    accept: str  # the file input's accept attribute
+    content_type: str
+    matches: Callable[[bytes], bool]  # on the first bytes: the content decides, not the name
+
+
+PDF = FileKind("PDF文件", ".pdf,application/pdf", "application/pdf",
+               lambda head: head.startswith(b"%PDF-"))
+MP4 = FileKind("MP4视频", ".mp4,video/mp4", "video/mp4", lambda head: head[4:8] == b"ftyp")
+KINDS = {"video_ref": (MP4, PDF)}  # by field name; every other upload must be a PDF
+
+
+def kinds_of(path: str) -> tuple[FileKind, ...]:
+    return KINDS.get(path.rpartition(".")[2], (PDF,))
+
+
+def accept_of(path: str) -> str:
+    """The file input's accept attribute for an upload field."""
+    return ",".join(kind.accept for kind in kinds_of(path))
+
+
+@cache
+def file_fields(task_name: str) -> dict[str, str]:
+    """{path: label} of the upload fields (widget "file") of a task's form (do not change)."""
+    schema = TASK_FORMS[task_name]() if task_name in TASK_FORMS else None
+    return dict(_file_fields(schema.fields, "")) if schema else {}
+
+
+def _file_fields(schema_fields: dict, prefix: str):
+    for name, field in schema_fields.items():
+        if isinstance(field, fields.Nested):
+            yield from _file_fields(field.schema.fields, f"{prefix}{name}.")
+        elif field.metadata.get("widget") == "file":
+            yield f"{prefix}{name}", field.metadata["label"]
+
+
+def store_attachment(instance: ProcessInstance, task_name: str, field: str, file_storage,
+                     user: User, label: str | None = None) -> Attachment:
+    """Check one upload (≤ 10 MB, the right kind by its first bytes), write it under
+    UPLOAD_DIR/<sha256[:2]>/<sha256> (the file name is never part of the path) and record it.
+    The caller owns the transaction."""
+    label = label or file_fields(task_name).get(field, field)
+    content, kind = _checked_content(file_storage, field, label)
+    stored = store_bytes(content)
+    attachment = Attachment(
+        instance_id=instance.id, task_name=task_name, field=field,
+        filename=_display_name(file_storage.filename), content_type=kind.content_type,
+        size=stored.size, sha256=stored.sha256, storage_key=stored.key, uploaded_by_id=user.id,
+        uploaded_at=clock.now())
+    db.session.add(attachment)
+    db.session.flush()
+    return attachment
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    sha256: str
+    key: str  # the path under UPLOAD_DIR: <sha256[:2]>/<sha256>
+    size: int
+
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def store_bytes(content: bytes) -> StoredFile:
+    """Keep ``content`` under UPLOAD_DIR by its SHA-256 (once: the same bytes are one file).
+    Recording what the file is stays with the caller (attachment, frozen document, export)."""
+    sha256 = hashlib.sha256(content).hexdigest()
+    key = f"{sha256[:2]}/{sha256}"
+    _write_once(Path(current_app.config["UPLOAD_DIR"]) / key, content)
+    return StoredFile(sha256, key, len(content))
+
+
+def stored_path(sha256: str) -> Path:
+    """The file stored for this digest (NotFound when the digest is malformed or missing)."""
+    digest = sha256 or ""
+    path = Path(current_app.config["UPLOAD_DIR"]) / digest[:2] / digest
+    if not _SHA256.fullmatch(digest) or not path.is_file():
+        raise NotFound("文件不存在")
+    return path
+
+
+def read_stored(sha256: str) -> bytes:
+    """The stored bytes, checked against their digest: a changed file is never served as the
+    original (it is reported, like a missing one, as not found)."""
+    content = stored_path(sha256).read_bytes()
+    if hashlib.sha256(content).hexdigest() != sha256:
+        raise NotFound("文件已损坏")
+    return content
+
+
+def _checked_content(file_storage, field: str, label: str) -> tuple[bytes, FileKind]:
+    content = file_storage.stream.read(MAX_BYTES + 1)
+    if len(content) > MAX_BYTES:
+        raise InvalidInput({field: [f"「{label}」不超过{MAX_BYTES // (1024 * 1024)}MB，请压缩后重新上传"]})
+    if not content:
+        raise InvalidInput({field: [f"「{label}」是空文件，请重新选择"]})
+    kinds = kinds_of(field)
+    kind = next((kind for kind in kinds if kind.matches(content[:16])), None)
+    if kind is None:
+        raise InvalidInput({field: [f"「{label}」须为{'或'.join(k.name for k in kinds)}"]})
+    return content, kind
+
+
+def _write_once(path: Path, content: bytes) -> None:
+    """Content-addressed: an existing file already holds these bytes. Written to a temporary
+    file first, so a crash never leaves half a file under the final name."""
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(content)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _display_name(filename: str | None) -> str:
+    """Only for showing: the last part of what the browser sent, without control characters
+    (it becomes a download's Content-Disposition), at most 200 characters."""
+    name = re.split(r"[\\/]", filename or "")[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip()
+    return name[-200:] or "未命名文件"
+
+
+def attach_uploads(task_id: str, uploads: dict, raw: dict, user: User) -> None:
+    """Store the files uploaded with a task's form and write their references
+    ("attachment:<id>") into ``raw``; references already in ``raw`` must name files of the
+    same instance. Authorised like completing the task; one transaction for all files."""
+    task = db.session.get(Task, task_id)
+    if task is None:
+        raise NotFound("待办事项不存在或已办理")
+    labels = file_fields(task.task_name)
+    refs = [str(_get(raw, path) or "") for path in labels]
+    if not uploads and not any(ref.startswith(REF_PREFIX) for ref in refs):
+        return
+    with transaction():
+        check_may_complete(user, task)
+        stored, errors = {}, {}
+        for path, storage in uploads.items():
+            if path not in labels:
+                continue  # not an upload field of this form: ignored
+            try:
+                stored[path] = store_attachment(task.instance, task.task_name, path, storage,
+                                                user, labels[path])
+            except InvalidInput as err:
+                errors.update(err.errors)
+        kept = {path: label for path, label in labels.items() if path not in stored}
+        errors.update(_foreign_refs(task, raw, kept))
+        if errors:
+            raise InvalidInput(errors)  # rolls back the files recorded so far
+    for path, attachment in stored.items():
+        _set(raw, path, f"{REF_PREFIX}{attachment.id}")
+
+
+def _foreign_refs(task: Task, raw: dict, labels: dict) -> dict:
+    errors = {}
+    for path, label in labels.items():
+        ref = str(_get(raw, path) or "")
+        if ref.startswith(REF_PREFIX):
+            ident = ref.removeprefix(REF_PREFIX)
+            found = db.session.get(Attachment, int(ident)) \
+                if ident.isdigit() and len(ident) < 12 else None
+            if found is None or found.instance_id != task.instance_id:
+                errors[path] = [f"「{label}」所引用的文件不存在，请重新上传"]
+    return errors
+
+
+def attachment_names(instance_id: int) -> dict[str, str]:
+    """{reference: file name} of the files uploaded to an instance (to show what is there)."""
+    rows = db.session.execute(sa.select(Attachment.id, Attachment.filename)
+                              .filter_by(instance_id=instance_id))
+    return {f"{REF_PREFIX}{ident}": name for ident, name in rows}
+
+
+def _get(data: dict, path: str):
+    for part in path.split("."):
+        data = data.get(part) if isinstance(data, dict) else None
+    return data
+
+
+def _set(data: dict, path: str, value) -> None:
+    *parents, last = path.split(".")
+    for part in parents:
+        data = data.setdefault(part, {})
+    data[last] = value

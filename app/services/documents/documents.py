@@ -1,0 +1,258 @@
+"""文书: which documents an instance offers its readers, the 申报书 frozen at submission, and
+the PDFs served — each authorised like the instance itself (else "not found").
+
+- 项目申报书: every submission is rendered once (no watermark), stored by SHA-256 and recorded
+  with an audit event carrying the digest, in the submission's own transaction; the latest
+  version is "the submitted one". While the application is (again) being filled in, a live
+  draft with the 草稿 watermark is offered too (see ``document_data.draft_form``).
+- 立项通知书 once 下达立项通知书 is done; 绩效评估报告 once 绩效评估 is done; 科创项目推介表
+  once the project is submitted — rendered on request (a fraction of a second).
+- 科创会成果统计报告: per edition, for province-level officials (省科协部门, administrators).
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from reports.documents import KINDS, render_document
+from workflows import clock
+
+from ...extensions import db
+from ...models import (AuditEvent, ConferenceEdition, GrantApplication, ProcessInstance,
+                      StoredDocument, User)
+from . import document_data as data
+from .attachments import StoredFile, read_stored, store_bytes
+from ..shared.common import get_or_404, open_task
+from ..shared.errors import NotFound, PermissionDenied, ServiceError
+from ..steps.instances import record_audit
+from ..shared.unit_of_work import transaction
+from ..shared.visibility import is_admin, visible_instance
+
+FROZEN_EVENT = "document_frozen"  # audit kind of a stored document
+log = logging.getLogger("grantflow.documents")
+
+
+class DocumentFailed(ServiceError):
+    """A document could not be rendered; the use case that needed it changed nothing."""
+
+
+@dataclass(frozen=True)
+class DocumentOffer:
+    """One download on the instance page: a live render (``draft`` or not) or a frozen version."""
+    kind: str
+    title: str
+    draft: bool = False
+    stored: StoredDocument | None = None
+    current: bool = True  # what /documents/<kind>.pdf serves
+
+    @property
+    def label(self) -> str:
+        if self.stored is not None:
+            return f"第{self.stored.version}版"
+        return "草稿" if self.draft else "最新"
+
+
+@dataclass(frozen=True)
+class Served:
+    """A PDF to send: its bytes, a clean file name, and the digest when it is a stored one."""
+    pdf: bytes
+    filename: str
+    pages: int
+    sha256: str | None = None
+    draft: bool = False
+
+
+# What an instance offers ---------------------------------------------------------------------
+
+def offered_documents(instance_id: int, user: User) -> list[DocumentOffer]:
+    """The documents of an instance ``user`` may see (NotFound unless they may see it)."""
+    return _offers(visible_instance(instance_id, user))
+
+
+def _offers(instance: ProcessInstance) -> list[DocumentOffer]:
+    if instance.application is not None:
+        return _application_offers(instance.application) + _grant_outcome_offers(instance)
+    project = instance.project
+    if project is not None and project.details:
+        return [DocumentOffer("project_sheet", KINDS["project_sheet"].title)]
+    return []
+
+
+def _application_offers(application: GrantApplication) -> list[DocumentOffer]:
+    """The draft while the 申报书 is being filled in, then every frozen version (newest first)."""
+    versions = frozen_versions(application.instance_id, "application")
+    title = KINDS["application"].title
+    draft = _draft_offered(application, versions)
+    offers = [DocumentOffer("application", title, draft=True)] if draft else []
+    return offers + [DocumentOffer("application", title, stored=doc, current=not draft and n == 0)
+                     for n, doc in enumerate(versions)]
+
+
+def _draft_offered(application: GrantApplication, versions: list[StoredDocument]) -> bool:
+    """Before the first submission (while the process runs) and after 退回补正."""
+    if open_task(application.instance_id, "submit_application") is not None:
+        return True
+    return not versions and application.instance.status == "running"
+
+
+def _grant_outcome_offers(instance: ProcessInstance) -> list[DocumentOffer]:
+    done = set(db.session.scalars(sa.select(AuditEvent.task_name).distinct().where(
+        AuditEvent.instance_id == instance.id, AuditEvent.kind == "completed",
+        AuditEvent.task_name.in_(("issue_approval", "evaluate_performance")))))
+    return [DocumentOffer(kind, KINDS[kind].title) for task, kind in
+            (("issue_approval", "approval_notice"), ("evaluate_performance", "evaluation_report"))
+            if task in done]
+
+
+def frozen_versions(instance_id: int, kind: str) -> list[StoredDocument]:
+    """Stored versions of one kind, the latest first."""
+    return list(db.session.scalars(sa.select(StoredDocument).filter_by(
+        instance_id=instance_id, kind=kind).order_by(StoredDocument.version.desc())))
+
+
+# Serving -------------------------------------------------------------------------------------
+
+def document_pdf(instance_id: int, kind: str, user: User) -> Served:
+    """The current document of ``kind``: the draft, the latest frozen version, or a fresh
+    render — NotFound when the instance does not (yet) offer it or ``user`` may not see it."""
+    instance = visible_instance(instance_id, user)
+    offer = next((o for o in _offers(instance) if o.kind == kind and o.current), None)
+    if offer is None:
+        raise NotFound("文书不存在")
+    if offer.stored is not None:
+        return _stored(instance, offer.stored)
+    rendered = render_document(kind, _live_data(instance, kind, user), draft=offer.draft)
+    return Served(rendered.pdf, file_name(_subject(instance), offer), rendered.pages,
+                  draft=offer.draft)
+
+
+def stored_document_pdf(instance_id: int, document_id: int, user: User) -> Served:
+    """One frozen version, by its id (of this instance only)."""
+    instance = visible_instance(instance_id, user)
+    stored = db.session.get(StoredDocument, document_id)
+    if stored is None or stored.instance_id != instance.id:
+        raise NotFound("文书不存在")
+    return _stored(instance, stored)
+
+
+def _stored(instance: ProcessInstance, stored: StoredDocument) -> Served:
+    offer = DocumentOffer(stored.kind, KINDS[stored.kind].title, stored=stored)
+    return Served(read_stored(stored.sha256), file_name(_subject(instance), offer), stored.pages,
+                  sha256=stored.sha256)
+
+
+def _live_data(instance: ProcessInstance, kind: str, user: User) -> dict:
+    if kind == "application":
+        application = instance.application
+        return data.application_data(application, data.draft_form(application, user), None)
+    if kind == "approval_notice":
+        return data.approval_notice_data(instance.application)
+    if kind == "evaluation_report":
+        return data.evaluation_report_data(instance.application)
+    if kind == "project_sheet":
+        return data.project_sheet_data(instance.project)
+    raise NotFound("文书不存在")
+
+
+def _subject(instance: ProcessInstance) -> str:
+    """Whose document it is, for the file name: the society, or the project."""
+    application = instance.application
+    return data.society_name(application) if application is not None else instance.title
+
+
+_PATH_CHARACTERS = frozenset('/\\:*?"<>|')
+
+
+def safe_file_part(text: str, limit: int) -> str:
+    """Text fit for a file name (a download's, a zip member's): whitespace runs as one space,
+    no control, non-printing or path characters, at most ``limit`` characters."""
+    text = re.sub(r"\s+", " ", text)
+    text = "".join(ch for ch in text if ch.isprintable() and ch not in _PATH_CHARACTERS)
+    return text.strip(" .-")[:limit]
+
+
+def file_name(subject: str, offer: DocumentOffer) -> str:
+    """四川省智能制造学会-项目申报书-第2版.pdf."""
+    parts = [subject, offer.title]
+    if offer.stored is not None or offer.draft:
+        parts.append(offer.label)
+    return f"{safe_file_part('-'.join(parts), 120) or '文书'}.pdf"
+
+
+# Freezing the submitted 申报书 -----------------------------------------------------------
+
+def freeze_application(instance: ProcessInstance, user: User | None) -> StoredDocument:
+    """Render the 申报书 as just submitted, store it by SHA-256, record it and an audit event
+    with the digest. The caller owns the transaction: a failed render or store undoes the
+    submission."""
+    try:
+        rendered = _render_submitted(instance.application)
+        stored_file = store_bytes(rendered.pdf)
+    except Exception as error:  # noqa: BLE001 — any failure refuses the submission, logged
+        log.exception("could not render or store the 申报书 of instance %s", instance.id)
+        raise DocumentFailed("申报书PDF生成失败，本次提交未生效，请稍后重试或联系管理员") from error
+    return _keep(instance, "application", rendered, stored_file, user)
+
+
+def _render_submitted(application: GrantApplication):
+    """The 申报书 as submitted: the stored submission, no watermark."""
+    return render_document("application", data.application_data(
+        application, application.form, application.submitted_at))
+
+
+def _keep(instance: ProcessInstance, kind: str, rendered, stored_file: StoredFile,
+          user: User | None, **note) -> StoredDocument:
+    latest = db.session.scalar(sa.select(sa.func.max(StoredDocument.version)).filter_by(
+        instance_id=instance.id, kind=kind)) or 0
+    stored = StoredDocument(instance_id=instance.id, kind=kind, version=latest + 1,
+                            sha256=stored_file.sha256, size=stored_file.size,
+                            storage_key=stored_file.key, pages=rendered.pages,
+                            created_at=clock.now(), created_by_id=user.id if user else None)
+    db.session.add(stored)
+    db.session.flush()
+    record_audit(instance, FROZEN_EVENT, user, at=stored.created_at, data={
+        "document_id": stored.id, "kind": kind, "version": stored.version,
+        "sha256": stored.sha256, "size": stored.size, "pages": stored.pages, **note})
+    return stored
+
+
+def latest_submitted(application: GrantApplication) -> StoredDocument:
+    """The frozen 申报书 of a submitted application; one submitted before documents were
+    frozen is rendered from its stored submission and frozen now (its own transaction)."""
+    versions = frozen_versions(application.instance_id, "application")
+    if versions:
+        return versions[0]
+    if application.submitted_at is None:
+        raise NotFound("该申报尚未提交")
+    rendered = _render_submitted(application)
+    with transaction():
+        instance = db.session.get(ProcessInstance, application.instance_id)
+        return _keep(instance, "application", rendered, store_bytes(rendered.pdf), None,
+                     backfilled=True)
+
+
+# 科创会成果统计报告 --------------------------------------------------------------------------
+
+def may_see_conference_reports(user: User) -> bool:
+    """Province-level officials: administrators and the 省科协 departments' staff."""
+    return is_admin(user) or any(r.org.org_type == "department" for r in user.roles)
+
+
+def conference_editions(user: User) -> list[ConferenceEdition]:
+    """The editions whose report ``user`` may download (none for everybody else)."""
+    if not may_see_conference_reports(user):
+        return []
+    return list(db.session.scalars(sa.select(ConferenceEdition).order_by(
+        ConferenceEdition.number.desc())))
+
+
+def conference_report_pdf(edition_id: int, user: User) -> Served:
+    if not may_see_conference_reports(user):
+        raise PermissionDenied("科创会成果统计报告仅供省科协有关部门查阅")
+    edition = get_or_404(ConferenceEdition, edition_id, "科创会届次不存在")
+    rendered = render_document("conference_report", data.conference_report_data(edition))
+    offer = DocumentOffer("conference_report", KINDS["conference_report"].title)
+    return Served(rendered.pdf, file_name(edition.name, offer), rendered.pages)

@@ -1,0 +1,151 @@
+"""排序与公示: rank a call's reviewed applications, promote a reserve, release the reserves."""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager
+
+from workflows import clock, engine
+from workflows.dates import SHANGHAI, add_working_days, deadline_iso
+from workflows.ranking import Candidate, expert_score, rank_candidates
+
+from ...extensions import db
+from ...models import GrantApplication, GrantCall, ProcessInstance, Task, User
+from ..shared.access import check_holds
+from ..shared.common import get_or_404
+from ..shared.errors import Conflict, InvalidInput
+from ..steps.instances import TASK_HOOKS, TaskHooks, deliver_message, load_workflow
+from ..shared.unit_of_work import transaction
+from .applications import application_of
+from ..shared.holidays import holiday_calendar
+
+STEPS_BEFORE_RANKING = ("declare_eligibility", "submit_application", "formal_review",
+                        "assign_reviewers", "review_application")
+
+
+def publish_ranking(call_id: int, objective_scores: dict[int, str], user: User) -> list[GrantApplication]:
+    """The officer enters the platform's objective scores; every reviewed application is ranked
+    and told its result (funded → 公示, reserve → 候补, not funded → ends) in one transaction."""
+    with transaction():
+        call = get_or_404(GrantCall, call_id, "申报项目不存在")
+        check_holds(user, "grant_officer", call.managing_org_id, "发布该项目的评审排序")
+        _check_reviews_finished(call)
+        waiting = _waiting(call, "ranking_published")
+        if not waiting:
+            raise Conflict("没有待排序的申报")
+        scores = _parse_scores(objective_scores, waiting)
+        ranked = rank_candidates([_candidate(a, w, scores[a.id]) for a, w in waiting],
+                                 call.objective_weight, call.awards_count, call.reserve_count,
+                                 already_ranked=_already_ranked(call))
+        by_id = {a.id: a for a, _ in waiting}
+        workflows = {a.id: w for a, w in waiting}
+        for row in ranked:
+            application = by_id[row.application_id]
+            _apply_ranking(application, workflows[application.id], row, scores[application.id], call, user)
+    return [by_id[row.application_id] for row in ranked]
+
+
+def _already_ranked(call: GrantCall) -> int:
+    """How many applications of the call an earlier publication ranked: a later one (late
+    applications) ranks after them, so the award and reserve places are never handed out twice."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(GrantApplication).where(
+        GrantApplication.call_id == call.id, GrantApplication.rank.is_not(None)))
+
+
+def _check_reviews_finished(call: GrantCall) -> None:
+    pending = db.session.scalar(sa.select(sa.func.count()).select_from(Task).join(
+        GrantApplication, GrantApplication.instance_id == Task.instance_id).where(
+        GrantApplication.call_id == call.id, Task.task_name.in_(STEPS_BEFORE_RANKING)))
+    if pending:
+        raise Conflict(f"尚有{pending}项申报的审查或评审未完成，不能发布排序")
+
+
+def _waiting(call: GrantCall, message: str) -> list[tuple[GrantApplication, object]]:
+    """Running applications of the call whose process waits for ``message``, in submission order."""
+    applications = db.session.scalars(
+        sa.select(GrantApplication).join(ProcessInstance, GrantApplication.instance_id == ProcessInstance.id)
+        .where(GrantApplication.call_id == call.id, ProcessInstance.status == "running")
+        .options(contains_eager(GrantApplication.instance))
+        .order_by(GrantApplication.submitted_at, GrantApplication.id))
+    pairs = [(a, load_workflow(a.instance)) for a in applications]
+    return [(a, w) for a, w in pairs if engine.waits_for_message(w, message)]
+
+
+def _parse_scores(raw: dict, waiting) -> dict[int, Decimal]:
+    scores, errors = {}, {}
+    for application, _ in waiting:
+        value = raw.get(application.id, raw.get(str(application.id)))
+        try:
+            score = Decimal(str(value))
+            if not Decimal(0) <= score <= Decimal(100):
+                raise InvalidOperation
+            scores[application.id] = score
+        except (InvalidOperation, ValueError):
+            errors[f"objective_scores.{application.id}"] = [
+                f"「{application.title}」的平台客观分值应为0到100之间的数字"]
+    if errors:
+        raise InvalidInput(errors)
+    return scores
+
+
+def _candidate(application, workflow, objective: Decimal) -> Candidate:
+    expert = _expert_score(workflow)
+    order = int(application.submitted_at.timestamp()) if application.submitted_at else application.id
+    return Candidate(application.id, expert, objective, order)
+
+
+def _expert_score(workflow) -> Decimal:
+    """From the reviews themselves, in Decimal (the script's ``expert_score`` is a float)."""
+    data = engine.process_data(workflow)
+    reviews = data.get("reviews")
+    if not reviews:
+        return Decimal(str(data["expert_score"]))
+    return expert_score(reviews.values() if isinstance(reviews, dict) else reviews)
+
+
+def publicity_ends(call: GrantCall) -> str:
+    """The publicity period ends N working days (工作日: weekends and 法定节假日 skipped, 调休
+    workdays counted, as in the ``holidays`` table) after today (Shanghai calendar)."""
+    today = clock.now().astimezone(SHANGHAI).date()
+    holidays, workdays = holiday_calendar()
+    return deadline_iso(add_working_days(today, call.publicity_working_days, holidays, workdays))
+
+
+def _apply_ranking(application, workflow, row, objective, call, user) -> None:
+    application.expert_score = _expert_score(workflow)
+    application.objective_score, application.combined_score = objective, row.combined_score
+    application.rank, application.ranking_result = row.rank, row.result
+    deliver_message(application.instance, "ranking_published", {
+        "result": row.result, "rank": row.rank, "combined_score": str(row.combined_score),
+        "publicity_ends_at": publicity_ends(call)}, user, workflow)
+
+
+def _promote_next_reserve(instance, result, user) -> None:
+    """An upheld objection frees a place: the best-ranked waiting reserve moves up (递补)."""
+    if result.payload["publicity_outcome"] != "objection_upheld":
+        return
+    call = application_of(instance).call
+    reserves = sorted(_waiting(call, "reserve_promoted"), key=lambda pair: pair[0].rank)
+    if reserves:
+        application, workflow = reserves[0]
+        application.ranking_result = "funded"
+        deliver_message(application.instance, "reserve_promoted", {
+            "result": "funded", "rank": application.rank,
+            "combined_score": str(application.combined_score),
+            "publicity_ends_at": publicity_ends(call)}, user, workflow)
+
+
+def release_reserves(call_id: int, user: User) -> int:
+    """Close the reserve list once the funded teams are settled; the reserves end 未立项."""
+    with transaction():
+        call = get_or_404(GrantCall, call_id, "申报项目不存在")
+        check_holds(user, "grant_officer", call.managing_org_id, "关闭候补名单")
+        reserves = _waiting(call, "reserve_promoted")
+        for application, workflow in reserves:
+            application.ranking_result = "not_funded"
+            deliver_message(application.instance, "reserve_released", {}, user, workflow)
+    return len(reserves)
+
+
+TASK_HOOKS["conclude_publicity"] = TaskHooks(after=_promote_next_reserve)

@@ -1,0 +1,155 @@
+"""科创项目 use cases: start a submission, the hooks of its steps, follow-up records."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from workflows import clock
+from workflows.dates import deadline_iso, end_of_day
+
+from ...extensions import db
+from ...models import ConferenceEdition, FollowUpRecord, Org, Project, User
+from ..shared.access import check_holds, check_may_complete
+from ..shared.common import validated, get_or_404, new_business_key, open_task, org_by_code, users_with_role
+from ..shared.errors import Conflict, InvalidInput, NotFound
+from ..steps.instances import END_HOOKS, TASK_HOOKS, TaskHooks, record_audit, start_instance
+from ..shared.unit_of_work import transaction
+
+PROCESS_KEY = "kechuang_project"
+RECOMMENDER_TYPES = {"city_association", "county_association", "society", "department"}
+
+
+def start_project(edition_id: int, owner_org_id: int, recommender_org_id: int, title: str,
+                  project_type: str, user: User) -> Project:
+    """A project owner opens a submission in this edition (a draft until submitted)."""
+    with transaction():
+        check_holds(user, "applicant", owner_org_id, "以该单位名义申报科创项目")
+        edition = get_or_404(ConferenceEdition, edition_id, "科创会届次不存在")
+        if clock.now() > end_of_day(edition.submit_deadline):
+            raise Conflict(f"{edition.name}项目征集已于{edition.submit_deadline:%Y年%m月%d日}截止")
+        owner = get_or_404(Org, owner_org_id, "项目方单位不存在")
+        recommender = db.session.get(Org, recommender_org_id)
+        if recommender is None or recommender.org_type not in RECOMMENDER_TYPES:
+            raise InvalidInput({"recommender_org_id": ["「推荐单位」须为市（州）或县（区）科协、省级学会或省科协部门"]})
+        instance = start_instance(
+            PROCESS_KEY, business_key=new_business_key(f"KC{edition.number}"), title=title,
+            owner_org_id=owner.id, data=_start_data(edition, owner, recommender, project_type),
+            user=user)
+        project = Project(edition=edition, instance=instance, owner_org_id=owner.id,
+                          recommender_org_id=recommender.id, city_org_id=owner.city_id,
+                          title=title, project_type=project_type, details={})
+        db.session.add(project)
+    return project
+
+
+def _start_data(edition, owner, recommender, project_type) -> dict:
+    departments = {intent: org_by_code(code).id for intent, code in edition.selection_departments.items()}
+    return {
+        "edition_id": edition.id, "project_type": project_type, "owner_org_id": owner.id,
+        "recommender_org_id": recommender.id, "selection_departments": departments,
+        "submit_deadline": deadline_iso(edition.submit_deadline),
+        "recommend_deadline": deadline_iso(edition.recommend_deadline),
+        "select_deadline": deadline_iso(edition.select_deadline),
+        "conference_end": deadline_iso(edition.conference_end),
+        "follow_up_until": deadline_iso(edition.follow_up_until),
+    }
+
+
+def project_of(instance) -> Project:
+    return instance.project
+
+
+def _landed_listing_ids(instance, task, user) -> dict:
+    project = project_of(instance)
+    landed = db.session.scalars(sa.select(Project.platform_listing_id).where(
+        Project.outcome == "landed", Project.edition_id != project.edition_id,
+        Project.platform_listing_id.is_not(None)))
+    return {"landed_listing_ids": set(landed), "sectors": project.edition.sectors}
+
+
+def _after_submit(instance, result, user) -> None:
+    project, form = project_of(instance), result.payload
+    project.title = instance.title = form["title"]
+    project.project_type = form["project_type"]
+    project.sector = form.get("sector")
+    project.platform_listing_id = form["platform_listing_id"]
+    project.details = form
+
+
+def _exclusion_context(instance, task, user) -> dict:
+    project = project_of(instance)
+    return {"project_type": project.project_type, "submission": project.details}
+
+
+def _recommend_context(instance, task, user) -> dict:
+    project = project_of(instance)
+    return {"project_type": project.project_type, "sectors": project.edition.sectors,
+            "concierge_user_ids": users_with_role("concierge", project.recommender_org_id)}
+
+
+def _after_recommend(instance, result, user) -> None:
+    project_of(instance).intent = result.payload.get("intent")
+
+
+def _select_context(instance, task, user) -> dict:
+    project = project_of(instance)
+    return {"project_type": project.project_type, "quotas": project.edition.quotas,
+            "sectors": project.edition.sectors,
+            "quota_usage": quota_usage(project.edition_id, exclude_project_id=project.id)}
+
+
+def quota_usage(edition_id: int, exclude_project_id: int | None = None) -> dict:
+    """How many projects are already selected per bucket (opening counted per type)."""
+    rows = db.session.execute(sa.select(Project.bucket, Project.project_type, sa.func.count())
+                              .where(Project.edition_id == edition_id, Project.bucket.is_not(None),
+                                     Project.id != (exclude_project_id or 0))
+                              .group_by(Project.bucket, Project.project_type)).all()
+    usage: dict = {"opening": {}, "major_roadshow": 0, "showcase": 0}
+    for bucket, project_type, count in rows:
+        if bucket == "opening":
+            usage["opening"][project_type] = count
+        else:
+            usage[bucket] = usage.get(bucket, 0) + count
+    return usage
+
+
+def _after_select(instance, result, user) -> None:
+    if result.payload["select_outcome"] == "selected":
+        project_of(instance).bucket = result.payload["bucket"]
+
+
+def _after_sign(instance, result, user) -> None:
+    project = project_of(instance)
+    project.sign_outcome = result.payload["sign_outcome"]
+    project.contract_amount_wan = result.payload.get("amount_wan")
+
+
+def _project_ended(instance) -> None:
+    project = project_of(instance)
+    if project is not None:
+        project.outcome = instance.outcome
+
+
+def record_follow_up(project_id: int, raw: dict, user: User) -> FollowUpRecord:
+    """The concierge adds one follow-up record (一单一策) while the project is followed up."""
+    with transaction():
+        project = get_or_404(Project, project_id, "项目不存在")
+        task = open_task(project.instance_id, "follow_up_project")
+        if task is None:
+            raise NotFound("该项目当前不在跟踪服务阶段")
+        check_may_complete(user, task)
+        form = validated("follow_up_record", raw)
+        now = clock.now()
+        record = FollowUpRecord(project_id=project.id, recorded_by_id=user.id, recorded_at=now, **form)
+        db.session.add(record)
+        record_audit(project.instance, "follow_up", user, data=form, at=now)
+    return record
+
+
+TASK_HOOKS.update({
+    "submit_project": TaskHooks(context=_landed_listing_ids, after=_after_submit),
+    "check_exclusions": TaskHooks(context=_exclusion_context),
+    "recommend_project": TaskHooks(context=_recommend_context, after=_after_recommend),
+    "select_project": TaskHooks(context=_select_context, after=_after_select),
+    "sign_project": TaskHooks(after=_after_sign),
+})
+END_HOOKS[PROCESS_KEY] = _project_ended

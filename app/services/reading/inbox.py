@@ -1,0 +1,170 @@
+"""收件箱: the ready tasks a person may work on — offered to their roles within their orgs, or
+assigned to them — with filters, counts, and claim / unclaim / delegate."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
+
+from workflows import clock
+
+from ...extensions import db
+from ...models import GrantApplication, ProcessInstance, Project, Task, User
+from ..shared.access import may_see_task
+from ..shared.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from ..steps.instances import record_audit
+from ..shared.unit_of_work import transaction
+
+DUE_SOON = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class InboxFilter:
+    process: str | None = None
+    task_name: str | None = None
+    city_id: int | None = None
+    sector: str | None = None
+    due: str | None = None  # "overdue" · "week"
+    mine: bool = False      # claimed by me or assigned to me only
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    task: Task
+    instance: ProcessInstance
+    project: Project | None
+    application: GrantApplication | None
+
+    @property
+    def overdue(self) -> bool:
+        return self.task.due_at is not None and self.task.due_at < clock.now()
+
+    @property
+    def due_soon(self) -> bool:
+        return not self.overdue and self.task.due_at is not None and \
+            self.task.due_at < clock.now() + DUE_SOON
+
+
+def offered_to(user: User):
+    """SQL condition: tasks this user may see (assigned to them, or their role in that org)."""
+    scoped = [sa.and_(Task.role == r.role, Task.org_id == r.org_id) for r in user.roles]
+    return sa.or_(Task.candidate_user_id == user.id,
+                  sa.and_(Task.candidate_user_id.is_(None), sa.or_(sa.false(), *scoped)))
+
+
+def inbox(user: User, wanted: InboxFilter = InboxFilter()) -> list[InboxRow]:
+    query = (sa.select(Task, ProcessInstance, Project, GrantApplication)
+             .join(ProcessInstance, Task.instance_id == ProcessInstance.id)
+             .outerjoin(Project, Project.instance_id == ProcessInstance.id)
+             .outerjoin(GrantApplication, GrantApplication.instance_id == ProcessInstance.id)
+             .where(offered_to(user))
+             .order_by(Task.due_at.is_(None), Task.due_at, Task.created_at))
+    query = _filtered(query, wanted, user)
+    return [InboxRow(*row) for row in db.session.execute(query).all()]
+
+
+def _filtered(query, wanted: InboxFilter, user: User):
+    now = clock.now()
+    if wanted.process:
+        query = query.where(ProcessInstance.process_key == wanted.process)
+    if wanted.task_name:
+        query = query.where(Task.task_name == wanted.task_name)
+    if wanted.city_id:
+        query = query.where(Project.city_org_id == wanted.city_id)
+    if wanted.sector:
+        query = query.where(Project.sector == wanted.sector)
+    if wanted.due == "overdue":
+        query = query.where(Task.due_at < now)
+    elif wanted.due == "week":
+        query = query.where(Task.due_at >= now, Task.due_at < now + DUE_SOON)
+    if wanted.mine:
+        query = query.where(sa.or_(Task.claimed_by_id == user.id, Task.candidate_user_id == user.id))
+    return query
+
+
+def counts(user: User) -> dict[str, int]:
+    """Badge numbers: all, overdue, due within a week, claimed by / assigned to me."""
+    now = clock.now()
+    base = sa.select(sa.func.count()).select_from(Task).where(offered_to(user))
+    return {
+        "all": db.session.scalar(base),
+        "overdue": db.session.scalar(base.where(Task.due_at < now)),
+        "week": db.session.scalar(base.where(Task.due_at >= now, Task.due_at < now + DUE_SOON)),
+        "mine": db.session.scalar(base.where(sa.or_(Task.claimed_by_id == user.id,
+                                                    Task.candidate_user_id == user.id))),
+    }
+
+
+def _visible_task(task_id: str, user: User) -> Task:
+    task = db.session.get(Task, task_id)
+    if task is None or not may_see_task(user, task):
+        raise NotFound("待办事项不存在或已办理")
+    return task
+
+
+def claim_task(task_id: str, user: User) -> Task:
+    """认领: the task is mine until I release it; colleagues see who has it."""
+    with transaction():
+        task = _visible_task(task_id, user)
+        if task.claimed_by_id not in (None, user.id):
+            raise Conflict("该事项已由同事认领")
+        # conditional write: of two people claiming at once, exactly one wins
+        taken = db.session.execute(
+            sa.update(Task.__table__).where(Task.__table__.c.id == task.id,
+                                            sa.or_(Task.__table__.c.claimed_by_id.is_(None),
+                                                   Task.__table__.c.claimed_by_id == user.id))
+            .values(claimed_by_id=user.id)).rowcount
+        if taken != 1:
+            raise Conflict("该事项已由同事认领")
+        set_committed_value(task, "claimed_by_id", user.id)
+        record_audit(task.instance, "claimed", user, task=task, data=None)
+    return task
+
+
+def unclaim_task(task_id: str, user: User) -> Task:
+    with transaction():
+        task = _visible_task(task_id, user)
+        if task.claimed_by_id != user.id:
+            raise PermissionDenied("只有认领人可以释放该事项")
+        task.claimed_by_id = None
+        record_audit(task.instance, "unclaimed", user, task=task, data=None)
+    return task
+
+
+def delegate_task(task_id: str, user: User, to_user_id: int, reason: str) -> Task:
+    """转办 to a colleague holding the same role in the same organisation; reason kept."""
+    with transaction():
+        task = _visible_task(task_id, user)
+        if task.candidate_user_id is not None:
+            # Assigned by name (e.g. a review, after the conflict-of-interest check): the
+            # assigner chose this person, so a colleague may not take it over
+            raise PermissionDenied("该事项指定由您本人办理，不能转办；如需更换，请联系分派人")
+        if task.claimed_by_id not in (None, user.id):
+            raise Conflict("该事项已由同事认领，不能转办")
+        reason = (reason or "").strip()
+        if not reason:
+            raise InvalidInput({"reason": ["「转办原因」为必填项"]})
+        if len(reason) > 500:
+            raise InvalidInput({"reason": [f"「转办原因」不超过500字（当前{len(reason)}字）"]})
+        colleague = db.session.get(User, to_user_id)
+        if colleague is None or colleague.id == user.id or not colleague.active or \
+                not colleague.holds(task.role, task.org_id):
+            raise InvalidInput({"to_user_id": ["「转办给」须为本单位担任同一角色的其他同事"]})
+        task.claimed_by_id = colleague.id
+        record_audit(task.instance, "delegated", user, task=task,
+                     data={"to_user_id": colleague.id, "to": colleague.display_name, "reason": reason})
+    return task
+
+
+def colleagues_for(task: Task, user: User) -> list[User]:
+    """Who a task can be delegated to: same role in the task's organisation, not me (nobody
+    for a task assigned to me by name)."""
+    from ...models import RoleAssignment
+    if task.candidate_user_id is not None:
+        return []
+    return list(db.session.scalars(
+        sa.select(User).join(RoleAssignment, RoleAssignment.user_id == User.id)
+        .where(RoleAssignment.role == task.role, RoleAssignment.org_id == task.org_id,
+               User.id != user.id, User.active.is_(True)).order_by(User.display_name)))

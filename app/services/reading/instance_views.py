@@ -1,0 +1,267 @@
+"""What the process pages show: the searchable instance list, one instance (data entered,
+files, history), its diagram highlights and file downloads — only what the user may see."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+from SpiffWorkflow.util.task import TaskState
+
+from reports.documents import KINDS
+from workflows.processes import rules_for
+
+from ...extensions import db
+from ...models import Attachment, AuditEvent, Org, ProcessDefinition, ProcessInstance, Project, User
+from ..documents.attachments import REF_PREFIX, stored_path
+from ..shared.definitions import specs_of
+from ..shared.errors import NotFound
+from ..steps.form_display import Shown, link_files, shown_form, shown_line
+from ..steps.instances import load_workflow
+from ..shared.visibility import visible_instance, visible_to
+
+PAGE_SIZE = 50
+STATUS_LABELS = {"running": "进行中", "completed": "已结束"}
+KIND_LABELS = {
+    "started": "发起", "completed": "办理", "timer": "定时触发", "message": "消息",
+    "claimed": "认领", "unclaimed": "释放", "delegated": "转办", "follow_up": "跟踪记录",
+    "kpi_entry": "绩效数据", "kpi_evaluation": "绩效评估", "document_frozen": "文书存档",
+}
+RECORD_FORMS = {"follow_up": "follow_up_record", "kpi_entry": "kpi_entry"}  # kind → DATA_FORMS
+
+
+# The list ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class InstanceFilter:
+    text: str | None = None      # business key or title contains
+    owner: str | None = None     # owner organisation's name contains
+    status: str | None = None    # running · completed
+    outcome: str | None = None
+    city_id: int | None = None   # projects of this 市州
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class InstanceList:
+    rows: list[tuple[ProcessInstance, str]]  # (instance, owner org name)
+    total: int
+    page: int
+
+    @property
+    def pages(self) -> int:
+        return page_count(self.total)
+
+
+def page_count(total: int) -> int:
+    return max(1, math.ceil(total / PAGE_SIZE))
+
+
+def list_instances(user: User, wanted: InstanceFilter) -> InstanceList:
+    """The instances ``user`` may see that match ``wanted``, latest change first, one page."""
+    query = (sa.select(ProcessInstance, Org.name).join(Org, Org.id == ProcessInstance.owner_org_id)
+             .where(visible_to(user), *_conditions(wanted)))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    page = min(max(wanted.page, 1), page_count(total))
+    rows = db.session.execute(
+        query.options(joinedload(ProcessInstance.definition))
+        .order_by(ProcessInstance.updated_at.desc(), ProcessInstance.id.desc())
+        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    return InstanceList([tuple(row) for row in rows], total, page)
+
+
+def _conditions(wanted: InstanceFilter):
+    if wanted.text:
+        yield sa.or_(ProcessInstance.business_key.icontains(wanted.text, autoescape=True),
+                     ProcessInstance.title.icontains(wanted.text, autoescape=True))
+    if wanted.owner:
+        yield Org.name.icontains(wanted.owner, autoescape=True)
+    if wanted.status in STATUS_LABELS:
+        yield ProcessInstance.status == wanted.status
+    if wanted.outcome:
+        yield ProcessInstance.outcome == wanted.outcome
+    if wanted.city_id:
+        yield ProcessInstance.id.in_(sa.select(Project.instance_id)
+                                     .where(Project.city_org_id == wanted.city_id))
+
+
+# One instance ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class EnteredForm:
+    """The latest completion of one task: who, when, and the form as filled in."""
+    task_name: str
+    title: str
+    actor: str
+    at: datetime
+    fields: list[Shown]
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    at: datetime
+    actor: str
+    kind: str
+    task: str
+    step_before: str | None
+    step_after: str | None
+    note: str
+
+
+@dataclass(frozen=True)
+class InstanceDetail:
+    instance: ProcessInstance
+    owner: Org
+    definition: ProcessDefinition
+    entered: list[EnteredForm]
+    attachments: list[Attachment]
+    history: list[HistoryRow]
+    titles: dict[str, str]  # task name → Chinese step name
+
+
+def instance_detail(instance_id: int, user: User) -> InstanceDetail:
+    """Everything the instance page shows (NotFound unless ``user`` may see the instance)."""
+    instance = visible_instance(instance_id, user)
+    titles = step_titles(instance.definition)
+    events = db.session.execute(
+        sa.select(AuditEvent, User.display_name).outerjoin(User, User.id == AuditEvent.actor_id)
+        .where(AuditEvent.instance_id == instance.id)
+        .order_by(AuditEvent.at, AuditEvent.id)).all()
+    attachments = _attachments(instance.id)
+    files = {f"{REF_PREFIX}{a.id}": (a.id, a.filename) for a in attachments}
+    hidden = hidden_steps(instance, user)
+    events = [(event, CONFIDENTIAL_ACTOR if event.task_name in hidden else actor)
+              for event, actor in events]
+    shown = [(event, actor) for event, actor in events if event.task_name not in hidden]
+    return InstanceDetail(instance, db.session.get(Org, instance.owner_org_id), instance.definition,
+                          _entered(shown, titles, files), attachments,
+                          [_history_row(event, actor, titles, event.task_name in hidden)
+                           for event, actor in events], titles)
+
+
+CONFIDENTIAL_ACTOR = "（评审保密）"
+
+
+def hidden_steps(instance: ProcessInstance, user: User) -> set[str]:
+    """Steps whose entries and actors this user may not read (e.g. expert reviews for the
+    applicant): the process's confidentiality rule, by the roles the user holds."""
+    roles = {r.role for r in user.roles}
+    confidential = rules_for(instance.process_key).confidential
+    return {task for task, readers in confidential.items() if not roles & readers}
+
+
+def step_titles(definition: ProcessDefinition) -> dict[str, str]:
+    """Task spec name → its name in the diagram (Chinese), for this definition version."""
+    spec, subprocess_specs = specs_of(definition)
+    titles = {}
+    for process_spec in (spec, *subprocess_specs.values()):
+        titles.update({name: task_spec.bpmn_name or name
+                       for name, task_spec in process_spec.task_specs.items()})
+    return titles
+
+
+def _entered(events, titles: dict[str, str], files: dict) -> list[EnteredForm]:
+    latest: dict[str, tuple[AuditEvent, str | None]] = {}
+    for event, actor in events:
+        if event.kind == "completed" and event.task_name and event.data:
+            latest.pop(event.task_name, None)  # re-insert: ordered by the latest completion
+            latest[event.task_name] = (event, actor)
+    return [EnteredForm(name, titles.get(name, name), actor or "系统", event.at,
+                        link_files(shown_form(name, event.data.get("form") or {}), files))
+            for name, (event, actor) in latest.items()]
+
+
+def _attachments(instance_id: int) -> list[Attachment]:
+    return list(db.session.scalars(sa.select(Attachment).filter_by(instance_id=instance_id)
+                                   .order_by(Attachment.uploaded_at, Attachment.id)))
+
+
+def _history_row(event: AuditEvent, actor: str | None, titles: dict[str, str],
+                 hidden: bool = False) -> HistoryRow:
+    """``hidden``: a confidential step for this reader — the note (e.g. whom a review was
+    delegated to, and why) is withheld like the actor."""
+    before = None if event.kind == "started" else event.step_before  # nothing came before
+    return HistoryRow(event.at, actor or "系统", KIND_LABELS.get(event.kind, event.kind),
+                      titles.get(event.task_name, event.task_name or ""),
+                      before, event.step_after, "" if hidden else _note(event, titles))
+
+
+def _note(event: AuditEvent, titles: dict[str, str]) -> str:
+    data = event.data if isinstance(event.data, dict) else {}
+    if event.kind == "delegated":
+        return f"转办给{data.get('to', '')}，原因：{data.get('reason', '')}"
+    if event.kind == "timer":
+        return "到期：" + "、".join(titles.get(name, name) for name in data.get("timers", []))
+    if event.kind == "message":
+        return f"收到消息 {data.get('message', '')}"
+    if event.kind == "kpi_evaluation":
+        return "绩效指标全部达标" if data.get("passed") else "绩效指标未全部达标"
+    if event.kind == "document_frozen":
+        return (f"{KINDS[data['kind']].title}第{data.get('version')}版已存档"
+                f"（{data.get('pages')}页，SHA-256 {str(data.get('sha256'))[:12]}…）")
+    if event.kind in RECORD_FORMS:
+        return shown_line(RECORD_FORMS[event.kind], data)
+    return ""
+
+
+# The diagram -------------------------------------------------------------------------------
+
+def diagram_of(instance_id: int, user: User) -> dict:
+    """The BPMN source of the instance's definition version, with the ids of completed steps
+    and of the steps it waits at now (ready tasks, waiting events)."""
+    instance = visible_instance(instance_id, user)
+    completed, current = highlights(load_workflow(instance))
+    return {"xml": process_xml(instance.definition), "completed": sorted(completed - current),
+            "current": sorted(current)}
+
+
+def highlights(workflow) -> tuple[set[str], set[str]]:
+    """(completed, current) BPMN ids; Spiff's own specs (Start, End joins) have no BPMN id and
+    multi-instance children share their activity's id."""
+    completed, current = set(), set()
+    for task in _every_task(workflow):
+        bpmn_id = task.task_spec.bpmn_id
+        if bpmn_id is None:
+            continue
+        if task.state == TaskState.COMPLETED:
+            completed.add(bpmn_id)
+        elif task.state == TaskState.READY or (
+                task.state == TaskState.WAITING and _is_event(task.task_spec)):
+            current.add(bpmn_id)
+    return completed, current
+
+
+def _every_task(workflow):
+    yield from workflow.tasks.values()
+    for subprocess in workflow.subprocesses.values():
+        yield from subprocess.tasks.values()
+
+
+def _is_event(task_spec) -> bool:
+    return getattr(task_spec, "event_definition", None) is not None
+
+
+def process_xml(definition: ProcessDefinition) -> str:
+    """The .bpmn file of this version that defines the process (sources keep it verbatim)."""
+    bpmn = {name: text for name, text in (definition.sources or {}).items() if name.endswith(".bpmn")}
+    marker = f'id="{definition.process_key}"'
+    for text in bpmn.values():
+        if marker in text:
+            return text
+    if bpmn:
+        return next(iter(bpmn.values()))
+    raise NotFound("流程图不存在")
+
+
+# Downloads ---------------------------------------------------------------------------------
+
+def attachment_file(attachment_id: int, user: User) -> tuple[Attachment, Path]:
+    """The attachment and its stored file, if ``user`` may see its instance (else NotFound)."""
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None:
+        raise NotFound("文件不存在")
+    visible_instance(attachment.instance_id, user)
+    return attachment, stored_path(attachment.sha256)

@@ -1,0 +1,107 @@
+"""Keeping the read projections (tasks, timers) equal to the workflow's waiting points."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from workflows import engine
+from workflows.dates import SHANGHAI, end_of_day, parse_moment
+from workflows.processes import ProcessRules
+
+from ...extensions import db
+from ...models import InstanceViewer, ProcessInstance, Task, Timer
+
+
+def sync_projections(instance: ProcessInstance, before: engine.Waits, after: engine.Waits,
+                     rules: ProcessRules, now: datetime) -> None:
+    """Apply the difference between what the workflow waited for before this change and after
+    it. The rows always equal ``before`` (every change goes through here, in one transaction),
+    so no reading back is needed."""
+    _sync_tasks(instance, before, after, rules, now)
+    _sync_timers(instance, before, after)
+
+
+def _sync_tasks(instance, before, after, rules, now) -> None:
+    gone = before.task_ids - after.task_ids
+    if gone:
+        _delete_rows(Task, gone)
+    new = [_task_row(instance, ready, rules, now) for ready in after.ready
+           if ready.id not in before.task_ids]
+    if new:  # Core executemany: projection rows need no ORM identity
+        db.session.execute(_INSERT[Task], new)
+        grant_view(instance.id, {(None, r["candidate_user_id"]) if r["candidate_user_id"]
+                                 else (r["org_id"], None) for r in new})
+
+
+def grant_view(instance_id: int, viewers: set[tuple[int | None, int | None]]) -> None:
+    """Let these (org, None) or (None, user) see the instance from now on (idempotent)."""
+    table = InstanceViewer.__table__
+    known = set(db.session.execute(sa.select(table.c.org_id, table.c.user_id)
+                                   .where(table.c.instance_id == instance_id)).all())
+    missing = [{"instance_id": instance_id, "org_id": org, "user_id": user}
+               for org, user in viewers - known]
+    if missing:
+        db.session.execute(sa.insert(table), missing)
+
+
+def _delete_by_id(model):
+    table = model.__table__
+    return sa.delete(table).where(table.c.id == sa.bindparam("ident"))
+
+
+# Built once: constructing SQL expressions costs more than running these statements.
+_DELETE = {Task: _delete_by_id(Task), Timer: _delete_by_id(Timer)}
+_INSERT = {Task: sa.insert(Task.__table__), Timer: sa.insert(Timer.__table__)}
+_UPDATE_TIMER_DUE = sa.update(Timer.__table__).where(Timer.__table__.c.id == sa.bindparam("ident"))
+
+
+def _delete_rows(model, ids: set[str]) -> None:
+    """Delete by id with a Core statement (the ORM's session sync is O(identity map));
+    objects of those rows already loaded in this session are detached instead."""
+    db.session.execute(_DELETE[model], [{"ident": ident} for ident in ids])
+    for ident in ids:
+        loaded = db.session.identity_map.get(db.session.identity_key(model, ident))
+        if loaded is not None:
+            db.session.expunge(loaded)
+
+
+def _task_row(instance, ready, rules: ProcessRules, now) -> dict:
+    assignee = rules.assignee.get(ready.name)
+    due_key = rules.due_keys.get(ready.name)
+    due = ready.data.get(due_key) if due_key else None
+    due_at = parse_moment(due) if due else _due_after(rules, ready.name, now)
+    return dict(id=ready.id, instance_id=instance.id, task_name=ready.name, title=ready.title,
+                role=ready.role, org_id=rules.org_scope[ready.role](ready.data),
+                candidate_user_id=assignee(ready.data) if assignee else None, claimed_by_id=None,
+                due_at=due_at, created_at=now)
+
+
+def _due_after(rules: ProcessRules, task_name: str, now: datetime) -> datetime | None:
+    """A configured duration, ending at the close of that Shanghai calendar day."""
+    days = rules.due_after_days.get(task_name)
+    if days is None:
+        return None
+    return end_of_day((now.astimezone(SHANGHAI) + timedelta(days=days)).date())
+
+
+def _sync_timers(instance, before, after) -> None:
+    previous = {timer.task_id: timer.due_at for timer in before.timers}
+    gone = previous.keys() - {timer.task_id for timer in after.timers}
+    if gone:
+        _delete_rows(Timer, gone)
+    new = [dict(id=t.task_id, instance_id=instance.id, timer_name=t.name, title=t.title,
+                due_at=t.due_at) for t in after.timers if t.task_id not in previous]
+    if new:
+        db.session.execute(_INSERT[Timer], new)
+    for timer in after.timers:
+        if timer.task_id in previous and previous[timer.task_id] != timer.due_at:
+            db.session.execute(_UPDATE_TIMER_DUE, {"ident": timer.task_id, "due_at": timer.due_at})
+
+
+def current_step(workflow, waits: engine.Waits) -> str | None:
+    """What the instance waits for, in words: ready tasks, else waiting events."""
+    titles = sorted({task.title for task in waits.ready})
+    if not titles:
+        titles = sorted({f"等待：{name}" for name in engine.waiting_event_titles(workflow)})
+    return "、".join(titles)[:200] or None

@@ -1,0 +1,31 @@
+"""Who may see an instance: members of an org it belongs to or was offered to, the people it
+was assigned to, and administrators. Anyone else gets "not found" — existence is not revealed."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ...extensions import db
+from ...models import InstanceViewer, ProcessInstance, User
+from .errors import NotFound
+
+
+def is_admin(user: User) -> bool:
+    return any(r.role == "admin" for r in user.roles)
+
+
+def visible_to(user: User):
+    """SQL condition on ProcessInstance.id: the instances ``user`` may see."""
+    if is_admin(user):
+        return sa.true()
+    orgs = {r.org_id for r in user.roles}
+    viewers = sa.select(InstanceViewer.instance_id).where(
+        sa.or_(InstanceViewer.user_id == user.id, InstanceViewer.org_id.in_(orgs)))
+    return ProcessInstance.id.in_(viewers)
+
+
+def visible_instance(instance_id: int, user: User) -> ProcessInstance:
+    instance = db.session.scalar(sa.select(ProcessInstance).where(
+        ProcessInstance.id == instance_id, visible_to(user)))
+    if instance is None:
+        raise NotFound("流程实例不存在")
+    return instance

@@ -1,0 +1,155 @@
+"""A saved form payload shown with its schema's Chinese labels: sections, tables, choices."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from functools import cache
+
+from marshmallow import Schema, fields
+
+from forms.registry import DATA_FORMS, TASK_FORMS
+from workflows.dates import SHANGHAI
+
+from ...extensions import db
+from ...models import User
+
+EMPTY = "—"
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One field as a reader sees it: ``kind`` text (``text``), file (``text`` is the stored
+    reference until a caller links it to ``attachment_id``), section (``fields``) or table
+    (``columns`` and ``rows`` of cells, each cell itself a Shown)."""
+    label: str
+    kind: str = "text"
+    text: str = EMPTY
+    fields: tuple[Shown, ...] = ()
+    columns: tuple[str, ...] = ()
+    rows: tuple[tuple[Shown, ...], ...] = ()
+    attachment_id: int | None = None
+
+
+def shown_form(form_name: str, payload: dict) -> list[Shown]:
+    """The filled-in fields of a form of TASK_FORMS or DATA_FORMS, in the form's order."""
+    schema_class = TASK_FORMS.get(form_name) or DATA_FORMS.get(form_name)
+    if schema_class is None:  # a form no longer registered: keys and plain values
+        return [Shown(str(key), text=_plain(value)) for key, value in (payload or {}).items()
+                if not _empty(value)]
+    return _shown_fields(_schema(schema_class), payload)
+
+
+def shown_line(form_name: str, payload: dict) -> str:
+    """The form's simple fields on one line: "标签：值；标签：值"."""
+    return "；".join(f"{item.label}：{item.text}" for item in shown_form(form_name, payload)
+                    if item.kind in ("text", "file"))
+
+
+def link_files(items, files: dict[str, tuple[int, str]]) -> list[Shown]:
+    """The items with file references found in ``files`` ({reference: (attachment id, file
+    name)}) shown as those files; other references stay as they are."""
+    return [_linked(item, files) for item in items]
+
+
+def _linked(item: Shown, files: dict[str, tuple[int, str]]) -> Shown:
+    if item.kind == "file" and item.text in files:
+        attachment_id, filename = files[item.text]
+        return replace(item, text=filename, attachment_id=attachment_id)
+    if item.kind == "section":
+        return replace(item, fields=tuple(link_files(item.fields, files)))
+    if item.kind == "table":
+        return replace(item, rows=tuple(tuple(link_files(row, files)) for row in item.rows))
+    return item
+
+
+@cache
+def _schema(schema_class: type[Schema]) -> Schema:
+    return schema_class()
+
+
+def _shown_fields(schema: Schema, payload) -> list[Shown]:
+    if not isinstance(payload, dict):
+        return [Shown("", text=_plain(payload))]
+    return [_shown(field, payload[name]) for name, field in schema.fields.items()
+            if name in payload and not _empty(payload[name])]
+
+
+def _shown(field: fields.Field, value) -> Shown:
+    label = _label(field)
+    if isinstance(field, fields.Nested) and isinstance(value, dict):
+        return Shown(label, kind="section", fields=tuple(_shown_fields(field.schema, value)))
+    if isinstance(field, fields.List) and isinstance(field.inner, fields.Nested) \
+            and isinstance(value, list):
+        return _table(label, field.inner.schema, value)
+    if field.metadata.get("widget") == "file":
+        return Shown(label, kind="file", text=str(value))
+    return Shown(label, text=_text(field, value))
+
+
+def _table(label: str, schema: Schema, rows: list) -> Shown:
+    columns = list(schema.fields.values())
+    cells = tuple(tuple(_cell(field, row.get(field.name)) for field in columns)
+                  for row in rows if isinstance(row, dict))
+    return Shown(label, kind="table", columns=tuple(_label(f) for f in columns), rows=cells)
+
+
+def _cell(field: fields.Field, value) -> Shown:
+    return Shown("") if _empty(value) else _shown(field, value)
+
+
+def _label(field: fields.Field) -> str:
+    return field.metadata.get("label") or field.name or ""
+
+
+def _text(field: fields.Field, value) -> str:
+    choices = dict(field.metadata.get("choices", ()))
+    if isinstance(value, (list, dict)):
+        return _plain(value, choices)
+    if isinstance(field, fields.DateTime) and isinstance(value, str):
+        return _moment(value)
+    if (field.name or "").endswith("_user_id") and isinstance(value, int):
+        return _user_name(value)
+    text = _number(value) if isinstance(field, fields.Decimal) else _plain(value, choices)
+    unit = field.metadata.get("unit")
+    return f"{text} {unit}" if unit and unit not in _label(field) else text
+
+
+def _plain(value, choices: dict | None = None) -> str:
+    choices = choices or {}
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return "、".join(_plain(item, choices) for item in value)
+    if isinstance(value, dict):
+        return "；".join(f"{choices.get(key, key)}：{_plain(item)}" for key, item in value.items())
+    return str(choices.get(value, value)) if isinstance(value, str) else str(value)
+
+
+def _number(value) -> str:
+    """Stored decimals keep their places ("120.5000"); show them without trailing zeros."""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    return f"{number.normalize():f}" if number.is_finite() else str(value)
+
+
+def _user_name(user_id: int) -> str:
+    """A field naming a person by user id (``…_user_id``) shows the person's name."""
+    user = db.session.get(User, user_id)
+    return user.display_name if user is not None else str(user_id)
+
+
+def _moment(value: str) -> str:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(SHANGHAI)
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def _empty(value) -> bool:
+    return value is None or value == "" or value == [] or value == {}
