@@ -21,6 +21,7 @@ def create_app(config: dict | None = None) -> Flask:
     _ensure_sqlite_dir(app)
     _install_clock(app)
     db.init_app(app)
+    _configure_services(app)
     with app.app_context():
         _tune_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", _migrations_dir())))
@@ -34,6 +35,12 @@ def create_app(config: dict | None = None) -> Flask:
     start_in_process(app)  # only when SCHEDULER_IN_PROCESS (the dev server), never under TESTING
     _prepare_fonts(app)
     return app
+
+
+def _configure_services(app: Flask) -> None:
+    """Hand the services their settings (they never read Flask's config themselves)."""
+    from .services.shared import settings
+    settings.configure(settings.from_config(app.config))
 
 
 def _prepare_fonts(app: Flask) -> None:

@@ -13,10 +13,11 @@ from app.extensions import db
 from app.models import AuditEvent, StoredDocument
 from app.services.documents import documents
 from tests.services.grant_steps import apply
+from tests.uploads import use_upload_dir
 
 
 def test_cli_export_writes_the_zip_and_freezes_a_missing_pdf(ctx, world, tmp_path, monkeypatch):
-    monkeypatch.setitem(ctx.config, "UPLOAD_DIR", tmp_path / "uploads")
+    use_upload_dir(monkeypatch, tmp_path / "uploads")
     first, second = apply(world), apply(world, "soc_agri_tech", "soc_agri_applicant")
     _forget_frozen(second.instance_id)  # as if submitted before documents were frozen
     out = tmp_path / "导出" / "申报书汇总.zip"

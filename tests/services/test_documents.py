@@ -26,6 +26,7 @@ from workflows.dates import SHANGHAI
 
 from .grant_steps import ACCEPT, ELIGIBLE, apply
 from .steps import complete, snapshot, task_of
+from tests.uploads import use_upload_dir
 
 SOCIETY = "四川省智能制造学会"
 WATERMARK = "草稿"
@@ -33,7 +34,7 @@ WATERMARK = "草稿"
 
 @pytest.fixture
 def uploads(ctx, tmp_path, monkeypatch):
-    monkeypatch.setitem(ctx.config, "UPLOAD_DIR", tmp_path / "uploads")
+    use_upload_dir(monkeypatch, tmp_path / "uploads")
     return tmp_path / "uploads"
 
 

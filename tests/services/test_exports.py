@@ -18,11 +18,12 @@ from workflows import clock
 
 from .grant_steps import ELIGIBLE
 from .steps import complete
+from tests.uploads import use_upload_dir
 
 
 @pytest.fixture
 def uploads(ctx, tmp_path, monkeypatch):
-    monkeypatch.setitem(ctx.config, "UPLOAD_DIR", tmp_path / "uploads")
+    use_upload_dir(monkeypatch, tmp_path / "uploads")
     return tmp_path / "uploads"
 
 

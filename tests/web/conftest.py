@@ -8,6 +8,7 @@ from tests.factories import submission
 from tests.services.steps import complete
 
 from .login import logged_in
+from tests.uploads import use_upload_dir
 
 
 @pytest.fixture
@@ -20,7 +21,7 @@ def client(ctx, world):
 @pytest.fixture
 def upload_dir(ctx, tmp_path, monkeypatch):
     """Uploads go to a temporary UPLOAD_DIR for this test."""
-    monkeypatch.setitem(ctx.config, "UPLOAD_DIR", tmp_path / "uploads")
+    use_upload_dir(monkeypatch, tmp_path / "uploads")
     return tmp_path / "uploads"
 
 

@@ -21,6 +21,7 @@ from tests.services.steps import complete, task_of
 from workflows import clock
 
 from .login import FreshContextClient, logged_in
+from tests.uploads import use_upload_dir
 
 CHENGDU_TITLE = "视觉引导柔性装配"
 
@@ -170,7 +171,7 @@ def store_attachment(upload_dir, instance, user, content=b"%PDF-1.4 test", name=
 @pytest.fixture
 def attachment_dir(app, tmp_path, monkeypatch):
     """Stored files live in a temporary UPLOAD_DIR for this test."""
-    monkeypatch.setitem(app.config, "UPLOAD_DIR", tmp_path)
+    use_upload_dir(monkeypatch, tmp_path)
     return tmp_path
 
 

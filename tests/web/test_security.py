@@ -21,6 +21,7 @@ from tests.services.steps import complete
 from workflows import clock
 
 from .login import FreshContextClient, csrf_token, logged_in
+from tests.uploads import use_upload_dir
 
 
 def _login(app, username, password, next_url):
@@ -147,7 +148,7 @@ def test_download_of_a_file_named_with_control_characters(app, world, tmp_path, 
     from tests.web.test_instances import new_project
     from werkzeug.datastructures import FileStorage
     import io
-    monkeypatch.setitem(app.config, "UPLOAD_DIR", tmp_path)
+    use_upload_dir(monkeypatch, tmp_path)
     project = new_project(world, "ent_cloudwise", "city_chengdu", "项目", "cd_applicant")
     storage = FileStorage(io.BytesIO(b"%PDF-1.4 x"), filename='a"b\r\nX-Evil: 1\t.pdf')
     attachment = store_attachment(project.instance, "submit_project", "proof_ref", storage,

@@ -11,7 +11,6 @@ from functools import cache
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import current_app
 from marshmallow import fields
 
 from forms.registry import TASK_FORMS
@@ -21,6 +20,7 @@ from ...extensions import db
 from ...models import Attachment, ProcessInstance, Task, User
 from ..shared.access import check_may_complete
 from ..shared.errors import InvalidInput, NotFound
+from ..shared import settings
 from ..shared.unit_of_work import transaction
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -98,14 +98,14 @@ def store_bytes(content: bytes) -> StoredFile:
     Recording what the file is stays with the caller (attachment, frozen document, export)."""
     sha256 = hashlib.sha256(content).hexdigest()
     key = f"{sha256[:2]}/{sha256}"
-    _write_once(Path(current_app.config["UPLOAD_DIR"]) / key, content)
+    _write_once(settings.current().upload_dir / key, content)
     return StoredFile(sha256, key, len(content))
 
 
 def stored_path(sha256: str) -> Path:
     """The file stored for this digest (NotFound when the digest is malformed or missing)."""
     digest = sha256 or ""
-    path = Path(current_app.config["UPLOAD_DIR"]) / digest[:2] / digest
+    path = settings.current().upload_dir / digest[:2] / digest
     if not _SHA256.fullmatch(digest) or not path.is_file():
         raise NotFound("文件不存在")
     return path

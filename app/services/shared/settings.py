@@ -1,0 +1,48 @@
+"""The settings services need, handed over by the web layer once (``create_app``), so no
+service imports Flask: where uploads are stored, how reminders and e-mail go out."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    server: str | None = None   # no e-mail while unset
+    port: int = 25
+    use_tls: bool = False       # STARTTLS
+    username: str | None = None
+    password: str | None = None
+    sender: str = "grantflow@localhost"
+
+
+@dataclass(frozen=True)
+class ServiceSettings:
+    upload_dir: Path = Path("instance/uploads")
+    reminder_days_before: int = 3
+    mail: MailSettings = field(default_factory=MailSettings)
+
+
+_current = ServiceSettings()
+
+
+def configure(settings: ServiceSettings) -> None:
+    global _current
+    _current = settings
+
+
+def current() -> ServiceSettings:
+    return _current
+
+
+def from_config(config) -> ServiceSettings:
+    """The services' part of a Flask config mapping."""
+    return ServiceSettings(
+        upload_dir=Path(config["UPLOAD_DIR"]),
+        reminder_days_before=int(config.get("REMINDER_DAYS_BEFORE", 3)),
+        mail=MailSettings(server=config.get("MAIL_SERVER") or None,
+                          port=int(config.get("MAIL_PORT") or 25),
+                          use_tls=bool(config.get("MAIL_USE_TLS")),
+                          username=config.get("MAIL_USERNAME") or None,
+                          password=config.get("MAIL_PASSWORD") or None,
+                          sender=config.get("MAIL_FROM") or "grantflow@localhost"))
