@@ -1,16 +1,13 @@
 """What makes a warm render cheaper without changing a byte of what is drawn — each measured
 on the 5-page 申报书 (bench/pdf.py; the templates and document.css avoid the costly constructs
 themselves). ``reports.render`` applies them; each falls back to WeasyPrint's own behaviour
-where its assumption does not hold.
+where its assumption does not hold. Nothing here touches process-wide state (the garbage
+collector's settings belong to the application, not to a library).
 """
 from __future__ import annotations
 
-import gc
 import re
-import threading
 import zlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import cache
 
 # A warm render of a 5-page 申报书 (~180 ms on a 2-core VM): layout ~90 ms (a table cell ~0.4 ms),
@@ -88,39 +85,3 @@ def deflate_binary_streams(document, pdf) -> None:
             stream.stream = [zlib.compress(stream.stream[0], _DEFLATE_LEVEL)]
             stream.extra["Filter"] = "/FlateDecode"
             stream.compress = False
-
-
-# 4. The cyclic garbage collector: a render keeps ~17,000 new objects alive until it ends. With
-# the default thresholds the collector runs ~25 times during a render, examining them again and
-# again, and promotes them to the old generation, which brings a full collection (~90 ms here,
-# more in the web app's larger heap) every ~5 renders — ~20 ms a render on average. While any render
-# runs, the first threshold is raised beyond what one render allocates; the young collection
-# after it then finds the document's cycles dead (the document is dropped first). The count of
-# renders makes it safe with threads: the last one to end puts the thresholds back (unless
-# something else changed them meanwhile), and renders overlapping without end still see a
-# collection every RENDER_THRESHOLD allocations.
-RENDER_THRESHOLD = 200_000
-_gc_lock = threading.Lock()
-_gc_renders = 0
-_gc_saved: tuple[int, ...] | None = None
-
-
-@contextmanager
-def fewer_collections() -> Iterator[None]:
-    global _gc_renders, _gc_saved
-    with _gc_lock:
-        if _gc_renders == 0:
-            saved = gc.get_threshold()
-            if saved[0] and saved[0] < RENDER_THRESHOLD:  # 0: collection disabled
-                _gc_saved = saved
-                gc.set_threshold(RENDER_THRESHOLD, *saved[1:])
-        _gc_renders += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_renders -= 1
-            if _gc_renders == 0 and _gc_saved is not None:
-                if gc.get_threshold()[0] == RENDER_THRESHOLD:
-                    gc.set_threshold(*_gc_saved)
-                _gc_saved = None

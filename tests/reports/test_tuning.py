@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import gc
-import threading
 
 import pytest
 
@@ -64,22 +63,12 @@ def test_documents_that_name_footnotes_or_list_items_get_the_full_stylesheet():
     assert not tuning.NEEDS_FULL_UA.search("<table><tr><td>申报书</td></tr></table>")
 
 
-def test_collections_are_fewer_during_renders_and_as_before_after_the_last():
-    before = gc.get_threshold()
-    inside, release, done = threading.Event(), threading.Event(), []
-
-    def other_render():
-        with tuning.fewer_collections():
-            inside.set()
-            release.wait(10)
-        done.append(True)
-
-    thread = threading.Thread(target=other_render)
-    with tuning.fewer_collections():
-        thread.start()
-        assert inside.wait(10)
-        assert gc.get_threshold()[0] == tuning.RENDER_THRESHOLD
-    assert gc.get_threshold()[0] == tuning.RENDER_THRESHOLD  # the other render still runs
-    release.set()
-    thread.join(10)
-    assert done == [True] and gc.get_threshold() == before
+def test_a_render_leaves_the_garbage_collector_alone(monkeypatch):
+    """A library must not change process-wide settings: no thresholds, freezing or disabling."""
+    before = (gc.get_threshold(), gc.isenabled(), gc.get_freeze_count())
+    calls = []
+    for name in ("set_threshold", "freeze", "unfreeze", "disable", "enable"):
+        monkeypatch.setattr(gc, name, lambda *args, name=name: calls.append(name))
+    Renderer().render(*KINDS["application"].build({"form": application(), "call": {}}))
+    assert calls == []
+    assert (gc.get_threshold(), gc.isenabled(), gc.get_freeze_count()) == before
