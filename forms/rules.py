@@ -1,42 +1,12 @@
 """Checks that need facts from the database, as pure functions over (payload, context).
 
-The service builds ``context`` (a plain dict) and passes it to ``load_task_form``. Keys each
-form reads — *required* ones must be present (KeyError otherwise: the service must pass them);
-a rule whose *optional* key is absent is skipped:
-
-submit_project       required: landed_listing_ids (platform ids landed at an earlier edition)
-                     optional: sectors (the edition's sector codes)
-check_exclusions     required: project_type
-                     optional: submission (the project's submit_project payload: materials)
-recommend_project    required: project_type, concierge_user_ids (ids the recommender may assign)
-                     optional: sectors
-select_project       required: project_type,
-                               quota_usage ({"opening": {project_type: n}, "major_roadshow": n},
-                                            counting the other projects already selected),
-                               quotas ({"opening_per_type": 10, "roadshow_max": 120})
-                     optional: sectors
-submit_application   optional: award_amount_wan (Decimal), period_end (date),
-                               eligibility (the declare_eligibility payload),
-                               team_rules (the call's 专家团组建要求: {"min_members": 10,
-                                           "lead_title_level": "正高", "senior_ratio": "0.6"},
-                                           ratio a Decimal or decimal string in 0..1; when
-                                           absent, DEFAULT_TEAM_RULES (the 2024 guide's) apply;
-                                           malformed: ValueError)
-formal_review        required: prior_returns (int: times this application was returned)
-assign_reviewers     required: min_reviewers (int),
-                               eligible_reviewer_ids (experts without conflict of interest)
-review_application   required: criteria ([{"code", "label", "max"}]),
-                               reviewer_id (for the process data only)
-issue_approval       required: award_amount_wan (Decimal)
-disburse_funds       required: award_amount_wan (Decimal)
-evaluate_performance required: kpi_passed (bool: every KPI target met; also process data)
-re_evaluate          required: kpi_passed (for the process data only)
-refund               required: refund_due_wan (Decimal)
-kpi_entry            required: kpi_codes (the call's KPI codes)
-
-Each rule yields (path, message) pairs; paths are those of FormValidationError. A rule
-registered with ``partial=True`` also runs when the schema refuses the form, on the part of the
-payload that loaded (it must skip what is missing), so its errors show with the schema's.
+Each rule is registered for the form schemas it checks and names the context keys it reads:
+``needs`` must be present (the Step's context builder supplies them; KeyError otherwise), a rule
+whose ``optional`` key is absent is skipped. The meaning of each key is documented where the
+Step builds it (app/services/<process>/steps.py). Each rule yields (path, message) pairs; paths
+are those of FormValidationError. A rule registered with ``partial=True`` also runs when the
+schema refuses the form, on the part of the payload that loaded (it must skip what is missing),
+so its errors show with the schema's.
 """
 from __future__ import annotations
 
@@ -49,11 +19,12 @@ from types import MappingProxyType
 from marshmallow import ValidationError
 
 from forms import choices as c
+from forms import application_form as af
 from forms import grant_forms as gf
+from forms import project_forms as pf
 from forms.application_tables import BudgetSchema, MemberSchema, lead_rows
 from forms.base import field_label
 from forms.call_forms import TeamRulesSchema
-from forms.project_forms import ProjectSubmissionSchema
 from forms.validators import fmt_number
 
 Found = Iterator[tuple[str, str]]
@@ -67,10 +38,10 @@ class Rule:
     partial: bool = False
 
 
-RULES: dict[str, list[Rule]] = defaultdict(list)
+RULES: dict[type, list[Rule]] = defaultdict(list)
 
 
-def rule(*forms: str, needs: tuple[str, ...] = (), optional: tuple[str, ...] = (),
+def rule(*forms: type, needs: tuple[str, ...] = (), optional: tuple[str, ...] = (),
          partial: bool = False):
     """Register the decorated check for ``forms``."""
     def register(check):
@@ -80,15 +51,15 @@ def rule(*forms: str, needs: tuple[str, ...] = (), optional: tuple[str, ...] = (
     return register
 
 
-def required_keys(form: str) -> set[str]:
+def required_keys(form: type) -> set[str]:
     """Context keys the rules of ``form`` cannot do without."""
     return {key for r in RULES.get(form, ()) for key in r.needs}
 
 
-def run_rules(form: str, payload: dict, context: dict,
+def run_rules(form: type, payload: dict, context: dict,
               partial: bool = False) -> dict[str, list[str]]:
     """Errors of the rules of ``form``, skipping those whose optional keys are absent
-    (load_task_form has already checked the required ones); ``partial``: only the rules that
+    (load_form has already checked the required ones); ``partial``: only the rules that
     run on the part of a refused form that loaded."""
     errors: dict[str, list[str]] = {}
     for r in RULES.get(form, ()):
@@ -104,21 +75,21 @@ def wan(amount) -> str:
 
 # 科创项目 -----------------------------------------------------------------------------------
 
-@rule("submit_project", needs=("landed_listing_ids",))
+@rule(pf.ProjectSubmissionSchema, needs=("landed_listing_ids",))
 def not_landed_before(payload: dict, ctx: dict) -> Found:
     if payload["platform_listing_id"] in ctx["landed_listing_ids"]:
         yield "platform_listing_id", (f"「天府科技云发布编号」{payload['platform_listing_id']}"
                                       "对应的项目已在往届科创会落地转化，不再推荐")
 
 
-@rule("submit_project", "recommend_project", "select_project", optional=("sectors",))
+@rule(pf.ProjectSubmissionSchema, pf.RecommendationSchema, pf.SelectionSchema, optional=("sectors",))
 def sector_in_edition(payload: dict, ctx: dict) -> Found:
     sector = payload.get("sector")
     if sector and sector not in ctx["sectors"]:
         yield "sector", f"「专场领域」“{c.label_of(c.SECTORS, sector)}”不是本届科创会的专场"
 
 
-@rule("check_exclusions", needs=("project_type",))
+@rule(pf.ExclusionCheckSchema, needs=("project_type",))
 def rules_apply_to_type(payload: dict, ctx: dict) -> Found:
     applicable = c.EXCLUSIONS_BY_TYPE[ctx["project_type"]]
     type_label = c.label_of(c.PROJECT_TYPES, ctx["project_type"])
@@ -128,10 +99,10 @@ def rules_apply_to_type(payload: dict, ctx: dict) -> Found:
                                      f"不适用于{type_label}项目")
 
 
-@rule("check_exclusions", needs=("project_type",), optional=("submission",))
+@rule(pf.ExclusionCheckSchema, needs=("project_type",), optional=("submission",))
 def eligible_needs_materials(payload: dict, ctx: dict) -> Found:
     required = c.REQUIRED_MATERIALS[ctx["project_type"]]
-    missing = [field_label(ProjectSubmissionSchema, name) for name in required
+    missing = [field_label(pf.ProjectSubmissionSchema, name) for name in required
                if not ctx["submission"].get(name)]
     if payload["exclusion_outcome"] == "eligible" and missing:
         yield "exclusion_outcome", (f"项目缺少{'、'.join(missing)}，不能判定为“符合条件”，"
@@ -142,7 +113,7 @@ def _opening_refused(code: str, ctx: dict) -> bool:
     return code == "opening" and ctx["project_type"] == "finance_product"
 
 
-@rule("recommend_project", needs=("project_type", "concierge_user_ids"))
+@rule(pf.RecommendationSchema, needs=("project_type", "concierge_user_ids"))
 def recommendation_fits(payload: dict, ctx: dict) -> Found:
     if _opening_refused(payload["intent"], ctx):
         yield "intent", "科技金融创新产品不参加开幕式发布，请选择其他「推介意向」"
@@ -151,7 +122,7 @@ def recommendation_fits(payload: dict, ctx: dict) -> Found:
         yield "concierge_user_id", f"「科服保姆」（用户编号{concierge}）不在本单位可指派的科服保姆中"
 
 
-@rule("select_project", needs=("project_type", "quota_usage", "quotas"))
+@rule(pf.SelectionSchema, needs=("project_type", "quota_usage", "quotas"))
 def selection_within_quota(payload: dict, ctx: dict) -> Found:
     if payload["select_outcome"] != "selected":
         return
@@ -172,7 +143,7 @@ def selection_within_quota(payload: dict, ctx: dict) -> Found:
 
 # 专家团 grant: 申报书 ----------------------------------------------------------------------
 
-@rule("submit_application", optional=("award_amount_wan",))
+@rule(af.ApplicationFormSchema, optional=("award_amount_wan",))
 def special_within_award(payload: dict, ctx: dict) -> Found:
     special, award = payload["budget"]["special_wan"], Decimal(str(ctx["award_amount_wan"]))
     if special > award:
@@ -180,7 +151,7 @@ def special_within_award(payload: dict, ctx: dict) -> Found:
         yield "budget.special_wan", f"「{label}」{wan(special)}超过资助额度{wan(award)}"
 
 
-@rule("submit_application", optional=("period_end",))
+@rule(af.ApplicationFormSchema, optional=("period_end",))
 def phases_within_period(payload: dict, ctx: dict) -> Found:
     for index, phase in enumerate(payload["schedule"]["phases"]):
         if phase["end"] > ctx["period_end"]:
@@ -188,7 +159,7 @@ def phases_within_period(payload: dict, ctx: dict) -> Found:
                    f"「结束日期」{phase['end']}不能晚于项目周期截止日期{ctx['period_end']}")
 
 
-@rule("submit_application", optional=("eligibility",))
+@rule(af.ApplicationFormSchema, optional=("eligibility",))
 def standing_as_declared(payload: dict, ctx: dict) -> Found:
     unit_info, declared = payload["unit_info"], ctx["eligibility"]
     for name in gf.EligibilityDeclarationSchema._declared_fields:
@@ -226,7 +197,7 @@ def _at_least(level: str, required: str) -> bool:
     return order.index(level) <= order.index(required)
 
 
-@rule("submit_application", partial=True)
+@rule(af.ApplicationFormSchema, partial=True)
 def team_as_required(payload: dict, ctx: dict) -> Found:
     limits = team_rules_in_force(ctx)
     members = (payload.get("team") or {}).get("members")
@@ -251,13 +222,13 @@ def team_as_required(payload: dict, ctx: dict) -> Found:
 
 # 专家团 grant: review and after ------------------------------------------------------------
 
-@rule("formal_review", needs=("prior_returns",))
+@rule(gf.FormalReviewSchema, needs=("prior_returns",))
 def returned_only_once(payload: dict, ctx: dict) -> Found:
     if payload["formal_review_outcome"] == "returned" and ctx["prior_returns"] >= 1:
         yield "formal_review_outcome", "每项申报仅可退回补正一次，请选择受理或不予受理"
 
 
-@rule("assign_reviewers", needs=("min_reviewers", "eligible_reviewer_ids"))
+@rule(gf.ReviewerAssignmentSchema, needs=("min_reviewers", "eligible_reviewer_ids"))
 def reviewers_enough_and_eligible(payload: dict, ctx: dict) -> Found:
     reviewers, minimum = payload["reviewers"], ctx["min_reviewers"]
     if len(reviewers) < minimum:
@@ -268,7 +239,7 @@ def reviewers_enough_and_eligible(payload: dict, ctx: dict) -> Found:
                                          "（非本次评审专家或存在利益冲突）")
 
 
-@rule("review_application", needs=("criteria",))
+@rule(gf.ReviewScoreSchema, needs=("criteria",))
 def scores_match_criteria(payload: dict, ctx: dict) -> Found:
     scores = payload["scores"]
     known = {criterion["code"] for criterion in ctx["criteria"]}
@@ -284,11 +255,11 @@ def scores_match_criteria(payload: dict, ctx: dict) -> Found:
                                      f"（当前{fmt_number(scores[code])}分）")
 
 
-def amount_must_equal(form: str, schema: type, key: str, what: str) -> None:
+def amount_must_equal(schema: type, key: str, what: str) -> None:
     """Register: amount_wan equals context[key] (``what`` names the amount expected)."""
     label = field_label(schema, "amount_wan")
 
-    @rule(form, needs=(key,))
+    @rule(schema, needs=(key,))
     def amount_equals(payload: dict, ctx: dict) -> Found:
         expected = Decimal(str(ctx[key]))
         if payload["amount_wan"] != expected:
@@ -296,18 +267,18 @@ def amount_must_equal(form: str, schema: type, key: str, what: str) -> None:
                                  f"（当前{wan(payload['amount_wan'])}）")
 
 
-amount_must_equal("issue_approval", gf.ApprovalNoticeSchema, "award_amount_wan", "每项资助金额")
-amount_must_equal("disburse_funds", gf.FundingSchema, "award_amount_wan", "每项资助金额")
-amount_must_equal("refund", gf.RefundSchema, "refund_due_wan", "全额退还的应退金额")
+amount_must_equal(gf.ApprovalNoticeSchema, "award_amount_wan", "每项资助金额")
+amount_must_equal(gf.FundingSchema, "award_amount_wan", "每项资助金额")
+amount_must_equal(gf.RefundSchema, "refund_due_wan", "全额退还的应退金额")
 
 
-@rule("evaluate_performance", needs=("kpi_passed",))
+@rule(gf.EvaluationSchema, needs=("kpi_passed",))
 def excellent_only_when_passed(payload: dict, ctx: dict) -> Found:
     if payload["excellent"] and not ctx["kpi_passed"]:
         yield "excellent", "绩效指标未全部完成、评估不合格，不能「评为优秀」"
 
 
-@rule("kpi_entry", needs=("kpi_codes",))
+@rule(gf.KpiEntrySchema, needs=("kpi_codes",))
 def kpi_code_of_call(payload: dict, ctx: dict) -> Found:
     if payload["kpi_code"] not in ctx["kpi_codes"]:
         yield "kpi_code", f"「绩效指标」“{payload['kpi_code']}”不是本指南的绩效指标"

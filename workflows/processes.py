@@ -1,8 +1,10 @@
-"""What grantflow knows about each process beyond its BPMN: roles of lanes, whose org scope a
-task belongs to, who it is assigned to, when it is due, and the outcome each end event means.
+"""What grantflow knows about each process as a whole beyond its BPMN: roles of lanes, whose
+org scope a role's tasks belong to, the outcome each end event means, and the events it waits
+for in words. What is known about one user task (its form, due rule, assignee, confidentiality…)
+is its Step (app/services/<process>/steps.py).
 
-Plain data and one-line functions over process data, so a new process needs an entry here,
-not new code paths. docs/processes.md lists the ids and variables used.
+Plain data and one-line functions over process data. docs/processes.md lists the ids and
+variables used.
 """
 from __future__ import annotations
 
@@ -54,18 +56,12 @@ OUTCOME_LABELS = {
 
 @dataclass(frozen=True)
 class ProcessRules:
-    """Scope, assignment, due dates and outcomes of one process."""
+    """Scope, outcomes and events of one process."""
     key: str
     title: str
     org_scope: dict[str, Callable[[Data], int]]            # role → org id the task is offered in
-    assignee: dict[str, Callable[[Data], int | None]] = field(default_factory=dict)  # task → user
-    due_keys: dict[str, str] = field(default_factory=dict)   # task → data key of its deadline
-    # task → how long it may take when no deadline is in the data (calendar days from when it
-    # became ready); offices change these here, not in code paths
-    due_after_days: dict[str, int] = field(default_factory=dict)
     end_outcomes: dict[str, str] = field(default_factory=dict)
-    # task → the roles that may read what was entered there and who entered it (评审保密)
-    confidential: dict[str, frozenset[str]] = field(default_factory=dict)
+    messages: dict[str, str] = field(default_factory=dict)  # message name → the event in words
 
 
 KECHUANG = ProcessRules(
@@ -76,20 +72,6 @@ KECHUANG = ProcessRules(
         "recommender": lambda d: d["recommender_org_id"],
         "selector": lambda d: d["selection_departments"][d["intent"]],
         "concierge": lambda d: d["recommender_org_id"],
-    },
-    assignee={
-        "pitch_project": lambda d: d.get("concierge_user_id"),
-        "sign_project": lambda d: d.get("concierge_user_id"),
-        "follow_up_project": lambda d: d.get("concierge_user_id"),
-    },
-    due_keys={
-        "submit_project": "submit_deadline",
-        "check_exclusions": "recommend_deadline",
-        "recommend_project": "recommend_deadline",
-        "select_project": "select_deadline",
-        "pitch_project": "conference_end",
-        "sign_project": "conference_end",
-        "follow_up_project": "follow_up_until",
     },
     end_outcomes={
         "end_not_submitted": "not_submitted", "end_excluded": "excluded",
@@ -108,28 +90,16 @@ EXPERT_TEAM_GRANT = ProcessRules(
         "finance_officer": lambda d: d["finance_org_id"],
         "expert": lambda d: d["officer_org_id"],
     },
-    assignee={"review_application": lambda d: d.get("reviewer")},
-    due_keys={
-        "submit_application": "apply_deadline",
-        "formal_review": "formal_review_deadline",
-        "review_application": "review_deadline",
-        "evaluate_performance": "evaluation_deadline",
-        "rectify": "rectification_due",
-    },
-    due_after_days={
-        "declare_eligibility": 7, "assign_reviewers": 3, "conclude_publicity": 3,
-        "issue_approval": 10, "sign_agreement": 15, "disburse_funds": 30, "midterm_check": 15,
-        "re_evaluate": 15, "refund": 30,
-    },
     end_outcomes={
         "end_ineligible": "ineligible", "end_late": "late", "end_rejected": "rejected",
         "end_not_funded": "not_funded", "end_objection_upheld": "objection_upheld",
         "end_completed": "completed", "end_completed_after_rectification": "completed",
         "end_refunded": "refunded",
     },
-    confidential={
-        "assign_reviewers": frozenset({"grant_officer", "admin"}),
-        "review_application": frozenset({"grant_officer", "admin"}),
+    messages={
+        "ranking_published": "评审排序结果发布",
+        "reserve_promoted": "候补递补立项",
+        "reserve_released": "候补名单关闭",
     },
 )
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field as dc_field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from functools import cache
 
 from marshmallow import Schema, fields
 
-from forms.registry import DATA_FORMS, TASK_FORMS
+from forms.registry import data_form, schema_instance
 from forms.validators import fmt_number
 from workflows.dates import SHANGHAI
 
@@ -18,10 +17,10 @@ CONTROL_PREFIX = "_"  # _action and other page controls are not form data
 BLANK_ROW_VALUES = ("", "false")  # an untouched row: empty inputs, unticked boxes
 
 
-@cache
-def schema_for(form_name: str) -> Schema:
-    """One shared instance of a task or data form (schemas keep no state between loads)."""
-    return {**TASK_FORMS, **DATA_FORMS}[form_name]()
+def schema_for(form: type[Schema] | str) -> Schema:
+    """One shared instance of a form schema, or of a DATA_FORMS form by name (schemas keep no
+    state between loads)."""
+    return schema_instance(data_form(form) if isinstance(form, str) else form)
 
 
 # Posted names → nested data ---------------------------------------------------------------

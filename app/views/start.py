@@ -4,6 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from forms.grant_forms import EligibilityDeclarationSchema
+
 from ..services.steps import starting as service
 from .formrender import build, schema_for, unflatten
 from .helpers import attempt, run_service
@@ -54,6 +56,6 @@ def grant(call_id: int):
             flash("申报资格自查通过，请填写申报书。", "success")
             return redirect(url_for("tasks.show", task_id=applied.next_task.id))
         status = 422 if errors else 409
-    form = build(schema_for("declare_eligibility"), data, errors=errors)
+    form = build(schema_for(EligibilityDeclarationSchema), data, errors=errors)
     return render_template("start/grant.html", offer=offer, form=form,
                            society_id=society_id), status

@@ -47,10 +47,11 @@ def _uploads() -> dict:
 
 
 def _page(task, data: dict, errors: dict | None = None, status: int = 200, prefill=None):
-    form = build(schema_for(task.task_name), data, errors=errors,
+    step = service.step_of(task)
+    form = build(schema_for(step.form), data, errors=errors,
                  options=service.task_form_options(task, current_user),
                  accept={path: attachments.accept_of(path)
-                         for path in attachments.file_fields(task.task_name)},
+                         for path in attachments.file_fields(step.form)},
                  files=attachments.attachment_names(task.instance_id))
     instance_url = url_for("instances.show", instance_id=task.instance_id) \
         if "instances.show" in current_app.view_functions else None

@@ -221,9 +221,14 @@ def task_samples() -> dict[str, tuple[dict, dict]]:
 
 
 def refusal(form_name: str, raw, context: dict | None = None) -> dict[str, list[str]]:
-    """The errors of a form expected to be refused."""
+    """The errors of a form (a task's, or a DATA_FORMS name) expected to be refused."""
+    from forms.registry import DATA_FORMS
+    from tests.forms.step_forms import load_task_form
     with pytest.raises(FormValidationError) as caught:
-        load_form(form_name, raw, context)
+        if form_name in DATA_FORMS:
+            load_form(form_name, raw, context)
+        else:
+            load_task_form(form_name, raw, context)
     return caught.value.errors
 
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from forms import load_task_form
+from tests.forms.step_forms import load_task_form
 from forms.rules import DEFAULT_TEAM_RULES
 from tests.forms.factories import SOCIETY, application, member, refusal, team
 

@@ -3,7 +3,8 @@ from decimal import Decimal
 
 import pytest
 
-from forms import FormValidationError, load_form, load_task_form
+from forms import FormValidationError, load_form
+from tests.forms.step_forms import load_task_form
 from forms.errors import flatten_messages
 from tests.forms.factories import application, refusal, sample
 

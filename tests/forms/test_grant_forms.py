@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from forms import load_form, load_task_form
+from forms import load_form
+from tests.forms.step_forms import load_task_form
 from tests.forms.factories import CRITERIA, refusal, sample
 
 

@@ -3,7 +3,8 @@ import datetime as dt
 
 import pytest
 
-from forms import load_form, load_task_form
+from forms import load_form
+from tests.forms.step_forms import load_task_form
 from tests.forms.factories import refusal, sample
 
 

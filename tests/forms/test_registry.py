@@ -1,4 +1,4 @@
-"""The registry against docs/processes.md, and the metadata every form must carry."""
+"""The Steps' forms against docs/processes.md, and the metadata every form must carry."""
 import json
 import re
 from pathlib import Path
@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 from marshmallow import fields
 
-from forms import DATA_FORMS, TASK_FORMS, load_task_form
+from forms import DATA_FORMS
+from tests.forms.step_forms import load_task_form, task_forms
 from tests.forms.factories import sample, task_samples
 
 PROCESSES_MD = Path(__file__).resolve().parents[2] / "docs" / "processes.md"
@@ -38,6 +39,7 @@ def walk(schema, path=""):
             yield from walk(inner.schema, f"{path}{name}.")
 
 
+TASK_FORMS = task_forms()
 ALL_FORMS = {**TASK_FORMS, **DATA_FORMS}
 
 

@@ -27,6 +27,7 @@ from workflows.dates import SHANGHAI
 from .grant_steps import ACCEPT, ELIGIBLE, apply
 from .steps import complete, snapshot, task_of
 from tests.uploads import use_upload_dir
+from forms.application_form import ApplicationFormSchema
 
 SOCIETY = "四川省智能制造学会"
 WATERMARK = "草稿"
@@ -131,7 +132,7 @@ def test_before_submission_the_draft_prints_the_applicants_saved_form(world, upl
 
 
 def test_typed_partial_keeps_the_valid_fields_typed():
-    partial = document_data.typed_partial("submit_application", {
+    partial = document_data.typed_partial(ApplicationFormSchema, {
         "cover": {"project_name": "项目", "application_date": "2024-03-20", "contact_email": "bad"},
         "unit_info": {"penalized": "false"}})
     assert partial["cover"]["project_name"] == "项目" and "contact_email" not in partial["cover"]

@@ -16,6 +16,7 @@ from tests.conftest import SHANGHAI
 
 from .grant_steps import ACCEPT, apply, reviewed
 from .steps import complete, open_tasks, snapshot, task_of
+from app.services.steps.catalog import catalog
 
 
 @pytest.fixture
@@ -104,7 +105,6 @@ def test_expert_score_is_rounded_half_up_in_decimal(grant_world):
 def test_hook_failing_after_save_leaves_instance_cache_and_projections_as_they_were(
         grant_world, monkeypatch):
     from app.models import InstanceViewer
-    from app.services.steps import instances
     from dataclasses import replace
 
     u = grant_world["users"]
@@ -120,12 +120,12 @@ def test_hook_failing_after_save_leaves_instance_cache_and_projections_as_they_w
 
     def boom(*args):
         raise RuntimeError("hook failed after the save")
-    monkeypatch.setitem(instances.TASK_HOOKS, "formal_review",
-                        replace(instances.TASK_HOOKS["formal_review"], after=boom))
-    with pytest.raises(RuntimeError):
+    grant = catalog().process("expert_team_grant")
+    steps = tuple(replace(step, after=boom) if step.task == "formal_review" else step
+                  for step in grant.steps)
+    with catalog().using(replace(grant, steps=steps)), pytest.raises(RuntimeError):
         complete(u["grant_officer"], instance, "formal_review", ACCEPT)
     assert snapshot(instance) == before and viewers() == seen
-    monkeypatch.undo()
     complete(u["grant_officer"], instance, "formal_review", ACCEPT)
     assert open_tasks(instance) == ["assign_reviewers"]
     in_db = db.session.execute(sa.select(ProcessInstance.lock_version)

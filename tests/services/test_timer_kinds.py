@@ -60,16 +60,10 @@ def test_boundary_timer_row_goes_when_the_task_is_done_first(ctx, clock, monkeyp
         monkeypatch.setattr(instances, "check_may_complete", lambda user, task: None)
         [task_id] = [t.id for t in db.session.scalars(
             db.select(instances.Task).filter_by(instance_id=instance.id))]
-        monkeypatch.setattr(instances, "load_task_form", lambda name, raw, context: _NoForm())
         instances.complete_task(task_id, {}, user=None)
         assert timers_of(instance) == {}  # removed in the transaction that ended the wait
         clock.advance(days=4)
         assert fire_due_timers() == 0 and instance.outcome == "completed"
-
-
-class _NoForm:
-    process_data: dict = {}
-    payload: dict = {}
 
 
 def test_non_interrupting_cycle_reminds_three_times(ctx, clock):

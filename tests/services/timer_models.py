@@ -1,7 +1,7 @@
 """Tiny timer models deployed and run through the services (tests of the timer sweep)."""
 from __future__ import annotations
 
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from itertools import count
 
 import sqlalchemy as sa
@@ -12,6 +12,9 @@ from app.services.shared.definitions import deploy_bundle
 from app.services.steps.instances import start_instance
 from app.services.shared.unit_of_work import transaction
 from tests.conftest import wipe_data
+from app.services.steps.catalog import Process, catalog
+from app.services.steps.step import Step
+from forms.base import FormSchema
 from workflows.processes import PROCESSES, ProcessRules
 
 _HEAD = """<?xml version="1.0" encoding="UTF-8"?>
@@ -80,12 +83,27 @@ def rules(key: str) -> ProcessRules:
                         end_outcomes={"end_done": "completed", "end_expired": "late"})
 
 
+class NothingToFill(FormSchema):
+    """The form of a step that asks nothing."""
+
+
+def process(key: str) -> Process:
+    """The tiny model's rules, and the Step of its one user task "work"."""
+    return Process(rules(key), (Step(key, "work", NothingToFill),))
+
+
 @contextmanager
 def deployed(**models: str):
-    """Deploy tiny models (key → BPMN text) with minimal ProcessRules; afterwards remove the
-    rules, every row the test wrote, and the definitions. Yields the owner org's id."""
-    for key in models:
-        PROCESSES[key] = rules(key)
+    """Deploy tiny models (key → BPMN text) with minimal ProcessRules and Steps; afterwards
+    remove them, every row the test wrote, and the definitions. Yields the owner org's id."""
+    with ExitStack() as steps:
+        for key in models:
+            PROCESSES[key] = rules(key)
+            steps.enter_context(catalog().using(process(key)))
+        yield from _deployed_with_rules(models)
+
+
+def _deployed_with_rules(models: dict[str, str]):
     try:
         deploy_bundle({f"{key}.bpmn": text for key, text in models.items()})
         org = Org(code="tiny_org", name="测试单位", org_type="enterprise")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from werkzeug.datastructures import MultiDict
 
 from app.views.formrender import INDEX, build, schema_for, unflatten
+from tests.forms.step_forms import step_named
 
 
 def test_unflatten_nests_dotted_names_and_sorts_rows_numerically():
@@ -55,7 +56,7 @@ def test_build_places_errors_beside_fields_rows_and_tables():
               "team.members.1.title_level": ["「职称级别」为必填项"],
               "reviewers.0": ["不是评审专家"], "_schema": ["整体错误"]}
     data = {"team": {"members": [{"name": "甲"}, {"name": "乙"}]}}
-    form = build(schema_for("submit_application"), data, errors=errors)
+    form = build(schema_for(step_named("submit_application").form), data, errors=errors)
     nodes = {node.path: node for node in _walk(form.nodes)}
     assert nodes["team.members"].errors == ["专家团成员不少于10人（当前9人）"]
     assert nodes["team.members.1.title_level"].errors == ["「职称级别」为必填项"]
@@ -67,7 +68,7 @@ def test_build_places_errors_beside_fields_rows_and_tables():
 
 
 def test_build_chooses_inputs_from_field_classes_and_metadata():
-    form = build(schema_for("submit_project"), {"financing_need_wan": "120.5000", "commitment": True})
+    form = build(schema_for(step_named("submit_project").form), {"financing_need_wan": "120.5000", "commitment": True})
     kinds = {node.path: node for node in form.nodes}
     assert kinds["summary"].kind == "textarea" and kinds["summary"].max_chars == 2000
     assert kinds["project_type"].kind == "select"
@@ -76,14 +77,14 @@ def test_build_chooses_inputs_from_field_classes_and_metadata():
     assert kinds["financing_need_wan"].value == "120.5"
     assert kinds["commitment"].kind == "checkbox" and kinds["commitment"].value is True
     assert kinds["video_ref"].kind == "file"
-    pitch = {node.path: node for node in build(schema_for("pitch_project"),
+    pitch = {node.path: node for node in build(schema_for(step_named("pitch_project").form),
                                                 {"pitched_at": "2024-01-18T06:30:00+00:00"}).nodes}
     assert pitch["pitched_at"].kind == "datetime" and pitch["pitched_at"].value == "2024-01-18T14:30"
     assert pitch["negotiation_parties"].kind == "table"
 
 
 def test_build_keeps_a_value_the_options_do_not_offer():
-    form = build(schema_for("recommend_project"), {"concierge_user_id": "99"},
+    form = build(schema_for(step_named("recommend_project").form), {"concierge_user_id": "99"},
                  options={"concierge_user_id": [(5, "周晓岚")]})
     node = next(n for n in form.nodes if n.path == "concierge_user_id")
     assert node.options == [("5", "周晓岚"), ("99", "99")] and node.value == "99"

@@ -22,6 +22,7 @@ from workflows import clock
 
 from .login import FreshContextClient, logged_in
 from tests.uploads import use_upload_dir
+from tests.forms.step_forms import step_named
 
 CHENGDU_TITLE = "视觉引导柔性装配"
 
@@ -200,12 +201,12 @@ def test_attachment_whose_file_is_missing_is_404(app, people, chengdu, attachmen
 
 
 def test_entered_forms_walk_nested_sections_and_tables():
-    pitch = {item.label: item for item in shown_form("pitch_project", PITCH)}
+    pitch = {item.label: item for item in shown_form(step_named("pitch_project").form, PITCH)}
     assert pitch["推介时间"].text == "2024-01-18 14:30"
     parties = pitch["对接洽谈方"]
     assert parties.kind == "table" and parties.columns[:2] == ("洽谈方名称", "洽谈方类型")
     assert [cell.text for cell in parties.rows[0]] == ["德阳某重型装备公司", "需求方", "—"]
-    application = {item.label: item for item in shown_form("submit_application", application_form())}
+    application = {item.label: item for item in shown_form(step_named("submit_application").form, application_form())}
     budget = {item.label: item for item in application["五、项目经费预算"].fields}
     lines = budget["经费支出预算表"]
     assert lines.kind == "table" and lines.rows[0][0].text == "专家咨询费"
@@ -225,10 +226,11 @@ def test_grant_application_page_shows_the_application_sections(app, world, clock
 def test_entered_forms_show_amounts_and_people_readably(world):
     concierge = world["users"]["cd_concierge"]
     stored = {**CONTRACT, "amount_wan": "120.5000"}  # as the JSON column keeps a Decimal
-    signing = {item.label: item.text for item in shown_form("sign_project", stored)}
+    step = step_named("recommend_project")
+    signing = {item.label: item.text for item in shown_form(step_named("sign_project").form, stored)}
     assert signing["合同金额（万元）"] == "120.5" and signing["合同类型"] == "技术许可"
     recommending = {item.label: item.text for item in shown_form(
-        "recommend_project", recommendation(concierge.id))}
+        step.form, recommendation(concierge.id), step.labels)}
     assert recommending["科服保姆"] == concierge.display_name
     assert recommending["推介意向"] == "重大科创项目专场推介会"
 

@@ -55,12 +55,6 @@ def test_every_role_owning_a_user_task_has_an_org_scope(key):
     assert roles and roles <= set(PROCESSES[key].org_scope)
 
 
-def test_assignee_and_due_rules_name_real_user_tasks(key):
-    tasks = set(user_tasks(key))
-    rules = PROCESSES[key]
-    assert set(rules.assignee) <= tasks
-    assert set(rules.due_keys) <= tasks
-    assert set(rules.due_after_days) <= tasks and not set(rules.due_after_days) & set(rules.due_keys)
 
 
 def test_org_scope_reads_the_start_data():

@@ -13,14 +13,16 @@ from pathlib import Path
 import sqlalchemy as sa
 from marshmallow import fields
 
-from forms.registry import TASK_FORMS
 from workflows import clock
 
 from ...extensions import db
 from ...models import Attachment, ProcessInstance, Task, User
 from ..shared.access import check_may_complete
 from ..shared.errors import InvalidInput, NotFound
+from forms.registry import schema_instance
+
 from ..shared import settings
+from ..steps.catalog import catalog
 from ..shared.unit_of_work import transaction
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -51,10 +53,14 @@ def accept_of(path: str) -> str:
 
 
 @cache
-def file_fields(task_name: str) -> dict[str, str]:
-    """{path: label} of the upload fields (widget "file") of a task's form (do not change)."""
-    schema = TASK_FORMS[task_name]() if task_name in TASK_FORMS else None
-    return dict(_file_fields(schema.fields, "")) if schema else {}
+def file_fields(form: type) -> dict[str, str]:
+    """{path: label} of the upload fields (widget "file") of a form schema (do not change)."""
+    return dict(_file_fields(schema_instance(form).fields, ""))
+
+
+def task_file_fields(process_key: str, task_name: str) -> dict[str, str]:
+    """The upload fields of a task's form (its Step's)."""
+    return file_fields(catalog().step(process_key, task_name).form)
 
 
 def _file_fields(schema_fields: dict, prefix: str):
@@ -70,7 +76,7 @@ def store_attachment(instance: ProcessInstance, task_name: str, field: str, file
     """Check one upload (≤ 10 MB, the right kind by its first bytes), write it under
     UPLOAD_DIR/<sha256[:2]>/<sha256> (the file name is never part of the path) and record it.
     The caller owns the transaction."""
-    label = label or file_fields(task_name).get(field, field)
+    label = label or task_file_fields(instance.process_key, task_name).get(field, field)
     content, kind = _checked_content(file_storage, field, label)
     stored = store_bytes(content)
     attachment = Attachment(
@@ -164,7 +170,7 @@ def attach_uploads(task_id: str, uploads: dict, raw: dict, user: User) -> None:
     task = db.session.get(Task, task_id)
     if task is None:
         raise NotFound("待办事项不存在或已办理")
-    labels = file_fields(task.task_name)
+    labels = task_file_fields(task.instance.process_key, task.task_name)
     refs = [str(_get(raw, path) or "") for path in labels]
     if not uploads and not any(ref.startswith(REF_PREFIX) for ref in refs):
         return

@@ -14,7 +14,8 @@ import sqlalchemy as sa
 from marshmallow import ValidationError
 
 from forms import choices
-from forms.registry import TASK_FORMS
+from forms.application_form import ApplicationFormSchema
+from forms.registry import schema_instance
 from workflows import clock
 
 from ...extensions import db
@@ -66,15 +67,15 @@ def draft_form(application: GrantApplication, reader: User) -> dict:
     if task is not None and may_see_task(reader, task):
         draft = db.session.scalar(sa.select(TaskDraft).filter_by(task_id=task.id, user_id=reader.id))
         if draft is not None:
-            return typed_partial("submit_application", draft.data)
+            return typed_partial(ApplicationFormSchema, draft.data)
     return dict(application.form or {})
 
 
-def typed_partial(task_name: str, raw: dict) -> dict:
+def typed_partial(form: type, raw: dict) -> dict:
     """The fields of a half-filled form that are valid, typed as a submission's (dates, Decimals,
     booleans rather than the browser's strings); the others are left out (blank cells)."""
     try:
-        return TASK_FORMS[task_name]().load(raw)
+        return schema_instance(form).load(raw)
     except ValidationError as error:
         return error.valid_data if isinstance(error.valid_data, dict) else {}
 

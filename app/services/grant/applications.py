@@ -1,4 +1,5 @@
-"""专家团 grant use cases: start an application, the hooks of its steps, KPI entries."""
+"""专家团 grant use cases: start an application, what its steps record on it (grant/steps.py
+wires them to the Steps), KPI entries."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -12,7 +13,7 @@ from ..shared.access import check_holds
 from ..shared.common import get_or_404, new_business_key, open_task, users_with_role, validated
 from ..documents.documents import freeze_application
 from ..shared.errors import Conflict, InvalidInput, NotFound
-from ..steps.instances import END_HOOKS, TASK_HOOKS, TaskHooks, complete_in_transaction, load_workflow, record_audit, start_instance
+from ..steps.instances import complete_in_transaction, load_workflow, record_audit, start_instance
 from ..shared.unit_of_work import transaction
 from .kpis import kpi_outcome
 
@@ -192,17 +193,3 @@ def record_kpi(application_id: int, raw: dict, user: User) -> KpiEntry:
         record_audit(application.instance, "kpi_entry", user, data=form, at=now)
     return entry
 
-
-TASK_HOOKS.update({
-    "submit_application": TaskHooks(context=_application_context, after=_after_submit),
-    "formal_review": TaskHooks(context=_formal_review_context),
-    "assign_reviewers": TaskHooks(context=_reviewer_context),
-    "review_application": TaskHooks(context=_review_context),
-    "issue_approval": TaskHooks(context=_award_context),
-    "disburse_funds": TaskHooks(context=_award_context, after=_after_funding),
-    "evaluate_performance": TaskHooks(context=_kpi_context, before=_rectification_due,
-                                      after=_after_evaluation),
-    "re_evaluate": TaskHooks(context=_kpi_context, after=_after_evaluation),
-    "refund": TaskHooks(context=_refund_context, after=_after_refund),
-})
-END_HOOKS[PROCESS_KEY] = _application_ended

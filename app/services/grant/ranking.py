@@ -15,7 +15,7 @@ from ...models import GrantApplication, GrantCall, ProcessInstance, Task, User
 from ..shared.access import check_holds
 from ..shared.common import get_or_404
 from ..shared.errors import Conflict, InvalidInput
-from ..steps.instances import TASK_HOOKS, TaskHooks, deliver_message, load_workflow
+from ..steps.instances import deliver_message, load_workflow
 from ..shared.unit_of_work import transaction
 from .applications import application_of
 from ..shared.holidays import holiday_calendar
@@ -121,7 +121,7 @@ def _apply_ranking(application, workflow, row, objective, call, user) -> None:
         "publicity_ends_at": publicity_ends(call)}, user, workflow)
 
 
-def _promote_next_reserve(instance, result, user) -> None:
+def promote_next_reserve(instance, result, user) -> None:
     """An upheld objection frees a place: the best-ranked waiting reserve moves up (递补)."""
     if result.payload["publicity_outcome"] != "objection_upheld":
         return
@@ -147,5 +147,3 @@ def release_reserves(call_id: int, user: User) -> int:
             deliver_message(application.instance, "reserve_released", {}, user, workflow)
     return len(reserves)
 
-
-TASK_HOOKS["conclude_publicity"] = TaskHooks(after=_promote_next_reserve)

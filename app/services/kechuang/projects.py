@@ -11,7 +11,7 @@ from ...models import ConferenceEdition, FollowUpRecord, Org, Project, User
 from ..shared.access import check_holds, check_may_complete
 from ..shared.common import validated, get_or_404, new_business_key, open_task, org_by_code, users_with_role
 from ..shared.errors import Conflict, InvalidInput, NotFound
-from ..steps.instances import END_HOOKS, TASK_HOOKS, TaskHooks, record_audit, start_instance
+from ..steps.instances import record_audit, start_instance
 from ..shared.unit_of_work import transaction
 
 PROCESS_KEY = "kechuang_project"
@@ -58,45 +58,6 @@ def project_of(instance) -> Project:
     return instance.project
 
 
-def _landed_listing_ids(instance, task, user) -> dict:
-    project = project_of(instance)
-    landed = db.session.scalars(sa.select(Project.platform_listing_id).where(
-        Project.outcome == "landed", Project.edition_id != project.edition_id,
-        Project.platform_listing_id.is_not(None)))
-    return {"landed_listing_ids": set(landed), "sectors": project.edition.sectors}
-
-
-def _after_submit(instance, result, user) -> None:
-    project, form = project_of(instance), result.payload
-    project.title = instance.title = form["title"]
-    project.project_type = form["project_type"]
-    project.sector = form.get("sector")
-    project.platform_listing_id = form["platform_listing_id"]
-    project.details = form
-
-
-def _exclusion_context(instance, task, user) -> dict:
-    project = project_of(instance)
-    return {"project_type": project.project_type, "submission": project.details}
-
-
-def _recommend_context(instance, task, user) -> dict:
-    project = project_of(instance)
-    return {"project_type": project.project_type, "sectors": project.edition.sectors,
-            "concierge_user_ids": users_with_role("concierge", project.recommender_org_id)}
-
-
-def _after_recommend(instance, result, user) -> None:
-    project_of(instance).intent = result.payload.get("intent")
-
-
-def _select_context(instance, task, user) -> dict:
-    project = project_of(instance)
-    return {"project_type": project.project_type, "quotas": project.edition.quotas,
-            "sectors": project.edition.sectors,
-            "quota_usage": quota_usage(project.edition_id, exclude_project_id=project.id)}
-
-
 def quota_usage(edition_id: int, exclude_project_id: int | None = None) -> dict:
     """How many projects are already selected per bucket (opening counted per type)."""
     rows = db.session.execute(sa.select(Project.bucket, Project.project_type, sa.func.count())
@@ -110,23 +71,6 @@ def quota_usage(edition_id: int, exclude_project_id: int | None = None) -> dict:
         else:
             usage[bucket] = usage.get(bucket, 0) + count
     return usage
-
-
-def _after_select(instance, result, user) -> None:
-    if result.payload["select_outcome"] == "selected":
-        project_of(instance).bucket = result.payload["bucket"]
-
-
-def _after_sign(instance, result, user) -> None:
-    project = project_of(instance)
-    project.sign_outcome = result.payload["sign_outcome"]
-    project.contract_amount_wan = result.payload.get("amount_wan")
-
-
-def _project_ended(instance) -> None:
-    project = project_of(instance)
-    if project is not None:
-        project.outcome = instance.outcome
 
 
 def record_follow_up(project_id: int, raw: dict, user: User) -> FollowUpRecord:
@@ -143,13 +87,3 @@ def record_follow_up(project_id: int, raw: dict, user: User) -> FollowUpRecord:
         db.session.add(record)
         record_audit(project.instance, "follow_up", user, data=form, at=now)
     return record
-
-
-TASK_HOOKS.update({
-    "submit_project": TaskHooks(context=_landed_listing_ids, after=_after_submit),
-    "check_exclusions": TaskHooks(context=_exclusion_context),
-    "recommend_project": TaskHooks(context=_recommend_context, after=_after_recommend),
-    "select_project": TaskHooks(context=_select_context, after=_after_select),
-    "sign_project": TaskHooks(after=_after_sign),
-})
-END_HOOKS[PROCESS_KEY] = _project_ended

@@ -11,15 +11,16 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 from SpiffWorkflow.util.task import TaskState
 
+from forms.registry import data_form
 from reports.documents import KINDS
-from workflows.processes import rules_for
 
 from ...extensions import db
 from ...models import Attachment, AuditEvent, Org, ProcessDefinition, ProcessInstance, Project, User
 from ..documents.attachments import REF_PREFIX, stored_path
-from ..shared.definitions import specs_of
+from ..shared.definitions import specs_of, step_titles
 from ..shared.errors import NotFound
 from ..steps.form_display import Shown, link_files, shown_form, shown_line
+from ..steps.catalog import catalog
 from ..steps.instances import load_workflow
 from ..shared.visibility import visible_instance, visible_to
 
@@ -137,8 +138,8 @@ def instance_detail(instance_id: int, user: User) -> InstanceDetail:
               for event, actor in events]
     shown = [(event, actor) for event, actor in events if event.task_name not in hidden]
     return InstanceDetail(instance, db.session.get(Org, instance.owner_org_id), instance.definition,
-                          _entered(shown, titles, files), attachments,
-                          [_history_row(event, actor, titles, event.task_name in hidden)
+                          _entered(shown, instance, titles, files), attachments,
+                          [_history_row(event, actor, titles, event.task_name in hidden, instance)
                            for event, actor in events], titles)
 
 
@@ -149,29 +150,24 @@ def hidden_steps(instance: ProcessInstance, user: User) -> set[str]:
     """Steps whose entries and actors this user may not read (e.g. expert reviews for the
     applicant): the process's confidentiality rule, by the roles the user holds."""
     roles = {r.role for r in user.roles}
-    confidential = rules_for(instance.process_key).confidential
-    return {task for task, readers in confidential.items() if not roles & readers}
+    return {step.task for step in catalog().process(instance.process_key).steps
+            if not step.readable_by(roles)}
 
 
-def step_titles(definition: ProcessDefinition) -> dict[str, str]:
-    """Task spec name → its name in the diagram (Chinese), for this definition version."""
-    spec, subprocess_specs = specs_of(definition)
-    titles = {}
-    for process_spec in (spec, *subprocess_specs.values()):
-        titles.update({name: task_spec.bpmn_name or name
-                       for name, task_spec in process_spec.task_specs.items()})
-    return titles
-
-
-def _entered(events, titles: dict[str, str], files: dict) -> list[EnteredForm]:
+def _entered(events, instance, titles: dict[str, str], files: dict) -> list[EnteredForm]:
     latest: dict[str, tuple[AuditEvent, str | None]] = {}
     for event, actor in events:
         if event.kind == "completed" and event.task_name and event.data:
             latest.pop(event.task_name, None)  # re-insert: ordered by the latest completion
             latest[event.task_name] = (event, actor)
+    steps = {name: catalog().find(instance.process_key, name) for name in latest}
     return [EnteredForm(name, titles.get(name, name), actor or "系统", event.at,
-                        link_files(shown_form(name, event.data.get("form") or {}), files))
-            for name, (event, actor) in latest.items()]
+                        link_files(_shown_entry(steps[name], event, instance), files))
+            for name, (event, actor) in latest.items() if steps[name] is not None]
+
+
+def _shown_entry(step, event: AuditEvent, instance) -> list[Shown]:
+    return shown_form(step.form, event.data.get("form") or {}, step.labels, instance)
 
 
 def _attachments(instance_id: int) -> list[Attachment]:
@@ -180,30 +176,31 @@ def _attachments(instance_id: int) -> list[Attachment]:
 
 
 def _history_row(event: AuditEvent, actor: str | None, titles: dict[str, str],
-                 hidden: bool = False) -> HistoryRow:
+                 hidden: bool, instance) -> HistoryRow:
     """``hidden``: a confidential step for this reader — the note (e.g. whom a review was
     delegated to, and why) is withheld like the actor."""
     before = None if event.kind == "started" else event.step_before  # nothing came before
     return HistoryRow(event.at, actor or "系统", KIND_LABELS.get(event.kind, event.kind),
                       titles.get(event.task_name, event.task_name or ""),
-                      before, event.step_after, "" if hidden else _note(event, titles))
+                      before, event.step_after, "" if hidden else _note(event, titles, instance))
 
 
-def _note(event: AuditEvent, titles: dict[str, str]) -> str:
+def _note(event: AuditEvent, titles: dict[str, str], instance) -> str:
     data = event.data if isinstance(event.data, dict) else {}
     if event.kind == "delegated":
         return f"转办给{data.get('to', '')}，原因：{data.get('reason', '')}"
     if event.kind == "timer":
         return "到期：" + "、".join(titles.get(name, name) for name in data.get("timers", []))
     if event.kind == "message":
-        return f"收到消息 {data.get('message', '')}"
+        events = catalog().process(instance.process_key).rules.messages
+        return events.get(data.get("message"), "收到流程通知")
     if event.kind == "kpi_evaluation":
         return "绩效指标全部达标" if data.get("passed") else "绩效指标未全部达标"
     if event.kind == "document_frozen":
         return (f"{KINDS[data['kind']].title}第{data.get('version')}版已存档"
                 f"（{data.get('pages')}页，SHA-256 {str(data.get('sha256'))[:12]}…）")
     if event.kind in RECORD_FORMS:
-        return shown_line(RECORD_FORMS[event.kind], data)
+        return shown_line(data_form(RECORD_FORMS[event.kind]), data)
     return ""
 
 

@@ -203,3 +203,13 @@ def _element_ids(files: dict[str, str], localname: str) -> set[str]:
 
 def _called_decisions(text: str) -> set[str]:
     return {(el.text or "").strip() for el in _elements(text, "calledDecisionId")}
+
+
+def step_titles(definition: ProcessDefinition) -> dict[str, str]:
+    """Task spec name → its name in the diagram (Chinese), for this definition version."""
+    spec, subprocess_specs = specs_of(definition)
+    titles = {}
+    for process_spec in (spec, *subprocess_specs.values()):
+        titles.update({name: task_spec.bpmn_name or name
+                       for name, task_spec in process_spec.task_specs.items()})
+    return titles

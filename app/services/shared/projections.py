@@ -7,26 +7,25 @@ import sqlalchemy as sa
 
 from workflows import engine
 from workflows.dates import SHANGHAI, end_of_day, parse_moment
-from workflows.processes import ProcessRules
 
 from ...extensions import db
 from ...models import InstanceViewer, ProcessInstance, Task, Timer
 
 
 def sync_projections(instance: ProcessInstance, before: engine.Waits, after: engine.Waits,
-                     rules: ProcessRules, now: datetime) -> None:
+                     process, now: datetime) -> None:
     """Apply the difference between what the workflow waited for before this change and after
     it. The rows always equal ``before`` (every change goes through here, in one transaction),
-    so no reading back is needed."""
-    _sync_tasks(instance, before, after, rules, now)
+    so no reading back is needed. ``process``: the catalogue's Process (its rules and Steps)."""
+    _sync_tasks(instance, before, after, process, now)
     _sync_timers(instance, before, after)
 
 
-def _sync_tasks(instance, before, after, rules, now) -> None:
+def _sync_tasks(instance, before, after, process, now) -> None:
     gone = before.task_ids - after.task_ids
     if gone:
         _delete_rows(Task, gone)
-    new = [_task_row(instance, ready, rules, now) for ready in after.ready
+    new = [_task_row(instance, ready, process, now) for ready in after.ready
            if ready.id not in before.task_ids]
     if new:  # Core executemany: projection rows need no ORM identity
         db.session.execute(_INSERT[Task], new)
@@ -66,20 +65,18 @@ def _delete_rows(model, ids: set[str]) -> None:
             db.session.expunge(loaded)
 
 
-def _task_row(instance, ready, rules: ProcessRules, now) -> dict:
-    assignee = rules.assignee.get(ready.name)
-    due_key = rules.due_keys.get(ready.name)
-    due = ready.data.get(due_key) if due_key else None
-    due_at = parse_moment(due) if due else _due_after(rules, ready.name, now)
+def _task_row(instance, ready, process, now) -> dict:
+    step = process.step(ready.name)
+    due = ready.data.get(step.due.key) if step.due.key else None
+    due_at = parse_moment(due) if due else _due_after(step.due.days, now)
     return dict(id=ready.id, instance_id=instance.id, task_name=ready.name, title=ready.title,
-                role=ready.role, org_id=rules.org_scope[ready.role](ready.data),
-                candidate_user_id=assignee(ready.data) if assignee else None, claimed_by_id=None,
-                due_at=due_at, created_at=now)
+                role=ready.role, org_id=process.rules.org_scope[ready.role](ready.data),
+                candidate_user_id=step.assignee(ready.data) if step.assignee else None,
+                claimed_by_id=None, due_at=due_at, created_at=now)
 
 
-def _due_after(rules: ProcessRules, task_name: str, now: datetime) -> datetime | None:
+def _due_after(days: int | None, now: datetime) -> datetime | None:
     """A configured duration, ending at the close of that Shanghai calendar day."""
-    days = rules.due_after_days.get(task_name)
     if days is None:
         return None
     return end_of_day((now.astimezone(SHANGHAI) + timedelta(days=days)).date())

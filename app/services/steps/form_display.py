@@ -1,18 +1,15 @@
-"""A saved form payload shown with its schema's Chinese labels: sections, tables, choices."""
+"""A saved form payload shown with its schema's Chinese labels: sections, tables, choices, and
+the Step's labels for values only the database can name (people, criteria)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from functools import cache
 
 from marshmallow import Schema, fields
 
-from forms.registry import DATA_FORMS, TASK_FORMS
+from forms.registry import schema_instance
 from workflows.dates import SHANGHAI
-
-from ...extensions import db
-from ...models import User
 
 EMPTY = "—"
 
@@ -31,18 +28,23 @@ class Shown:
     attachment_id: int | None = None
 
 
-def shown_form(form_name: str, payload: dict) -> list[Shown]:
-    """The filled-in fields of a form of TASK_FORMS or DATA_FORMS, in the form's order."""
-    schema_class = TASK_FORMS.get(form_name) or DATA_FORMS.get(form_name)
-    if schema_class is None:  # a form no longer registered: keys and plain values
-        return [Shown(str(key), text=_plain(value)) for key, value in (payload or {}).items()
-                if not _empty(value)]
-    return _shown_fields(_schema(schema_class), payload)
+def shown_form(schema_class: type[Schema], payload: dict, labels=None, instance=None
+               ) -> list[Shown]:
+    """The filled-in fields of a form, in the form's order; ``labels`` ({field name:
+    (value, instance) → text}, a Step's) name the values the schema alone cannot."""
+    labels = labels or {}
+    if not isinstance(payload, dict):
+        return [Shown("", text=_plain(payload))]
+    schema = schema_instance(schema_class)
+    return [Shown(_label(field), text=labels[name](payload[name], instance)) if name in labels
+            else _shown(field, payload[name])
+            for name, field in schema.fields.items()
+            if name in payload and not _empty(payload[name])]
 
 
-def shown_line(form_name: str, payload: dict) -> str:
+def shown_line(schema_class: type[Schema], payload: dict) -> str:
     """The form's simple fields on one line: "标签：值；标签：值"."""
-    return "；".join(f"{item.label}：{item.text}" for item in shown_form(form_name, payload)
+    return "；".join(f"{item.label}：{item.text}" for item in shown_form(schema_class, payload)
                     if item.kind in ("text", "file"))
 
 
@@ -61,11 +63,6 @@ def _linked(item: Shown, files: dict[str, tuple[int, str]]) -> Shown:
     if item.kind == "table":
         return replace(item, rows=tuple(tuple(link_files(row, files)) for row in item.rows))
     return item
-
-
-@cache
-def _schema(schema_class: type[Schema]) -> Schema:
-    return schema_class()
 
 
 def _shown_fields(schema: Schema, payload) -> list[Shown]:
@@ -108,8 +105,6 @@ def _text(field: fields.Field, value) -> str:
         return _plain(value, choices)
     if isinstance(field, fields.DateTime) and isinstance(value, str):
         return _moment(value)
-    if (field.name or "").endswith("_user_id") and isinstance(value, int):
-        return _user_name(value)
     text = _number(value) if isinstance(field, fields.Decimal) else _plain(value, choices)
     unit = field.metadata.get("unit")
     return f"{text} {unit}" if unit and unit not in _label(field) else text
@@ -133,12 +128,6 @@ def _number(value) -> str:
     except InvalidOperation:
         return str(value)
     return f"{number.normalize():f}" if number.is_finite() else str(value)
-
-
-def _user_name(user_id: int) -> str:
-    """A field naming a person by user id (``…_user_id``) shows the person's name."""
-    user = db.session.get(User, user_id)
-    return user.display_name if user is not None else str(user_id)
 
 
 def _moment(value: str) -> str:

@@ -2,22 +2,19 @@
 
 One use case is one transaction: load the instance, advance the workflow in memory, save state,
 projections (tasks, timers) and an audit event — or, on any error, roll back and leave the
-instance exactly as it was. Domain services plug into task completion through TaskHooks.
+instance exactly as it was. What a task needs beyond the engine (form, facts, hooks, due rule)
+comes from its Step (steps/catalog.py).
 """
 from __future__ import annotations
 
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Callable
 
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 from SpiffWorkflow.exceptions import WorkflowException
 
 from forms.errors import FormValidationError
-from forms.registry import FormResult, load_task_form
 from workflows import clock, engine
-from workflows.processes import rules_for
 
 from ...extensions import db
 from ...models import AuditEvent, ProcessInstance, Task, User
@@ -27,23 +24,11 @@ from ..shared.access import check_may_complete
 from ..shared.definitions import latest_definition, specs_of
 from ..shared.errors import Conflict, InvalidInput, NotFound, ServiceError
 from ..shared.projections import current_step, grant_view, sync_projections
+from .catalog import catalog
 
 
 class ProcessError(ServiceError):
     """The process model could not advance (a modelling error); nothing was changed."""
-
-
-@dataclass(frozen=True)
-class TaskHooks:
-    """How a domain service takes part in completing one kind of task."""
-    context: Callable[[ProcessInstance, Task, User], dict] | None = None  # facts for form rules
-    before: Callable[[ProcessInstance, FormResult], dict] | None = None   # extra process data
-    after: Callable[[ProcessInstance, FormResult, User], None] | None = None  # domain records
-
-
-TASK_HOOKS: dict[str, TaskHooks] = {}
-END_HOOKS: dict[str, Callable[[ProcessInstance], None]] = {}
-_NO_HOOKS = TaskHooks()
 
 
 @contextmanager
@@ -102,10 +87,11 @@ def save_instance(instance: ProcessInstance, workflow, before: engine.Waits, *, 
                      completed_at=now if outcome else None,
                      current_step=current_step(workflow, after))
         workflow_cache.remember_after_commit(instance, (workflow, after))
-        sync_projections(instance, before, after, rules_for(instance.process_key), now)
+        process = catalog().process(instance.process_key)
+        sync_projections(instance, before, after, process, now)
         record_audit(instance, kind, actor, step_before=step_before, task=task, data=data, at=now)
-    if instance.outcome and instance.process_key in END_HOOKS:
-        END_HOOKS[instance.process_key](instance)
+    if instance.outcome and process.on_end:
+        process.on_end(instance)
 
 
 _TABLE = ProcessInstance.__table__
@@ -151,22 +137,22 @@ def complete_in_transaction(task_id: str, raw: dict, user: User) -> ProcessInsta
     if task is None:
         raise NotFound("待办事项不存在或已办理")
     check_may_complete(user, task)
-    instance, hooks = task.instance, TASK_HOOKS.get(task.task_name, _NO_HOOKS)
-    context = hooks.context(instance, task, user) if hooks.context else {}
+    instance = task.instance
+    step = catalog().step(instance.process_key, task.task_name)
     try:
-        result = load_task_form(task.task_name, raw, context)
+        result = step.load(raw, step.facts(instance, task, user))
     except FormValidationError as err:
         raise InvalidInput(err.errors) from err
     process_data = dict(result.process_data)
-    if hooks.before:
-        process_data.update(hooks.before(instance, result))
+    if step.before:
+        process_data.update(step.before(instance, result))
     workflow, before = load_for_change(instance)
     with _engine_errors():
         engine.complete(workflow, task_id, process_data)
     save_instance(instance, workflow, before, kind="completed", actor=user, task=task,
                   data={"form": result.payload, "process_data": process_data})
-    if hooks.after:
-        hooks.after(instance, result, user)
+    if step.after:
+        step.after(instance, result, user)
     return instance
 
 

@@ -6,19 +6,18 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from forms import choices as c
 from workflows import clock
 
 from ...extensions import db
 from ...models import AuditEvent, ProcessInstance, Task, TaskDraft, User
-from ..grant import applications as grants
-from ..kechuang import projects
-from ..shared.access import check_may_complete, may_see_task
 from ..documents.attachments import attach_uploads
+from ..shared.access import check_may_complete, may_see_task
 from ..shared.definitions import specs_of
 from ..shared.errors import NotFound
-from .instances import TASK_HOOKS, complete_task
 from ..shared.unit_of_work import transaction
+from .catalog import step_of
+from .instances import complete_task
+from .panels import PanelView, panels_for
 
 Options = list[tuple[str, str]]
 
@@ -37,47 +36,19 @@ def step_documentation(task: Task) -> str | None:
     return getattr(spec, "documentation", None) or None
 
 
-# Options the form needs from the server, built from the facts its rules check --------------
-
-def _user_options(ids) -> Options:
-    if not ids:
-        return []
-    users = db.session.scalars(sa.select(User).where(User.id.in_(ids), User.active.is_(True))
-                               .order_by(User.display_name))
-    return [(str(u.id), u.display_name) for u in users]
-
-
-def _criteria(criteria) -> Options:
-    return [(row["code"], f"{row['label']}（满分{row['max']}分）") for row in criteria]
-
-
-def _exclusions(project_type: str) -> Options:
-    applicable = c.EXCLUSIONS_BY_TYPE.get(project_type, c.codes_of(c.EXCLUSION_RULES))
-    return [(code, label) for code, label in c.EXCLUSION_RULES if code in applicable]
-
-
-def _sectors(sectors) -> Options:
-    return [(code, label) for code, label in c.SECTORS if code in sectors]
-
-
-# context key → (form path, options built from the context value)
-_OPTION_SOURCES = {
-    "eligible_reviewer_ids": ("reviewers", _user_options),
-    "concierge_user_ids": ("concierge_user_id", _user_options),
-    "criteria": ("scores", _criteria),
-    "project_type": ("violated_rules", _exclusions),
-    "sectors": ("sector", _sectors),
-}
-
+# Options the form needs from the server, and what the person deciding must see ------------
 
 def task_form_options(task: Task, user: User) -> dict[str, Options]:
     """{field path: [(value, label)]}: reviewer candidates, concierges of the recommender,
     the call's score criteria, the exclusion rules of the project's type, the edition's
-    sectors — from the same context the form's rules are checked against."""
-    hooks = TASK_HOOKS.get(task.task_name)
-    context = hooks.context(task.instance, task, user) if hooks and hooks.context else {}
-    return {path: build(context[key]) for key, (path, build) in _OPTION_SOURCES.items()
-            if key in context}
+    sectors — from the same facts the form's rules are checked against (the Step's)."""
+    step = step_of(task)
+    return step.form_options(step.facts(task.instance, task, user))
+
+
+def decision_panels(task: Task, user: User) -> list[PanelView]:
+    """The Step's panels: earlier decisions, the subject as submitted, the reviews."""
+    return panels_for(step_of(task), task.instance, user)
 
 
 # Prefill: my draft, else the last submission of this step (a returned form), else empty --

@@ -1,0 +1,107 @@
+"""专家团“深耕”赋能 grant (expert_team_grant): one Step per user task — form, process data,
+facts for the rules, hooks into the application record, options, due rule, confidentiality,
+labels and decision panels."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from forms import application_form as af
+from forms import grant_forms as gf
+from forms.registry import Writes
+from forms.validators import fmt_number
+from workflows.processes import EXPERT_TEAM_GRANT
+
+from ..steps.catalog import Process
+from ..steps.choices import joined_user_names, user_options
+from ..steps.panels import Decisions, Reviews
+from ..steps.step import Due, OptionSource, Step
+from . import applications as a
+from .ranking import promote_next_reserve
+
+KEY = EXPERT_TEAM_GRANT.key
+REVIEWERS_ONLY = frozenset({"grant_officer", "admin"})  # 评审保密: who reviewed, and how
+
+
+# Process data derived from the form and the facts ---------------------------------------------
+
+def _review(payload: dict, ctx: dict) -> dict:
+    # Process data is plain JSON: the total goes in as a float (the payload keeps the Decimal).
+    return {"review": {"reviewer": ctx["reviewer_id"], "total": round(float(payload["total"]), 2)}}
+
+
+def _evaluation(payload: dict, ctx: dict) -> dict:
+    return {"evaluation_passed": bool(ctx["kpi_passed"])}
+
+
+def _re_evaluation(payload: dict, ctx: dict) -> dict:
+    return {"re_evaluation_passed": bool(ctx["kpi_passed"])}
+
+
+# Options and labels ---------------------------------------------------------------------------
+
+def _criteria_options(criteria) -> list[tuple[str, str]]:
+    return [(row["code"], f"{row['label']}（满分{row['max']}分）") for row in criteria]
+
+
+def _scores_text(scores: dict, instance) -> str:
+    """{criterion code: score} as "创新性 25分；…；合计 80分" with the call's criterion names."""
+    criteria = a.application_of(instance).call.review_criteria if instance is not None else []
+    names = {row["code"]: row["label"] for row in criteria}
+    values = {code: Decimal(str(value)) for code, value in scores.items()}
+    parts = [f"{names.get(code, '其他评分项')} {fmt_number(value)}分" for code, value in values.items()]
+    return "；".join([*parts, f"合计 {fmt_number(sum(values.values(), Decimal(0)))}分"])
+
+
+REVIEW_LABELS = {"scores": _scores_text}
+
+# What the person deciding sees ----------------------------------------------------------------
+
+ELIGIBILITY = Decisions("申报资格自查", ("declare_eligibility",), latest=True)
+APPLICATION = Decisions("申报书（最新提交）", ("submit_application",), latest=True)
+FORMAL = Decisions("形式审查意见", ("formal_review",))
+REVIEWS = Reviews("专家评审意见与得分")
+AWARD = Decisions("立项、协议与拨款", ("issue_approval", "sign_agreement", "disburse_funds"))
+MIDTERM = Decisions("中期督查意见", ("midterm_check",))
+EVALUATIONS = Decisions("绩效评估与整改", ("evaluate_performance", "rectify", "re_evaluate"))
+
+STEPS = (
+    Step(KEY, "declare_eligibility", gf.EligibilityDeclarationSchema,
+         Writes(("inspection_previous", "inspection_last", "penalized", "notified")),
+         due=Due(days=7)),
+    Step(KEY, "submit_application", af.ApplicationFormSchema, context=a._application_context,
+         after=a._after_submit, due=Due("apply_deadline"), panels=(ELIGIBILITY, FORMAL)),
+    Step(KEY, "formal_review", gf.FormalReviewSchema, Writes(("formal_review_outcome",)),
+         context=a._formal_review_context, due=Due("formal_review_deadline"),
+         panels=(ELIGIBILITY, FORMAL)),
+    Step(KEY, "assign_reviewers", gf.ReviewerAssignmentSchema, Writes(("reviewers",)),
+         context=a._reviewer_context,
+         options=(OptionSource("eligible_reviewer_ids", "reviewers", user_options),),
+         due=Due(days=3), confidential_to=REVIEWERS_ONLY,
+         labels={"reviewers": joined_user_names}, panels=(FORMAL,)),
+    Step(KEY, "review_application", gf.ReviewScoreSchema,
+         Writes(derived=_review, context_keys=("reviewer_id",)), context=a._review_context,
+         options=(OptionSource("criteria", "scores", _criteria_options),),
+         due=Due("review_deadline"), assignee=lambda data: data.get("reviewer"),
+         confidential_to=REVIEWERS_ONLY, labels=REVIEW_LABELS, panels=(APPLICATION,)),
+    Step(KEY, "conclude_publicity", gf.PublicityConclusionSchema, Writes(("publicity_outcome",)),
+         after=promote_next_reserve, due=Due(days=3), panels=(REVIEWS, FORMAL)),
+    Step(KEY, "issue_approval", gf.ApprovalNoticeSchema, context=a._award_context,
+         due=Due(days=10), panels=(REVIEWS,)),
+    Step(KEY, "sign_agreement", gf.AgreementSchema, due=Due(days=15), panels=(AWARD,)),
+    Step(KEY, "disburse_funds", gf.FundingSchema, context=a._award_context,
+         after=a._after_funding, due=Due(days=30), panels=(AWARD,)),
+    Step(KEY, "midterm_check", gf.MidtermCheckSchema, due=Due(days=15), panels=(AWARD, MIDTERM)),
+    Step(KEY, "evaluate_performance", gf.EvaluationSchema,
+         Writes(derived=_evaluation, context_keys=("kpi_passed",)), context=a._kpi_context,
+         before=a._rectification_due, after=a._after_evaluation,
+         due=Due("evaluation_deadline"), panels=(AWARD, MIDTERM)),
+    Step(KEY, "rectify", gf.RectificationSchema, due=Due("rectification_due"),
+         panels=(EVALUATIONS,)),
+    Step(KEY, "re_evaluate", gf.ReEvaluationSchema,
+         Writes(derived=_re_evaluation, context_keys=("kpi_passed",)), context=a._kpi_context,
+         after=a._after_evaluation, due=Due(days=15), panels=(EVALUATIONS,)),
+    Step(KEY, "refund", gf.RefundSchema, context=a._refund_context, after=a._after_refund,
+         due=Due(days=30), panels=(EVALUATIONS, AWARD)),
+)
+
+PROCESS = Process(EXPERT_TEAM_GRANT, STEPS, on_end=a._application_ended)

@@ -1,0 +1,127 @@
+"""科创项目 (kechuang_project): one Step per user task — form, process data, facts for the
+rules, hooks into the project record, options, due rule, labels and decision panels."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from forms import project_forms as pf
+from forms.registry import Writes
+from workflows.processes import KECHUANG
+
+from ...extensions import db
+from ...models import Project
+from ..shared.common import users_with_role
+from ..steps.catalog import Process
+from ..steps.choices import exclusion_options, sector_options, user_name, user_options
+from ..steps.panels import Decisions
+from ..steps.step import Due, OptionSource, Step
+from .projects import project_of, quota_usage
+
+KEY = KECHUANG.key
+
+# Facts the rules need (forms/rules.py) ---------------------------------------------------------
+
+def _submission_facts(instance, task, user) -> dict:
+    """landed_listing_ids: platform ids landed at an earlier edition (never again);
+    sectors: the edition's roadshow sector codes."""
+    project = project_of(instance)
+    landed = db.session.scalars(sa.select(Project.platform_listing_id).where(
+        Project.outcome == "landed", Project.edition_id != project.edition_id,
+        Project.platform_listing_id.is_not(None)))
+    return {"landed_listing_ids": set(landed), "sectors": project.edition.sectors}
+
+
+def _exclusion_facts(instance, task, user) -> dict:
+    """project_type: which exclusion rules apply; submission: the materials submitted."""
+    project = project_of(instance)
+    return {"project_type": project.project_type, "submission": project.details}
+
+
+def _recommend_facts(instance, task, user) -> dict:
+    """concierge_user_ids: the 科服保姆 the recommending org may assign."""
+    project = project_of(instance)
+    return {"project_type": project.project_type, "sectors": project.edition.sectors,
+            "concierge_user_ids": users_with_role("concierge", project.recommender_org_id)}
+
+
+def _select_facts(instance, task, user) -> dict:
+    """quota_usage: the other projects already selected per bucket; quotas: the edition's."""
+    project = project_of(instance)
+    return {"project_type": project.project_type, "quotas": project.edition.quotas,
+            "sectors": project.edition.sectors,
+            "quota_usage": quota_usage(project.edition_id, exclude_project_id=project.id)}
+
+
+# Records kept on the project -----------------------------------------------------------------
+
+def _after_submit(instance, result, user) -> None:
+    project, form = project_of(instance), result.payload
+    project.title = instance.title = form["title"]
+    project.project_type = form["project_type"]
+    project.sector = form.get("sector")
+    project.platform_listing_id = form["platform_listing_id"]
+    project.details = form
+
+
+def _after_recommend(instance, result, user) -> None:
+    project_of(instance).intent = result.payload.get("intent")
+
+
+def _after_select(instance, result, user) -> None:
+    if result.payload["select_outcome"] == "selected":
+        project_of(instance).bucket = result.payload["bucket"]
+
+
+def _after_sign(instance, result, user) -> None:
+    project = project_of(instance)
+    project.sign_outcome = result.payload["sign_outcome"]
+    project.contract_amount_wan = result.payload.get("amount_wan")
+
+
+def _project_ended(instance) -> None:
+    project = project_of(instance)
+    if project is not None:
+        project.outcome = instance.outcome
+
+
+def _concierge(data: dict) -> int | None:
+    return data.get("concierge_user_id")
+
+
+# What the person deciding sees -------------------------------------------------------------
+
+SUBJECT = Decisions("项目申报信息", ("submit_project",), latest=True)
+CHECKS = Decisions("资格审查意见", ("check_exclusions",))
+RECOMMENDATION = Decisions("推荐意见（推介意向、理由、排序）", ("recommend_project",))
+SELECTION = Decisions("遴选结果", ("select_project",))
+PITCH = Decisions("推介洽谈与签约", ("pitch_project", "sign_project"))
+CONCIERGE_NAME = {"concierge_user_id": user_name}
+
+STEPS = (
+    Step(KEY, "submit_project", pf.ProjectSubmissionSchema, Writes(("project_type",)),
+         context=_submission_facts, after=_after_submit,
+         options=(OptionSource("sectors", "sector", sector_options),),
+         due=Due("submit_deadline"), panels=(CHECKS,)),
+    Step(KEY, "check_exclusions", pf.ExclusionCheckSchema, Writes(("exclusion_outcome",)),
+         context=_exclusion_facts,
+         options=(OptionSource("project_type", "violated_rules", exclusion_options),),
+         due=Due("recommend_deadline"), panels=(SUBJECT, CHECKS)),
+    Step(KEY, "recommend_project", pf.RecommendationSchema,
+         Writes(("recommend_outcome", "intent", "concierge_user_id")),
+         context=_recommend_facts, after=_after_recommend,
+         options=(OptionSource("concierge_user_ids", "concierge_user_id", user_options),
+                  OptionSource("sectors", "sector", sector_options)),
+         due=Due("recommend_deadline"), labels=CONCIERGE_NAME, panels=(SUBJECT, CHECKS)),
+    Step(KEY, "select_project", pf.SelectionSchema, Writes(("select_outcome", "bucket")),
+         context=_select_facts, after=_after_select,
+         options=(OptionSource("sectors", "sector", sector_options),),
+         due=Due("select_deadline"), panels=(SUBJECT, RECOMMENDATION, CHECKS)),
+    Step(KEY, "pitch_project", pf.PitchSchema, due=Due("conference_end"), assignee=_concierge,
+         panels=(SUBJECT, RECOMMENDATION, SELECTION)),
+    Step(KEY, "sign_project", pf.SigningSchema, Writes(("sign_outcome",)), after=_after_sign,
+         due=Due("conference_end"), assignee=_concierge, panels=(SUBJECT, SELECTION, PITCH)),
+    Step(KEY, "follow_up_project", pf.FollowUpClosingSchema, Writes(("follow_up_outcome",)),
+         due=Due("follow_up_until"), assignee=_concierge, panels=(SUBJECT, PITCH)),
+)
+
+PROCESS = Process(KECHUANG, STEPS, on_end=_project_ended)

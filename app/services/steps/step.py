@@ -1,0 +1,74 @@
+"""A Step: everything grantflow knows about one user task of one process, in one place.
+
+Each process defines its Steps in ``app/services/<process>/steps.py``; the catalogue
+(``catalog.py``) lists the processes explicitly. The engine, the task page, the instance page,
+the inbox projection and the documents all read the Step — nothing else is keyed by a task's id.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from forms.base import FormSchema
+from forms.registry import NOTHING, FormResult, Writes, load_form
+
+Context = Callable[[Any, Any, Any], dict]          # (instance, task, user) → facts for rules
+Before = Callable[[Any, FormResult], dict]         # (instance, result) → extra process data
+After = Callable[[Any, FormResult, Any], None]     # (instance, result, user) → domain records
+Labeler = Callable[[Any, Any], str]                # (stored value, instance) → what a person reads
+Options = list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class OptionSource:
+    """Choices the form needs from the server: the field at ``path`` offers what ``build``
+    makes of the context value ``key`` (the same facts its rules check)."""
+    key: str
+    path: str
+    build: Callable[[Any], Options]
+
+
+@dataclass(frozen=True)
+class Due:
+    """When the task is due: the deadline in process data under ``key`` (an edition's or
+    call's date), else ``days`` calendar days after it became ready (a labelled default
+    offices change here), else never."""
+    key: str | None = None
+    days: int | None = None
+
+
+@dataclass(frozen=True)
+class Step:
+    process: str                     # process key (bpmn process id)
+    task: str                        # BPMN user task id
+    form: type[FormSchema]           # forms/ schema: fields, Chinese labels, limits
+    writes: Writes = NOTHING         # process data it writes
+    context: Context | None = None   # the facts its rules need
+    before: Before | None = None
+    after: After | None = None
+    options: tuple[OptionSource, ...] = ()
+    due: Due = Due()
+    assignee: Callable[[dict], int | None] | None = None  # one person's step (from data)
+    confidential_to: frozenset[str] | None = None  # only these roles read its entries
+    labels: Mapping[str, Labeler] = field(default_factory=lambda: MappingProxyType({}))
+    panels: tuple[Callable, ...] = ()  # what the person deciding must see (steps/panels.py)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.process, self.task
+
+    def facts(self, instance, task, user) -> dict:
+        return self.context(instance, task, user) if self.context else {}
+
+    def load(self, raw: dict, context: dict | None = None) -> FormResult:
+        """Validate ``raw`` (FormValidationError) and derive the process data it writes."""
+        return load_form(self.form, raw, context, self.writes)
+
+    def form_options(self, context: dict) -> dict[str, Options]:
+        return {source.path: source.build(context[source.key]) for source in self.options
+                if source.key in context}
+
+    def readable_by(self, roles: set[str]) -> bool:
+        return self.confidential_to is None or bool(roles & self.confidential_to)
