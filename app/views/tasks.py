@@ -58,4 +58,5 @@ def _page(task, data: dict, errors: dict | None = None, status: int = 200, prefi
     return render_template("tasks/show.html", task=task, instance=task.instance, form=form,
                            documentation=service.step_documentation(task), prefill=prefill,
                            instance_url=instance_url,
+                           panels=service.decision_panels(task, current_user),
                            colleagues=inbox_service.colleagues_for(task, current_user)), status

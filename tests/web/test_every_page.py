@@ -1,4 +1,5 @@
-"""Every page of the demo, for every demo login, renders in Chinese without a server error."""
+"""Every page of the demo, for every demo login, renders in Chinese without a server error and
+shows no raw identifier (codes, ids, English step or message names) in its visible text."""
 from __future__ import annotations
 
 import re
@@ -9,20 +10,27 @@ import sqlalchemy as sa
 from app.demo.people import PEOPLE
 from app.demo.scenario import load_demo
 from app.extensions import db
-from app.models import ProcessInstance, User
+from app.models import Org, ProcessInstance, User
 from app.services.reading.inbox import inbox
 from app.services.shared.visibility import visible_to
 from workflows.clock import FrozenClock, using_clock
 from tests.conftest import SHANGHAI
 
 from .login import logged_in
+from .visible import identifiers
 
-PAGES = ["/", "/instances", "/start", "/admin", "/admin/definitions", "/admin/users", "/admin/orgs", "/overdue"]
+PAGES = ["/", "/instances", "/start", "/admin", "/admin/definitions", "/admin/users", "/admin/orgs",
+         "/overdue", "/exports"]
 
 
 def test_every_page_for_every_demo_login(ctx):
     load_demo()
     usernames = [username for username, _, _ in PEOPLE]
+    # what a person types and reads as such: login names (admin pages, 转办 list)
+    allowed = set(usernames)
+    # … and the organisations' codes, which administrators give them on 机构管理
+    org_codes = set(db.session.scalars(sa.select(Org.code)))
+    leaks = {}
     with using_clock(FrozenClock(datetime(2023, 12, 1, 10, tzinfo=SHANGHAI))):
         for username in usernames:
             client = logged_in(ctx, username)
@@ -36,6 +44,14 @@ def test_every_page_for_every_demo_login(ctx):
                 page = response.get_data(as_text=True)
                 assert re.search(r"[\u4e00-\u9fff]", page), (username, url)
                 assert "Traceback" not in page
+                for word in identifiers(page, allowed | (org_codes if url == "/admin/orgs" else set())):
+                    leaks.setdefault(word, set()).add(_where(url))
+    assert leaks == {}, "\n".join(f"{word}: {sorted(where)}" for word, where in sorted(leaks.items()))
+
+
+def _where(url: str) -> str:
+    """The kind of page (a task or an instance page, not each id)."""
+    return re.sub(r"/[0-9a-f-]{8,}$|/\d+$", "/…", url)
 
 
 def _user(username: str) -> User:

@@ -208,9 +208,14 @@ def _foreign_refs(task: Task, raw: dict, labels: dict) -> dict:
 
 def attachment_names(instance_id: int) -> dict[str, str]:
     """{reference: file name} of the files uploaded to an instance (to show what is there)."""
+    return {ref: name for ref, (_, name) in stored_files(instance_id).items()}
+
+
+def stored_files(instance_id: int) -> dict[str, tuple[int, str]]:
+    """{reference: (attachment id, file name)} of the files uploaded to an instance."""
     rows = db.session.execute(sa.select(Attachment.id, Attachment.filename)
                               .filter_by(instance_id=instance_id))
-    return {f"{REF_PREFIX}{ident}": name for ident, name in rows}
+    return {f"{REF_PREFIX}{ident}": (ident, name) for ident, name in rows}
 
 
 def _get(data: dict, path: str):

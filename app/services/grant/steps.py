@@ -11,7 +11,7 @@ from forms.registry import Writes
 from forms.validators import fmt_number
 from workflows.processes import EXPERT_TEAM_GRANT
 
-from ..steps.catalog import Process
+from ..steps.catalog import Process, Record
 from ..steps.choices import joined_user_names, user_options
 from ..steps.panels import Decisions, Reviews
 from ..steps.step import Due, OptionSource, Step
@@ -57,7 +57,7 @@ REVIEW_LABELS = {"scores": _scores_text}
 # What the person deciding sees ----------------------------------------------------------------
 
 ELIGIBILITY = Decisions("申报资格自查", ("declare_eligibility",), latest=True)
-APPLICATION = Decisions("申报书（最新提交）", ("submit_application",), latest=True)
+APPLICATION = Decisions("申报书（最新提交）", ("submit_application",), latest=True, folded=True)
 FORMAL = Decisions("形式审查意见", ("formal_review",))
 REVIEWS = Reviews("专家评审意见与得分")
 AWARD = Decisions("立项、协议与拨款", ("issue_approval", "sign_agreement", "disburse_funds"))
@@ -104,4 +104,12 @@ STEPS = (
          due=Due(days=30), panels=(EVALUATIONS, AWARD)),
 )
 
-PROCESS = Process(EXPERT_TEAM_GRANT, STEPS, on_end=a._application_ended)
+def _kpi_name(code: str, instance) -> str:
+    """A KPI code as the call names it (绩效指标 of the 申报指南)."""
+    targets = a.application_of(instance).call.kpi_targets if instance is not None else []
+    return next((row["label"] for row in targets if row["code"] == code), "其他绩效指标")
+
+
+RECORDS = {"kpi_entry": Record(gf.KpiEntrySchema, {"kpi_code": _kpi_name})}
+
+PROCESS = Process(EXPERT_TEAM_GRANT, STEPS, on_end=a._application_ended, records=RECORDS)

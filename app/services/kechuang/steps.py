@@ -11,7 +11,7 @@ from workflows.processes import KECHUANG
 from ...extensions import db
 from ...models import Project
 from ..shared.common import users_with_role
-from ..steps.catalog import Process
+from ..steps.catalog import Process, Record
 from ..steps.choices import exclusion_options, sector_options, user_name, user_options
 from ..steps.panels import Decisions
 from ..steps.step import Due, OptionSource, Step
@@ -124,4 +124,6 @@ STEPS = (
          due=Due("follow_up_until"), assignee=_concierge, panels=(SUBJECT, PITCH)),
 )
 
-PROCESS = Process(KECHUANG, STEPS, on_end=_project_ended)
+RECORDS = {"follow_up": Record(pf.FollowUpRecordSchema)}
+
+PROCESS = Process(KECHUANG, STEPS, on_end=_project_ended, records=RECORDS)

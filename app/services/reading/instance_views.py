@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 from SpiffWorkflow.util.task import TaskState
 
-from forms.registry import data_form
 from reports.documents import KINDS
 
 from ...extensions import db
@@ -31,7 +30,6 @@ KIND_LABELS = {
     "claimed": "认领", "unclaimed": "释放", "delegated": "转办", "follow_up": "跟踪记录",
     "kpi_entry": "绩效数据", "kpi_evaluation": "绩效评估", "document_frozen": "文书存档",
 }
-RECORD_FORMS = {"follow_up": "follow_up_record", "kpi_entry": "kpi_entry"}  # kind → DATA_FORMS
 
 
 # The list ----------------------------------------------------------------------------------
@@ -199,8 +197,9 @@ def _note(event: AuditEvent, titles: dict[str, str], instance) -> str:
     if event.kind == "document_frozen":
         return (f"{KINDS[data['kind']].title}第{data.get('version')}版已存档"
                 f"（{data.get('pages')}页，SHA-256 {str(data.get('sha256'))[:12]}…）")
-    if event.kind in RECORD_FORMS:
-        return shown_line(data_form(RECORD_FORMS[event.kind]), data)
+    record = catalog().process(instance.process_key).records.get(event.kind)
+    if record is not None:
+        return shown_line(record.form, data, record.labels, instance)
     return ""
 
 

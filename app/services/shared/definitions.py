@@ -206,10 +206,10 @@ def _called_decisions(text: str) -> set[str]:
 
 
 def step_titles(definition: ProcessDefinition) -> dict[str, str]:
-    """Task spec name → its name in the diagram (Chinese), for this definition version."""
+    """Task spec name → its name in the diagram (Chinese), for this definition version. A
+    multi-instance activity's own spec has no name: its children carry it, under its BPMN id."""
     spec, subprocess_specs = specs_of(definition)
-    titles = {}
-    for process_spec in (spec, *subprocess_specs.values()):
-        titles.update({name: task_spec.bpmn_name or name
-                       for name, task_spec in process_spec.task_specs.items()})
-    return titles
+    named = [task_spec for process_spec in (spec, *subprocess_specs.values())
+             for task_spec in process_spec.task_specs.values()]
+    by_bpmn_id = {s.bpmn_id: s.bpmn_name for s in named if s.bpmn_id and s.bpmn_name}
+    return {s.name: s.bpmn_name or by_bpmn_id.get(s.bpmn_id) or s.name for s in named}

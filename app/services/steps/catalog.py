@@ -7,20 +7,30 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 
 from workflows.processes import ProcessRules
 
-from .step import Step
+from .step import Labeler, Step
+
+
+@dataclass(frozen=True)
+class Record:
+    """A row recorded along the way (not a step): its form and the labels of its values."""
+    form: type
+    labels: Mapping[str, Labeler] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Process:
-    """One process: its scope/outcome rules, its Steps, and what happens when it ends."""
+    """One process: its scope/outcome rules, its Steps, what happens when it ends, and the
+    records kept along the way (audit kind → Record)."""
     rules: ProcessRules
     steps: tuple[Step, ...]
     on_end: Callable | None = None  # (instance) → records the outcome on domain rows
+    records: Mapping[str, Record] = field(default_factory=dict)
 
     @property
     def key(self) -> str:

@@ -42,9 +42,10 @@ def shown_form(schema_class: type[Schema], payload: dict, labels=None, instance=
             if name in payload and not _empty(payload[name])]
 
 
-def shown_line(schema_class: type[Schema], payload: dict) -> str:
+def shown_line(schema_class: type[Schema], payload: dict, labels=None, instance=None) -> str:
     """The form's simple fields on one line: "标签：值；标签：值"."""
-    return "；".join(f"{item.label}：{item.text}" for item in shown_form(schema_class, payload)
+    return "；".join(f"{item.label}：{item.text}"
+                    for item in shown_form(schema_class, payload, labels, instance)
                     if item.kind in ("text", "file"))
 
 

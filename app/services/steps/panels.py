@@ -15,7 +15,8 @@ from forms.validators import fmt_number
 from ...extensions import db
 from ...models import AuditEvent, User
 from ..shared.definitions import step_titles
-from .form_display import Shown, shown_form
+from ..documents.attachments import stored_files
+from .form_display import Shown, link_files, shown_form
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class PanelView:
     title: str
     entries: list[Entry]
     summary: str = ""
+    folded: bool = False  # long (a whole 申报书): shown closed, opened on demand
 
 
 @dataclass(frozen=True)
@@ -40,12 +42,13 @@ class Decisions:
     title: str
     tasks: tuple[str, ...]
     latest: bool = False
+    folded: bool = False
 
     def __call__(self, instance, user) -> PanelView | None:
         entries = [entry for _, entry in _completions(instance, user, self.tasks)]
         if self.latest:
             entries = list({entry.title: entry for entry in entries}.values())
-        return PanelView(self.title, entries) if entries else None
+        return PanelView(self.title, entries, folded=self.folded) if entries else None
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,7 @@ def _completions(instance, user, tasks) -> list[tuple[AuditEvent, Entry]]:
 
 def _entry(step, event: AuditEvent, actor: str | None, instance) -> Entry:
     fields = shown_form(step.form, event.data["form"], step.labels, instance)
+    fields = link_files(fields, stored_files(instance.id))
     return Entry(step_title(instance, step.task), actor or "系统", event.at, fields)
 
 
