@@ -35,6 +35,7 @@ class ParsedProcess:
     spec_json: str
     content_hash: str
     sources: dict[str, str]
+    user_tasks: dict[str, str]  # BPMN id → name of every user task (subprocesses included)
 
 
 def read_bundle(directory: Path) -> dict[str, str]:
@@ -73,9 +74,15 @@ def parse_bundle(files: dict[str, str]) -> list[ParsedProcess]:
         processes.append(ParsedProcess(
             key=key, name=spec.description or key, spec_json=spec_json,
             content_hash=hashlib.sha256(spec_json.encode("utf-8")).hexdigest(),
-            sources=_sources_of(parser, key, files),
+            sources=_sources_of(parser, key, files), user_tasks=_user_tasks(spec, subspecs),
         ))
     return processes
+
+
+def _user_tasks(spec, subspecs) -> dict[str, str]:
+    named = [task_spec for process_spec in (spec, *subspecs.values())
+             for task_spec in process_spec.task_specs.values() if task_spec.manual]
+    return {task_spec.bpmn_id: task_spec.bpmn_name or task_spec.bpmn_id for task_spec in named}
 
 
 _CALLED_DECISION = re.compile(r"calledDecisionId>\s*([^<\s]+)\s*<")

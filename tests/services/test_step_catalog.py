@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import Org, ProcessDefinition, RoleAssignment, Task, User
 from app.services.reading.instance_views import instance_detail
-from app.services.shared.definitions import deploy_bundle
+from app.services.shared.definitions import deploy_bundle, deploy_upload
+from app.services.shared.errors import InvalidInput
 from app.services.shared.unit_of_work import transaction
 from app.services.steps.catalog import Process, catalog
 from app.services.steps.instances import complete_task, start_instance
@@ -154,11 +155,9 @@ def test_a_step_added_to_a_small_process_runs_with_its_form_data_and_labels(ctx,
         assert shown == {"审批结论": "同意", "审批意见": "“同意休假”"}
 
 
-def test_a_bpmn_task_without_a_step_cannot_be_completed(ctx, clock):
-    with tiny_leave((Step("tiny_leave", "ask", NothingAsked),)):
-        org = Org(code="tiny_org", name="测试单位", org_type="enterprise")
-        db.session.add(org)
-        db.session.commit()
-        user, instance = _person(org.id), _started(org.id)
-        with pytest.raises(KeyError):
-            complete_task(_ready(instance, "ask").id, {}, user)
+def test_a_model_with_a_task_no_step_describes_is_refused_at_deploy(world):
+    with catalog().using(Process(RULES, (Step("tiny_leave", "ask", NothingAsked),))):
+        with pytest.raises(InvalidInput) as refused:
+            deploy_upload({"tiny_leave.bpmn": LEAVE}, world["users"]["admin"])
+    assert "「审批」（approve）" in refused.value.message and "没有对应的办理步骤" in refused.value.message
+    assert db.session.scalar(sa.select(ProcessDefinition).filter_by(process_key="tiny_leave")) is None

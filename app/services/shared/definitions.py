@@ -22,11 +22,24 @@ def deploy_bundle(files: dict[str, str]) -> list[ProcessDefinition]:
     """Parse and validate the files; store a new version for every process whose spec changed."""
     deployed = []
     for parsed in parse_bundle(files):
+        _check_every_task_has_a_step(parsed)
         existing = db.session.scalar(sa.select(ProcessDefinition).filter_by(
             process_key=parsed.key, content_hash=parsed.content_hash))
         deployed.append(existing or _new_version(parsed))
     db.session.commit()
     return deployed
+
+
+def _check_every_task_has_a_step(parsed) -> None:
+    """A model runs only if grantflow knows every user task of it (its Step: form, scope, due
+    rule); a task without one could be neither shown nor completed."""
+    from ..steps.catalog import catalog
+    known = {step.task for step in catalog().steps() if step.process == parsed.key}
+    missing = [f"「{name}」（{task_id}）" for task_id, name in parsed.user_tasks.items()
+               if task_id not in known]
+    if missing:
+        raise InvalidProcessModel(f"流程 {parsed.name} 的用户任务{'、'.join(missing)}"
+                                  "在系统中没有对应的办理步骤（表单、办理角色、期限），未部署")
 
 
 def deploy_directory(directory: Path) -> list[ProcessDefinition]:
