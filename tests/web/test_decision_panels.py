@@ -9,7 +9,7 @@ from app.demo.samples import REVIEWERS
 from app.services.background.timers import fire_due_timers
 from app.services.grant.ranking import publish_ranking
 from tests.conftest import SHANGHAI
-from tests.factories import recommendation, selection
+from tests.factories import recommendation
 from tests.services.grant_steps import reviewed
 from tests.services.steps import complete, task_of
 

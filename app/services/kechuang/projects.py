@@ -9,7 +9,7 @@ from workflows.dates import deadline_iso, end_of_day
 from ...extensions import db
 from ...models import ConferenceEdition, FollowUpRecord, Org, Project, User
 from ..shared.access import check_holds, check_may_complete
-from ..shared.common import validated, get_or_404, new_business_key, open_task, org_by_code, users_with_role
+from ..shared.common import validated, get_or_404, new_business_key, open_task, org_by_code
 from ..shared.errors import Conflict, InvalidInput, NotFound
 from ..steps.instances import record_audit, start_instance
 from ..shared.unit_of_work import transaction
