@@ -1,5 +1,5 @@
 # grantflow — the two set-up commands of the README, plus the pieces they are made of.
-.PHONY: run test install lint-bpmn bench
+.PHONY: run test install lint-bpmn bench bench-quick
 
 run:            ## install, load demo data into SQLite, serve on http://127.0.0.1:5000
 	bash scripts/run.sh
@@ -17,3 +17,6 @@ bench:
 	.venv/bin/python bench/engine.py
 	.venv/bin/python bench/timers.py
 	.venv/bin/python bench/pdf.py
+
+bench-quick:    ## every benchmark in seconds (CI runs this: a benchmark that crashes or prints no ratio fails)
+	bash scripts/bench_quick.sh

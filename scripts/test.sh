@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's test command: install everything (chromium for the browser tests too), lint the
-# BPMN models, run the whole suite on SQLite, then again on a throwaway PostgreSQL cluster
+# BPMN models, run the whole suite on SQLite, every benchmark in its quick mode, then again on a throwaway PostgreSQL cluster
 # started here — without the browser tests, which serve the app from a SQLite file of their own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +11,8 @@ npx --no-install bpmnlint bpmn/kechuang_project.bpmn bpmn/expert_team_grant.bpmn
 
 echo "== pytest on SQLite"
 .venv/bin/python -m pytest
+
+bash scripts/bench_quick.sh
 
 echo "== pytest on PostgreSQL"
 source scripts/postgres.sh
