@@ -46,9 +46,13 @@ def init_db_command():
 
 def upgrade_and_deploy():
     from .services.shared.definitions import deploy_directory
+    from .services.shared.progress import fill_missing_progress
     upgrade()
     for definition in deploy_directory(current_app.config["BPMN_DIR"]):
         click.echo(f"  {definition.process_key} v{definition.version} ({definition.content_hash[:12]})")
+    filled = fill_missing_progress()  # once: instances saved before 0008 kept no progress
+    if filled:
+        click.echo(f"  已补记 {filled} 个流程实例的流程图进度")
 
 
 @click.command("demo")

@@ -45,6 +45,11 @@ class ProcessInstance(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # read projections written with the state, so pages never restore a workflow
+    # (services/shared/progress.py): the diagram's {"completed", "current"} BPMN ids, and
+    # once ended the process data its pages show (e.g. ineligible_reasons)
+    progress: Mapped[dict | None] = mapped_column(JSONData, deferred=True)
+    outcome_data: Mapped[dict | None] = mapped_column(JSONData, deferred=True)
 
     definition: Mapped[ProcessDefinition] = relationship()  # many-to-one: identity-map hit
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from workflows import clock, engine
+from workflows import clock
 from workflows.dates import add_months_at, deadline_iso, end_of_day, moment_iso
 
 from ...extensions import db
@@ -13,7 +13,7 @@ from ..shared.access import check_holds
 from ..shared.common import get_or_404, new_business_key, open_task, users_with_role, validated
 from ..documents.documents import freeze_application
 from ..shared.errors import Conflict, InvalidInput, NotFound
-from ..steps.instances import complete_in_transaction, load_workflow, record_audit, start_instance
+from ..steps.instances import complete_in_transaction, record_audit, start_instance
 from ..shared.unit_of_work import transaction
 from .kpis import kpi_outcome
 
@@ -41,8 +41,7 @@ def ineligible_reasons(application: GrantApplication) -> list[str]:
     """Why the DMN grant_eligibility refused the society (empty unless it ended ineligible)."""
     if application.instance.outcome != "ineligible":
         return []
-    return list(engine.process_data(load_workflow(application.instance))
-                .get("ineligible_reasons") or [])
+    return list((application.instance.outcome_data or {}).get("ineligible_reasons") or [])
 
 
 def _open_application(call_id: int, society_org_id: int, user: User) -> GrantApplication:

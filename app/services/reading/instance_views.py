@@ -9,18 +9,16 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
-from SpiffWorkflow.util.task import TaskState
 
 from reports.documents import KINDS
 
 from ...extensions import db
 from ...models import Attachment, AuditEvent, Org, ProcessDefinition, ProcessInstance, Project, User
 from ..documents.attachments import REF_PREFIX, stored_path
-from ..shared.definitions import specs_of, step_titles
+from ..shared.definitions import step_titles
 from ..shared.errors import NotFound
 from ..steps.form_display import Shown, link_files, shown_form, shown_line
 from ..steps.catalog import catalog
-from ..steps.instances import load_workflow
 from ..shared.visibility import visible_instance, visible_to
 
 PAGE_SIZE = 50
@@ -207,37 +205,12 @@ def _note(event: AuditEvent, titles: dict[str, str], instance) -> str:
 
 def diagram_of(instance_id: int, user: User) -> dict:
     """The BPMN source of the instance's definition version, with the ids of completed steps
-    and of the steps it waits at now (ready tasks, waiting events)."""
+    and of the steps it waits at now — as saved with its last change (no highlights for an
+    instance saved before they were kept, until ``grantflow init-db`` fills them)."""
     instance = visible_instance(instance_id, user)
-    completed, current = highlights(load_workflow(instance))
-    return {"xml": process_xml(instance.definition), "completed": sorted(completed - current),
-            "current": sorted(current)}
-
-
-def highlights(workflow) -> tuple[set[str], set[str]]:
-    """(completed, current) BPMN ids; Spiff's own specs (Start, End joins) have no BPMN id and
-    multi-instance children share their activity's id."""
-    completed, current = set(), set()
-    for task in _every_task(workflow):
-        bpmn_id = task.task_spec.bpmn_id
-        if bpmn_id is None:
-            continue
-        if task.state == TaskState.COMPLETED:
-            completed.add(bpmn_id)
-        elif task.state == TaskState.READY or (
-                task.state == TaskState.WAITING and _is_event(task.task_spec)):
-            current.add(bpmn_id)
-    return completed, current
-
-
-def _every_task(workflow):
-    yield from workflow.tasks.values()
-    for subprocess in workflow.subprocesses.values():
-        yield from subprocess.tasks.values()
-
-
-def _is_event(task_spec) -> bool:
-    return getattr(task_spec, "event_definition", None) is not None
+    progress = instance.progress or {}
+    return {"xml": process_xml(instance.definition), "completed": progress.get("completed", []),
+            "current": progress.get("current", [])}
 
 
 def process_xml(definition: ProcessDefinition) -> str:

@@ -23,6 +23,7 @@ from ..shared.unit_of_work import transaction
 from ..shared.access import check_may_complete
 from ..shared.definitions import latest_definition, specs_of
 from ..shared.errors import Conflict, InvalidInput, NotFound, ServiceError
+from ..shared.progress import read_view
 from ..shared.projections import current_step, grant_view, sync_projections
 from .catalog import catalog
 
@@ -85,7 +86,7 @@ def save_instance(instance: ProcessInstance, workflow, before: engine.Waits, *, 
         _write_state(instance, state=engine.dump(workflow), outcome=outcome,
                      status="completed" if outcome else "running", updated_at=now,
                      completed_at=now if outcome else None,
-                     current_step=current_step(workflow, after))
+                     current_step=current_step(workflow, after), **read_view(workflow, outcome))
         workflow_cache.remember_after_commit(instance, (workflow, after))
         process = catalog().process(instance.process_key)
         sync_projections(instance, before, after, process, now)
