@@ -18,6 +18,7 @@ from ..services.kechuang.projects import record_follow_up, start_project
 from ..services.grant.ranking import publish_ranking
 from ..services.background.timers import fire_due_timers
 from . import samples
+from .materials import with_materials
 from .people import seed_people
 from .reference import seed_reference_data
 
@@ -54,9 +55,11 @@ SELECTORS = {"opening": "sel_innovation", "major_roadshow": "sel_societies",
              "showcase": "sel_popularisation"}
 
 
-def drive_project(world, title: str, until: str = "end", intent: str = "major_roadshow") -> Project:
+def drive_project(world, title: str, until: str = "end", intent: str = "major_roadshow",
+                  materials: bool = False) -> Project:
     """A 科创项目 of 成都 through the steps before ``until`` (a step name of PROJECT_STEPS),
-    recommended and selected for ``intent`` (the 120 roadshow places run out; showcase doesn't)."""
+    recommended and selected for ``intent`` (the 120 roadshow places run out; showcase doesn't);
+    ``materials``: its materials are uploaded PDFs (the demo), not placeholder references."""
     users, orgs = world["users"], world["orgs"]
     project = start_project(world["edition"].id, orgs["ent_cloudwise"].id, orgs["city_chengdu"].id,
                             title, "tech_transfer", users["cd_applicant"])
@@ -77,6 +80,8 @@ def drive_project(world, title: str, until: str = "end", intent: str = "major_ro
             record_follow_up(project.id, {"occurred_on": "2024-03-01", "action": "走访需求方",
                                           "result": "确定中试场地"}, concierge)
         user, raw = actions[step]
+        if step == "submit_project" and materials:
+            raw = with_materials(project.instance, user, raw)
         complete(user, project.instance, step, raw)
     return project
 
@@ -241,7 +246,7 @@ def load_demo() -> dict:
         # fired after them
         for step in PROJECT_STEPS:
             clock.set(datetime(2023, 12, 1, 9, tzinfo=SHANGHAI))
-            drive_project(world, DEMO_PROJECT_TITLES[step], until=step)
+            drive_project(world, DEMO_PROJECT_TITLES[step], until=step, materials=True)
     return world
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.demo.materials import with_materials
 from app.services.kechuang.projects import start_project
 from tests.factories import submission
 from tests.services.steps import complete
@@ -26,10 +27,12 @@ def upload_dir(ctx, tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def chengdu_project(world):
-    """A 成都 project submitted by its owner: the 成都科协 has its 资格审查 to do."""
+def chengdu_project(world, upload_dir):
+    """A 成都 project submitted by its owner with its materials uploaded: the 成都科协 has its
+    资格审查 to do."""
     users, orgs = world["users"], world["orgs"]
     project = start_project(world["edition"].id, orgs["ent_cloudwise"].id, orgs["city_chengdu"].id,
                             "视觉引导柔性装配", "tech_transfer", users["cd_applicant"])
-    complete(users["cd_applicant"], project.instance, "submit_project", submission())
+    raw = with_materials(project.instance, users["cd_applicant"], submission())
+    complete(users["cd_applicant"], project.instance, "submit_project", raw)
     return project

@@ -5,16 +5,18 @@ import re
 
 from lxml import html as lxml_html
 
-# An identifier from the data or the code: snake_case, or a lower-case English word of 3+
-# letters standing alone in Chinese text ("measures", "ranking_published", "review_application").
-IDENTIFIER = re.compile(r"(?<![\w@./:-])(?:[a-z]+_[a-z0-9_]+|[a-z]{3,})(?![\w@./-])")
+# An identifier from the data or the code: a reference ("attachment:12", "upload:video-1"),
+# snake_case, or a lower-case English word of 3+ letters standing alone in Chinese text
+# ("measures", "ranking_published", "review_application").
+IDENTIFIER = re.compile(r"(?<![A-Za-z0-9_@./:-])(?:[a-z]+:[a-z0-9][A-Za-z0-9_-]*"
+                        r"|[a-z]+_[a-z0-9_]+|[a-z]{3,})(?![A-Za-z0-9_@./:-])")
 
 
 def visible_text(page: str) -> str:
     doc = lxml_html.fromstring(page)
     for hidden in doc.xpath("//script|//style|//template|//head|//noscript"):
         hidden.drop_tree()
-    return re.sub(r"\s+", " ", doc.text_content())
+    return re.sub(r"\s+", " ", " ".join(doc.itertext()))
 
 
 def identifiers(page: str, allowed: set[str] = frozenset()) -> set[str]:
