@@ -80,19 +80,17 @@ def _completions(instance, user, tasks) -> list[tuple[AuditEvent, Entry]]:
         .where(AuditEvent.instance_id == instance.id, AuditEvent.kind == "completed",
                AuditEvent.task_name.in_(readable))
         .order_by(AuditEvent.at, AuditEvent.id)).all()
-    return [(event, _entry(steps[event.task_name], event, actor, instance)) for event, actor in rows
-            if isinstance((event.data or {}).get("form"), dict)]
+    rows = [(event, actor) for event, actor in rows if isinstance((event.data or {}).get("form"), dict)]
+    if not rows:
+        return []
+    titles, files = step_titles(instance.definition), stored_files(instance.id)
+    return [(event, _entry(steps[event.task_name], event, actor or "系统", instance, titles, files))
+            for event, actor in rows]
 
 
-def _entry(step, event: AuditEvent, actor: str | None, instance) -> Entry:
+def _entry(step, event: AuditEvent, actor: str, instance, titles: dict, files: dict) -> Entry:
     fields = shown_form(step.form, event.data["form"], step.labels, instance)
-    fields = link_files(fields, stored_files(instance.id))
-    return Entry(step_title(instance, step.task), actor or "系统", event.at, fields)
-
-
-def step_title(instance, task_name: str) -> str:
-    """The step's name in the diagram (Chinese) for this instance's definition version."""
-    return step_titles(instance.definition).get(task_name, task_name)
+    return Entry(titles.get(step.task, step.task), actor, event.at, link_files(fields, files))
 
 
 def panels_for(step, instance, user) -> list[PanelView]:
