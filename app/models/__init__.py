@@ -1,6 +1,7 @@
 """SQLAlchemy models (typed, SQLAlchemy 2)."""
 from .calls import ConferenceEdition, GrantCall
 from .documents import EXPORT_STATUSES, ExportJob, StoredDocument
+from .jobs import ACTIVE_JOB_STATUSES, JOB_STATUSES, Job
 from .notices import Holiday, Notification
 from .orgs import ORG_TYPES, Org, RoleAssignment, User
 from .process import AuditEvent, ProcessDefinition, ProcessInstance, Task, Timer
@@ -9,7 +10,7 @@ from .web import Attachment, InstanceViewer, TaskDraft
 
 __all__ = [
     "Attachment", "InstanceViewer", "TaskDraft", "Holiday", "Notification",
-    "EXPORT_STATUSES", "ExportJob", "StoredDocument",
+    "EXPORT_STATUSES", "ExportJob", "StoredDocument", "ACTIVE_JOB_STATUSES", "JOB_STATUSES", "Job",
     "AuditEvent", "ConferenceEdition", "FollowUpRecord", "GrantApplication", "GrantCall",
     "KpiEntry", "ORG_TYPES", "Org", "ProcessDefinition", "ProcessInstance", "Project",
     "RoleAssignment", "Task", "Timer", "User",
