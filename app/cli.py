@@ -10,8 +10,8 @@ from flask.cli import FlaskGroup, get_debug_flag, run_command as flask_run_comma
 from flask_migrate import upgrade
 
 # Set by `grantflow run` before the app is created, in the process that serves: the dev server
-# sweeps timers in-process and warms the document renderer. Other commands do neither (a
-# background thread would only be cut off when a short command exits).
+# runs the worker (timers, background jobs) in-process and warms the document renderer. Other
+# commands do neither (a background thread would only be cut off when a short command exits).
 _scheduler_in_process = False
 
 
@@ -26,7 +26,7 @@ def _create_app():
                short_help=flask_run_command.short_help)
 @click.pass_context
 def run_command(ctx, **options):
-    """Flask's dev server, which also runs the timer sweep (once: in the serving process)."""
+    """Flask's dev server, which also runs the worker (once: in the serving process)."""
     from .scheduler import should_run_in_process
     global _scheduler_in_process
     use_reloader = options.get("reload")
@@ -65,6 +65,7 @@ def demo_command(reset: bool):
     from .demo.scenario import load_demo
     from .demo.summary import print_summary
     if not fonts.ready():  # the demo's submitted 申报书 are rendered and frozen as it loads
+        # (load_demo runs their jobs)
         fonts_command.callback()
     if reset:
         _reset_sqlite()
@@ -83,7 +84,7 @@ def _reset_sqlite():
 @click.command("fire-timers")
 @with_appcontext
 def fire_timers_command():
-    """Fire every due timer once (`grantflow scheduler` runs this sweep on an interval)."""
+    """Fire every due timer once (`grantflow worker` runs this sweep on an interval)."""
     from .services.background.timers import fire_due_timers
     click.echo(f"已推进 {fire_due_timers()} 个流程实例。")
 
@@ -97,17 +98,31 @@ def remind_command():
     click.echo(f"已发送 {send_due_reminders()} 条提醒。")
 
 
-@click.command("scheduler")
+@click.command("worker")
 @with_appcontext
-def scheduler_command():
-    """Run the timer sweep in the foreground (production: its own process) until Ctrl-C."""
+def worker_command():
+    """Run the worker in the foreground (production: its own processes, any number) until
+    Ctrl-C: the timer sweep and the background jobs (exports, 申报书 renders, e-mail)."""
     from .scheduler import run_blocking
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("grantflow").setLevel(logging.INFO)
     app = current_app._get_current_object()
-    click.echo(f"定时器扫描已启动：每 {app.config['TIMER_SWEEP_SECONDS']:g} 秒一次（Ctrl-C 停止）。")
+    click.echo(f"后台进程已启动：定时器每 {app.config['TIMER_SWEEP_SECONDS']:g} 秒扫描一次，"
+               f"后台任务每 {app.config['JOB_POLL_SECONDS']:g} 秒检查一次（Ctrl-C 停止）。")
     run_blocking(app)
+
+
+scheduler_command = click.Command("scheduler", callback=worker_command.callback,
+                                  help="The same as `grantflow worker` (its former name).")
+
+
+@click.command("run-jobs")
+@with_appcontext
+def run_jobs_command():
+    """Run every due background job once, in the foreground (then exit)."""
+    from .services.background.jobs import run_pending_jobs
+    click.echo(f"已执行 {run_pending_jobs()} 个后台任务。")
 
 
 @click.command("fonts")
@@ -135,6 +150,7 @@ def fonts_command():
 def export_applications_command(call_id: int, out_path: str):
     """Zip every submitted 申报书 of a call (the latest frozen PDF of each, plus manifest.csv)."""
     from pathlib import Path
+    from .services.background.jobs import TryLater
     from .services.shared.errors import NotFound
     from .services.documents.exports import export_size, export_to_file
     try:
@@ -142,14 +158,15 @@ def export_applications_command(call_id: int, out_path: str):
         with click.progressbar(length=total, label="导出申报书", show_pos=True) as bar:
             rows = export_to_file(call_id, Path(out_path),
                                   lambda done, _total: bar.update(done - bar.pos))
-    except NotFound as error:
+    except (NotFound, TryLater) as error:  # TryLater: a 申报书 awaits the worker's render
         raise click.ClickException(error.message) from error
     click.echo(f"已导出 {len(rows)} 份申报书：{out_path}")
 
 
 def register_commands(app) -> None:
-    for command in (init_db_command, demo_command, fire_timers_command, scheduler_command,
-                    remind_command, export_applications_command):
+    for command in (init_db_command, demo_command, fire_timers_command, worker_command,
+                    scheduler_command, run_jobs_command, remind_command,
+                    export_applications_command):
         app.cli.add_command(command)
 
 

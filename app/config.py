@@ -42,8 +42,11 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # valid for the session: long forms (申报书) take hours
     # How often the timer sweep runs (app/scheduler.py), in seconds
     TIMER_SWEEP_SECONDS = float(os.environ.get("GRANTFLOW_TIMER_SWEEP_SECONDS", "30"))
-    # Run the timer sweep inside this process: set only by `grantflow run` (the dev server),
-    # never for web workers (production runs `grantflow scheduler`) nor tests
+    # How often the worker looks for due background jobs (exports, 申报书 renders, e-mail)
+    JOB_POLL_SECONDS = float(os.environ.get("GRANTFLOW_JOB_POLL_SECONDS", "2"))
+    # Run the worker (timer sweep and background jobs) inside this process: set only by
+    # `grantflow run` (the dev server), never for web workers (production runs `grantflow
+    # worker`) nor tests
     SCHEDULER_IN_PROCESS = False
     # Build the documents' fonts in a background thread when the app starts and they are
     # missing (`grantflow fonts` does it in the foreground); GRANTFLOW_PREPARE_FONTS=0 turns it off

@@ -1,10 +1,13 @@
-"""The timer sweep on APScheduler: in the dev server's process, or as ``grantflow scheduler``.
+"""The worker on APScheduler: in the dev server's process, or as ``grantflow worker`` (alias
+``grantflow scheduler``). It does two things:
 
-Durable timers are our own ``timers`` table; APScheduler only says *when* to sweep, so its job
-store stays in memory (its job stores cannot be shared among processes). Any number of
-scheduler processes may run: due instances are claimed with row locks (app/services/timers.py).
-Each scheduler sweeps once right at start, so timers that came due while none ran fire once
-then, and every TIMER_SWEEP_SECONDS after.
+- the timer sweep (timers, then reminders) at start and every TIMER_SWEEP_SECONDS;
+- the background jobs (exports, frozen 申报书 renders, e-mail; services/background/jobs.py)
+  every JOB_POLL_SECONDS.
+
+Durable timers and jobs are our own tables; APScheduler only says *when* to look, so its job
+store stays in memory (its job stores cannot be shared among processes). Any number of worker
+processes may run: due instances and jobs are claimed with row locks or atomic claims.
 
 Web workers never start it; only the Flask dev server (``grantflow run``) does, once, in the
 process that serves (not in the reloader's watcher process).
@@ -25,21 +28,46 @@ from flask import Flask
 log = logging.getLogger("grantflow.scheduler")
 
 JOB_ID = "timer_sweep"
+JOBS_ID = "background_jobs"
 DEFAULT_SWEEP_SECONDS = 30
+DEFAULT_JOB_POLL_SECONDS = 2
+JOBS_PER_POLL = 50  # then the next poll goes on (a timer sweep may run meanwhile)
 
 
 def build_scheduler(app: Flask, scheduler_class: type[BaseScheduler] = BackgroundScheduler
                     ) -> BaseScheduler:
-    """A scheduler (not started) with the sweep job: at start, then every TIMER_SWEEP_SECONDS."""
+    """A scheduler (not started) with the timer sweep (at start, then every
+    TIMER_SWEEP_SECONDS) and the job poll (every JOB_POLL_SECONDS), each in its own thread."""
     scheduler = scheduler_class(jobstores={"default": MemoryJobStore()},
-                                executors={"default": ThreadPoolExecutor(1)},
+                                executors={"default": ThreadPoolExecutor(2)},
                                 timezone=timezone.utc)
-    seconds = float(app.config.get("TIMER_SWEEP_SECONDS") or DEFAULT_SWEEP_SECONDS)
-    scheduler.add_job(run_sweep, "interval", args=[app], id=JOB_ID, name="timer sweep",
-                      seconds=seconds, max_instances=1, coalesce=True,
-                      misfire_grace_time=None,  # a late sweep still runs (once: coalesce)
-                      next_run_time=datetime.now(timezone.utc))
+    _every(scheduler, run_sweep, app, JOB_ID, "timer sweep",
+           float(app.config.get("TIMER_SWEEP_SECONDS") or DEFAULT_SWEEP_SECONDS))
+    _every(scheduler, run_jobs, app, JOBS_ID, "background jobs",
+           float(app.config.get("JOB_POLL_SECONDS") or DEFAULT_JOB_POLL_SECONDS))
     return scheduler
+
+
+def _every(scheduler: BaseScheduler, func, app: Flask, ident: str, name: str, seconds: float):
+    scheduler.add_job(func, "interval", args=[app], id=ident, name=name, seconds=seconds,
+                      max_instances=1, coalesce=True,
+                      misfire_grace_time=None,  # a late run still runs (once: coalesce)
+                      next_run_time=datetime.now(timezone.utc))
+
+
+def run_jobs(app: Flask) -> int:
+    """The job poll: run the background jobs that are due, in an app context (its own
+    database session). A failing job is retried by the queue; the poll never raises."""
+    from .services.background.jobs import run_due_jobs
+    with app.app_context():
+        try:
+            ran = run_due_jobs(JOBS_PER_POLL)
+        except Exception:  # a database outage: logged; the next poll tries again
+            log.exception("background job poll failed")
+            return 0
+    if ran:
+        log.info("background jobs: %d run", ran)
+    return ran
 
 
 def run_sweep(app: Flask):
@@ -76,8 +104,9 @@ def start_in_process(app: Flask) -> BackgroundScheduler | None:
     scheduler.start()
     app.extensions["grantflow_scheduler"] = scheduler
     atexit.register(_shutdown, scheduler)
-    log.info("timer sweep scheduler started in the dev server (every %s s)",
-             app.config.get("TIMER_SWEEP_SECONDS") or DEFAULT_SWEEP_SECONDS)
+    log.info("worker started in the dev server (timers every %s s, jobs every %s s)",
+             app.config.get("TIMER_SWEEP_SECONDS") or DEFAULT_SWEEP_SECONDS,
+             app.config.get("JOB_POLL_SECONDS") or DEFAULT_JOB_POLL_SECONDS)
     return scheduler
 
 
@@ -87,7 +116,7 @@ def _shutdown(scheduler: BaseScheduler) -> None:
 
 
 def run_blocking(app: Flask) -> None:
-    """``grantflow scheduler``: sweep in the foreground until Ctrl-C."""
+    """``grantflow worker``: sweep timers and run jobs in the foreground until Ctrl-C."""
     scheduler = build_scheduler(app, BlockingScheduler)
     try:
         scheduler.start()

@@ -16,6 +16,7 @@ from ..services.grant.applications import record_kpi, start_application
 from ..services.steps.instances import complete_task
 from ..services.kechuang.projects import record_follow_up, start_project
 from ..services.grant.ranking import publish_ranking
+from ..services.background.jobs import run_pending_jobs
 from ..services.background.timers import fire_due_timers
 from . import samples
 from .materials import with_materials
@@ -242,6 +243,7 @@ def load_demo() -> dict:
     with using_clock(clock):
         world["users"] = seed_people(world["orgs"])
         load_grants(world, clock)
+        run_pending_jobs()  # the submitted 申报书 are frozen by jobs, as a worker would
         # projects last: the grants moved the clock past the 科创会 deadlines, and no timer is
         # fired after them
         for step in PROJECT_STEPS:

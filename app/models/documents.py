@@ -30,7 +30,8 @@ class StoredDocument(db.Model):
 
 
 class ExportJob(db.Model):
-    """A zip of a call's submitted 申报书 built by a worker; ``done`` of ``total`` so far."""
+    """A zip of a call's submitted 申报书 built by a worker's ``export`` job (what the export
+    pages show); ``done`` of ``total`` so far."""
     __tablename__ = "export_jobs"
     id: Mapped[int] = mapped_column(primary_key=True)
     call_id: Mapped[int] = mapped_column(sa.ForeignKey("grant_calls.id"), index=True)
@@ -43,8 +44,8 @@ class ExportJob(db.Model):
     size: Mapped[int | None]
     storage_key: Mapped[str | None] = mapped_column(sa.String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    # the worker's last sign of life (queued, started, each 申报书 added, ended): an active job
-    # without one for long is no worker's any more (services.exports.STALE_AFTER)
+    # the worker's last sign of life (queued, started, each 申报书 added, ended); the job that
+    # builds it is a row of ``jobs`` (its lease decides when another worker takes it over)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

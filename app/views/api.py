@@ -60,11 +60,14 @@ def offer_json(instance_id: int, offer: documents.DocumentOffer) -> dict:
     stored = offer.stored
     url = (url_for("api.document_version", instance_id=instance_id, document_id=stored.id)
            if stored else url_for("api.document", instance_id=instance_id, kind=offer.kind))
+    rendering = offer.rendering is not None  # 生成中: nothing to download yet
     return {"kind": offer.kind, "title": offer.title, "label": offer.label, "draft": offer.draft,
-            "current": offer.current, "version": stored.version if stored else None,
+            "current": offer.current, "rendering": rendering,
+            "version": stored.version if stored else offer.rendering,
             "sha256": stored.sha256 if stored else None, "size": stored.size if stored else None,
             "pages": stored.pages if stored else None,
-            "created_at": stored.created_at.isoformat() if stored else None, "url": url}
+            "created_at": stored.created_at.isoformat() if stored else None,
+            "url": None if rendering else url}
 
 
 @bp.get("/instances/<int:instance_id>/documents/<kind>.pdf")

@@ -5,12 +5,15 @@ import re
 
 import sqlalchemy as sa
 
-from app.cli import demo_command, fire_timers_command
+from app.cli import (demo_command, fire_timers_command, run_jobs_command, scheduler_command,
+                     worker_command)
 from app.demo.people import PEOPLE
 from app.demo.scenario import GRANT_STEPS, PROJECT_STEPS
 from app.extensions import db
 from app.models import GrantApplication, ProcessInstance, Task
+from app.services.documents import documents
 from app.services.steps.instances import load_workflow
+from tests.jobs import job_statuses
 from workflows import engine
 
 
@@ -49,6 +52,12 @@ def test_demo_has_a_grant_application_at_every_step(ctx):
     grant_outcomes = set(db.session.scalars(sa.select(GrantApplication.outcome)))
     assert {"completed", "ineligible"} <= grant_outcomes
     assert_summary_readable(result.output)
+    # the demo ran the jobs a worker would: every submitted 申报书 is frozen
+    submitted = db.session.scalars(sa.select(GrantApplication).where(
+        GrantApplication.submitted_at.is_not(None))).all()
+    assert submitted and all(documents.frozen_versions(a.instance_id, "application")
+                             for a in submitted)
+    assert set(job_statuses(documents.FREEZE_JOB)) == {"done"}
 
 
 def assert_summary_readable(output: str) -> None:
@@ -71,3 +80,10 @@ def test_api_health_and_definitions(ctx):
     assert client.get("/api/health").get_json() == {"status": "ok"}
     keys = {(d["process_key"], d["version"]) for d in client.get("/api/definitions").get_json()}
     assert {("kechuang_project", 1), ("expert_team_grant", 1)} <= keys
+
+
+def test_worker_is_also_called_scheduler_and_run_jobs_reports_count(ctx):
+    assert (worker_command.name, scheduler_command.name) == ("worker", "scheduler")
+    assert scheduler_command.callback is worker_command.callback
+    result = ctx.test_cli_runner().invoke(run_jobs_command)
+    assert result.exit_code == 0 and "已执行 0 个后台任务" in result.output

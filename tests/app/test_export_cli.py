@@ -12,7 +12,10 @@ from app.cli import export_applications_command
 from app.extensions import db
 from app.models import AuditEvent, StoredDocument
 from app.services.documents import documents
-from tests.services.grant_steps import apply
+from app.services.grant.applications import start_application
+from tests.factories import application_form
+from tests.services.grant_steps import ELIGIBLE, apply
+from tests.services.steps import complete
 from tests.uploads import use_upload_dir
 
 
@@ -48,3 +51,16 @@ def test_cli_export_of_an_unknown_call_fails_cleanly(ctx, tmp_path):
     result = ctx.test_cli_runner().invoke(export_applications_command, ["999999", "--out", str(out)])
     assert result.exit_code != 0 and "申报项目不存在" in result.output and "导出申报书" not in result.output
     assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_cli_export_while_a_submission_is_still_being_rendered_fails_cleanly(ctx, world, tmp_path,
+                                                                           monkeypatch):
+    use_upload_dir(monkeypatch, tmp_path / "uploads")
+    user = world["users"]["soc_mfg_applicant"]
+    application = start_application(world["grant_call"].id, world["orgs"]["soc_smart_mfg"].id, user)
+    complete(user, application.instance, "declare_eligibility", ELIGIBLE)
+    complete(user, application.instance, "submit_application", application_form("四川省智能制造学会"))
+    out = tmp_path / "x.zip"
+    result = ctx.test_cli_runner().invoke(
+        export_applications_command, [str(world["grant_call"].id), "--out", str(out)])
+    assert result.exit_code != 0 and documents.RENDERING in result.output and not out.exists()

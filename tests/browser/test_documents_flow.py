@@ -5,9 +5,11 @@ batch export, follows the progress bar that app/static/js/export.js moves, and d
 zip; an applicant of another society gets the shared 404 page for the same document URLs.
 
 The applications are opened and submitted through app.services (the 申报书 form itself is
-tests/browser/test_project_flow.py's kind of work, not what this test is about). The export
-worker is held twice — before the job starts and after its first 申报书 — so that the page is
-seen "排队中" as rendered and then "生成中 1 / 2" as only the script can show it.
+tests/browser/test_project_flow.py's kind of work, not what this test is about); their 申报书
+are frozen by running the jobs the submissions enqueued, as ``grantflow worker`` would. The
+export's worker (a thread standing in for ``grantflow worker``) is held twice — before it
+takes the job and after its first 申报书 — so that the page is seen "排队中" as rendered and
+then "生成中 1 / 2" as only the script can show it.
 """
 from __future__ import annotations
 
@@ -48,6 +50,7 @@ class Submitted:
 def submit_application_by_service(live_server, society_code: str, username: str) -> Submitted:
     """申报资格自查 and 提交申报书 for one society, as its applicant, through app.services."""
     from app.models import GrantCall, Org, User
+    from app.services.background.jobs import run_pending_jobs
     from app.services.documents import documents
     from app.services.shared.common import open_task
     from app.services.grant.applications import start_application
@@ -60,6 +63,7 @@ def submit_application_by_service(live_server, society_code: str, username: str)
         for task_name, raw in (("declare_eligibility", ELIGIBLE),
                                ("submit_application", application_form(society.name))):
             complete_task(open_task(instance_id, task_name).id, raw, user)
+        run_pending_jobs()  # the worker freezes the submitted 申报书
         [stored] = documents.frozen_versions(instance_id, "application")
         return Submitted(instance_id, society.name, stored.sha256)
 
@@ -77,27 +81,40 @@ def opened_application_by_service(live_server, society_code: str, username: str)
 
 
 class HeldWorker:
-    """Holds the app's one export worker thread: ``queue`` occupies it before the next job,
-    ``after_first`` stops a job once its first 申报书 is zipped (progress 1 of n committed)."""
+    """Stands in for ``grantflow worker``: a thread that runs the queued jobs once ``queue_gate``
+    is set, and stops an export once its first 申报书 is zipped (progress 1 of n committed)
+    until ``first_gate`` is set."""
 
     def __init__(self, app, monkeypatch):
         from app.services.documents import exports
         self.queue_gate, self.first_gate = threading.Event(), threading.Event()
         self.first_reached = threading.Event()
-        exports.executor(app).submit(self.queue_gate.wait, HOLD_SECONDS)
         original = exports._progress
 
-        def progress(job, done, total):
-            original(job, done, total)  # committed: the job's JSON says done/total now
+        def progress(job, export, done, total):
+            original(job, export, done, total)  # committed: the job's JSON says done/total now
             if done == 1 and total > 1:
                 self.first_reached.set()
                 self.first_gate.wait(HOLD_SECONDS)
 
         monkeypatch.setattr(exports, "_progress", progress)
+        self.thread = threading.Thread(target=self._run, args=(app,), daemon=True)
+        self.thread.start()
+
+    def _run(self, app) -> None:
+        from app.services.background.jobs import run_pending_jobs
+        if not self.queue_gate.wait(HOLD_SECONDS):
+            return
+        with app.app_context():
+            try:
+                run_pending_jobs()
+            finally:
+                db.session.remove()
 
     def release(self) -> None:
         self.queue_gate.set()
         self.first_gate.set()
+        self.thread.join(HOLD_SECONDS)
 
 
 def download(page, link):

@@ -5,6 +5,7 @@ from app.services.grant.applications import start_application
 
 from app.demo.samples import AGREEMENT, FORMAL_REVIEW_ACCEPTED, REVIEWERS  # noqa: F401
 from tests.factories import application_form, review
+from tests.jobs import run_jobs
 
 from .steps import complete
 
@@ -14,11 +15,13 @@ ACCEPT = FORMAL_REVIEW_ACCEPTED
 
 
 def apply(world, society="soc_smart_mfg", applicant="soc_mfg_applicant"):
+    """Declared eligible and submitted; the worker's job has frozen the 申报书."""
     users = world["users"]
     application = start_application(world["grant_call"].id, world["orgs"][society].id, users[applicant])
     complete(users[applicant], application.instance, "declare_eligibility", ELIGIBLE)
     name = world["orgs"][society].name
     complete(users[applicant], application.instance, "submit_application", application_form(name))
+    run_jobs()
     return application
 
 

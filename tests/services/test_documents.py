@@ -1,5 +1,5 @@
-"""文书 from the database: the 申报书 frozen at submission (hash in the audit trail, a failed
-render changes nothing, a resubmission adds a version), the draft before it, and the data of
+"""文书 from the database: the 申报书 frozen after submission by a job (hash in the audit
+trail, a failed render retried without touching the submission, a resubmission adds a version), the draft before it, and the data of
 the 立项通知书, 绩效评估报告, 推介表 and 科创会 report at the right steps."""
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from app.demo import samples
 from app.demo.scenario import drive_application, drive_project
 from app.extensions import db
 from app.models import AuditEvent, GrantApplication, StoredDocument
+from app.services.background import jobs
 from app.services.documents import document_data
 from app.services.documents import documents
 from app.services.shared.errors import NotFound
@@ -21,11 +22,12 @@ from app.services.grant.applications import record_kpi, start_application
 from app.services.kechuang.projects import start_project
 from app.services.steps.task_forms import save_draft
 from tests.factories import application_form
+from tests.jobs import job_statuses, run_jobs
 from tests.reports import pdf
 from workflows.dates import SHANGHAI
 
 from .grant_steps import ACCEPT, ELIGIBLE, apply
-from .steps import complete, snapshot, task_of
+from .steps import complete, task_of
 from tests.uploads import use_upload_dir
 from forms.application_form import ApplicationFormSchema
 
@@ -66,36 +68,61 @@ def test_submission_freezes_one_pdf_with_its_hash_in_the_audit_trail(world, uplo
     assert pdf.info(content).pages == stored.pages
 
 
-def test_a_failed_render_leaves_the_instance_exactly_as_it_was(world, uploads, monkeypatch):
+def submit(world, application) -> None:
+    complete(world["users"]["soc_mfg_applicant"], application.instance, "submit_application",
+             application_form(SOCIETY))
+
+
+def test_a_failed_render_is_retried_and_never_undoes_the_submission(world, uploads, monkeypatch, clock):
+    """The submission commits without the render; a render that fails is retried by the job
+    (with backoff) and the instance goes on meanwhile."""
     application = declared(world)
-    before = snapshot(application.instance)
 
     def broken(*args, **kwargs):
         raise RuntimeError("WeasyPrint fell over")
     monkeypatch.setattr(documents, "render_document", broken)
-    with pytest.raises(documents.DocumentFailed, match="申报书PDF生成失败"):
-        complete(world["users"]["soc_mfg_applicant"], application.instance, "submit_application",
-                 application_form(SOCIETY))
-    assert snapshot(application.instance) == before
+    submit(world, application)
+    assert run_jobs() == 1
     fresh = db.session.get(GrantApplication, application.id)
-    assert fresh.form is None and fresh.submitted_at is None
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(StoredDocument)) == 0
-    assert not uploads.exists() or not any(uploads.rglob("*"))
+    assert fresh.submitted_at is not None and task_of(fresh.instance, "formal_review")
+    assert job_statuses(documents.FREEZE_JOB) == ["queued"]  # waiting for its retry
+    assert documents.frozen_versions(application.instance_id, "application") == []
+    offers = documents.offered_documents(application.instance_id, world["users"]["admin"])
+    assert [(o.label, o.rendering, o.current) for o in offers] == [("第1版", 1, False)]
+    monkeypatch.undo()
+    clock.advance(minutes=1)
+    assert run_jobs() == 1
+    [stored] = documents.frozen_versions(application.instance_id, "application")
+    assert [e.data["sha256"] for e in frozen_events(application.instance)] == [stored.sha256]
 
 
-def test_a_failed_store_refuses_the_submission_like_a_failed_render(world, uploads, monkeypatch):
-    """A full disk is the same refusal as a broken render (the message, not an error page)."""
+def test_a_failed_store_is_retried_like_a_failed_render(world, uploads, monkeypatch, clock):
+    """A full disk is the same: the submission stands, the job tries again later."""
     application = declared(world)
-    before = snapshot(application.instance)
 
     def full_disk(content):
         raise OSError(28, "No space left on device")
     monkeypatch.setattr(documents, "store_bytes", full_disk)
-    with pytest.raises(documents.DocumentFailed, match="申报书PDF生成失败"):
-        complete(world["users"]["soc_mfg_applicant"], application.instance, "submit_application",
-                 application_form(SOCIETY))
-    assert snapshot(application.instance) == before
+    submit(world, application)
+    run_jobs()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(StoredDocument)) == 0
+    monkeypatch.undo()
+    clock.advance(minutes=1)
+    run_jobs()
+    assert job_statuses(documents.FREEZE_JOB) == ["done"]
+    assert len(documents.frozen_versions(application.instance_id, "application")) == 1
+
+
+def test_the_freeze_job_is_idempotent(world, uploads):
+    """Run twice (a worker whose lease expired while it rendered): one version, one event."""
+    application = declared(world)
+    submit(world, application)
+    [job] = jobs.active_jobs(documents.FREEZE_JOB)
+    claimed = jobs.claim_next("w1")
+    first, second = documents.render_frozen(claimed), documents.render_frozen(claimed)
+    assert first == second
+    assert len(documents.frozen_versions(application.instance_id, "application")) == 1
+    assert len(frozen_events(application.instance)) == 1
 
 
 def test_a_resubmission_after_return_freezes_a_new_version(world, uploads):
@@ -107,6 +134,11 @@ def test_a_resubmission_after_return_freezes_a_new_version(world, uploads):
     assert [(o.label, o.current) for o in offers] == [("草稿", True), ("第1版", False)]
     complete(applicant, application.instance, "submit_application",
              application_form(SOCIETY, cover={**application_form()["cover"], "project_name": "补正后的项目"}))
+    offers = documents.offered_documents(application.instance_id, applicant)
+    assert [(o.label, o.current) for o in offers] == [("第2版", False), ("第1版", False)]  # 生成中
+    with pytest.raises(NotFound):  # not 第1版 as if it were the one submitted
+        documents.document_pdf(application.instance_id, "application", officer)
+    run_jobs()
     offers = documents.offered_documents(application.instance_id, applicant)
     assert [(o.label, o.current) for o in offers] == [("第2版", True), ("第1版", False)]
     assert [e.data["version"] for e in frozen_events(application.instance)] == [1, 2]

@@ -1,10 +1,13 @@
 """到期提醒与逾期督办: reminders N days before and on the day (once each, however often the
-sweep runs), escalation of an overdue city task to 创发部 (its 逾期 view), e-mail via SMTP."""
+sweep runs), escalation of an overdue city task to 创发部 (its 逾期 view), e-mail via SMTP
+as a job per e-mail that the worker sends and retries."""
 from __future__ import annotations
 
 import email
 import socket
 import smtplib
+from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from email import policy
 
@@ -14,10 +17,15 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import Notification, ProcessInstance, User
 from app.scheduler import run_sweep
-from app.services.background.reminders import overdue_escalated, send_due_reminders, unread_notifications
+from app.services.background import mail
+from app.services.background.reminders import (mark_all_read, overdue_escalated,
+                                               send_due_reminders, unread_notifications)
+from app.services.shared import settings
+from app.services.shared.settings import MailSettings
 from app.services.kechuang.projects import start_project
 from tests.conftest import SHANGHAI
 from tests.factories import submission
+from tests.jobs import job_statuses, run_jobs
 from tests.smtp_sink import SmtpSink
 from tests.web.login import logged_in
 
@@ -118,16 +126,26 @@ def test_overdue_society_application_escalates_to_societies_department(world, pe
     assert overdue_escalated(people["sel_innovation"]) == []
 
 
+@contextmanager
+def mail_server(host: str | None, port: int = 25, sender: str = "noreply@example.org"):
+    """The services' mail settings (as create_app hands them over) for the block."""
+    before = settings.current()
+    settings.configure(replace(before, mail=MailSettings(server=host, port=port, sender=sender,
+                                                         timeout=2)))
+    try:
+        yield
+    finally:
+        settings.configure(before)
+
+
 def test_email_through_smtp(chengdu, people, clock, ctx):
     people["cd_recommender"].email = "chen@example.org"
     db.session.commit()
     clock.set(datetime(2023, 12, 12, 9, tzinfo=SHANGHAI))
-    with SmtpSink() as sink:
-        ctx.config.update(MAIL_SERVER=sink.host, MAIL_PORT=sink.port, MAIL_FROM="noreply@example.org")
-        try:
-            assert send_due_reminders() == 1
-        finally:
-            ctx.config.update(MAIL_SERVER=None, MAIL_PORT=25, MAIL_FROM="grantflow@localhost")
+    with SmtpSink() as sink, mail_server(sink.host, sink.port):
+        assert send_due_reminders() == 1
+        assert sink.messages == [] and job_statuses(mail.JOB_KIND) == ["queued"]  # the worker sends
+        assert run_jobs() == 1
     assert len(sink.messages) == 1
     received = sink.messages[0]
     assert received.recipients == ["chen@example.org"] and received.sender == "noreply@example.org"
@@ -137,25 +155,27 @@ def test_email_through_smtp(chengdu, people, clock, ctx):
     assert message["Subject"].startswith("【天府科创】到期提醒：")
     assert "2023年12月15日到期" in message.get_content()
     assert unread_notifications(people["cd_recommender"])[0].emailed_at is not None
+    assert run_jobs() == 0 and job_statuses(mail.JOB_KIND) == ["done"]  # sent once
 
 
-def test_email_failure_is_retried_next_sweep(chengdu, people, clock, ctx):
+def test_email_failure_is_retried_with_backoff(chengdu, people, clock, ctx):
     people["cd_recommender"].email = "chen@example.org"
     db.session.commit()
     clock.set(datetime(2023, 12, 12, 9, tzinfo=SHANGHAI))
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         dead_port = probe.getsockname()[1]
-    ctx.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=dead_port)
-    try:
-        assert send_due_reminders() == 1  # created; the e-mail failed quietly
-        assert unread_notifications(people["cd_recommender"])[0].emailed_at is None
-        with SmtpSink() as sink:
-            ctx.config["MAIL_PORT"] = sink.port
-            assert send_due_reminders() == 0
-        assert len(sink.messages) == 1
-    finally:
-        ctx.config.update(MAIL_SERVER=None, MAIL_PORT=25)
+    with mail_server("127.0.0.1", dead_port):
+        assert send_due_reminders() == 1
+        assert run_jobs() == 1  # the send failed: the job waits for its retry
+    assert unread_notifications(people["cd_recommender"])[0].emailed_at is None
+    assert job_statuses(mail.JOB_KIND) == ["queued"]
+    with SmtpSink() as sink, mail_server(sink.host, sink.port):
+        assert send_due_reminders() == 0  # the sweep adds no second e-mail
+        assert run_jobs() == 0  # backing off
+        clock.advance(minutes=1)
+        assert run_jobs() == 1
+    assert len(sink.messages) == 1 and job_statuses(mail.JOB_KIND) == ["done"]
     assert unread_notifications(people["cd_recommender"])[0].emailed_at is not None
 
 
@@ -164,11 +184,23 @@ def test_no_email_without_mail_server(chengdu, people, clock, monkeypatch):
     db.session.commit()
 
     def refuse(*args, **kwargs):
-        raise AssertionError("no SMTP connection without MAIL_SERVER")
+        raise AssertionError("no SMTP connection without a mail server")
     monkeypatch.setattr(smtplib, "SMTP", refuse)
     clock.set(datetime(2023, 12, 12, 9, tzinfo=SHANGHAI))
     assert send_due_reminders() == 1
+    assert run_jobs() == 0 and job_statuses(mail.JOB_KIND) == []
     assert unread_notifications(people["cd_recommender"])[0].emailed_at is None
+
+
+def test_a_notification_read_before_its_email_went_out_is_not_emailed(chengdu, people, clock):
+    people["cd_recommender"].email = "chen@example.org"
+    db.session.commit()
+    clock.set(datetime(2023, 12, 12, 9, tzinfo=SHANGHAI))
+    with SmtpSink() as sink, mail_server(sink.host, sink.port):
+        send_due_reminders()
+        mark_all_read(people["cd_recommender"])
+        assert run_jobs() == 1
+    assert sink.messages == [] and job_statuses(mail.JOB_KIND) == ["done"]
 
 
 def test_the_scheduler_job_fires_timers_and_sends_reminders(ctx, chengdu, clock):

@@ -1,6 +1,7 @@
 """The timer sweep: idempotent (fired twice, or by two sweepers at once, changes nothing the
 second time), a failing model does not block the others, a restarted scheduler fires overdue
-timers once; and when the dev server runs the scheduler in-process."""
+timers once; the worker also polls the background jobs; and when the dev server runs the
+scheduler in-process."""
 from __future__ import annotations
 
 import os
@@ -17,8 +18,11 @@ from click.testing import CliRunner
 import app.cli as cli
 from app import scheduler as sched
 from app.extensions import db
-from app.models import ProcessInstance
+from app.models import Job, ProcessInstance
 from app.services.background import timers
+from app.services.background.job_kinds import HANDLERS
+from app.services.background.jobs import JobKind, enqueue
+from app.services.shared.unit_of_work import transaction
 from app.services.shared import workflow_cache
 from app.services.background.timers import fire_due_timers, sweep
 from workflows.clock import set_default_clock, using_clock
@@ -205,13 +209,14 @@ def test_build_scheduler_job(ctx):
     assert not scheduler.running
 
 
-def _start_and_wait(app):
-    """Start a scheduler, wait for its immediate sweep, stop it; the sweep's result."""
+def _start_and_wait(app, job_id: str = sched.JOB_ID):
+    """Start a scheduler, wait for its immediate sweep (or job poll), stop it; its result."""
     scheduler, done, outcome = sched.build_scheduler(app), threading.Event(), {}
 
     def listener(event):
-        outcome["event"] = event
-        done.set()
+        if event.job_id == job_id and not done.is_set():
+            outcome["event"] = event
+            done.set()
 
     scheduler.add_listener(listener, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
     scheduler.start()
@@ -236,6 +241,23 @@ def test_restart_fires_overdue_timers_once(org, clock):
         set_default_clock(previous)
     db.session.expire_all()
     assert tm.timer_events(instance.id) == 1 and open_tasks(instance) == ["work"]
+
+
+def test_the_worker_polls_background_jobs_often(ctx):
+    scheduler = sched.build_scheduler(ctx)
+    job = scheduler.get_job(sched.JOBS_ID)
+    assert job.trigger.interval == timedelta(seconds=2) and job.next_run_time is not None
+    assert (job.max_instances, job.coalesce) == (1, True)
+
+
+def test_the_worker_runs_due_jobs_in_its_own_thread(ctx, monkeypatch):
+    ran = []
+    monkeypatch.setitem(HANDLERS, "test", JobKind(run=lambda job: ran.append(job.payload)))
+    with transaction():
+        job = enqueue("test", {"n": 1})
+    assert _start_and_wait(ctx_app(), sched.JOBS_ID) == 1
+    db.session.expire_all()
+    assert ran == [{"n": 1}] and db.session.get(Job, job.id).status == "done"
 
 
 def ctx_app():

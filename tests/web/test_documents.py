@@ -1,15 +1,14 @@
 """文书 over HTTP (real login, CSRF): the frozen 申报书 downloads byte for byte as recorded in
 the audit trail, drafts carry the watermark, outsiders get the 404 of a missing id on every
-document route and the API, the 科创会 report is for province officials, and the batch
-export runs in the worker with progress only its requester (or an admin) can follow."""
+document route and the API, a submission's 申报书 shows 生成中 until the worker froze it, the
+科创会 report is for province officials, and the batch export runs as a job in the worker with
+progress only its requester (or an admin) can follow."""
 from __future__ import annotations
 
 import csv
 import hashlib
 import io
-import time
 import zipfile
-from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -17,14 +16,14 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.demo.scenario import load_demo
 from app.models import AuditEvent, ExportJob, ProcessInstance, RoleAssignment
+from app.services.background import jobs
 from app.services.documents import documents
-from app.services.documents import exports
 from app.services.grant.applications import start_application
 from tests.factories import application_form
+from tests.jobs import run_jobs
 from tests.reports import pdf
 from tests.services.grant_steps import ELIGIBLE, apply
 from tests.services.steps import complete
-from workflows import clock
 
 from .login import csrf_token, logged_in
 
@@ -84,9 +83,38 @@ def test_before_submission_the_download_is_a_watermarked_draft(app, world, uploa
     assert 'data-draft="true"' in section and "草稿" in section
     complete(users["soc_mfg_applicant"], application.instance, "submit_application",
              application_form("四川省智能制造学会"))
+    run_jobs()
     final = get_pdf(client, url)
     assert "草稿" not in pdf.squeezed(final.data)
     assert hashlib.sha256(final.data).hexdigest() == frozen_sha256(application.instance_id)
+
+
+def documents_box(client, instance_id: int) -> str:
+    html = client.get(f"/instances/{instance_id}").get_data(as_text=True)
+    return html.split('id="documents"')[1].split("</section>")[0]
+
+
+def test_the_submitted_pdf_shows_rendering_until_the_worker_froze_it(app, world, upload_dir):
+    """The submission commits without waiting for the render: the page says 生成中 (no link,
+    no download); the worker's job then stores the PDF and writes its SHA-256 to the trail."""
+    users = world["users"]
+    application = start_application(world["grant_call"].id, world["orgs"]["soc_smart_mfg"].id,
+                                    users["soc_mfg_applicant"])
+    complete(users["soc_mfg_applicant"], application.instance, "declare_eligibility", ELIGIBLE)
+    complete(users["soc_mfg_applicant"], application.instance, "submit_application",
+             application_form("四川省智能制造学会"))
+    client = logged_in(app, "grant_officer")
+    box = documents_box(client, application.instance_id)
+    assert 'data-rendering="true"' in box and "生成中" in box and "document-link" not in box
+    url = f"/instances/{application.instance_id}/documents/application.pdf"
+    assert client.get(url).status_code == 404
+    [entry] = client.get(f"/api/instances/{application.instance_id}/documents").get_json()
+    assert (entry["rendering"], entry["version"], entry["url"]) == (True, 1, None)
+    assert run_jobs() == 1
+    recorded = frozen_sha256(application.instance_id)
+    box = documents_box(client, application.instance_id)
+    assert "data-rendering" not in box and f'data-sha256="{recorded}"' in box
+    assert hashlib.sha256(get_pdf(client, url).data).hexdigest() == recorded
 
 
 def test_instance_page_lists_frozen_versions(app, submitted):
@@ -184,14 +212,17 @@ def test_conference_report_for_province_officials_only(app, world):
 
 # Batch export ----------------------------------------------------------------------------------
 
-def wait_for(client, job_url: str, timeout: float = 60) -> dict:
-    """Poll the job's JSON until it ends (never a blind sleep)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        state = client.get(f"{job_url}.json").get_json()
-        if state["status"] in ("done", "failed") or time.monotonic() > deadline:
-            return state
-        time.sleep(0.05)
+def state_of(client, job_url: str) -> dict:
+    return client.get(f"{job_url}.json").get_json()
+
+
+def wait_for(client, job_url: str, clock=None) -> dict:
+    """Run the worker's jobs (with the retries a frozen clock lets come due), then the state."""
+    for _ in range(6 if clock is not None else 1):
+        run_jobs()
+        if clock is not None:
+            clock.advance(hours=2)
+    return state_of(client, job_url)
 
 
 def start_export(client, call_id: int):
@@ -208,6 +239,9 @@ def test_batch_export_zips_exactly_the_submitted_applications(app, world, upload
     response = start_export(client, call.id)
     assert response.status_code == 302
     job_url = response.headers["Location"]
+    queued = state_of(client, job_url)
+    assert (queued["status"], queued["done"], queued["total"], queued["percent"]) == ("queued", 0, 2, 0)
+    assert queued["download_url"] is None and client.get(f"{job_url}/download").status_code == 404
     state = wait_for(client, job_url)
     assert state["status"] == "done", state
     assert state["done"] == state["total"] == 2 and state["percent"] == 100
@@ -223,36 +257,34 @@ def test_batch_export_zips_exactly_the_submitted_applications(app, world, upload
 
 
 def test_a_running_job_page_refreshes_without_javascript(app, world, upload_dir):
-    officer = world["users"]["grant_officer"]
-    job = ExportJob(call_id=world["grant_call"].id, requested_by_id=officer.id, status="running",
-                    done=1, total=4, created_at=clock.now())
-    db.session.add(job)
-    db.session.commit()
-    client = logged_in(app, "grant_officer")
-    page = client.get(f"/exports/{job.id}").get_data(as_text=True)
-    assert '<noscript><meta http-equiv="refresh"' in page and "js/export.js" in page
-    assert '<progress max="100" value="25"' in page and "1 / 4" in page
-    # that job is no worker's (a restart left it): it does not block a new export
     apply(world)
-    fresh_url = start_export(client, world["grant_call"].id).headers["Location"]
-    assert "/exports/" in fresh_url and not fresh_url.endswith(f"/exports/{job.id}")
-    assert wait_for(client, fresh_url)["status"] == "done"
-
-
-def test_a_job_a_restart_cut_off_ends_as_failed_instead_of_running_forever(app, world, upload_dir):
-    """No worker has it (the process that had it restarted) and nothing moved for long: its
-    page says so and stops refreshing; the officer starts a new one."""
-    officer = world["users"]["grant_officer"]
-    long_ago = clock.now() - exports.STALE_AFTER - timedelta(minutes=1)
-    job = ExportJob(call_id=world["grant_call"].id, requested_by_id=officer.id, status="running",
-                    done=1, total=4, created_at=long_ago, updated_at=long_ago)
-    db.session.add(job)
-    db.session.commit()
     client = logged_in(app, "grant_officer")
-    state = client.get(f"/exports/{job.id}.json").get_json()
-    assert state["status"] == "failed" and "中断" in state["error"]
-    page = client.get(f"/exports/{job.id}").get_data(as_text=True)
-    assert "中断" in page and 'http-equiv="refresh"' not in page and "js/export.js" not in page
+    job_url = start_export(client, world["grant_call"].id).headers["Location"]
+    page = client.get(job_url).get_data(as_text=True)
+    assert '<noscript><meta http-equiv="refresh"' in page and "js/export.js" in page
+    assert '<progress max="100" value="0"' in page and "0 / 1" in page
+    # while it is queued, asking again follows the same export
+    assert start_export(client, world["grant_call"].id).headers["Location"] == job_url
+    assert wait_for(client, job_url)["status"] == "done"
+    page = client.get(job_url).get_data(as_text=True)
+    assert 'http-equiv="refresh"' not in page and '<progress max="100" value="100"' in page
+    fresh_url = start_export(client, world["grant_call"].id).headers["Location"]
+    assert fresh_url != job_url
+
+
+def test_an_export_whose_worker_died_is_finished_by_another_after_its_lease(app, world, upload_dir,
+                                                                             clock):
+    """A worker killed mid-export leaves the job leased: the page keeps waiting (it reads, it
+    never decides the job is dead), and once the lease expires the next worker builds it."""
+    apply(world)
+    client = logged_in(app, "grant_officer")
+    job_url = start_export(client, world["grant_call"].id).headers["Location"]
+    assert jobs.claim_next("worker-killed-by-a-restart") is not None
+    assert run_jobs() == 0 and state_of(client, job_url)["status"] == "queued"
+    clock.advance(seconds=jobs.LEASE.total_seconds() + 1)
+    state = wait_for(client, job_url)
+    assert state["status"] == "done" and state["done"] == state["total"] == 1
+    assert client.get(state["download_url"]).status_code == 200
 
 
 def assert_zip_holds(content: bytes, applications, not_in=None) -> None:
@@ -316,13 +348,13 @@ def test_only_officers_of_the_call_may_start_an_export(app, world, upload_dir):
     assert officer.post(f"/calls/{world['grant_call'].id}/export").status_code == 400  # no CSRF token
 
 
-def test_a_failing_export_is_reported_on_its_page(app, world, upload_dir, monkeypatch):
+def test_a_failing_export_is_reported_on_its_page(app, world, upload_dir, clock):
     application = apply(world)
     [stored] = documents.frozen_versions(application.instance_id, "application")
     (upload_dir / stored.storage_key).unlink()  # the stored file went missing
     client = logged_in(app, "grant_officer")
     job_url = start_export(client, world["grant_call"].id).headers["Location"]
-    state = wait_for(client, job_url)
+    state = wait_for(client, job_url, clock)  # failed after the retries
     assert state["status"] == "failed" and "生成失败" in state["error"]
     assert "生成失败" in client.get(job_url).get_data(as_text=True)
     assert client.get(f"{job_url}/download").status_code == 404

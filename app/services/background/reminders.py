@@ -1,17 +1,15 @@
 """到期提醒与逾期督办: remind the people who may do a task N days before it is due and on the
 day; tell the supervisor org (workflows.processes.ESCALATION_RULES) once it is overdue. Each
-(person, task, kind) is told once — in the inbox's 提醒 list and, when MAIL_SERVER is set, by
-e-mail. ``send_due_reminders`` is what a scheduler sweep (or ``grantflow remind``) calls."""
+(person, task, kind) is told once — in the inbox's 提醒 list and, when a mail server is
+configured, by e-mail (a job per e-mail, background/mail.py). ``send_due_reminders`` is what a
+worker's sweep (or ``grantflow remind``) calls."""
 from __future__ import annotations
 
 import logging
-import smtplib
 from dataclasses import dataclass
 from datetime import date, timedelta
-from email.message import EmailMessage
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from workflows import clock
@@ -20,29 +18,27 @@ from workflows.processes import ESCALATION_RULES, EscalationRule, escalation_rul
 
 from ...extensions import db
 from ...models import Notification, Org, ProcessInstance, RoleAssignment, Task, User
+from ..shared import settings
 from ..shared.errors import NotFound
 from ..shared.projections import grant_view
 from ..shared.visibility import is_admin
+from .mail import enqueue_emails
 
 log = logging.getLogger("grantflow.reminders")
 
-SUBJECT_PREFIX = "【天府科创】"
 
 
 def send_due_reminders() -> int:
-    """One sweep: create the reminders and escalations due now (each once), then e-mail the
-    unsent ones when MAIL_SERVER is configured. Returns how many notifications were created.
-    Never raises for a mail failure (logged; retried by the next sweep)."""
-    created = _create_notifications()
-    if current_app.config.get("MAIL_SERVER"):
-        send_pending_emails()
-    return created
+    """One sweep: create the reminders and escalations due now (each once) and, in the same
+    transaction, a job per e-mail to send (the worker sends them and retries a failure).
+    Returns how many notifications were created."""
+    return _create_notifications()
 
 
 def _create_notifications() -> int:
     now = clock.now()
     today = now.astimezone(SHANGHAI).date()
-    days_before = int(current_app.config.get("REMINDER_DAYS_BEFORE", 3))
+    days_before = settings.current().reminder_days_before
     horizon = end_of_day(today + timedelta(days=days_before))
     rows = db.session.execute(
         sa.select(Task, Org).join(Org, Task.org_id == Org.id)
@@ -77,6 +73,7 @@ def _create_notifications() -> int:
     try:
         if new:
             db.session.execute(sa.insert(Notification.__table__), new)
+            enqueue_emails(_ids_of(new))
         for instance_id, pairs in viewers.items():
             grant_view(instance_id, pairs)
         db.session.commit()
@@ -95,6 +92,15 @@ def _already_sent(wanted: dict) -> set[tuple[int, str, str]]:
             sa.select(Notification.user_id, Notification.task_id, Notification.kind)
             .where(Notification.task_id.in_(task_ids[start:start + 500]))).all())
     return sent
+
+
+def _ids_of(rows: list[dict]) -> list[int]:
+    """The ids of notifications just inserted (a bulk insert returns none)."""
+    keys = {(row["user_id"], row["task_id"], row["kind"]) for row in rows}
+    found = db.session.execute(
+        sa.select(Notification.id, Notification.user_id, Notification.task_id, Notification.kind)
+        .where(Notification.task_id.in_(sorted({task_id for _, task_id, _ in keys})))).all()
+    return [ident for ident, *key in found if tuple(key) in keys]
 
 
 def _day(day: date) -> str:
@@ -136,60 +142,6 @@ class _People:
         if rule.supervisor not in self._orgs:
             self._orgs[rule.supervisor] = db.session.scalar(sa.select(Org).filter_by(code=rule.supervisor))
         return self._orgs[rule.supervisor]
-
-
-# --- e-mail ------------------------------------------------------------------------------------
-
-def send_pending_emails(limit: int = 200) -> int:
-    """E-mail unread notifications not yet e-mailed to users with an address; a failure is
-    logged and left for the next sweep. Returns how many were sent."""
-    config = current_app.config
-    pending = db.session.execute(
-        sa.select(Notification, User.email).join(User, User.id == Notification.user_id)
-        .where(Notification.emailed_at.is_(None), Notification.read_at.is_(None),
-               User.email.is_not(None), User.email != "")
-        .order_by(Notification.id).limit(limit)).all()
-    if not pending:
-        return 0
-    sent = 0
-    try:
-        with _smtp(config) as smtp:
-            for notification, address in pending:
-                try:
-                    smtp.send_message(_email(config, notification, address))
-                except smtplib.SMTPException as err:
-                    log.warning("reminder e-mail %s to %s failed: %s", notification.id, address, err)
-                    continue
-                notification.emailed_at = clock.now()
-                sent += 1
-                db.session.commit()
-    except (OSError, smtplib.SMTPException) as err:
-        log.warning("reminder e-mail: SMTP server %s unavailable: %s", config.get("MAIL_SERVER"), err)
-    db.session.commit()
-    return sent
-
-
-def _smtp(config) -> smtplib.SMTP:
-    smtp = smtplib.SMTP(config["MAIL_SERVER"], int(config.get("MAIL_PORT") or 25),
-                        timeout=float(config.get("MAIL_TIMEOUT") or 10))
-    try:
-        if config.get("MAIL_USE_TLS"):
-            smtp.starttls()
-        if config.get("MAIL_USERNAME"):
-            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
-    except Exception:
-        smtp.close()
-        raise
-    return smtp
-
-
-def _email(config, notification: Notification, address: str) -> EmailMessage:
-    message = EmailMessage()
-    message["Subject"] = f"{SUBJECT_PREFIX}{notification.kind_label}：{notification.message}"[:200]
-    message["From"] = config.get("MAIL_FROM") or "grantflow@localhost"
-    message["To"] = address
-    message.set_content(f"{notification.message}\n\n请登录天府科创项目全流程管理系统办理。\n")
-    return message
 
 
 # --- the 提醒 list and the 逾期 view -----------------------------------------------------------

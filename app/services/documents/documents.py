@@ -1,19 +1,20 @@
 """文书: which documents an instance offers its readers, the 申报书 frozen at submission, and
 the PDFs served — each authorised like the instance itself (else "not found").
 
-- 项目申报书: every submission is rendered once (no watermark), stored by SHA-256 and recorded
-  with an audit event carrying the digest, in the submission's own transaction; the latest
-  version is "the submitted one". While the application is (again) being filled in, a live
-  draft with the 草稿 watermark is offered too (see ``document_data.draft_form``).
+- 项目申报书: every submission is rendered once (no watermark) by a background job, stored by
+  SHA-256 and recorded with an audit event carrying the digest; until then the instance page
+  shows that version as 生成中. The latest version is "the submitted one". While the
+  application is (again) being filled in, a live draft with the 草稿 watermark is offered too
+  (see ``document_data.draft_form``).
 - 立项通知书 once 下达立项通知书 is done; 绩效评估报告 once 绩效评估 is done; 科创项目推介表
   once the project is submitted — rendered on request (a fraction of a second).
 - 科创会成果统计报告: per edition, for province-level officials (省科协部门, administrators).
 """
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 
@@ -25,18 +26,16 @@ from ...models import (AuditEvent, ConferenceEdition, GrantApplication, ProcessI
                       StoredDocument, User)
 from . import document_data as data
 from .attachments import StoredFile, read_stored, store_bytes
+from ..background import jobs
 from ..shared.common import get_or_404, open_task
-from ..shared.errors import NotFound, PermissionDenied, ServiceError
+from ..shared.errors import NotFound, PermissionDenied
 from ..steps.instances import record_audit
 from ..shared.unit_of_work import transaction
 from ..shared.visibility import is_admin, visible_instance
 
 FROZEN_EVENT = "document_frozen"  # audit kind of a stored document
-log = logging.getLogger("grantflow.documents")
-
-
-class DocumentFailed(ServiceError):
-    """A document could not be rendered; the use case that needed it changed nothing."""
+FREEZE_JOB = "freeze_application"  # the job kind that renders a submitted 申报书
+RENDERING = "申报书PDF正在生成，稍后自动重试"
 
 
 @dataclass(frozen=True)
@@ -47,11 +46,14 @@ class DocumentOffer:
     draft: bool = False
     stored: StoredDocument | None = None
     current: bool = True  # what /documents/<kind>.pdf serves
+    rendering: int | None = None  # the version a job is still rendering (生成中, no download)
 
     @property
     def label(self) -> str:
         if self.stored is not None:
             return f"第{self.stored.version}版"
+        if self.rendering is not None:
+            return f"第{self.rendering}版"
         return "草稿" if self.draft else "最新"
 
 
@@ -82,20 +84,32 @@ def _offers(instance: ProcessInstance) -> list[DocumentOffer]:
 
 
 def _application_offers(application: GrantApplication) -> list[DocumentOffer]:
-    """The draft while the 申报书 is being filled in, then every frozen version (newest first)."""
+    """The draft while the 申报书 is being filled in, the versions still being rendered, then
+    every frozen version (newest first); none is current while a newer one is rendering."""
     versions = frozen_versions(application.instance_id, "application")
+    rendering = rendering_versions(application.instance_id)
     title = KINDS["application"].title
-    draft = _draft_offered(application, versions)
+    draft = _draft_offered(application, versions, rendering)
     offers = [DocumentOffer("application", title, draft=True)] if draft else []
-    return offers + [DocumentOffer("application", title, stored=doc, current=not draft and n == 0)
+    offers += [DocumentOffer("application", title, current=False, rendering=version)
+               for version in rendering]
+    return offers + [DocumentOffer("application", title, stored=doc,
+                                   current=not draft and not rendering and n == 0)
                      for n, doc in enumerate(versions)]
 
 
-def _draft_offered(application: GrantApplication, versions: list[StoredDocument]) -> bool:
+def _draft_offered(application: GrantApplication, versions: list[StoredDocument],
+                   rendering: list[int]) -> bool:
     """Before the first submission (while the process runs) and after 退回补正."""
     if open_task(application.instance_id, "submit_application") is not None:
         return True
-    return not versions and application.instance.status == "running"
+    return not versions and not rendering and application.instance.status == "running"
+
+
+def rendering_versions(instance_id: int) -> list[int]:
+    """Versions of the 申报书 whose freeze job is still queued or running (newest first)."""
+    pending = jobs.active_jobs(FREEZE_JOB, key_prefix=f"{FREEZE_JOB}:{instance_id}:")
+    return sorted((job.payload["version"] for job in pending), reverse=True)
 
 
 def _grant_outcome_offers(instance: ProcessInstance) -> list[DocumentOffer]:
@@ -184,17 +198,54 @@ def file_name(subject: str, offer: DocumentOffer) -> str:
 
 # Freezing the submitted 申报书 -----------------------------------------------------------
 
-def freeze_application(instance: ProcessInstance, user: User | None) -> StoredDocument:
-    """Render the 申报书 as just submitted, store it by SHA-256, record it and an audit event
-    with the digest. The caller owns the transaction: a failed render or store undoes the
-    submission."""
-    try:
-        rendered = _render_submitted(instance.application)
+def freeze_application(instance: ProcessInstance, user: User | None) -> None:
+    """Enqueue the render of the 申报书 just submitted (in the submission's transaction).
+
+    A job, not a render here: rendering takes ~0.3 s, and inside the submission's write
+    transaction every other writer would wait for it (SQLite has one writer) — and a failed
+    render would refuse the submission. The worker renders after the commit and retries a
+    failed render with backoff; the submission stands either way, and the instance page shows
+    the version as 生成中 until its hash is in the audit trail. The job names this completion's
+    audit event, so the bytes rendered are exactly what was submitted even if the application
+    is returned and changed meanwhile, and fixes the version number now."""
+    event_id, version = _submission(instance.id)
+    jobs.enqueue(FREEZE_JOB, {
+        "instance_id": instance.id, "event_id": event_id, "version": version,
+        "actor_id": user.id if user else None,
+        "submitted_at": instance.application.submitted_at.isoformat()},
+        dedup_key=f"{FREEZE_JOB}:{instance.id}:{version}")
+
+
+def _submission(instance_id: int) -> tuple[int, int]:
+    """(the audit event of the latest 填报申报书 completion, how many there were)."""
+    events = list(db.session.scalars(sa.select(AuditEvent.id).filter_by(
+        instance_id=instance_id, task_name="submit_application", kind="completed")
+        .order_by(AuditEvent.id)))
+    return events[-1], len(events)
+
+
+def render_frozen(job: jobs.Claimed) -> dict:
+    """The freeze job: render the submission its audit event holds, store it by SHA-256 and
+    record it with a ``document_frozen`` audit event — once (a version already stored is
+    left as it is: the job is idempotent)."""
+    payload = job.payload
+    stored = _stored_version(payload["instance_id"], payload["version"])
+    if stored is None:
+        instance = db.session.get(ProcessInstance, payload["instance_id"])
+        form = db.session.get(AuditEvent, payload["event_id"]).data["form"]
+        rendered = render_document("application", data.application_data(
+            instance.application, form, datetime.fromisoformat(payload["submitted_at"])))
         stored_file = store_bytes(rendered.pdf)
-    except Exception as error:  # noqa: BLE001 — any failure refuses the submission, logged
-        log.exception("could not render or store the 申报书 of instance %s", instance.id)
-        raise DocumentFailed("申报书PDF生成失败，本次提交未生效，请稍后重试或联系管理员") from error
-    return _keep(instance, "application", rendered, stored_file, user)
+        actor = db.session.get(User, payload["actor_id"]) if payload["actor_id"] else None
+        with transaction():
+            stored = _keep(instance, "application", rendered, stored_file, actor,
+                           version=payload["version"])
+    return {"document_id": stored.id, "sha256": stored.sha256}
+
+
+def _stored_version(instance_id: int, version: int) -> StoredDocument | None:
+    return db.session.scalar(sa.select(StoredDocument).filter_by(
+        instance_id=instance_id, kind="application", version=version))
 
 
 def _render_submitted(application: GrantApplication):
@@ -204,10 +255,11 @@ def _render_submitted(application: GrantApplication):
 
 
 def _keep(instance: ProcessInstance, kind: str, rendered, stored_file: StoredFile,
-          user: User | None, **note) -> StoredDocument:
-    latest = db.session.scalar(sa.select(sa.func.max(StoredDocument.version)).filter_by(
-        instance_id=instance.id, kind=kind)) or 0
-    stored = StoredDocument(instance_id=instance.id, kind=kind, version=latest + 1,
+          user: User | None, version: int | None = None, **note) -> StoredDocument:
+    if version is None:
+        version = (db.session.scalar(sa.select(sa.func.max(StoredDocument.version)).filter_by(
+            instance_id=instance.id, kind=kind)) or 0) + 1
+    stored = StoredDocument(instance_id=instance.id, kind=kind, version=version,
                             sha256=stored_file.sha256, size=stored_file.size,
                             storage_key=stored_file.key, pages=rendered.pages,
                             created_at=clock.now(), created_by_id=user.id if user else None)
@@ -220,8 +272,11 @@ def _keep(instance: ProcessInstance, kind: str, rendered, stored_file: StoredFil
 
 
 def latest_submitted(application: GrantApplication) -> StoredDocument:
-    """The frozen 申报书 of a submitted application; one submitted before documents were
-    frozen is rendered from its stored submission and frozen now (its own transaction)."""
+    """The frozen 申报书 of a submitted application. While a submission of it is still being
+    rendered: ``TryLater`` (an export waits for it). One submitted before documents were frozen
+    is rendered from its stored submission and frozen now (its own transaction)."""
+    if rendering_versions(application.instance_id):
+        raise jobs.TryLater(RENDERING)
     versions = frozen_versions(application.instance_id, "application")
     if versions:
         return versions[0]

@@ -1,30 +1,26 @@
 """批量导出: a zip of every submitted 申报书 of a call for the review panel — the latest frozen
 version of each application, plus a manifest (清单: application, society, SHA-256, pages).
 
-A web request only records a job; a worker thread owned by the app (one job at a time) builds
-the zip, committing its progress as it goes, and stores it by SHA-256. A job that no worker
-holds any more (a restart cut it off) and that showed no sign of life for ``STALE_AFTER`` ends
-as failed when next looked at. Only the officer who asked (while still an officer of the call)
-or an administrator sees the job and downloads the zip. ``grantflow
-export-applications`` builds the same zip in the foreground.
+A web request records an ExportJob (what the pages show) and enqueues a durable "export" job
+(background/jobs.py) in the same transaction; a worker process (``grantflow worker``) builds
+the zip, committing its progress as it goes, and stores it by SHA-256. A worker that dies
+leaves its job to the next one once its lease expires; a failure is retried with backoff.
+Only the officer who asked (while still an officer of the call) or an administrator sees the
+job and downloads the zip. ``grantflow export-applications`` builds the same zip in the
+foreground.
 """
 from __future__ import annotations
 
 import csv
 import io
-import logging
 import os
 import tempfile
-import threading
 import zipfile
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 from typing import BinaryIO, Callable
 
 import sqlalchemy as sa
-from flask import Flask, current_app
 
 from workflows import clock
 from workflows.dates import SHANGHAI
@@ -36,20 +32,17 @@ from . import document_data
 from .attachments import read_stored, store_bytes
 from ..shared.common import get_or_404
 from .documents import latest_submitted, safe_file_part
-from ..shared.errors import NotFound, PermissionDenied, ServiceError
+from ..background import jobs
+from ..shared.errors import NotFound, PermissionDenied
 from ..shared.unit_of_work import transaction
 from ..shared.visibility import is_admin
-
-log = logging.getLogger("grantflow.exports")
 
 MANIFEST_NAME = "manifest.csv"
 MANIFEST_HEADER = ("序号", "业务编号", "申报单位", "项目名称", "版本", "提交时间", "页数",
                    "SHA-256", "文件名", "当前状态")
 Progress = Callable[[int, int], None]  # (done, total)
 ACTIVE = ("queued", "running")
-# an active job without a sign of life for this long is no worker's (a few seconds per 申报书)
-STALE_AFTER = timedelta(minutes=10)
-INTERRUPTED = "导出中断（服务曾重启），请重新生成"
+JOB_KIND = "export"
 
 
 @dataclass(frozen=True)
@@ -191,23 +184,29 @@ def zip_name(call: GrantCall) -> str:
 # Jobs ----------------------------------------------------------------------------------------
 
 def start_export(call_id: int, user: User) -> ExportJob:
-    """Record an export job and hand it to the worker; while this worker still has an
-    unfinished job of the same call and person, that one is returned instead of a second."""
-    app = current_app._get_current_object()
+    """Record an export and enqueue the job that builds it; while the same person's export of
+    the call is still queued or running, that one is returned instead of a second."""
     with transaction():
         call, total = exportable_call(call_id, user)
-        running = db.session.scalars(sa.select(ExportJob).where(
-            ExportJob.call_id == call.id, ExportJob.requested_by_id == user.id,
-            ExportJob.status.in_(ACTIVE)).order_by(ExportJob.id.desc()))
-        job = next((job for job in running if is_live(app, job.id)), None)
-        if job is not None:
-            return job
-        now = clock.now()
-        job = ExportJob(call_id=call.id, requested_by_id=user.id, status="queued", done=0,
-                        total=total, created_at=now, updated_at=now)
-        db.session.add(job)
-    submit_job(app, job.id)
-    return job
+        key = f"export:{call.id}:{user.id}"
+        running = jobs.active_job(key)
+        if running is not None:
+            return db.session.get(ExportJob, running.payload["export_job_id"])
+        export = _new_export(call, user, total)
+        job = jobs.enqueue(JOB_KIND, {"export_job_id": export.id}, dedup_key=key)
+        if job.payload["export_job_id"] != export.id:  # a concurrent request enqueued it first
+            db.session.delete(export)
+            return db.session.get(ExportJob, job.payload["export_job_id"])
+        return export
+
+
+def _new_export(call: GrantCall, user: User, total: int) -> ExportJob:
+    now = clock.now()
+    export = ExportJob(call_id=call.id, requested_by_id=user.id, status="queued", done=0,
+                       total=total, created_at=now, updated_at=now)
+    db.session.add(export)
+    db.session.flush()
+    return export
 
 
 def may_follow(user: User, job: ExportJob) -> bool:
@@ -222,25 +221,13 @@ def visible_job(job_id: int, user: User) -> ExportJob:
     job = db.session.get(ExportJob, job_id)
     if job is None or not may_follow(user, job):
         raise NotFound("导出任务不存在")
-    return _ended_if_abandoned(job)
+    return job
 
 
 def recent_jobs(user: User, limit: int = 20) -> list[ExportJob]:
-    jobs = db.session.scalars(sa.select(ExportJob).filter_by(requested_by_id=user.id)
+    rows = db.session.scalars(sa.select(ExportJob).filter_by(requested_by_id=user.id)
                               .order_by(ExportJob.id.desc()).limit(limit))
-    return [_ended_if_abandoned(job) for job in jobs if may_follow(user, job)]
-
-
-def _ended_if_abandoned(job: ExportJob) -> ExportJob:
-    """A queued or running job that this process's worker does not hold and that showed no
-    sign of life for STALE_AFTER was cut off by a restart: it ends as failed, so its page stops
-    waiting and tells the officer to start again."""
-    now = clock.now()
-    if (job.status in ACTIVE and not is_live(current_app, job.id)
-            and (job.updated_at or job.created_at) < now - STALE_AFTER):
-        job.status, job.error, job.finished_at = "failed", INTERRUPTED, now
-        db.session.commit()
-    return job
+    return [job for job in rows if may_follow(user, job)]
 
 
 def job_zip(job_id: int, user: User) -> tuple[ExportJob, bytes, str]:
@@ -251,79 +238,35 @@ def job_zip(job_id: int, user: User) -> tuple[ExportJob, bytes, str]:
     return job, read_stored(job.sha256), zip_name(db.session.get(GrantCall, job.call_id))
 
 
-# The worker ----------------------------------------------------------------------------------
+# The worker's side (a JobKind of background/job_kinds.py) ---------------------------------------
 
-_executor_lock = threading.Lock()
-
-
-def executor(app: Flask) -> ThreadPoolExecutor:
-    """The app's export worker: one thread, one job at a time, created at first use."""
-    with _executor_lock:
-        pool = app.extensions.get("grantflow_exports")
-        if pool is None:
-            pool = app.extensions["grantflow_exports"] = ThreadPoolExecutor(
-                max_workers=1, thread_name_prefix="grantflow-export")
-        return pool
-
-
-def submit_job(app: Flask, job_id: int) -> Future:
-    futures = app.extensions.setdefault("grantflow_export_futures", {})
-    for done in [ident for ident, future in futures.items() if future.done()]:
-        del futures[done]
-    futures[job_id] = executor(app).submit(run_job, app, job_id)
-    return futures[job_id]
-
-
-def is_live(app: Flask, job_id: int) -> bool:
-    """Whether this process's worker still has the job (a job left unfinished by a restart
-    is not: it never blocks a new export)."""
-    future = app.extensions.get("grantflow_export_futures", {}).get(job_id)
-    return future is not None and not future.done()
-
-
-def run_job(app: Flask, job_id: int) -> None:
-    """Build one job's zip in its own app context (own database session)."""
-    with app.app_context():
-        try:
-            _build(job_id)
-        except Exception as error:  # noqa: BLE001 — recorded on the job, shown to the officer
-            log.exception("export job %s failed", job_id)
-            _fail(job_id, error)
-        finally:
-            db.session.remove()
-
-
-def _build(job_id: int) -> None:
-    job = db.session.get(ExportJob, job_id)
-    job.status = "running"
-    job.updated_at = clock.now()
-    db.session.commit()
+def build_export(job: jobs.Claimed) -> dict:
+    """Build the zip of one export, its progress committed after each 申报书; an export
+    already built (a retry after a lost lease) is left as it is."""
+    export = db.session.get(ExportJob, job.payload["export_job_id"])
+    if export.status == "done":
+        return {"sha256": export.sha256}
+    with transaction():
+        export.status, export.error, export.updated_at = "running", None, clock.now()
     buffer = io.BytesIO()
-    write_export(job.call_id, buffer, lambda done, total: _progress(job, done, total))
+    write_export(export.call_id, buffer, lambda done, total: _progress(job, export, done, total))
     stored = store_bytes(buffer.getvalue())
-    job.sha256, job.storage_key, job.size = stored.sha256, stored.key, stored.size
-    job.status, job.finished_at = "done", clock.now()
-    job.updated_at = job.finished_at
-    db.session.commit()
+    with transaction():
+        export.sha256, export.storage_key, export.size = stored.sha256, stored.key, stored.size
+        export.status, export.finished_at = "done", clock.now()
+        export.updated_at = export.finished_at
+    return {"sha256": stored.sha256, "size": stored.size}
 
 
-def _progress(job: ExportJob, done: int, total: int) -> None:
-    job.done, job.total, job.updated_at = done, total, clock.now()
-    db.session.commit()
+def _progress(job: jobs.Claimed, export: ExportJob, done: int, total: int) -> None:
+    export.done, export.total, export.updated_at = done, total, clock.now()
+    jobs.report_progress(job, done, total)  # commits both
 
 
-def _fail(job_id: int, error: Exception) -> None:
-    db.session.rollback()
-    job = db.session.get(ExportJob, job_id)
-    if job is not None:
-        job.status, job.finished_at = "failed", clock.now()
-        job.updated_at = job.finished_at
-        job.error = f"生成失败：{_reason(error)}"[:500]
-        db.session.commit()
-
-
-def _reason(error: Exception) -> str:
-    """A refusal's own Chinese message; anything else stays in the log (paths, SQL)."""
-    if isinstance(error, ServiceError):
-        return error.message
-    return "系统内部错误（已记录日志），请稍后重试或联系管理员"
+def export_failed(job: jobs.Claimed, error: str) -> None:
+    """The job gave up: the export says why (in the job's transaction)."""
+    export = db.session.get(ExportJob, job.payload["export_job_id"])
+    if export is not None:
+        export.status, export.finished_at = "failed", clock.now()
+        export.updated_at = export.finished_at
+        export.error = f"生成失败：{error}"[:500]

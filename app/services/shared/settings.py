@@ -14,12 +14,14 @@ class MailSettings:
     username: str | None = None
     password: str | None = None
     sender: str = "grantflow@localhost"
+    timeout: float = 10.0       # seconds for the SMTP connection
 
 
 @dataclass(frozen=True)
 class ServiceSettings:
     upload_dir: Path = Path("instance/uploads")
     reminder_days_before: int = 3
+    secret_key: str = ""        # signs what a page hands back (a refused form's uploaded files)
     mail: MailSettings = field(default_factory=MailSettings)
 
 
@@ -40,9 +42,11 @@ def from_config(config) -> ServiceSettings:
     return ServiceSettings(
         upload_dir=Path(config["UPLOAD_DIR"]),
         reminder_days_before=int(config.get("REMINDER_DAYS_BEFORE", 3)),
+        secret_key=str(config.get("SECRET_KEY") or ""),
         mail=MailSettings(server=config.get("MAIL_SERVER") or None,
                           port=int(config.get("MAIL_PORT") or 25),
                           use_tls=bool(config.get("MAIL_USE_TLS")),
                           username=config.get("MAIL_USERNAME") or None,
                           password=config.get("MAIL_PASSWORD") or None,
-                          sender=config.get("MAIL_FROM") or "grantflow@localhost"))
+                          sender=config.get("MAIL_FROM") or "grantflow@localhost",
+                          timeout=float(config.get("MAIL_TIMEOUT") or 10)))
