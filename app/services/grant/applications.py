@@ -111,7 +111,8 @@ def _application_context(instance, task, user) -> dict:
 
 
 def _after_submit(instance, result, user) -> None:
-    """Keep the submission, and freeze its PDF (same transaction: a failed render undoes it)."""
+    """Keep the submission, and enqueue the job that freezes its PDF (the worker renders it
+    after the commit: the submission never waits for a render nor is undone by one)."""
     application = application_of(instance)
     application.form = result.payload
     application.title = instance.title = result.payload["cover"]["project_name"]
