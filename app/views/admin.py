@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from ..extensions import login_manager
 from ..services.shared import definitions as service
 from ..services.shared.visibility import is_admin
-from .helpers import run_service
+from .helpers import refusal_goes_back
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -36,11 +36,10 @@ def definitions():
 
 @bp.post("/definitions")
 @login_required
+@refusal_goes_back("admin.definitions")
 def deploy():
     uploads = [(f.filename, f.stream.read(service.MAX_MODEL_BYTES + 1))
                for f in request.files.getlist("files") if f.filename]
-    deployed = run_service(lambda: service.deploy_upload(service.read_model_files(uploads),
-                                                         current_user))
-    if deployed is not None:
-        flash(service.deploy_message(deployed), "success")
+    deployed = service.deploy_upload(service.read_model_files(uploads), current_user)
+    flash(service.deploy_message(deployed), "success")
     return redirect(url_for("admin.definitions"))

@@ -9,7 +9,8 @@ from workflows.processes import ROLE_LABELS
 from ..models import ORG_TYPES
 from ..services.shared import directory
 from ..services.shared import people
-from .helpers import attempt, back_or, org_choices, run_service
+from ..services.shared.errors import InvalidInput
+from .helpers import org_choices, refusal_goes_back
 
 bp = Blueprint("admin_people", __name__, url_prefix="/admin")
 
@@ -40,13 +41,15 @@ def users():
 
 @bp.route("/users/new", methods=["GET", "POST"])
 def new_user():
-    errors = {}
-    if request.method == "POST":
-        user, errors = attempt(lambda: people.create_user(posted(NEW_USER_FIELDS), current_user))
-        if user:
-            flash(f"已创建用户“{user.display_name}”，请为其添加角色。", "success")
-            return redirect(url_for(".user", user_id=user.id))
-    return render_template("admin_people/user_new.html", form=request.form, errors=errors)
+    if request.method == "GET":
+        return render_template("admin_people/user_new.html", form=request.form, errors={})
+    try:
+        user = people.create_user(posted(NEW_USER_FIELDS), current_user)
+    except InvalidInput as refused:
+        return render_template("admin_people/user_new.html", form=request.form,
+                               errors=refused.errors), 422
+    flash(f"已创建用户“{user.display_name}”，请为其添加角色。", "success")
+    return redirect(url_for(".user", user_id=user.id))
 
 
 @bp.get("/users/<int:user_id>")
@@ -54,46 +57,49 @@ def user(user_id: int):
     return user_page(user_id)
 
 
-def user_page(user_id: int, form=None, errors=None):
-    account = run_service(lambda: directory.get_user(user_id, current_user))
+def user_page(user_id: int, form=None, errors=None, status: int = 200):
+    account = directory.get_user(user_id, current_user)
     return render_template("admin_people/user.html", account=account, form=form or {},
                            errors=errors or {}, org_groups=directory.org_groups(current_user),
-                           places={role: people.allowed_org_types(role) for role in people.ROLE_ORG_TYPES})
+                           places={role: people.allowed_org_types(role) for role in people.ROLE_ORG_TYPES}
+                           ), status
 
 
 @bp.post("/users/<int:user_id>/roles")
+@refusal_goes_back(".users")
 def add_role(user_id: int):
-    assignment, errors = attempt(lambda: people.assign_role(
-        user_id, request.form.get("org_id"), request.form.get("role"), current_user))
-    if assignment is None:
-        return user_page(user_id, request.form, errors)
+    try:
+        assignment = people.assign_role(user_id, request.form.get("org_id"),
+                                        request.form.get("role"), current_user)
+    except InvalidInput as refused:
+        return user_page(user_id, request.form, refused.errors, 422)
     flash(f"已添加角色：{assignment.org.name} · {ROLE_LABELS[assignment.role]}。", "success")
     return redirect(url_for(".user", user_id=user_id))
 
 
 @bp.post("/roles/<int:assignment_id>/remove")
+@refusal_goes_back(".users")
 def remove_role(assignment_id: int):
-    removed = run_service(lambda: people.remove_role(assignment_id, current_user))
-    if removed is None:
-        return back_or(url_for(".users"))
+    removed = people.remove_role(assignment_id, current_user)
     flash(f"已移除角色：{removed.org.name} · {ROLE_LABELS[removed.role]}。", "success")
     return redirect(url_for(".user", user_id=removed.user_id))
 
 
 @bp.post("/users/<int:user_id>/active")
+@refusal_goes_back(".users")
 def set_active(user_id: int):
     active = request.form.get("active") == "1"
-    if run_service(lambda: people.set_active(user_id, active, current_user)):
-        flash("账号已启用。" if active else "账号已停用，该用户不能再登录。", "success")
+    people.set_active(user_id, active, current_user)
+    flash("账号已启用。" if active else "账号已停用，该用户不能再登录。", "success")
     return redirect(url_for(".user", user_id=user_id))
 
 
 @bp.post("/users/<int:user_id>/password")
 def reset_password(user_id: int):
-    account, errors = attempt(lambda: people.reset_password(
-        user_id, request.form.get("password", ""), current_user))
-    if account is None:
-        return user_page(user_id, errors=errors)
+    try:
+        account = people.reset_password(user_id, request.form.get("password", ""), current_user)
+    except InvalidInput as refused:
+        return user_page(user_id, errors=refused.errors, status=422)
     flash(f"已重置“{account.display_name}”的密码，请告知本人。", "success")
     return redirect(url_for(".user", user_id=user_id))
 
@@ -106,12 +112,17 @@ def orgs():
 
 @bp.route("/orgs/new", methods=["GET", "POST"])
 def new_org():
-    errors = {}
-    if request.method == "POST":
-        org, errors = attempt(lambda: people.create_org(posted(NEW_ORG_FIELDS), current_user))
-        if org:
-            flash(f"已创建机构“{org.name}”。", "success")
-            return redirect(url_for(".orgs"))
+    if request.method == "GET":
+        return _org_form({})
+    try:
+        org = people.create_org(posted(NEW_ORG_FIELDS), current_user)
+    except InvalidInput as refused:
+        return _org_form(refused.errors), 422
+    flash(f"已创建机构“{org.name}”。", "success")
+    return redirect(url_for(".orgs"))
+
+
+def _org_form(errors: dict):
     return render_template("admin_people/org_new.html", form=request.form, errors=errors,
                            org_types=ORG_TYPES, org_groups=directory.org_groups(current_user),
                            cities=org_choices("city_association"))

@@ -11,8 +11,8 @@ from flask_login import current_user
 from ..extensions import csrf, db
 from ..models import ProcessDefinition, ProcessInstance
 from ..services.documents import documents
-from ..services.shared.errors import NotFound, PermissionDenied
 from .documents import pdf_response
+from .errors import answer
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 csrf.exempt(bp)  # read-only JSON; writes go through the session-authenticated pages
@@ -35,17 +35,13 @@ def definitions():
 
 
 def session_user(view):
-    """The login session's user, else 401 as JSON; a refusal is a JSON 404 (or 403)."""
+    """The login session's user, else 401 as JSON (a refusal is answered as JSON by the app's
+    error handler, views/errors.py)."""
     @wraps(view)
     def wrapped(*args, **kwargs):
         if not current_user.is_authenticated:
-            return jsonify(error="unauthorized", message="请先登录。"), 401
-        try:
-            return view(*args, **kwargs)
-        except NotFound:
-            return jsonify(error="not_found", message="不存在或无权查看。"), 404
-        except PermissionDenied as refused:
-            return jsonify(error="forbidden", message=refused.message), 403
+            return answer(401)
+        return view(*args, **kwargs)
     return wrapped
 
 

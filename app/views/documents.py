@@ -4,26 +4,15 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from flask import (Blueprint, Response, abort, flash, jsonify, redirect, render_template,
-                   send_file, url_for)
+from flask import (Blueprint, Response, flash, jsonify, redirect, render_template, send_file,
+                   url_for)
 from flask_login import current_user, login_required
 
 from ..services.documents import documents as service
 from ..services.documents import exports
-from ..services.shared.errors import NotFound, PermissionDenied
-from .helpers import run_service
+from .helpers import refusal_goes_back
 
 bp = Blueprint("documents", __name__)
-
-
-def guarded(action):
-    """A download's service call: "not found" (or not yours) → 404, refused → 403."""
-    try:
-        return action()
-    except NotFound:
-        abort(404)
-    except PermissionDenied:
-        abort(403)
 
 
 def pdf_response(served: service.Served) -> Response:
@@ -41,20 +30,19 @@ def pdf_response(served: service.Served) -> Response:
 @bp.get("/instances/<int:instance_id>/documents/<kind>.pdf")
 @login_required
 def current(instance_id: int, kind: str):
-    return pdf_response(guarded(lambda: service.document_pdf(instance_id, kind, current_user)))
+    return pdf_response(service.document_pdf(instance_id, kind, current_user))
 
 
 @bp.get("/instances/<int:instance_id>/documents/<int:document_id>")
 @login_required
 def version(instance_id: int, document_id: int):
-    return pdf_response(guarded(lambda: service.stored_document_pdf(
-        instance_id, document_id, current_user)))
+    return pdf_response(service.stored_document_pdf(instance_id, document_id, current_user))
 
 
 @bp.get("/editions/<int:edition_id>/report.pdf")
 @login_required
 def conference_report(edition_id: int):
-    return pdf_response(guarded(lambda: service.conference_report_pdf(edition_id, current_user)))
+    return pdf_response(service.conference_report_pdf(edition_id, current_user))
 
 
 # 批量导出 -----------------------------------------------------------------------------------
@@ -71,17 +59,16 @@ def export_index():
 @bp.get("/calls/<int:call_id>/export")
 @login_required
 def export_call(call_id: int):
-    call, submitted = guarded(lambda: exports.exportable_call(call_id, current_user))
+    call, submitted = exports.exportable_call(call_id, current_user)
     jobs = [job for job in exports.recent_jobs(current_user) if job.call_id == call.id]
     return render_template("documents/export_call.html", call=call, submitted=submitted, jobs=jobs)
 
 
 @bp.post("/calls/<int:call_id>/export")
 @login_required
+@refusal_goes_back("documents.export_index")
 def start_export(call_id: int):
-    job = run_service(lambda: exports.start_export(call_id, current_user))
-    if job is None:
-        return redirect(url_for("documents.export_index"))
+    job = exports.start_export(call_id, current_user)
     flash("已开始生成申报书汇总，完成后可在本页下载。", "success")
     return redirect(url_for("documents.export_job", job_id=job.id))
 
@@ -89,14 +76,14 @@ def start_export(call_id: int):
 @bp.get("/exports/<int:job_id>")
 @login_required
 def export_job(job_id: int):
-    job = guarded(lambda: exports.visible_job(job_id, current_user))
+    job = exports.visible_job(job_id, current_user)
     return render_template("documents/export_job.html", job=job, active=job.status in exports.ACTIVE)
 
 
 @bp.get("/exports/<int:job_id>.json")
 @login_required
 def export_status(job_id: int):
-    response = jsonify(job_json(guarded(lambda: exports.visible_job(job_id, current_user))))
+    response = jsonify(job_json(exports.visible_job(job_id, current_user)))
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -112,7 +99,7 @@ def job_json(job) -> dict:
 @bp.get("/exports/<int:job_id>/download")
 @login_required
 def export_download(job_id: int):
-    job, content, name = guarded(lambda: exports.job_zip(job_id, current_user))
+    job, content, name = exports.job_zip(job_id, current_user)
     response = send_file(BytesIO(content), mimetype="application/zip", as_attachment=True,
                          download_name=name, etag=job.sha256, conditional=True, max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"

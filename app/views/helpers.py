@@ -1,11 +1,12 @@
-"""What every blueprint shares: service errors → Chinese flash or 404, safe redirects,
-template filters and the navigation."""
+"""What every blueprint shares: refusals of a list's buttons flashed, safe redirects, template
+filters and the navigation (service errors otherwise go to views/errors.py)."""
 from __future__ import annotations
 
 from datetime import datetime
+from functools import wraps
 
 import sqlalchemy as sa
-from flask import Flask, abort, current_app, flash, redirect, request
+from flask import Flask, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 
 from workflows import clock
@@ -14,41 +15,27 @@ from workflows.processes import OUTCOME_LABELS, ROLE_LABELS
 
 from ..extensions import db
 from ..models import Org
-from ..services.shared.errors import InvalidInput, NotFound, ServiceError
+from ..services.shared.errors import Conflict, InvalidInput, PermissionDenied
 
 NAV = [("inbox.index", "我的待办", None), ("notifications.overdue", "逾期督办", None),
        ("instances.index", "流程实例", None),
        ("start.index", "发起申报", None), ("admin.index", "系统管理", "admin")]
 
 
-def run_service(action):
-    """Run a use case; a refusal becomes a flashed Chinese message (404 when the thing must
-    not be revealed). Returns the result, or None when refused."""
-    try:
-        return action()
-    except NotFound:
-        abort(404)
-    except InvalidInput as err:
-        for messages in err.errors.values():
-            for message in messages:
-                flash(message, "error")
-    except ServiceError as err:
-        flash(err.message, "error")
-    return None
-
-
-def attempt(action):
-    """Run a use case behind a form: (result, errors). Refused input gives its errors, to show
-    beside the fields; other refusals are flashed (result None); "not found" is a 404 page."""
-    errors: dict[str, list[str]] = {}
-
-    def guarded():
-        try:
-            return action()
-        except InvalidInput as err:
-            errors.update(err.errors)
-            return None
-    return run_service(guarded), errors
+def refusal_goes_back(fallback_endpoint: str):
+    """For a button on a list (claim, release, delegate…): a refused action is flashed on the
+    page the button was on (else ``fallback_endpoint``); "not found" stays the 404 page and
+    every other error goes to the app's error handler."""
+    def decorate(view):
+        @wraps(view)
+        def guarded(*args, **kwargs):
+            try:
+                return view(*args, **kwargs)
+            except (PermissionDenied, Conflict, InvalidInput) as refused:
+                flash(refused.message, "error")
+                return back_or(url_for(fallback_endpoint))
+        return guarded
+    return decorate
 
 
 def back_or(fallback: str):

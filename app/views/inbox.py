@@ -8,7 +8,7 @@ from forms.choices import SECTORS
 from workflows.processes import PROCESSES
 
 from ..services.reading import inbox as service
-from .helpers import back_or, org_choices, run_service
+from .helpers import back_or, org_choices, refusal_goes_back
 
 bp = Blueprint("inbox", __name__)
 
@@ -38,25 +38,29 @@ def _filter_from(args) -> service.InboxFilter:
 
 @bp.post("/tasks/<task_id>/claim")
 @login_required
+@refusal_goes_back("inbox.index")
 def claim(task_id: str):
-    return _act(lambda: service.claim_task(task_id, current_user), "已认领。")
+    service.claim_task(task_id, current_user)
+    return _done("已认领。")
 
 
 @bp.post("/tasks/<task_id>/unclaim")
 @login_required
+@refusal_goes_back("inbox.index")
 def unclaim(task_id: str):
-    return _act(lambda: service.unclaim_task(task_id, current_user), "已释放，同事可以认领。")
+    service.unclaim_task(task_id, current_user)
+    return _done("已释放，同事可以认领。")
 
 
 @bp.post("/tasks/<task_id>/delegate")
 @login_required
+@refusal_goes_back("inbox.index")
 def delegate(task_id: str):
     to_user = request.form.get("to_user_id", type=int) or 0
-    return _act(lambda: service.delegate_task(task_id, current_user, to_user,
-                                              request.form.get("reason", "")), "已转办。")
+    service.delegate_task(task_id, current_user, to_user, request.form.get("reason", ""))
+    return _done("已转办。")
 
 
-def _act(action, success: str):
-    if run_service(action):
-        flash(success, "success")
+def _done(message: str):
+    flash(message, "success")
     return back_or(url_for("inbox.index"))

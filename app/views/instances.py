@@ -9,7 +9,7 @@ from workflows.processes import OUTCOME_LABELS
 from ..services.documents import documents
 from ..services.documents import exports
 from ..services.reading import instance_views as service
-from .helpers import org_choices, run_service
+from .helpers import org_choices
 
 bp = Blueprint("instances", __name__)
 
@@ -45,7 +45,7 @@ def _args_without_page() -> dict:
 @bp.get("/instances/<int:instance_id>")
 @login_required
 def show(instance_id: int):
-    detail = run_service(lambda: service.instance_detail(instance_id, current_user))
+    detail = service.instance_detail(instance_id, current_user)
     return render_template("instances/show.html", detail=detail, statuses=service.STATUS_LABELS,
                            documents=documents.offered_documents(instance_id, current_user))
 
@@ -53,7 +53,7 @@ def show(instance_id: int):
 @bp.get("/instances/<int:instance_id>/diagram.json")
 @login_required
 def diagram(instance_id: int):
-    response = jsonify(run_service(lambda: service.diagram_of(instance_id, current_user)))
+    response = jsonify(service.diagram_of(instance_id, current_user))
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -61,7 +61,7 @@ def diagram(instance_id: int):
 @bp.get("/attachments/<int:attachment_id>")
 @login_required
 def download(attachment_id: int):
-    attachment, path = run_service(lambda: service.attachment_file(attachment_id, current_user))
+    attachment, path = service.attachment_file(attachment_id, current_user)
     response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
                          download_name=attachment.filename, max_age=0, conditional=False)
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -5,7 +5,7 @@ from flask import Blueprint, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..services.background import reminders as service
-from .helpers import back_or, run_service
+from .helpers import back_or
 
 bp = Blueprint("notifications", __name__)
 
@@ -13,7 +13,7 @@ bp = Blueprint("notifications", __name__)
 @bp.post("/notifications/<int:notification_id>/read")
 @login_required
 def mark_read(notification_id: int):
-    run_service(lambda: service.mark_read(notification_id, current_user))
+    service.mark_read(notification_id, current_user)
     return back_or(url_for("inbox.index"))
 
 

@@ -6,9 +6,9 @@ from flask_login import current_user, login_required
 
 from ..services.reading import inbox as inbox_service
 from ..services.documents import attachments
+from ..services.shared.errors import InvalidInput
 from ..services.steps import task_forms as service
 from .formrender import build, schema_for, unflatten
-from .helpers import attempt, run_service
 
 bp = Blueprint("tasks", __name__)
 
@@ -16,7 +16,7 @@ bp = Blueprint("tasks", __name__)
 @bp.get("/tasks/<task_id>")
 @login_required
 def show(task_id: str):
-    task = run_service(lambda: service.visible_task(task_id, current_user))
+    task = service.visible_task(task_id, current_user)
     filled = service.prefill(task, current_user)
     return _page(task, filled.data, prefill=filled)
 
@@ -24,22 +24,26 @@ def show(task_id: str):
 @bp.post("/tasks/<task_id>")
 @login_required
 def act(task_id: str):
-    task = run_service(lambda: service.visible_task(task_id, current_user))
+    """提交 or 暂存. Refused input comes back on the form (422) as typed, with every error; the
+    page is then built from a fresh read — a task handled meanwhile is the 409 page."""
     action = request.form.get("_action")
     if action not in ("submit", "save_draft"):
         abort(400)
     raw, uploads = unflatten(request.form), _uploads()
-    if action == "save_draft":
-        draft, errors = attempt(lambda: service.save_draft(task.id, raw, uploads, current_user))
-        if draft is not None:
-            flash("已暂存，下次打开此事项时将恢复暂存的内容。", "success")
-            return _page(task, raw, prefill=service.Prefill(raw, "draft", draft.saved_at))
-        return _page(task, raw, errors, 422 if errors else 409)
-    done, errors = attempt(lambda: service.submit(task.id, raw, uploads, current_user))
-    if done is not None:
-        flash("已提交", "success")
-        return redirect(url_for("inbox.index"))
-    return _page(task, raw, errors, 422 if errors else 409)
+    try:
+        if action == "save_draft":
+            return _draft_saved(service.save_draft(task_id, raw, uploads, current_user))
+        service.submit(task_id, raw, uploads, current_user)
+    except InvalidInput as refused:
+        return _page(service.task_to_show_again(task_id, current_user), raw, refused.errors, 422)
+    flash("已提交", "success")
+    return redirect(url_for("inbox.index"))
+
+
+def _draft_saved(draft):
+    flash("已暂存，下次打开此事项时将恢复暂存的内容。", "success")
+    task = service.task_to_show_again(draft.task_id, current_user)
+    return _page(task, draft.data, prefill=service.Prefill(draft.data, "draft", draft.saved_at))
 
 
 def _uploads() -> dict:
@@ -52,7 +56,7 @@ def _page(task, data: dict, errors: dict | None = None, status: int = 200, prefi
                  options=service.task_form_options(task, current_user),
                  accept={path: attachments.accept_of(path)
                          for path in attachments.file_fields(step.form)},
-                 files=attachments.attachment_names(task.instance_id))
+                 files=attachments.file_names(task, data))
     instance_url = url_for("instances.show", instance_id=task.instance_id) \
         if "instances.show" in current_app.view_functions else None
     return render_template("tasks/show.html", task=task, instance=task.instance, form=form,

@@ -25,6 +25,12 @@ def text(response) -> str:
     return response.get_data(as_text=True)
 
 
+def refused(response) -> str:
+    """A refused form: shown again (422) with the input kept and every error beside its field."""
+    assert response.status_code == 422, response.status_code
+    return response.get_data(as_text=True)
+
+
 def submit(client, url: str, data: dict, form_page: str | None = None, **kwargs):
     """POST ``data`` to ``url`` with the CSRF token of the page holding the form."""
     token = csrf_token(text(client.get(form_page or url)))
@@ -83,11 +89,11 @@ def test_create_user_then_they_can_log_in(app, admin):
 
 def test_new_user_errors_beside_fields_with_input_kept(admin):
     before = db.session.scalar(sa.select(sa.func.count()).select_from(User))
-    html = text(submit(admin, "/admin/users/new", {"username": "cd_applicant", "display_name": "张伟",
+    html = refused(submit(admin, "/admin/users/new", {"username": "cd_applicant", "display_name": "张伟",
                                                    "password": "short"}))
     assert errors_for(html, "password") == ["「初始密码」应为10至128个字符"]
     assert 'value="张伟"' in html and 'value="cd_applicant"' in html and "short" not in html
-    html = text(submit(admin, "/admin/users/new", {"username": "cd_applicant", "display_name": "张伟",
+    html = refused(submit(admin, "/admin/users/new", {"username": "cd_applicant", "display_name": "张伟",
                                                    "password": "long-enough-1"}))
     assert errors_for(html, "username") == ["用户名「cd_applicant」已被使用"]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == before
@@ -118,10 +124,10 @@ def test_add_a_role_then_remove_it(world, admin):
 def test_role_in_the_wrong_org_is_refused_beside_the_field_with_choice_kept(world, admin):
     target, city = user_id(world, "my_applicant"), world["orgs"]["city_chengdu"]
     page = f"/admin/users/{target}"
-    html = text(submit(admin, f"{page}/roles", {"org_id": city.id, "role": "selector"}, page))
+    html = refused(submit(admin, f"{page}/roles", {"org_id": city.id, "role": "selector"}, page))
     assert errors_for(html, "org_id") == ["「遴选人」只能在省科协部门中担任，成都市科学技术协会是市（州）科协"]
     assert f'<option value="{city.id}" selected>' in html and '<option value="selector" selected>' in html
-    html = text(submit(admin, f"{page}/roles", {"org_id": "", "role": ""}, page))
+    html = refused(submit(admin, f"{page}/roles", {"org_id": "", "role": ""}, page))
     assert errors_for(html, "org_id") == ["「机构」为必填项"] and errors_for(html, "role") == ["「角色」为必填项"]
     assert len(fresh(User, target).roles) == 1
 
@@ -154,7 +160,7 @@ def test_admin_cannot_remove_their_own_last_admin_role(world, admin):
 def test_reset_password(app, world, admin):
     target = user_id(world, "cd_applicant")
     page = f"/admin/users/{target}"
-    html = text(submit(admin, f"{page}/password", {"password": "123"}, page))
+    html = refused(submit(admin, f"{page}/password", {"password": "123"}, page))
     assert errors_for(html, "password") == ["「新密码」应为10至128个字符"]
     html = text(submit(admin, f"{page}/password", {"password": "renewed-pass-9"}, page,
                        follow_redirects=True))
@@ -174,12 +180,12 @@ def test_org_tree_lists_types_in_order(admin):
 
 def test_create_org_and_errors_beside_fields(world, admin):
     city = world["orgs"]["city_leshan"]
-    html = text(submit(admin, "/admin/orgs/new", {"code": "province", "name": "乐山示例科技有限公司",
+    html = refused(submit(admin, "/admin/orgs/new", {"code": "province", "name": "乐山示例科技有限公司",
                                                   "org_type": "member_unit", "parent_id": "",
                                                   "city_id": ""}))
     assert errors_for(html, "city_id") == ["高校、院所、企业和县（市、区）科协须选择「所属市州」"]
     assert 'value="乐山示例科技有限公司"' in html and '<option value="member_unit" selected>' in html
-    html = text(submit(admin, "/admin/orgs/new", {"code": "province", "name": "乐山示例科技有限公司",
+    html = refused(submit(admin, "/admin/orgs/new", {"code": "province", "name": "乐山示例科技有限公司",
                                                   "org_type": "member_unit", "parent_id": "",
                                                   "city_id": city.id}))
     assert errors_for(html, "code") == ["机构代码「province」已被使用"]

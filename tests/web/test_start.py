@@ -66,7 +66,8 @@ def test_project_start_refuses_a_recommender_that_may_not_recommend(client, worl
 
 def test_project_start_is_not_for_a_society(client):
     response = client("soc_agri_applicant").get("/start/project")
-    assert response.status_code == 302 and response.headers["Location"] == "/start"
+    assert response.status_code == 403
+    assert "不能发起科创项目申报" in text(response) and "返回我的待办" in text(response)
 
 
 def test_an_eligible_society_goes_on_to_its_application_form(client, world):
@@ -104,5 +105,5 @@ def test_an_incomplete_declaration_keeps_nothing(client, world):
 
 def test_grant_start_is_only_for_society_applicants(client, world):
     response = client("cd_applicant").get(f"/start/grant/{world['grant_call'].id}")
-    assert response.status_code == 302
+    assert response.status_code == 403 and "不能申报专家团项目" in text(response)
     assert client("soc_agri_applicant").get("/start/grant/99999").status_code == 404

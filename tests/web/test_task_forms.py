@@ -160,9 +160,33 @@ def test_an_uploaded_pdf_survives_a_refused_form(client, application, upload_dir
                         files={"stamped_pdf_ref": (io.BytesIO(PDF), "申报书.pdf")})
     assert refused.status_code == 422
     ref = input_value(text(refused), "stamped_pdf_ref")
-    assert ref.startswith("attachment:") and "已上传：申报书.pdf" in text(refused)
+    assert ref.startswith("upload:") and "已上传：申报书.pdf" in text(refused)
+    assert attachment_count() == 0  # the refused submission recorded nothing (bytes kept on disk)
     fixed = flatten(application_form(SOCIETY)) | {"stamped_pdf_ref": ref}
     assert post_form(user, url, fixed).status_code == 302
+    db.session.rollback()
+    attachment = db.session.scalar(sa.select(Attachment))
+    assert (attachment.filename, attachment.sha256) == ("申报书.pdf", hashlib.sha256(PDF).hexdigest())
+
+
+def attachment_count() -> int:
+    db.session.rollback()
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Attachment))
+
+
+def test_a_staged_file_is_handed_back_only_by_its_uploader_unchanged(client, application,
+                                                                      upload_dir):
+    owner, colleague = client("soc_mfg_applicant"), client("expert_d")  # same society
+    url = task_url(application.instance, "submit_application")
+    refused = post_form(owner, url, flatten(application_form(SOCIETY, team={"members": team(9)})),
+                        files={"stamped_pdf_ref": (io.BytesIO(PDF), "申报书.pdf")})
+    ref = input_value(text(refused), "stamped_pdf_ref")
+    for forged in (ref.replace("申报书.pdf", "别的.pdf"), ref[:-12] + "0" * 12):
+        answer = post_form(owner, url, flatten(application_form(SOCIETY)) | {"stamped_pdf_ref": forged})
+        assert answer.status_code == 422 and "所引用的文件不存在" in text(answer)
+    answer = post_form(colleague, url, flatten(application_form(SOCIETY)) | {"stamped_pdf_ref": ref})
+    assert answer.status_code == 422 and "所引用的文件不存在" in text(answer)
+    assert attachment_count() == 0
 
 
 def test_a_reference_to_a_file_of_another_instance_is_refused(client, application):

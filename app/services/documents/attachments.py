@@ -1,7 +1,9 @@
 """Uploads of task forms (the stamped 申报书 PDF): checked, stored once by SHA-256, recorded."""
 from __future__ import annotations
 
+import copy
 import hashlib
+import hmac
 import os
 import re
 import tempfile
@@ -23,10 +25,11 @@ from forms.registry import schema_instance
 
 from ..shared import settings
 from ..steps.catalog import catalog
-from ..shared.unit_of_work import transaction
+from ..steps.handled import existing_task
 
 MAX_BYTES = 10 * 1024 * 1024
 REF_PREFIX = "attachment:"
+UPLOAD_PREFIX = "upload:"  # staged: bytes stored, no row yet (see stage_uploads)
 
 
 @dataclass(frozen=True)
@@ -163,34 +166,81 @@ def _display_name(filename: str | None) -> str:
     return name[-200:] or "未命名文件"
 
 
-def attach_uploads(task_id: str, uploads: dict, raw: dict, user: User) -> None:
-    """Store the files uploaded with a task's form and write their references
-    ("attachment:<id>") into ``raw``; references already in ``raw`` must name files of the
-    same instance. Authorised like completing the task; one transaction for all files."""
-    task = db.session.get(Task, task_id)
-    if task is None:
-        raise NotFound("待办事项不存在或已办理")
+def stage_uploads(task_id: str, uploads: dict, raw: dict, user: User) -> None:
+    """Before a use case's transaction: check each file uploaded with a task's form, keep its
+    bytes under UPLOAD_DIR by SHA-256 (idempotent, harmless if the use case is then refused)
+    and put a signed "upload:" reference into ``raw`` in its place — so a refused form hands the
+    file back without re-uploading. Authorised like completing the task; no row is written."""
+    task = existing_task(task_id)
+    check_may_complete(user, task)
     labels = task_file_fields(task.instance.process_key, task.task_name)
-    refs = [str(_get(raw, path) or "") for path in labels]
-    if not uploads and not any(ref.startswith(REF_PREFIX) for ref in refs):
-        return
-    with transaction():
-        check_may_complete(user, task)
-        stored, errors = {}, {}
-        for path, storage in uploads.items():
-            if path not in labels:
-                continue  # not an upload field of this form: ignored
+    staged, errors = {}, {}
+    for path, storage in uploads.items():
+        if path in labels:  # any other name is not an upload field of this form: ignored
             try:
-                stored[path] = store_attachment(task.instance, task.task_name, path, storage,
-                                                user, labels[path])
+                staged[path] = _staged(task_id, path, storage, labels[path], user)
             except InvalidInput as err:
                 errors.update(err.errors)
-        kept = {path: label for path, label in labels.items() if path not in stored}
-        errors.update(_foreign_refs(task, raw, kept))
-        if errors:
-            raise InvalidInput(errors)  # rolls back the files recorded so far
-    for path, attachment in stored.items():
-        _set(raw, path, f"{REF_PREFIX}{attachment.id}")
+    if errors:
+        raise InvalidInput(errors)
+    for path, ref in staged.items():
+        _set(raw, path, ref)
+
+
+def _staged(task_id: str, path: str, storage, label: str, user: User) -> str:
+    content, _kind = _checked_content(storage, path, label)
+    stored = store_bytes(content)
+    name = _display_name(storage.filename)
+    signature = _signature(task_id, path, stored.sha256, name, user)
+    return f"{UPLOAD_PREFIX}{stored.sha256}:{signature}:{name}"
+
+
+def _signature(task_id: str, path: str, sha256: str, name: str, user: User) -> str:
+    """Only the person who uploaded the file, for this field of this task, may hand it back."""
+    message = "\x1f".join((str(user.id), task_id, path, sha256, name)).encode()
+    key = settings.current().secret_key.encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+
+
+def with_attachments(task: Task, raw: dict, user: User) -> dict:
+    """Inside the use case's transaction: ``raw`` with each staged "upload:" reference recorded
+    as an attachment of the task's instance ("attachment:<id>"); every reference must name a
+    file of this instance (or a file this person just staged for this field)."""
+    labels = task_file_fields(task.instance.process_key, task.task_name)
+    recorded, errors = copy.deepcopy(raw), {}
+    for path, label in labels.items():
+        ref = str(_get(raw, path) or "")
+        if not ref.startswith(UPLOAD_PREFIX):
+            continue
+        attachment = _record_staged(task, path, ref, user)
+        if attachment is None:
+            errors[path] = [f"「{label}」所引用的文件不存在，请重新上传"]
+        else:
+            _set(recorded, path, f"{REF_PREFIX}{attachment.id}")
+    errors.update(_foreign_refs(task, raw, labels))
+    if errors:
+        raise InvalidInput(errors)
+    return recorded
+
+
+def _record_staged(task: Task, path: str, ref: str, user: User) -> Attachment | None:
+    """The attachment row of a staged file; None unless this person staged it for this field
+    of this task and its bytes are still there, unchanged."""
+    sha256, signature, name = (ref.removeprefix(UPLOAD_PREFIX).split(":", 2) + ["", ""])[:3]
+    if not hmac.compare_digest(signature, _signature(task.id, path, sha256, name, user)):
+        return None
+    try:
+        content = read_stored(sha256)
+    except NotFound:
+        return None
+    kind = next((k for k in kinds_of(path) if k.matches(content[:16])), PDF)
+    attachment = Attachment(
+        instance_id=task.instance_id, task_name=task.task_name, field=path, filename=name,
+        content_type=kind.content_type, size=len(content), sha256=sha256,
+        storage_key=f"{sha256[:2]}/{sha256}", uploaded_by_id=user.id, uploaded_at=clock.now())
+    db.session.add(attachment)
+    db.session.flush()
+    return attachment
 
 
 def _foreign_refs(task: Task, raw: dict, labels: dict) -> dict:
@@ -204,6 +254,17 @@ def _foreign_refs(task: Task, raw: dict, labels: dict) -> dict:
             if found is None or found.instance_id != task.instance_id:
                 errors[path] = [f"「{label}」所引用的文件不存在，请重新上传"]
     return errors
+
+
+def file_names(task: Task, raw: dict) -> dict[str, str]:
+    """{reference: file name} of the files a task's form may show: those of its instance and
+    those staged in ``raw`` (a refused form shows them as uploaded)."""
+    names = attachment_names(task.instance_id)
+    for path in task_file_fields(task.instance.process_key, task.task_name):
+        ref = str(_get(raw, path) or "")
+        if ref.startswith(UPLOAD_PREFIX) and ref.count(":") >= 3:
+            names[ref] = ref.split(":", 3)[3]
+    return names
 
 
 def attachment_names(instance_id: int) -> dict[str, str]:

@@ -14,8 +14,8 @@ from ...extensions import db
 from ...models import GrantApplication, ProcessInstance, Project, Task, User
 from ..shared.access import may_see_task
 from ..shared.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from ..steps.handled import existing_task, task_transaction
 from ..steps.instances import record_audit
-from ..shared.unit_of_work import transaction
 
 DUE_SOON = timedelta(days=7)
 
@@ -98,15 +98,16 @@ def counts(user: User) -> dict[str, int]:
 
 
 def _visible_task(task_id: str, user: User) -> Task:
-    task = db.session.get(Task, task_id)
-    if task is None or not may_see_task(user, task):
+    """The task, if ``user`` may see it; one handled meanwhile is the conflict saying so."""
+    task = existing_task(task_id)
+    if not may_see_task(user, task):
         raise NotFound("待办事项不存在或已办理")
     return task
 
 
 def claim_task(task_id: str, user: User) -> Task:
     """认领: the task is mine until I release it; colleagues see who has it."""
-    with transaction():
+    with task_transaction(task_id, user):
         task = _visible_task(task_id, user)
         if task.claimed_by_id not in (None, user.id):
             raise Conflict("该事项已由同事认领")
@@ -124,7 +125,7 @@ def claim_task(task_id: str, user: User) -> Task:
 
 
 def unclaim_task(task_id: str, user: User) -> Task:
-    with transaction():
+    with task_transaction(task_id, user):
         task = _visible_task(task_id, user)
         if task.claimed_by_id != user.id:
             raise PermissionDenied("只有认领人可以释放该事项")
@@ -135,7 +136,7 @@ def unclaim_task(task_id: str, user: User) -> Task:
 
 def delegate_task(task_id: str, user: User, to_user_id: int, reason: str) -> Task:
     """转办 to a colleague holding the same role in the same organisation; reason kept."""
-    with transaction():
+    with task_transaction(task_id, user):
         task = _visible_task(task_id, user)
         if task.candidate_user_id is not None:
             # Assigned by name (e.g. a review, after the conflict-of-interest check): the

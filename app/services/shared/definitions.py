@@ -15,18 +15,19 @@ from workflows.specs import InvalidProcessModel, parse_bundle, read_bundle, spec
 from ...extensions import db
 from ...models import ProcessDefinition, ProcessInstance, User
 from .errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from .unit_of_work import transaction
 from .visibility import is_admin
 
 
 def deploy_bundle(files: dict[str, str]) -> list[ProcessDefinition]:
     """Parse and validate the files; store a new version for every process whose spec changed."""
     deployed = []
-    for parsed in parse_bundle(files):
-        _check_every_task_has_a_step(parsed)
-        existing = db.session.scalar(sa.select(ProcessDefinition).filter_by(
-            process_key=parsed.key, content_hash=parsed.content_hash))
-        deployed.append(existing or _new_version(parsed))
-    db.session.commit()
+    with transaction():
+        for parsed in parse_bundle(files):
+            _check_every_task_has_a_step(parsed)
+            existing = db.session.scalar(sa.select(ProcessDefinition).filter_by(
+                process_key=parsed.key, content_hash=parsed.content_hash))
+            deployed.append(existing or _new_version(parsed))
     return deployed
 
 
@@ -154,11 +155,9 @@ def deploy_upload(files: dict[str, str], user: User) -> list[Deployed]:
     known = set(db.session.scalars(sa.select(ProcessDefinition.id)))
     try:
         deployed = deploy_bundle(_with_current_files(files))
-    except InvalidProcessModel as err:
-        db.session.rollback()
+    except InvalidProcessModel as err:  # rolled back: nothing deployed
         raise InvalidInput({"files": [f"模型无效，未部署：{_with_line(err)}"]}) from err
     except IntegrityError as err:  # another administrator deployed the same version first
-        db.session.rollback()
         raise Conflict("其他管理员正在部署流程模型，请刷新后重试") from err
     return [Deployed(d.process_key, d.version, d.id not in known) for d in deployed]
 

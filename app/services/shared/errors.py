@@ -28,3 +28,12 @@ class InvalidInput(ServiceError):
     def __init__(self, errors: dict[str, list[str]]):
         super().__init__("；".join(m for msgs in errors.values() for m in msgs))
         self.errors = errors
+
+
+class TaskHandled(Conflict):
+    """The task was completed meanwhile; ``by`` and ``at`` say who and when, where the person
+    may know it (else both are None)."""
+
+    def __init__(self, message: str, by: str | None = None, at=None):
+        super().__init__(message)
+        self.by, self.at = by, at

@@ -19,13 +19,13 @@ from workflows import clock, engine
 from ...extensions import db
 from ...models import AuditEvent, ProcessInstance, Task, User
 from ..shared import workflow_cache
-from ..shared.unit_of_work import transaction
 from ..shared.access import check_may_complete
 from ..shared.definitions import latest_definition, specs_of
-from ..shared.errors import Conflict, InvalidInput, NotFound, ServiceError
+from ..shared.errors import Conflict, InvalidInput, ServiceError
 from ..shared.progress import read_view
 from ..shared.projections import current_step, grant_view, sync_projections
 from .catalog import catalog
+from .handled import existing_task, task_transaction
 
 
 class ProcessError(ServiceError):
@@ -127,16 +127,14 @@ _INSERT_AUDIT = sa.insert(AuditEvent.__table__)
 
 def complete_task(task_id: str, raw: dict, user: User) -> ProcessInstance:
     """A person completes a ready task with their form input (validated, authorised)."""
-    with transaction():
+    with task_transaction(task_id, user):
         return complete_in_transaction(task_id, raw, user)
 
 
 def complete_in_transaction(task_id: str, raw: dict, user: User) -> ProcessInstance:
     """complete_task's work, inside a transaction the caller owns (for use cases of several
     steps, e.g. opening an application and declaring eligibility together)."""
-    task = db.session.get(Task, task_id)
-    if task is None:
-        raise NotFound("待办事项不存在或已办理")
+    task = existing_task(task_id)  # gone: completed meanwhile (409), not "not found"
     check_may_complete(user, task)
     instance = task.instance
     step = catalog().step(instance.process_key, task.task_name)

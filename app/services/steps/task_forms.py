@@ -10,13 +10,14 @@ from workflows import clock
 
 from ...extensions import db
 from ...models import AuditEvent, ProcessInstance, Task, TaskDraft, User
-from ..documents.attachments import attach_uploads
+from ..documents.attachments import stage_uploads, with_attachments
 from ..shared.access import check_may_complete, may_see_task
 from ..shared.definitions import specs_of
 from ..shared.errors import NotFound
-from ..shared.unit_of_work import transaction
 from .catalog import step_of
-from .instances import complete_task
+from ..shared.unit_of_work import transaction
+from .handled import existing_task, handled_by_someone, task_gone, told_who_handled
+from .instances import complete_in_transaction
 from .panels import PanelView, panels_for
 
 Options = list[tuple[str, str]]
@@ -79,24 +80,34 @@ def _draft(task_id: str, user_id: int) -> TaskDraft | None:
 
 
 def save_draft(task_id: str, raw: dict, uploads: dict, user: User) -> TaskDraft:
-    """暂存: keep this person's half-filled form (files uploaded now are stored too)."""
-    attach_uploads(task_id, uploads, raw, user)
-    with transaction():
-        task = db.session.get(Task, task_id)
-        if task is None:
-            raise NotFound("待办事项不存在或已办理")
-        check_may_complete(user, task)
-        draft = _draft(task_id, user.id) or TaskDraft(task_id=task_id, user_id=user.id)
-        draft.data, draft.saved_at = raw, clock.now()
-        db.session.add(draft)
+    """暂存: keep this person's half-filled form (files uploaded now are kept too); one
+    transaction, after the uploaded bytes are stored by their hash."""
+    with told_who_handled(task_id, user):
+        stage_uploads(task_id, uploads, raw, user)
+        with transaction():
+            task = existing_task(task_id)
+            check_may_complete(user, task)
+            draft = _draft(task_id, user.id) or TaskDraft(task_id=task_id, user_id=user.id)
+            draft.data, draft.saved_at = with_attachments(task, raw, user), clock.now()
+            db.session.add(draft)
     return draft
 
 
 def submit(task_id: str, raw: dict, uploads: dict, user: User) -> ProcessInstance:
-    """提交: store the uploaded files (their references go into ``raw``, so a refused form
-    keeps them), complete the task, then drop its drafts."""
-    attach_uploads(task_id, uploads, raw, user)
-    instance = complete_task(task_id, raw, user)
-    with transaction():
-        db.session.execute(sa.delete(TaskDraft).where(TaskDraft.task_id == task_id))
+    """提交: store the uploaded bytes by their hash (a refused form hands them back in ``raw``),
+    then in one transaction record them, complete the task and drop its drafts."""
+    with told_who_handled(task_id, user):
+        stage_uploads(task_id, uploads, raw, user)
+        with transaction():
+            recorded = with_attachments(existing_task(task_id), raw, user)
+            instance = complete_in_transaction(task_id, recorded, user)
+            db.session.execute(sa.delete(TaskDraft).where(TaskDraft.task_id == task_id))
     return instance
+
+
+def task_to_show_again(task_id: str, user: User) -> Task:
+    """The task for a page shown after a refused use case, read afresh: one completed
+    meanwhile is the "already handled" conflict (who and when), not a missing page."""
+    if db.session.get(Task, task_id) is None:
+        raise handled_by_someone(task_id, user) or task_gone()
+    return visible_task(task_id, user)
