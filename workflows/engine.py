@@ -195,6 +195,27 @@ def outcome(workflow: BpmnWorkflow) -> str | None:
     return end_outcome(workflow.spec.name, ends[-1]) if ends else None
 
 
+def progress(workflow: BpmnWorkflow) -> dict[str, list[str]]:
+    """Completed and current (ready tasks, waiting events) BPMN ids, for the diagram; Spiff's
+    own specs (Start, End joins) have no BPMN id and multi-instance children share their
+    activity's id."""
+    completed, current = set(), set()
+    for task in _all_tasks(workflow):
+        bpmn_id = task.task_spec.bpmn_id
+        if bpmn_id is None:
+            continue
+        if task.state == TaskState.COMPLETED:
+            completed.add(bpmn_id)
+        elif task.state == TaskState.READY or (
+                task.state == TaskState.WAITING and _is_event(task.task_spec)):
+            current.add(bpmn_id)
+    return {"completed": sorted(completed - current), "current": sorted(current)}
+
+
+def _is_event(task_spec) -> bool:
+    return getattr(task_spec, "event_definition", None) is not None
+
+
 def process_data(workflow: BpmnWorkflow) -> dict:
     """The data as of the most recently completed step (what the next step will see)."""
     task = workflow.last_task or workflow.task_tree

@@ -62,6 +62,8 @@ class ProcessRules:
     org_scope: dict[str, Callable[[Data], int]]            # role → org id the task is offered in
     end_outcomes: dict[str, str] = field(default_factory=dict)
     messages: dict[str, str] = field(default_factory=dict)  # message name → the event in words
+    # process data an ended instance's pages show (why it ended so), kept when it ends
+    result_keys: tuple[str, ...] = ()
 
 
 KECHUANG = ProcessRules(
@@ -96,6 +98,7 @@ EXPERT_TEAM_GRANT = ProcessRules(
         "end_completed": "completed", "end_completed_after_rectification": "completed",
         "end_refunded": "refunded",
     },
+    result_keys=("ineligible_reasons",),
     messages={
         "ranking_published": "评审排序结果发布",
         "reserve_promoted": "候补递补立项",

@@ -2,56 +2,22 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from SpiffWorkflow.util.task import TaskState
-
 from workflows import engine
+from workflows.processes import ProcessRules, rules_for
 
 from ...extensions import db
 from ...models import ProcessInstance
 from .definitions import specs_of
 from .unit_of_work import transaction
 
-# Process data the pages of an ended instance show (why it ended so), kept when it ends.
-RESULT_KEYS = ("ineligible_reasons",)
-
-
-def read_view(workflow, outcome: str | None) -> dict:
-    """The projection columns save_instance writes beside the state (same UPDATE)."""
-    view = {"progress": progress_of(workflow)}
+def read_view(workflow, outcome: str | None, rules: ProcessRules) -> dict:
+    """The projection columns save_instance writes beside the state (same UPDATE): the
+    diagram's progress, and once ended the process data its pages show."""
+    view = {"progress": engine.progress(workflow)}
     if outcome:
-        view["outcome_data"] = result_of(workflow)
+        data = engine.process_data(workflow)
+        view["outcome_data"] = {key: data[key] for key in rules.result_keys if key in data}
     return view
-
-
-def progress_of(workflow) -> dict[str, list[str]]:
-    """Completed and current (ready tasks, waiting events) BPMN ids; Spiff's own specs (Start,
-    End joins) have no BPMN id and multi-instance children share their activity's id."""
-    completed, current = set(), set()
-    for task in _every_task(workflow):
-        bpmn_id = task.task_spec.bpmn_id
-        if bpmn_id is None:
-            continue
-        if task.state == TaskState.COMPLETED:
-            completed.add(bpmn_id)
-        elif task.state == TaskState.READY or (
-                task.state == TaskState.WAITING and _is_event(task.task_spec)):
-            current.add(bpmn_id)
-    return {"completed": sorted(completed - current), "current": sorted(current)}
-
-
-def result_of(workflow) -> dict:
-    data = engine.process_data(workflow)
-    return {key: data[key] for key in RESULT_KEYS if key in data}
-
-
-def _every_task(workflow):
-    yield from workflow.tasks.values()
-    for subprocess in workflow.subprocesses.values():
-        yield from subprocess.tasks.values()
-
-
-def _is_event(task_spec) -> bool:
-    return getattr(task_spec, "event_definition", None) is not None
 
 
 # Instances saved before these projections existed ------------------------------------------
@@ -79,5 +45,5 @@ def _fill(instance: ProcessInstance) -> bool:
     table = ProcessInstance.__table__
     result = db.session.execute(sa.update(table).where(
         table.c.id == instance.id, table.c.progress.is_(None)).values(
-        **read_view(workflow, instance.outcome)))
+        **read_view(workflow, instance.outcome, rules_for(instance.process_key))))
     return result.rowcount == 1

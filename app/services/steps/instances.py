@@ -82,13 +82,14 @@ def save_instance(instance: ProcessInstance, workflow, before: engine.Waits, *, 
     """Write state, status, projections and one audit event for this change."""
     now, step_before, after = clock.now(), instance.current_step, engine.waits(workflow)
     outcome = engine.outcome(workflow)
+    process = catalog().process(instance.process_key)
     with db.session.no_autoflush:  # one flush at commit instead of one per statement
         _write_state(instance, state=engine.dump(workflow), outcome=outcome,
                      status="completed" if outcome else "running", updated_at=now,
                      completed_at=now if outcome else None,
-                     current_step=current_step(workflow, after), **read_view(workflow, outcome))
+                     current_step=current_step(workflow, after),
+                     **read_view(workflow, outcome, process.rules))
         workflow_cache.remember_after_commit(instance, (workflow, after))
-        process = catalog().process(instance.process_key)
         sync_projections(instance, before, after, process, now)
         record_audit(instance, kind, actor, step_before=step_before, task=task, data=data, at=now)
     if instance.outcome and process.on_end:
