@@ -64,12 +64,12 @@ def sweep(batch: int = 500) -> SweepResult:
     are passed over, never block the ones behind them)."""
     result, seen, after = SweepResult(), set(), None
     while True:
-        rows = due_timers(batch, after)
-        db.session.commit()  # end the read (nothing written); each instance gets its own transaction
+        rows = [(t.due_at, t.id, t.instance_id) for t in due_timers(batch, after)]
+        db.session.rollback()  # end the read (it never commits); each instance has its own transaction
         if not rows:
             return result
-        after = (rows[-1].due_at, rows[-1].id)
-        for instance_id in dict.fromkeys(t.instance_id for t in rows):
+        after = rows[-1][:2]
+        for instance_id in dict.fromkeys(instance_id for _, _, instance_id in rows):
             if instance_id not in seen:
                 seen.add(instance_id)
                 _fire_counted(instance_id, result)
