@@ -1,21 +1,19 @@
-"""专家团 grant use cases: start an application, what its steps record on it (grant/steps.py
-wires them to the Steps), KPI entries."""
+"""专家团 grant use cases: open an application (with its eligibility declared), the bar on a
+society that had to refund, KPI entries. What each step checks and records is in steps.py."""
 from __future__ import annotations
 
 import sqlalchemy as sa
 
 from workflows import clock
-from workflows.dates import add_months_at, deadline_iso, end_of_day, moment_iso
+from workflows.dates import deadline_iso, end_of_day
 
 from ...extensions import db
-from ...models import AuditEvent, GrantApplication, GrantCall, KpiEntry, Org, RoleAssignment, User
+from ...models import GrantApplication, GrantCall, KpiEntry, Org, User
 from ..shared.access import check_holds
-from ..shared.common import get_or_404, new_business_key, open_task, users_with_role, validated
-from ..documents.documents import freeze_application
+from ..shared.common import get_or_404, new_business_key, open_task, validated
 from ..shared.errors import Conflict, InvalidInput, NotFound
 from ..steps.instances import complete_in_transaction, record_audit, start_instance
 from ..shared.unit_of_work import transaction
-from .kpis import kpi_outcome
 
 PROCESS_KEY = "expert_team_grant"
 
@@ -88,94 +86,6 @@ def society_barred(call: GrantCall, society_org_id: int) -> bool:
 
 def application_of(instance) -> GrantApplication:
     return instance.application
-
-
-def _award_context(instance, task, user) -> dict:
-    call = application_of(instance).call
-    return {"award_amount_wan": call.award_amount_wan, "period_end": call.period_end}
-
-
-def _application_context(instance, task, user) -> dict:
-    """Award and period limits, the call's team rules when it sets them (else the 2024 guide's
-    apply), and the eligibility declared first (section 一 must match)."""
-    declared = db.session.scalar(sa.select(AuditEvent.data).filter_by(
-        instance_id=instance.id, task_name="declare_eligibility", kind="completed")
-        .order_by(AuditEvent.id.desc()).limit(1))
-    context = _award_context(instance, task, user)
-    team_rules = application_of(instance).call.team_rules
-    if team_rules is not None:
-        context["team_rules"] = team_rules
-    if declared:
-        context["eligibility"] = declared["form"]
-    return context
-
-
-def _after_submit(instance, result, user) -> None:
-    """Keep the submission, and enqueue the job that freezes its PDF (the worker renders it
-    after the commit: the submission never waits for a render nor is undone by one)."""
-    application = application_of(instance)
-    application.form = result.payload
-    application.title = instance.title = result.payload["cover"]["project_name"]
-    application.submitted_at = clock.now()
-    freeze_application(instance, user)
-
-
-def _formal_review_context(instance, task, user) -> dict:
-    events = db.session.scalars(sa.select(AuditEvent.data).filter_by(
-        instance_id=instance.id, task_name="formal_review", kind="completed"))
-    returns = sum(1 for data in events
-                  if (data or {}).get("process_data", {}).get("formal_review_outcome") == "returned")
-    return {"prior_returns": returns}
-
-
-def _reviewer_context(instance, task, user) -> dict:
-    application = application_of(instance)
-    conflicted = set(db.session.scalars(sa.select(RoleAssignment.user_id).filter_by(
-        org_id=application.society_org_id)))
-    return {"min_reviewers": application.call.min_reviewers,
-            "eligible_reviewer_ids": users_with_role("expert") - conflicted}
-
-
-def _review_context(instance, task, user) -> dict:
-    return {"criteria": application_of(instance).call.review_criteria,
-            "reviewer_id": task.candidate_user_id}
-
-
-def _after_funding(instance, result, user) -> None:
-    application_of(instance).funded_amount_wan = result.payload["amount_wan"]
-
-
-def _kpi_context(instance, task, user) -> dict:
-    passed, _ = kpi_outcome(application_of(instance))
-    return {"kpi_passed": passed}
-
-
-def _rectification_due(instance, result) -> dict:
-    months = application_of(instance).call.rectification_months
-    return {"rectification_due": moment_iso(add_months_at(clock.now(), months))}
-
-
-def _after_evaluation(instance, result, user) -> None:
-    application = application_of(instance)
-    passed, rows = kpi_outcome(application)
-    application.excellent = bool(passed and result.payload.get("excellent"))
-    record_audit(instance, "kpi_evaluation", user,
-                 data={"passed": passed, "kpis": [r.__dict__ for r in rows]})
-
-
-def _refund_context(instance, task, user) -> dict:
-    application = application_of(instance)
-    return {"refund_due_wan": application.funded_amount_wan}
-
-
-def _after_refund(instance, result, user) -> None:
-    application_of(instance).refund_paid_on = result.payload["paid_on"]
-
-
-def _application_ended(instance) -> None:
-    application = application_of(instance)
-    if application is not None:
-        application.outcome = instance.outcome
 
 
 def record_kpi(application_id: int, raw: dict, user: User) -> KpiEntry:

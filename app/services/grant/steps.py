@@ -5,21 +5,122 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import sqlalchemy as sa
+
 from forms import application_form as af
 from forms import grant_forms as gf
 from forms.registry import Writes
 from forms.validators import fmt_number
+from workflows import clock
+from workflows.dates import add_months_at, moment_iso
 from workflows.processes import EXPERT_TEAM_GRANT
+
+from ...extensions import db
+from ...models import AuditEvent, RoleAssignment
+from ..documents.documents import freeze_application
+from ..shared.common import users_with_role
 
 from ..steps.catalog import Process, Record
 from ..steps.choices import joined_user_names, user_options
 from ..steps.panels import Decisions, Reviews
 from ..steps.step import Due, OptionSource, Step
+from ..steps.instances import record_audit
 from . import applications as a
+from .kpis import kpi_outcome
 from .ranking import promote_next_reserve
 
 KEY = EXPERT_TEAM_GRANT.key
 REVIEWERS_ONLY = frozenset({"grant_officer", "admin"})  # 评审保密: who reviewed, and how
+
+
+# Facts the rules need, and records kept on the application --------------------------------
+
+def _award_context(instance, task, user) -> dict:
+    call = a.application_of(instance).call
+    return {"award_amount_wan": call.award_amount_wan, "period_end": call.period_end}
+
+
+def _application_context(instance, task, user) -> dict:
+    """Award and period limits, the call's team rules when it sets them (else the 2024 guide's
+    apply), and the eligibility declared first (section 一 must match)."""
+    declared = db.session.scalar(sa.select(AuditEvent.data).filter_by(
+        instance_id=instance.id, task_name="declare_eligibility", kind="completed")
+        .order_by(AuditEvent.id.desc()).limit(1))
+    context = _award_context(instance, task, user)
+    team_rules = a.application_of(instance).call.team_rules
+    if team_rules is not None:
+        context["team_rules"] = team_rules
+    if declared:
+        context["eligibility"] = declared["form"]
+    return context
+
+
+def _after_submit(instance, result, user) -> None:
+    """Keep the submission, and enqueue the job that freezes its PDF (the worker renders it
+    after the commit: the submission never waits for a render nor is undone by one)."""
+    application = a.application_of(instance)
+    application.form = result.payload
+    application.title = instance.title = result.payload["cover"]["project_name"]
+    application.submitted_at = clock.now()
+    freeze_application(instance, user)
+
+
+def _formal_review_context(instance, task, user) -> dict:
+    events = db.session.scalars(sa.select(AuditEvent.data).filter_by(
+        instance_id=instance.id, task_name="formal_review", kind="completed"))
+    returns = sum(1 for data in events
+                  if (data or {}).get("process_data", {}).get("formal_review_outcome") == "returned")
+    return {"prior_returns": returns}
+
+
+def _reviewer_context(instance, task, user) -> dict:
+    application = a.application_of(instance)
+    conflicted = set(db.session.scalars(sa.select(RoleAssignment.user_id).filter_by(
+        org_id=application.society_org_id)))
+    return {"min_reviewers": application.call.min_reviewers,
+            "eligible_reviewer_ids": users_with_role("expert") - conflicted}
+
+
+def _review_context(instance, task, user) -> dict:
+    return {"criteria": a.application_of(instance).call.review_criteria,
+            "reviewer_id": task.candidate_user_id}
+
+
+def _after_funding(instance, result, user) -> None:
+    a.application_of(instance).funded_amount_wan = result.payload["amount_wan"]
+
+
+def _kpi_context(instance, task, user) -> dict:
+    passed, _ = kpi_outcome(a.application_of(instance))
+    return {"kpi_passed": passed}
+
+
+def _rectification_due(instance, result) -> dict:
+    months = a.application_of(instance).call.rectification_months
+    return {"rectification_due": moment_iso(add_months_at(clock.now(), months))}
+
+
+def _after_evaluation(instance, result, user) -> None:
+    application = a.application_of(instance)
+    passed, rows = kpi_outcome(application)
+    application.excellent = bool(passed and result.payload.get("excellent"))
+    record_audit(instance, "kpi_evaluation", user,
+                 data={"passed": passed, "kpis": [r.__dict__ for r in rows]})
+
+
+def _refund_context(instance, task, user) -> dict:
+    application = a.application_of(instance)
+    return {"refund_due_wan": application.funded_amount_wan}
+
+
+def _after_refund(instance, result, user) -> None:
+    a.application_of(instance).refund_paid_on = result.payload["paid_on"]
+
+
+def _application_ended(instance) -> None:
+    application = a.application_of(instance)
+    if application is not None:
+        application.outcome = instance.outcome
 
 
 # Process data derived from the form and the facts ---------------------------------------------
@@ -68,39 +169,39 @@ STEPS = (
     Step(KEY, "declare_eligibility", gf.EligibilityDeclarationSchema,
          Writes(("inspection_previous", "inspection_last", "penalized", "notified")),
          due=Due(days=7)),
-    Step(KEY, "submit_application", af.ApplicationFormSchema, context=a._application_context,
-         after=a._after_submit, due=Due("apply_deadline"), panels=(ELIGIBILITY, FORMAL)),
+    Step(KEY, "submit_application", af.ApplicationFormSchema, context=_application_context,
+         after=_after_submit, due=Due("apply_deadline"), panels=(ELIGIBILITY, FORMAL)),
     Step(KEY, "formal_review", gf.FormalReviewSchema, Writes(("formal_review_outcome",)),
-         context=a._formal_review_context, due=Due("formal_review_deadline"),
+         context=_formal_review_context, due=Due("formal_review_deadline"),
          panels=(ELIGIBILITY, FORMAL)),
     Step(KEY, "assign_reviewers", gf.ReviewerAssignmentSchema, Writes(("reviewers",)),
-         context=a._reviewer_context,
+         context=_reviewer_context,
          options=(OptionSource("eligible_reviewer_ids", "reviewers", user_options),),
          due=Due(days=3), confidential_to=REVIEWERS_ONLY,
          labels={"reviewers": joined_user_names}, panels=(FORMAL,)),
     Step(KEY, "review_application", gf.ReviewScoreSchema,
-         Writes(derived=_review, context_keys=("reviewer_id",)), context=a._review_context,
+         Writes(derived=_review, context_keys=("reviewer_id",)), context=_review_context,
          options=(OptionSource("criteria", "scores", _criteria_options),),
          due=Due("review_deadline"), assignee=lambda data: data.get("reviewer"),
          confidential_to=REVIEWERS_ONLY, labels=REVIEW_LABELS, panels=(APPLICATION,)),
     Step(KEY, "conclude_publicity", gf.PublicityConclusionSchema, Writes(("publicity_outcome",)),
          after=promote_next_reserve, due=Due(days=3), panels=(REVIEWS, FORMAL)),
-    Step(KEY, "issue_approval", gf.ApprovalNoticeSchema, context=a._award_context,
+    Step(KEY, "issue_approval", gf.ApprovalNoticeSchema, context=_award_context,
          due=Due(days=10), panels=(REVIEWS,)),
     Step(KEY, "sign_agreement", gf.AgreementSchema, due=Due(days=15), panels=(AWARD,)),
-    Step(KEY, "disburse_funds", gf.FundingSchema, context=a._award_context,
-         after=a._after_funding, due=Due(days=30), panels=(AWARD,)),
+    Step(KEY, "disburse_funds", gf.FundingSchema, context=_award_context,
+         after=_after_funding, due=Due(days=30), panels=(AWARD,)),
     Step(KEY, "midterm_check", gf.MidtermCheckSchema, due=Due(days=15), panels=(AWARD, MIDTERM)),
     Step(KEY, "evaluate_performance", gf.EvaluationSchema,
-         Writes(derived=_evaluation, context_keys=("kpi_passed",)), context=a._kpi_context,
-         before=a._rectification_due, after=a._after_evaluation,
+         Writes(derived=_evaluation, context_keys=("kpi_passed",)), context=_kpi_context,
+         before=_rectification_due, after=_after_evaluation,
          due=Due("evaluation_deadline"), panels=(AWARD, MIDTERM)),
     Step(KEY, "rectify", gf.RectificationSchema, due=Due("rectification_due"),
          panels=(EVALUATIONS,)),
     Step(KEY, "re_evaluate", gf.ReEvaluationSchema,
-         Writes(derived=_re_evaluation, context_keys=("kpi_passed",)), context=a._kpi_context,
-         after=a._after_evaluation, due=Due(days=15), panels=(EVALUATIONS,)),
-    Step(KEY, "refund", gf.RefundSchema, context=a._refund_context, after=a._after_refund,
+         Writes(derived=_re_evaluation, context_keys=("kpi_passed",)), context=_kpi_context,
+         after=_after_evaluation, due=Due(days=15), panels=(EVALUATIONS,)),
+    Step(KEY, "refund", gf.RefundSchema, context=_refund_context, after=_after_refund,
          due=Due(days=30), panels=(EVALUATIONS, AWARD)),
 )
 
@@ -112,4 +213,4 @@ def _kpi_name(code: str, instance) -> str:
 
 RECORDS = {"kpi_entry": Record(gf.KpiEntrySchema, {"kpi_code": _kpi_name})}
 
-PROCESS = Process(EXPERT_TEAM_GRANT, STEPS, on_end=a._application_ended, records=RECORDS)
+PROCESS = Process(EXPERT_TEAM_GRANT, STEPS, on_end=_application_ended, records=RECORDS)
