@@ -12,7 +12,10 @@ from .types import JSONData, UTCDateTime
 
 JOB_STATUSES = {"queued": "排队中", "running": "进行中", "done": "已完成", "failed": "失败"}
 ACTIVE_JOB_STATUSES = ("queued", "running")
-_ACTIVE = sa.text("status IN ('queued', 'running')")
+# the partial index's predicate, also the ON CONFLICT target's: literal SQL, the same text in
+# both, so the target matches the index whatever the driver does with bound parameters
+ACTIVE_PREDICATE = "status IN ('queued', 'running')"
+_ACTIVE = sa.text(ACTIVE_PREDICATE)
 
 
 class Job(db.Model):

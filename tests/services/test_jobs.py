@@ -53,10 +53,9 @@ def fresh(job_id: int) -> Job:
 
 
 def test_a_job_exists_only_if_its_use_case_committed(ctx, clock):
-    with pytest.raises(InvalidInput):
-        with transaction():
-            jobs.enqueue("test", {"n": 1})
-            raise InvalidInput({"x": ["refused"]})
+    with pytest.raises(InvalidInput), transaction():
+        jobs.enqueue("test", {"n": 1})
+        raise InvalidInput({"x": ["refused"]})
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Job)) == 0
     job = enqueued()
     assert (fresh(job.id).status, fresh(job.id).attempts, fresh(job.id).run_after) == (
@@ -199,3 +198,16 @@ def test_progress_is_committed_and_renews_the_lease(ctx, clock):
 def test_backoff_doubles_up_to_an_hour():
     assert [jobs.backoff(n).total_seconds() for n in (1, 2, 3)] == [30, 60, 120]
     assert jobs.backoff(30) == timedelta(hours=1)
+
+
+def test_enqueue_loses_a_race_for_the_same_work_without_an_error(ctx, clock, monkeypatch):
+    """Two use cases enqueue the same work at once, neither seeing the other's row yet: the
+    unique index on active dedup keys keeps one job (INSERT … ON CONFLICT DO NOTHING)."""
+    first = enqueued(dedup_key="same")
+    looks = iter([None])  # the second use case's first look found nothing yet
+    real = jobs.active_job
+    monkeypatch.setattr(jobs, "active_job", lambda key: next(looks, None) or real(key))
+    second = enqueued(2, dedup_key="same")
+    assert second.id == first.id
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Job)) == 1
+

@@ -19,9 +19,9 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Callable, Mapping
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -30,6 +30,7 @@ from workflows import clock
 
 from ...extensions import db
 from ...models import ACTIVE_JOB_STATUSES, Job
+from ...models.jobs import ACTIVE_PREDICATE
 from ..shared.errors import ServiceError
 from ..shared.unit_of_work import transaction
 
@@ -77,9 +78,9 @@ def enqueue(kind: str, payload: dict, dedup_key: str | None = None, *, max_attem
             run_after: datetime | None = None) -> Job:
     """Add a job in the caller's transaction; the active job of ``dedup_key``, if any, instead."""
     now = clock.now()
-    values = dict(kind=kind, payload=payload, status="queued", attempts=0,
-                  max_attempts=max_attempts, run_after=run_after or now, progress_done=0,
-                  progress_total=0, dedup_key=dedup_key, created_at=now, updated_at=now)
+    values = {"kind": kind, "payload": payload, "status": "queued", "attempts": 0,
+              "max_attempts": max_attempts, "run_after": run_after or now, "progress_done": 0,
+              "progress_total": 0, "dedup_key": dedup_key, "created_at": now, "updated_at": now}
     if dedup_key is None:
         job = Job(**values)
         db.session.add(job)
@@ -95,8 +96,8 @@ def _insert_unless_active():
     that enqueued the same work first wins, without an error and without a savepoint."""
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(Job).on_conflict_do_nothing(
-        index_elements=["dedup_key"], index_where=Job.status.in_(ACTIVE_JOB_STATUSES))
+    return insert(Job).on_conflict_do_nothing(index_elements=["dedup_key"],
+                                              index_where=sa.text(ACTIVE_PREDICATE))
 
 
 def active_job(dedup_key: str) -> Job | None:
@@ -196,7 +197,7 @@ def run_claimed(job: Claimed, kind: JobKind) -> None:
     except ServiceError as error:  # a refusal: the same again would be refused again
         _rollback()
         _give_up(job, error.message, kind)
-    except Exception:  # noqa: BLE001 — logged with details, retried, users see a plain message
+    except Exception:  # logged with details and retried; users see a plain message
         log.exception("job %s (%s) failed, attempt %s of %s", job.id, job.kind, job.attempts,
                       job.max_attempts)
         _failed_attempt(job, INTERNAL_ERROR, kind)
