@@ -81,12 +81,17 @@ def store_attachment(instance: ProcessInstance, task_name: str, field: str, file
     The caller owns the transaction."""
     label = label or task_file_fields(instance.process_key, task_name).get(field, field)
     content, kind = _checked_content(file_storage, field, label)
-    stored = store_bytes(content)
+    return _recorded(instance.id, task_name, field, _display_name(file_storage.filename), kind,
+                     store_bytes(content), user)
+
+
+def _recorded(instance_id: int, task_name: str, field: str, filename: str, kind: FileKind,
+              stored: StoredFile, user: User) -> Attachment:
+    """The row saying what a stored file is (its id is the form's reference)."""
     attachment = Attachment(
-        instance_id=instance.id, task_name=task_name, field=field,
-        filename=_display_name(file_storage.filename), content_type=kind.content_type,
-        size=stored.size, sha256=stored.sha256, storage_key=stored.key, uploaded_by_id=user.id,
-        uploaded_at=clock.now())
+        instance_id=instance_id, task_name=task_name, field=field, filename=filename,
+        content_type=kind.content_type, size=stored.size, sha256=stored.sha256,
+        storage_key=stored.key, uploaded_by_id=user.id, uploaded_at=clock.now())
     db.session.add(attachment)
     db.session.flush()
     return attachment
@@ -234,13 +239,8 @@ def _record_staged(task: Task, path: str, ref: str, user: User) -> Attachment | 
     except NotFound:
         return None
     kind = next((k for k in kinds_of(path) if k.matches(content[:16])), PDF)
-    attachment = Attachment(
-        instance_id=task.instance_id, task_name=task.task_name, field=path, filename=name,
-        content_type=kind.content_type, size=len(content), sha256=sha256,
-        storage_key=f"{sha256[:2]}/{sha256}", uploaded_by_id=user.id, uploaded_at=clock.now())
-    db.session.add(attachment)
-    db.session.flush()
-    return attachment
+    stored = StoredFile(sha256, f"{sha256[:2]}/{sha256}", len(content))
+    return _recorded(task.instance_id, task.task_name, path, name, kind, stored, user)
 
 
 def _foreign_refs(task: Task, raw: dict, labels: dict) -> dict:
