@@ -107,6 +107,7 @@ def worker_command():
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("grantflow").setLevel(logging.INFO)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per 2-second poll
     app = current_app._get_current_object()
     click.echo(f"后台进程已启动：定时器每 {app.config['TIMER_SWEEP_SECONDS']:g} 秒扫描一次，"
                f"后台任务每 {app.config['JOB_POLL_SECONDS']:g} 秒检查一次（Ctrl-C 停止）。")
