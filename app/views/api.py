@@ -56,14 +56,15 @@ def offer_json(instance_id: int, offer: documents.DocumentOffer) -> dict:
     stored = offer.stored
     url = (url_for("api.document_version", instance_id=instance_id, document_id=stored.id)
            if stored else url_for("api.document", instance_id=instance_id, kind=offer.kind))
-    rendering = offer.rendering is not None  # 生成中: nothing to download yet
+    unfrozen = offer.unfrozen is not None  # 生成中 or 生成失败: nothing to download
     return {"kind": offer.kind, "title": offer.title, "label": offer.label, "draft": offer.draft,
-            "current": offer.current, "rendering": rendering,
-            "version": stored.version if stored else offer.rendering,
+            "current": offer.current, "rendering": offer.rendering is not None,
+            "render_failed": offer.render_failed is not None,
+            "version": stored.version if stored else offer.unfrozen,
             "sha256": stored.sha256 if stored else None, "size": stored.size if stored else None,
             "pages": stored.pages if stored else None,
             "created_at": stored.created_at.isoformat() if stored else None,
-            "url": None if rendering else url}
+            "url": None if unfrozen else url}
 
 
 @bp.get("/instances/<int:instance_id>/documents/<kind>.pdf")

@@ -96,6 +96,31 @@ def test_a_failed_render_is_retried_and_never_undoes_the_submission(world, uploa
     assert [e.data["sha256"] for e in frozen_events(application.instance)] == [stored.sha256]
 
 
+def test_a_render_that_keeps_failing_shows_as_failed_not_as_a_draft(world, uploads, monkeypatch,
+                                                                   clock):
+    """After the job's last attempt the version says 生成失败 (no download, no draft in its
+    place); an export then renders it itself (an application submitted before documents
+    were frozen is handled the same way)."""
+    application = declared(world)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("WeasyPrint fell over")
+    monkeypatch.setattr(documents, "render_document", broken)
+    submit(world, application)
+    for _ in range(6):
+        run_jobs()
+        clock.advance(hours=2)
+    assert job_statuses(documents.FREEZE_JOB) == ["failed"]
+    offers = documents.offered_documents(application.instance_id, world["users"]["admin"])
+    assert [(o.label, o.render_failed, o.draft, o.current) for o in offers] == [
+        ("第1版", 1, False, False)]
+    monkeypatch.undo()
+    fresh = db.session.get(GrantApplication, application.id)
+    assert documents.latest_submitted(fresh).version == 1
+    offers = documents.offered_documents(application.instance_id, world["users"]["admin"])
+    assert [(o.label, o.stored is not None, o.current) for o in offers] == [("第1版", True, True)]
+
+
 def test_a_failed_store_is_retried_like_a_failed_render(world, uploads, monkeypatch, clock):
     """A full disk is the same: the submission stands, the job tries again later."""
     application = declared(world)

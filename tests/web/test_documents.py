@@ -109,12 +109,36 @@ def test_the_submitted_pdf_shows_rendering_until_the_worker_froze_it(app, world,
     url = f"/instances/{application.instance_id}/documents/application.pdf"
     assert client.get(url).status_code == 404
     [entry] = client.get(f"/api/instances/{application.instance_id}/documents").get_json()
-    assert (entry["rendering"], entry["version"], entry["url"]) == (True, 1, None)
+    assert (entry["rendering"], entry["render_failed"], entry["version"], entry["url"]) == (
+        True, False, 1, None)
     assert run_jobs() == 1
     recorded = frozen_sha256(application.instance_id)
     box = documents_box(client, application.instance_id)
     assert "data-rendering" not in box and f'data-sha256="{recorded}"' in box
     assert hashlib.sha256(get_pdf(client, url).data).hexdigest() == recorded
+
+
+def test_a_render_that_gave_up_shows_as_failed_on_the_page(app, world, upload_dir, monkeypatch,
+                                                          clock):
+    users = world["users"]
+    application = start_application(world["grant_call"].id, world["orgs"]["soc_smart_mfg"].id,
+                                    users["soc_mfg_applicant"])
+    complete(users["soc_mfg_applicant"], application.instance, "declare_eligibility", ELIGIBLE)
+    complete(users["soc_mfg_applicant"], application.instance, "submit_application",
+             application_form("四川省智能制造学会"))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("WeasyPrint fell over")
+    monkeypatch.setattr(documents, "render_document", broken)
+    for _ in range(6):
+        run_jobs()
+        clock.advance(hours=2)
+    client = logged_in(app, "soc_mfg_applicant")
+    box = documents_box(client, application.instance_id)
+    assert 'data-render-failed="true"' in box and "生成失败，请联系管理员" in box
+    assert "document-link" not in box and "data-draft" not in box
+    [entry] = client.get(f"/api/instances/{application.instance_id}/documents").get_json()
+    assert (entry["render_failed"], entry["version"], entry["url"]) == (True, 1, None)
 
 
 def test_instance_page_lists_frozen_versions(app, submitted):

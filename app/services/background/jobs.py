@@ -105,9 +105,11 @@ def active_job(dedup_key: str) -> Job | None:
         Job.dedup_key == dedup_key, Job.status.in_(ACTIVE_JOB_STATUSES)))
 
 
-def active_jobs(kind: str, key_prefix: str | None = None) -> list[Job]:
-    """The queued and running jobs of a kind (whose dedup key starts with ``key_prefix``)."""
-    query = sa.select(Job).where(Job.kind == kind, Job.status.in_(ACTIVE_JOB_STATUSES))
+def active_jobs(kind: str, key_prefix: str | None = None,
+                statuses: tuple[str, ...] = ACTIVE_JOB_STATUSES) -> list[Job]:
+    """The queued and running jobs (or those of ``statuses``) of a kind, whose dedup key starts
+    with ``key_prefix``."""
+    query = sa.select(Job).where(Job.kind == kind, Job.status.in_(statuses))
     if key_prefix is not None:
         query = query.where(Job.dedup_key.startswith(key_prefix, autoescape=True))
     return list(db.session.scalars(query.order_by(Job.id)))

@@ -47,14 +47,20 @@ class DocumentOffer:
     stored: StoredDocument | None = None
     current: bool = True  # what /documents/<kind>.pdf serves
     rendering: int | None = None  # the version a job is still rendering (生成中, no download)
+    render_failed: int | None = None  # the version whose render gave up (生成失败, no download)
 
     @property
     def label(self) -> str:
         if self.stored is not None:
             return f"第{self.stored.version}版"
-        if self.rendering is not None:
-            return f"第{self.rendering}版"
+        if self.unfrozen is not None:
+            return f"第{self.unfrozen}版"
         return "草稿" if self.draft else "最新"
+
+    @property
+    def unfrozen(self) -> int | None:
+        """The submitted version this offer stands for while it has no PDF to download."""
+        return self.rendering if self.rendering is not None else self.render_failed
 
 
 @dataclass(frozen=True)
@@ -84,32 +90,50 @@ def _offers(instance: ProcessInstance) -> list[DocumentOffer]:
 
 
 def _application_offers(application: GrantApplication) -> list[DocumentOffer]:
-    """The draft while the 申报书 is being filled in, the versions still being rendered, then
-    every frozen version (newest first); none is current while a newer one is rendering."""
+    """The draft while the 申报书 is being filled in, the submissions not frozen (yet), then
+    every frozen version (newest first); none is current while a newer one is not frozen."""
     versions = frozen_versions(application.instance_id, "application")
-    rendering = rendering_versions(application.instance_id)
+    unfrozen = unfrozen_versions(application.instance_id, versions)
     title = KINDS["application"].title
-    draft = _draft_offered(application, versions, rendering)
+    draft = _draft_offered(application, versions, unfrozen)
     offers = [DocumentOffer("application", title, draft=True)] if draft else []
-    offers += [DocumentOffer("application", title, current=False, rendering=version)
-               for version in rendering]
+    offers += [_unfrozen_offer(title, version, failed) for version, failed in unfrozen]
     return offers + [DocumentOffer("application", title, stored=doc,
-                                   current=not draft and not rendering and n == 0)
+                                   current=not draft and not unfrozen and n == 0)
                      for n, doc in enumerate(versions)]
 
 
+def _unfrozen_offer(title: str, version: int, failed: bool) -> DocumentOffer:
+    if failed:
+        return DocumentOffer("application", title, current=False, render_failed=version)
+    return DocumentOffer("application", title, current=False, rendering=version)
+
+
 def _draft_offered(application: GrantApplication, versions: list[StoredDocument],
-                   rendering: list[int]) -> bool:
+                   unfrozen: list[tuple[int, bool]]) -> bool:
     """Before the first submission (while the process runs) and after 退回补正."""
     if open_task(application.instance_id, "submit_application") is not None:
         return True
-    return not versions and not rendering and application.instance.status == "running"
+    return not versions and not unfrozen and application.instance.status == "running"
 
 
 def rendering_versions(instance_id: int) -> list[int]:
     """Versions of the 申报书 whose freeze job is still queued or running (newest first)."""
     pending = jobs.active_jobs(FREEZE_JOB, key_prefix=f"{FREEZE_JOB}:{instance_id}:")
     return sorted((job.payload["version"] for job in pending), reverse=True)
+
+
+def unfrozen_versions(instance_id: int, frozen: list[StoredDocument]) -> list[tuple[int, bool]]:
+    """(version, whether its render gave up) of every submission not frozen, newest first:
+    still being rendered, or failed after the job's retries (the details are in the log)."""
+    found = jobs.active_jobs(FREEZE_JOB, key_prefix=f"{FREEZE_JOB}:{instance_id}:",
+                             statuses=("queued", "running", "failed"))
+    stored, failed = {doc.version for doc in frozen}, {}
+    for job in found:
+        version = job.payload["version"]
+        if version not in stored:
+            failed[version] = failed.get(version, True) and job.status == "failed"
+    return [(version, failed[version]) for version in sorted(failed, reverse=True)]
 
 
 def _grant_outcome_offers(instance: ProcessInstance) -> list[DocumentOffer]:
