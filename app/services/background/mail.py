@@ -1,6 +1,7 @@
 """E-mail of notifications (到期提醒, 逾期督办): one job per e-mail, enqueued with the
 notification and sent by the worker through the SMTP server of ``settings.current().mail``;
-a failed send is retried by the job queue with backoff."""
+a failed send is retried by the job queue with backoff. A worker that dies between sending
+and recording it may send that e-mail twice (at least once, never lost)."""
 from __future__ import annotations
 
 import smtplib
@@ -18,6 +19,7 @@ from ..shared.unit_of_work import transaction
 from . import jobs
 
 JOB_KIND = "notification_email"
+MAX_ATTEMPTS = 8  # with the queue's backoff: retried through about an hour of SMTP outage
 SUBJECT_PREFIX = "【天府科创】"
 
 
@@ -31,7 +33,8 @@ def enqueue_emails(notification_ids: list[int]) -> int:
                                     User.email.is_not(None), User.email != ""))
     count = 0
     for ident in ids:
-        jobs.enqueue(JOB_KIND, {"notification_id": ident}, dedup_key=f"{JOB_KIND}:{ident}")
+        jobs.enqueue(JOB_KIND, {"notification_id": ident}, dedup_key=f"{JOB_KIND}:{ident}",
+                     max_attempts=MAX_ATTEMPTS)
         count += 1
     return count
 
