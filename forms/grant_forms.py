@@ -50,7 +50,7 @@ class ReviewerAssignmentSchema(FormSchema):
 class ReviewScoreSchema(FormSchema):
     """专家评审 (review_application): a score per criterion of the call; adds ``total``."""
     scores = f.number_map("评分", low=Decimal(0),
-                          help="按评审标准逐项打分（评审标准编号 → 分值）")
+                          help="按评审标准逐项打分，每项不超过其满分")
     comment = f.long_text("评审意见", 1000)
 
     @post_load
