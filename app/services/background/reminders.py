@@ -21,6 +21,7 @@ from ...models import Notification, Org, ProcessInstance, RoleAssignment, Task, 
 from ..shared import settings
 from ..shared.errors import NotFound
 from ..shared.projections import grant_view
+from ..shared.unit_of_work import transaction
 from ..shared.visibility import is_admin
 from .mail import enqueue_emails
 
@@ -71,14 +72,13 @@ def _create_notifications() -> int:
                 message=message[:500], created_at=now, read_at=None, emailed_at=None)
     new = [row for key, row in wanted.items() if key not in _already_sent(wanted)]
     try:
-        if new:
-            db.session.execute(sa.insert(Notification.__table__), new)
-            enqueue_emails(_ids_of(new))
-        for instance_id, pairs in viewers.items():
-            grant_view(instance_id, pairs)
-        db.session.commit()
+        with transaction():
+            if new:
+                db.session.execute(sa.insert(Notification.__table__), new)
+                enqueue_emails(_ids_of(new))
+            for instance_id, pairs in viewers.items():
+                grant_view(instance_id, pairs)
     except IntegrityError:  # a concurrent sweep sent them first: nothing lost
-        db.session.rollback()
         log.info("reminders: a concurrent sweep created the same notifications")
         return 0
     return len(new)
@@ -159,20 +159,21 @@ def unread_count(user: User) -> int:
 
 def mark_read(notification_id: int, user: User) -> Notification:
     """Only one's own notification; someone else's is "not found"."""
-    notification = db.session.get(Notification, notification_id)
-    if notification is None or notification.user_id != user.id:
-        raise NotFound("提醒不存在")
-    if notification.read_at is None:
-        notification.read_at = clock.now()
-        db.session.commit()
+    with transaction():
+        notification = db.session.get(Notification, notification_id)
+        if notification is None or notification.user_id != user.id:
+            raise NotFound("提醒不存在")
+        if notification.read_at is None:
+            notification.read_at = clock.now()
     return notification
 
 
 def mark_all_read(user: User) -> int:
-    result = db.session.execute(
-        sa.update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
-        .values(read_at=clock.now()))
-    db.session.commit()
+    with transaction():
+        result = db.session.execute(
+            sa.update(Notification).where(Notification.user_id == user.id,
+                                          Notification.read_at.is_(None))
+            .values(read_at=clock.now()))
     return result.rowcount
 
 
