@@ -169,6 +169,7 @@ def _grant_step(drive: GrantDrive, step: str) -> None:
     application, users = drive.application, drive.world["users"]
     if step == "submit_application":
         complete(drive.applicant, application.instance, step, _application_form(application))
+        run_pending_jobs()  # a worker freezes the 申报书 moments after the submission
     elif step == "assign_reviewers":
         complete(users["grant_officer"], application.instance, step,
                  {"reviewers": [users[n].id for n in samples.REVIEWERS]})
