@@ -11,7 +11,7 @@ from flask_login import current_user
 from ..extensions import csrf, db
 from ..models import ProcessDefinition, ProcessInstance
 from ..services.documents import documents
-from .documents import pdf_response
+from .documents import add_pdf_routes
 from .errors import answer
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -67,19 +67,4 @@ def offer_json(instance_id: int, offer: documents.DocumentOffer) -> dict:
             "url": None if unfrozen else url}
 
 
-@bp.get("/instances/<int:instance_id>/documents/<kind>.pdf")
-@session_user
-def document(instance_id: int, kind: str):
-    return pdf_response(documents.document_pdf(instance_id, kind, current_user))
-
-
-@bp.get("/instances/<int:instance_id>/documents/<int:document_id>")
-@session_user
-def document_version(instance_id: int, document_id: int):
-    return pdf_response(documents.stored_document_pdf(instance_id, document_id, current_user))
-
-
-@bp.get("/editions/<int:edition_id>/report.pdf")
-@session_user
-def conference_report(edition_id: int):
-    return pdf_response(documents.conference_report_pdf(edition_id, current_user))
+add_pdf_routes(bp, session_user, ("document", "document_version", "conference_report"))

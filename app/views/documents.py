@@ -27,22 +27,32 @@ def pdf_response(served: service.Served) -> Response:
     return response
 
 
-@bp.get("/instances/<int:instance_id>/documents/<kind>.pdf")
-@login_required
-def current(instance_id: int, kind: str):
+def add_pdf_routes(blueprint: Blueprint, guard, names: tuple[str, str, str]) -> None:
+    """The three PDF downloads — an instance's current document of a kind, one frozen version,
+    an edition's 科创会 report — on ``blueprint`` behind ``guard`` (the pages' login, or the
+    API's session check), under the endpoint ``names`` given."""
+    current_name, version_name, report_name = names
+    blueprint.add_url_rule("/instances/<int:instance_id>/documents/<kind>.pdf", current_name,
+                           guard(_current_pdf))
+    blueprint.add_url_rule("/instances/<int:instance_id>/documents/<int:document_id>",
+                           version_name, guard(_version_pdf))
+    blueprint.add_url_rule("/editions/<int:edition_id>/report.pdf", report_name,
+                           guard(_conference_report_pdf))
+
+
+def _current_pdf(instance_id: int, kind: str):
     return pdf_response(service.document_pdf(instance_id, kind, current_user))
 
 
-@bp.get("/instances/<int:instance_id>/documents/<int:document_id>")
-@login_required
-def version(instance_id: int, document_id: int):
+def _version_pdf(instance_id: int, document_id: int):
     return pdf_response(service.stored_document_pdf(instance_id, document_id, current_user))
 
 
-@bp.get("/editions/<int:edition_id>/report.pdf")
-@login_required
-def conference_report(edition_id: int):
+def _conference_report_pdf(edition_id: int):
     return pdf_response(service.conference_report_pdf(edition_id, current_user))
+
+
+add_pdf_routes(bp, login_required, ("current", "version", "conference_report"))
 
 
 # 批量导出 -----------------------------------------------------------------------------------
