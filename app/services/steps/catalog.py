@@ -1,13 +1,12 @@
 """The Step catalogue: the processes grantflow runs, each with its rules and its Steps.
 
 Processes are listed here explicitly (no registration by importing a module for its side
-effects); tests add a small process of their own with ``catalog().add``.
+effects); a test runs a small process of its own inside ``catalog().using(process)``.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import contextmanager
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 

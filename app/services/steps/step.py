@@ -55,10 +55,6 @@ class Step:
     labels: Mapping[str, Labeler] = field(default_factory=lambda: MappingProxyType({}))
     panels: tuple[Callable, ...] = ()  # what the person deciding must see (steps/panels.py)
 
-    @property
-    def key(self) -> tuple[str, str]:
-        return self.process, self.task
-
     def facts(self, instance, task, user) -> dict:
         return self.context(instance, task, user) if self.context else {}
 
