@@ -115,6 +115,7 @@ class GrantDrive:
     applicant: User
     timeline: Timeline
     failing: bool  # no KPI achieved: the evaluation fails, rectification fails, refund
+    freeze: bool = False  # run the worker's jobs right after the submission (the demo's timing)
 
     @property
     def steps(self) -> tuple[str, ...]:
@@ -125,11 +126,12 @@ class GrantDrive:
 
 
 def drive_application(world, clock: FrozenClock, society: str, applicant: str, until: str = "end",
-                      *, call: GrantCall | None = None, failing: bool = False) -> GrantApplication:
+                      *, call: GrantCall | None = None, failing: bool = False,
+                      freeze: bool = False) -> GrantApplication:
     """A 专家团 application of ``society`` to ``call`` (the 2024 one by default) through the
     steps before ``until`` (a step of GRANT_STEPS, or of FAILED_STEPS when ``failing``), then
     the timers that open ``until``."""
-    drive = start_drive(world, clock, society, applicant, call or world["grant_call"], failing)
+    drive = start_drive(world, clock, society, applicant, call or world["grant_call"], failing, freeze)
     for step in drive.steps[:drive.steps.index(until)]:
         _let_time_pass(drive, step)
         _grant_step(drive, step)
@@ -138,12 +140,12 @@ def drive_application(world, clock: FrozenClock, society: str, applicant: str, u
 
 
 def start_drive(world, clock, society: str, applicant: str, call: GrantCall,
-                failing: bool = False) -> GrantDrive:
+                failing: bool = False, freeze: bool = False) -> GrantDrive:
     timeline = Timeline.of(call)
     clock.set(timeline.apply)
     user = world["users"][applicant]
     application = start_application(call.id, world["orgs"][society].id, user)
-    return GrantDrive(world, clock, application, user, timeline, failing)
+    return GrantDrive(world, clock, application, user, timeline, failing, freeze)
 
 
 def _let_time_pass(drive: GrantDrive, step: str) -> None:
@@ -169,7 +171,8 @@ def _grant_step(drive: GrantDrive, step: str) -> None:
     application, users = drive.application, drive.world["users"]
     if step == "submit_application":
         complete(drive.applicant, application.instance, step, _application_form(application))
-        run_pending_jobs()  # a worker freezes the 申报书 moments after the submission
+        if drive.freeze:
+            run_pending_jobs()  # a worker freezes the 申报书 moments after the submission
     elif step == "assign_reviewers":
         complete(users["grant_officer"], application.instance, step,
                  {"reviewers": [users[n].id for n in samples.REVIEWERS]})
@@ -198,11 +201,12 @@ def drive_ineligible(world, clock: FrozenClock, society: str, applicant: str) ->
     return drive.application
 
 
-def drive_reserve_call(world, clock: FrozenClock, call: GrantCall, entries) -> list[GrantApplication]:
+def drive_reserve_call(world, clock: FrozenClock, call: GrantCall, entries,
+                       freeze: bool = False) -> list[GrantApplication]:
     """One more application than ``call`` funds, ranked together: the last (lowest platform
     score) waits as a reserve (候补) while the others are in publicity."""
-    applications = [drive_application(world, clock, society, applicant, "ranking", call=call)
-                    for society, applicant in entries]
+    applications = [drive_application(world, clock, society, applicant, "ranking", call=call,
+                                      freeze=freeze) for society, applicant in entries]
     scores = {a.id: str(95 - 5 * n) for n, a in enumerate(applications)}
     publish_ranking(call.id, scores, world["users"]["grant_officer"])
     return applications
@@ -257,9 +261,9 @@ def load_grants(world, clock: FrozenClock) -> None:
     """专家团 applications at every step — ranked ones first: a call is ranked only once none of
     its applications is still before ranking, and their clock moves fire every due timer."""
     for society, applicant, until, failing in RANKED_FIRST:
-        drive_application(world, clock, society, applicant, until, failing=failing)
+        drive_application(world, clock, society, applicant, until, failing=failing, freeze=True)
     drive_ineligible(world, clock, "soc_bamboo", "soc_bamboo_applicant")
     reserve_call = next(c for c in world["service_calls"] if c.program_code == RESERVE_CALL)
-    drive_reserve_call(world, clock, reserve_call, RESERVE_ENTRIES)
+    drive_reserve_call(world, clock, reserve_call, RESERVE_ENTRIES, freeze=True)
     for society, applicant, until in BEFORE_RANKING:
-        drive_application(world, clock, society, applicant, until)
+        drive_application(world, clock, society, applicant, until, freeze=True)
