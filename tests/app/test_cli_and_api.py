@@ -12,7 +12,7 @@ from app.demo.scenario import GRANT_STEPS, PROJECT_STEPS
 from app.extensions import db
 from app.models import GrantApplication, ProcessInstance, Task
 from app.services.documents import documents
-from app.services.steps.instances import load_workflow
+from app.services.steps.saving import load_workflow
 from tests.jobs import job_statuses
 from workflows import engine
 

@@ -15,7 +15,7 @@ from app.services.grant.ranking import publish_ranking, release_reserves
 from app.services.background.timers import fire_due_timers
 from tests.conftest import SHANGHAI
 from tests.factories import application_form, review
-from app.services.steps.instances import load_workflow
+from app.services.steps.saving import load_workflow
 from workflows import engine
 
 from .grant_steps import ACCEPT, AGREEMENT, ELIGIBLE, apply, reviewed

@@ -8,8 +8,8 @@ import pytest
 from SpiffWorkflow.util.task import TaskState
 
 from app.extensions import db
-from app.models import ProcessInstance
-from app.services.steps.instances import load_workflow
+from app.models import ProcessInstance, Task
+from app.services.steps.saving import load_workflow
 from app.services.background.timers import fire_due_timers
 from tests.conftest import SHANGHAI
 
@@ -59,7 +59,7 @@ def test_boundary_timer_row_goes_when_the_task_is_done_first(ctx, clock, monkeyp
         instance = tm.start("tiny_deadline", org)
         monkeypatch.setattr(instances, "check_may_complete", lambda user, task: None)
         [task_id] = [t.id for t in db.session.scalars(
-            db.select(instances.Task).filter_by(instance_id=instance.id))]
+            db.select(Task).filter_by(instance_id=instance.id))]
         instances.complete_task(task_id, {}, user=None)
         assert timers_of(instance) == {}  # removed in the transaction that ended the wait
         clock.advance(days=4)

@@ -25,7 +25,7 @@ from workflows import clock, engine
 from ...extensions import db
 from ...models import ProcessInstance, Timer
 from ..shared.errors import Conflict
-from ..steps.instances import ProcessError, _engine_errors, load_for_change, save_instance
+from ..steps.saving import ProcessError, engine_errors, load_for_change, save_instance
 from ..shared.unit_of_work import transaction
 
 log = logging.getLogger("grantflow.timers")
@@ -114,7 +114,7 @@ def _fire_instance(instance_id: int) -> bool:
         if not due:
             return False  # already fired by someone else: changes nothing
         workflow, before = load_for_change(instance)
-        with _engine_errors():
+        with engine_errors():
             engine.advance(workflow)
         if engine.waits(workflow) == before:
             # the rows say due, the engine disagrees: log, keep the rows visible, write nothing

@@ -29,7 +29,7 @@ from .attachments import StoredFile, read_stored, store_bytes
 from ..background import jobs
 from ..shared.common import get_or_404, open_task
 from ..shared.errors import NotFound, PermissionDenied
-from ..steps.instances import record_audit
+from ..steps.saving import record_audit
 from ..shared.unit_of_work import transaction
 from ..shared.visibility import is_admin, visible_instance
 

@@ -12,7 +12,8 @@ from ...models import GrantApplication, GrantCall, KpiEntry, Org, User
 from ..shared.access import check_holds
 from ..shared.common import get_or_404, new_business_key, open_task, validated
 from ..shared.errors import Conflict, InvalidInput, NotFound
-from ..steps.instances import complete_in_transaction, record_audit, start_instance
+from ..steps.instances import complete_in_transaction, start_instance
+from ..steps.saving import record_audit
 from ..shared.unit_of_work import transaction
 
 PROCESS_KEY = "expert_team_grant"

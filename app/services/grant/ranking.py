@@ -15,7 +15,8 @@ from ...models import GrantApplication, GrantCall, ProcessInstance, Task, User
 from ..shared.access import check_holds
 from ..shared.common import get_or_404
 from ..shared.errors import Conflict, InvalidInput
-from ..steps.instances import deliver_message, load_workflow
+from ..steps.instances import deliver_message
+from ..steps.saving import load_workflow
 from ..shared.unit_of_work import transaction
 from .applications import application_of
 from ..shared.holidays import holiday_calendar

@@ -24,7 +24,7 @@ from ..steps.catalog import Process, Record
 from ..steps.choices import joined_user_names, user_options
 from ..steps.panels import Decisions, Reviews
 from ..steps.step import Due, OptionSource, Step
-from ..steps.instances import record_audit
+from ..steps.saving import record_audit
 from . import applications as a
 from .kpis import kpi_outcome
 from .ranking import promote_next_reserve

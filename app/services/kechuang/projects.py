@@ -11,7 +11,8 @@ from ...models import ConferenceEdition, FollowUpRecord, Org, Project, User
 from ..shared.access import check_holds, check_may_complete
 from ..shared.common import validated, get_or_404, new_business_key, open_task, org_by_code
 from ..shared.errors import Conflict, InvalidInput, NotFound
-from ..steps.instances import record_audit, start_instance
+from ..steps.instances import start_instance
+from ..steps.saving import record_audit
 from ..shared.unit_of_work import transaction
 
 PROCESS_KEY = "kechuang_project"

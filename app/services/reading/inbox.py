@@ -15,7 +15,7 @@ from ...models import GrantApplication, ProcessInstance, Project, Task, User
 from ..shared.access import may_see_task
 from ..shared.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..steps.handled import existing_task, task_transaction
-from ..steps.instances import record_audit
+from ..steps.saving import record_audit
 
 DUE_SOON = timedelta(days=7)
 
