@@ -23,12 +23,14 @@ def add_months_at(moment: datetime, months: int) -> datetime:
 
 
 def end_of_day(day: date) -> datetime:
-    """The last second of a Shanghai calendar day, as an aware datetime in Shanghai time."""
-    return datetime.combine(day, time(23, 59, 59), SHANGHAI)
+    """The last moment of a Shanghai calendar day (23:59:59.999999), as an aware datetime in
+    Shanghai time: a date-only deadline lasts through the whole day and has passed from the next
+    00:00 on — with "later than" (``now > end_of_day``), as SpiffWorkflow fires a timer."""
+    return datetime.combine(day, time(23, 59, 59, 999999), SHANGHAI)
 
 
 def deadline_iso(day: date) -> str:
-    """A date-only deadline as the ISO string process data carries ("…T23:59:59+08:00")."""
+    """A date-only deadline as the ISO string process data carries ("…T23:59:59.999999+08:00")."""
     return end_of_day(day).isoformat()
 
 

@@ -85,7 +85,7 @@ def test_ranking_combines_expert_and_platform_scores_and_opens_publicity(grant_w
     assert application.expert_score == Decimal("84") and application.combined_score == Decimal("82.80")
     # 5 working days from Wed 2024-03-20: 21, 22, 25, 26, 27 March
     assert timers_of(application.instance)["publicity_period"].due_at == \
-        datetime(2024, 3, 27, 23, 59, 59, tzinfo=SHANGHAI)
+        datetime(2024, 3, 27, 23, 59, 59, 999999, tzinfo=SHANGHAI)
 
 
 def test_full_path_to_completed_with_excellent(grant_world, clock):
@@ -114,7 +114,7 @@ def test_late_application_closes_at_deadline(grant_world, clock):
                                      grant_world["orgs"]["soc_smart_mfg"].id, u["soc_mfg_applicant"])
     complete(u["soc_mfg_applicant"], application.instance, "declare_eligibility", ELIGIBLE)
     assert task_of(application.instance, "submit_application").due_at == \
-        datetime(2024, 4, 2, 23, 59, 59, tzinfo=SHANGHAI)
+        datetime(2024, 4, 2, 23, 59, 59, 999999, tzinfo=SHANGHAI)
     fire_due_timers_at(clock, datetime(2024, 4, 3, tzinfo=SHANGHAI))
     assert application.instance.outcome == "late"
 
@@ -384,4 +384,4 @@ def test_steps_without_a_deadline_in_the_data_get_their_configured_duration(gran
     fire_due_timers_at(clock, datetime(2024, 4, 30, 9, tzinfo=SHANGHAI))
     # 公示结果: 3 days from when publicity ended and the step opened, to the end of that day
     assert task_of(application.instance, "conclude_publicity").due_at == \
-        datetime(2024, 5, 3, 23, 59, 59, tzinfo=SHANGHAI)
+        datetime(2024, 5, 3, 23, 59, 59, 999999, tzinfo=SHANGHAI)

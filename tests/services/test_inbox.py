@@ -47,7 +47,7 @@ def test_applicant_sees_draft_with_due_date_and_filters(world, people, clock):
     new_project(world)
     rows = inbox(people["cd_applicant"])
     assert names(rows) == ["submit_project"]
-    assert rows[0].task.due_at == datetime(2023, 12, 15, 23, 59, 59, tzinfo=SHANGHAI)
+    assert rows[0].task.due_at == datetime(2023, 12, 15, 23, 59, 59, 999999, tzinfo=SHANGHAI)
     assert not rows[0].overdue and not rows[0].due_soon
     assert names(inbox(people["cd_applicant"], InboxFilter(process="expert_team_grant"))) == []
     assert names(inbox(people["cd_applicant"], InboxFilter(due="week"))) == []

@@ -105,7 +105,7 @@ def test_not_recommended_and_not_selected(world, project, people):
 ])
 def test_unsubmitted_draft_closes_at_collection_deadline(project, clock, moment, expected):
     assert timers_of(project.instance)["timer_submit_deadline"].due_at == \
-        datetime(2023, 12, 15, 23, 59, 59, tzinfo=SHANGHAI)
+        datetime(2023, 12, 15, 23, 59, 59, 999999, tzinfo=SHANGHAI)
     clock.set(moment)
     fire_due_timers()
     assert project.instance.outcome == expected
@@ -123,7 +123,7 @@ def test_recommendation_deadline_closes_as_not_recommended(project, people, cloc
 def test_selection_deadline_closes_as_not_selected(project, people, clock):
     submit_and_recommend(project, people)
     assert task_of(project.instance, "select_project").due_at == \
-        datetime(2023, 12, 20, 23, 59, 59, tzinfo=SHANGHAI)
+        datetime(2023, 12, 20, 23, 59, 59, 999999, tzinfo=SHANGHAI)
     clock.set(datetime(2023, 12, 21, tzinfo=SHANGHAI))
     fire_due_timers()
     assert project.instance.outcome == "not_selected" and project.outcome == "not_selected"
@@ -236,4 +236,4 @@ def test_pitch_is_due_by_the_end_of_the_conference(project, people):
     submit_and_recommend(project, people)
     complete(people["sel_societies"], project.instance, "select_project", selection())
     assert task_of(project.instance, "pitch_project").due_at == \
-        datetime(2024, 1, 19, 23, 59, 59, tzinfo=SHANGHAI)
+        datetime(2024, 1, 19, 23, 59, 59, 999999, tzinfo=SHANGHAI)

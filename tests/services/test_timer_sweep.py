@@ -20,6 +20,7 @@ from app import scheduler as sched
 from app.extensions import db
 from app.models import Job, ProcessInstance
 from app.services.background import timers
+from app.services.steps import deadlines
 from app.services.background.job_kinds import HANDLERS
 from app.services.background.jobs import JobKind, enqueue
 from app.services.shared.unit_of_work import transaction
@@ -68,7 +69,7 @@ def test_lost_optimistic_lock_counts_as_already_fired(org, clock, monkeypatch):
     """SQLite has no row locks: a sweeper whose save loses the lock-version race skips."""
     instance = tm.start("tiny_wait", org)
     clock.advance(hours=3)
-    real_save = timers.save_instance
+    real_save = deadlines.save_instance
 
     def raced_save(target, *args, **kwargs):  # someone else saves right before we do
         table = ProcessInstance.__table__  # Core: the loaded object keeps the old version
@@ -76,7 +77,7 @@ def test_lost_optimistic_lock_counts_as_already_fired(org, clock, monkeypatch):
                            .values(lock_version=table.c.lock_version + 1))
         real_save(target, *args, **kwargs)
 
-    monkeypatch.setattr(timers, "save_instance", raced_save)
+    monkeypatch.setattr(deadlines, "save_instance", raced_save)
     result = sweep()
     assert (result.fired, result.skipped, result.failed) == (0, 1, [])
     assert tm.timer_events(instance.id) == 0 and "wait" in timers_of(instance)

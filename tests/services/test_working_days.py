@@ -24,7 +24,7 @@ def test_publicity_period_across_national_day_2024(world, clock):
     give 10-04, inside the holiday)."""
     clock.set(datetime(2024, 9, 27, 10, tzinfo=SHANGHAI))
     assert world["grant_call"].publicity_working_days == 5
-    assert publicity_ends(world["grant_call"]) == "2024-10-10T23:59:59+08:00"
+    assert publicity_ends(world["grant_call"]) == "2024-10-10T23:59:59.999999+08:00"
     assert add_working_days(date(2024, 9, 27), 5) == date(2024, 10, 4)
     holidays, workdays = holiday_calendar()
     assert add_working_days(date(2024, 9, 27), 7, holidays, workdays) == date(2024, 10, 12)  # 调休 Saturday

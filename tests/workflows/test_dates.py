@@ -36,9 +36,12 @@ def test_add_months_at_is_not_utc_calendar_arithmetic():
     assert add_months_at(datetime(2025, 1, 30, 17, 0, tzinfo=UTC), 1) == shanghai(2025, 2, 28, 1, 0)
 
 
-def test_deadline_is_the_last_second_of_the_shanghai_day():
-    assert deadline_iso(date(2023, 12, 15)) == "2023-12-15T23:59:59+08:00"
-    assert end_of_day(date(2023, 12, 15)) == datetime(2023, 12, 15, 15, 59, 59, tzinfo=UTC)
+def test_a_date_only_deadline_lasts_through_the_whole_shanghai_day():
+    assert deadline_iso(date(2023, 12, 15)) == "2023-12-15T23:59:59.999999+08:00"
+    end = end_of_day(date(2023, 12, 15))
+    assert end == datetime(2023, 12, 15, 15, 59, 59, 999999, tzinfo=UTC)
+    assert not shanghai(2023, 12, 15, 23, 59, 59) > end  # the last second still counts
+    assert shanghai(2023, 12, 16, 0, 0) > end  # from the next 00:00 on it has passed
 
 
 def test_moment_iso_renders_in_shanghai_and_refuses_naive():

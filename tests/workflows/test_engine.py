@@ -27,7 +27,7 @@ def test_start_advances_to_the_first_person_with_role_and_title():
 def test_waiting_timer_is_the_submit_deadline_in_utc():
     [timer] = engine.waiting_timers(start("kechuang_project"))
     assert timer.name == "timer_submit_deadline"
-    assert timer.due_at == shanghai(2023, 12, 15, 23, 59, 59)
+    assert timer.due_at == shanghai(2023, 12, 15, 23, 59, 59, 999999)
     assert timer.due_at.utcoffset() == timedelta(0)
 
 

@@ -20,12 +20,13 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from workflows import clock, engine
+from workflows import clock
 
 from ...extensions import db
 from ...models import ProcessInstance, Timer
 from ..shared.errors import Conflict
-from ..steps.saving import ProcessError, engine_errors, load_for_change, save_instance
+from ..steps.deadlines import apply_due_timers
+from ..steps.saving import ProcessError
 from ..shared.unit_of_work import transaction
 
 log = logging.getLogger("grantflow.timers")
@@ -98,7 +99,6 @@ def _fire_counted(instance_id: int, result: SweepResult) -> None:
 
 _CLAIM = (sa.select(ProcessInstance).where(ProcessInstance.id == sa.bindparam("ident"))
           .with_for_update(skip_locked=True).execution_options(populate_existing=True))
-_TIMERS_OF = sa.select(Timer).where(Timer.instance_id == sa.bindparam("ident"))
 
 
 def _fire_instance(instance_id: int) -> bool:
@@ -108,19 +108,6 @@ def _fire_instance(instance_id: int) -> bool:
         instance = db.session.scalar(_CLAIM, {"ident": instance_id})
         if instance is None or instance.status != "running":
             return False  # held by another sweeper (PostgreSQL), gone, or finished
-        now = clock.now()
-        due = [t for t in db.session.scalars(_TIMERS_OF, {"ident": instance_id}).all()
-               if t.due_at < now]
-        if not due:
-            return False  # already fired by someone else: changes nothing
-        workflow, before = load_for_change(instance)
-        with engine_errors():
-            engine.advance(workflow)
-        if engine.waits(workflow) == before:
-            # the rows say due, the engine disagrees: log, keep the rows visible, write nothing
-            log.warning("instance %s: timers %s are due but the engine fired none", instance_id,
-                        [t.timer_name for t in due])
-            return False
-        save_instance(instance, workflow, before, kind="timer", actor=None,
-                      data={"timers": [t.timer_name for t in due]})
-    return True
+        # none due any more: already fired by someone else (changes nothing); or due by the rows
+        # but the engine fired none (apply_due_timers wrote nothing): rows left visible
+        return bool(apply_due_timers(instance))

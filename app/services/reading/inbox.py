@@ -14,7 +14,8 @@ from ...extensions import db
 from ...models import GrantApplication, ProcessInstance, Project, Task, User
 from ..shared.access import may_see_task
 from ..shared.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from ..steps.handled import existing_task, task_transaction
+from ..steps.deadlines import on_time, task_action
+from ..steps.handled import existing_task
 from ..steps.saving import record_audit
 
 DUE_SOON = timedelta(days=7)
@@ -102,12 +103,12 @@ def _visible_task(task_id: str, user: User) -> Task:
     task = existing_task(task_id)
     if not may_see_task(user, task):
         raise NotFound("待办事项不存在或已办理")
-    return task
+    return on_time(task)
 
 
 def claim_task(task_id: str, user: User) -> Task:
     """认领: the task is mine until I release it; colleagues see who has it."""
-    with task_transaction(task_id, user):
+    with task_action(task_id, user):
         task = _visible_task(task_id, user)
         if task.claimed_by_id not in (None, user.id):
             raise Conflict("该事项已由同事认领")
@@ -125,7 +126,7 @@ def claim_task(task_id: str, user: User) -> Task:
 
 
 def unclaim_task(task_id: str, user: User) -> Task:
-    with task_transaction(task_id, user):
+    with task_action(task_id, user):
         task = _visible_task(task_id, user)
         if task.claimed_by_id != user.id:
             raise PermissionDenied("只有认领人可以释放该事项")
@@ -136,7 +137,7 @@ def unclaim_task(task_id: str, user: User) -> Task:
 
 def delegate_task(task_id: str, user: User, to_user_id: int, reason: str) -> Task:
     """转办 to a colleague holding the same role in the same organisation; reason kept."""
-    with task_transaction(task_id, user):
+    with task_action(task_id, user):
         task = _visible_task(task_id, user)
         if task.candidate_user_id is not None:
             # Assigned by name (e.g. a review, after the conflict-of-interest check): the

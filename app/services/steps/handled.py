@@ -10,7 +10,6 @@ from workflows.dates import SHANGHAI
 from ...extensions import db
 from ...models import AuditEvent, ProcessInstance, Task, User
 from ..shared.errors import Conflict, TaskHandled
-from ..shared.unit_of_work import transaction
 from ..shared.visibility import visible_to
 
 GONE = "该事项已办理或不存在，请返回我的待办查看"
@@ -40,13 +39,6 @@ def told_who_handled(task_id: str, user: User):
         if handled is None:
             raise
         raise handled from refused
-
-
-@contextmanager
-def task_transaction(task_id: str, user: User):
-    """``transaction()`` for a use case on one task, told_who_handled."""
-    with told_who_handled(task_id, user), transaction() as session:
-        yield session
 
 
 def handled_by_someone(task_id: str, user: User) -> TaskHandled | None:

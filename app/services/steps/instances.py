@@ -17,7 +17,8 @@ from ..shared.definitions import latest_definition, specs_of
 from ..shared.errors import InvalidInput
 from ..shared.projections import grant_view
 from .catalog import catalog
-from .handled import existing_task, task_transaction
+from .deadlines import on_time, task_action
+from .handled import existing_task
 from .saving import engine_errors, load_for_change, save_instance
 
 
@@ -41,7 +42,7 @@ def start_instance(process_key: str, *, business_key: str, title: str, owner_org
 
 def complete_task(task_id: str, raw: dict, user: User) -> ProcessInstance:
     """A person completes a ready task with their form input (validated, authorised)."""
-    with task_transaction(task_id, user):
+    with task_action(task_id, user):
         return complete_in_transaction(task_id, raw, user)
 
 
@@ -50,7 +51,7 @@ def complete_in_transaction(task_id: str, raw: dict, user: User) -> ProcessInsta
     steps, e.g. opening an application and declaring eligibility together)."""
     task = existing_task(task_id)  # gone: completed meanwhile (409), not "not found"
     check_may_complete(user, task)
-    instance = task.instance
+    instance = on_time(task).instance  # a deadline passed meanwhile: LateAction
     step = catalog().step(instance.process_key, task.task_name)
     try:
         result = step.load(raw, step.facts(instance, task, user))

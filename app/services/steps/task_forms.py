@@ -16,6 +16,7 @@ from ..shared.definitions import specs_of
 from ..shared.errors import NotFound
 from .catalog import step_of
 from ..shared.unit_of_work import transaction
+from .deadlines import deadlines_kept, on_time
 from .handled import existing_task, handled_by_someone, task_gone, told_who_handled
 from .instances import complete_in_transaction
 from .panels import PanelView, panels_for
@@ -82,11 +83,12 @@ def _draft(task_id: str, user_id: int) -> TaskDraft | None:
 def save_draft(task_id: str, raw: dict, uploads: dict, user: User) -> TaskDraft:
     """暂存: keep this person's half-filled form (files uploaded now are kept too); one
     transaction, after the uploaded bytes are stored by their hash."""
-    with told_who_handled(task_id, user):
+    with deadlines_kept(task_id), told_who_handled(task_id, user):
         stage_uploads(task_id, uploads, raw, user)
         with transaction():
             task = existing_task(task_id)
             check_may_complete(user, task)
+            on_time(task)
             draft = _draft(task_id, user.id) or TaskDraft(task_id=task_id, user_id=user.id)
             draft.data, draft.saved_at = with_attachments(task, raw, user), clock.now()
             db.session.add(draft)
@@ -96,7 +98,7 @@ def save_draft(task_id: str, raw: dict, uploads: dict, user: User) -> TaskDraft:
 def submit(task_id: str, raw: dict, uploads: dict, user: User) -> ProcessInstance:
     """提交: store the uploaded bytes by their hash (a refused form hands them back in ``raw``),
     then in one transaction record them, complete the task and drop its drafts."""
-    with told_who_handled(task_id, user):
+    with deadlines_kept(task_id), told_who_handled(task_id, user):
         stage_uploads(task_id, uploads, raw, user)
         with transaction():
             recorded = with_attachments(existing_task(task_id), raw, user)
