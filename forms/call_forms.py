@@ -114,6 +114,13 @@ class GrantCallSchema(FormSchema):
     period_end = f.day("项目周期截止日期")
     evaluation_deadline = f.day("绩效评估截止日期")
     publicity_working_days = f.whole("公示期（工作日）", low=1)
+    correction_working_days = f.whole(
+        "补正期限（工作日）", low=1, required=False,
+        help="形式审查退回补正后，自退回之日起的工作日数；申报指南未规定，默认5个工作日")
+    excellent_priority_points = f.number(
+        "上年度优秀项目优先分", low=Decimal(0), high=Decimal(100), required=False,
+        help="上一年度绩效评估为优秀的学会，排序时在综合得分上加计的分数，同分时优先；"
+             "申报指南只规定“可优先申报”，分值默认1分")
     min_reviewers = f.whole("每项评审专家人数下限", low=1)
     objective_weight = f.number("客观分权重", low=Decimal(0), high=Decimal(1),
                                 help="平台创新能力和贡献分值在综合得分中的权重，0至1之间")

@@ -46,6 +46,7 @@ OUTCOME_LABELS = {
     "returned_to_service": "未落地，转常年服务",
     "ineligible": "不符合申报条件",
     "late": "逾期未申报",
+    "correction_overdue": "逾期未补正",
     "rejected": "形式审查未通过",
     "not_funded": "未立项",
     "objection_upheld": "公示异议成立",
@@ -94,6 +95,7 @@ EXPERT_TEAM_GRANT = ProcessRules(
     },
     end_outcomes={
         "end_ineligible": "ineligible", "end_late": "late", "end_rejected": "rejected",
+        "end_correction_overdue": "correction_overdue",
         "end_not_funded": "not_funded", "end_objection_upheld": "objection_upheld",
         "end_completed": "completed", "end_completed_after_rectification": "completed",
         "end_refunded": "refunded",

@@ -17,6 +17,9 @@ class Candidate:
     expert_score: Decimal
     objective_score: Decimal
     submitted_order: int  # earlier submission wins a full tie
+    # 优先: points of preference (a society rated 优秀 last year, seed 003 “优秀项目申报主体可优先
+    # 申报下一年度项目”; how much is the call's setting), 0 for the others
+    priority_points: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -47,14 +50,20 @@ def combined_score(expert: Decimal, objective: Decimal, objective_weight: Decima
 
 def rank_candidates(candidates: list[Candidate], objective_weight: Decimal, awards: int,
                     reserves: int, already_ranked: int = 0) -> list[Ranked]:
-    """Highest combined score first; ties by expert score, then by submission order.
+    """Highest combined score plus priority points first (an ordering preference: the points
+    count for the order only, the combined score stays the weighted sum); ties go to the
+    candidate with priority, then by expert score, then by submission order.
     ``already_ranked``: places taken by an earlier publication for the same call (these
     candidates are ranked after them)."""
     scored = [(combined_score(c.expert_score, c.objective_score, objective_weight), c)
               for c in candidates]
-    scored.sort(key=lambda pair: (-pair[0], -pair[1].expert_score, pair[1].submitted_order))
+    scored.sort(key=lambda pair: _order(*pair))
     return [Ranked(c.application_id, position, score, _result(position, awards, reserves))
             for position, (score, c) in enumerate(scored, start=already_ranked + 1)]
+
+
+def _order(score: Decimal, c: Candidate) -> tuple:
+    return (-(score + c.priority_points), -c.priority_points, -c.expert_score, c.submitted_order)
 
 
 def _result(position: int, awards: int, reserves: int) -> str:

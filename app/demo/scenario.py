@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 
 from workflows.clock import FrozenClock, using_clock
-from workflows.dates import SHANGHAI
+from workflows.dates import SHANGHAI, add_months
 
 from ..extensions import db
 from ..models import GrantApplication, GrantCall, Org, Project, Task, User
@@ -98,12 +98,16 @@ class Timeline:
     publicity_over: datetime  # four weeks after the deadline
     midterm: datetime         # the morning after the mid-term date
     period_over: datetime     # the morning after the implementation period
+    rectification_over: datetime  # the morning after the rectification month (the samples'
+                                  # evaluation notice is dated 10 days after the period)
 
     @classmethod
     def of(cls, call: GrantCall) -> Timeline:
+        notice = call.period_end + timedelta(days=10)
         return cls(at(call.apply_deadline - timedelta(days=13), 10),
                    at(call.apply_deadline + timedelta(days=28)),
-                   at(call.midterm_at + timedelta(days=1)), at(call.period_end + timedelta(days=1)))
+                   at(call.midterm_at + timedelta(days=1)), at(call.period_end + timedelta(days=1)),
+                   at(add_months(notice, call.rectification_months) + timedelta(days=1)))
 
 
 @dataclass(frozen=True)
@@ -151,7 +155,9 @@ def start_drive(world, clock, society: str, applicant: str, call: GrantCall,
 def _let_time_pass(drive: GrantDrive, step: str) -> None:
     """Move the clock until ``step`` is open and fire the due timers — of every instance."""
     moments = {"conclude_publicity": drive.timeline.publicity_over,
-               "midterm_check": drive.timeline.midterm, "evaluate_performance": drive.timeline.period_over}
+               "midterm_check": drive.timeline.midterm, "evaluate_performance": drive.timeline.period_over,
+               # re-evaluated after the month: a failed 复评 then opens the refund
+               "re_evaluate": drive.timeline.rectification_over}
     if step == "midterm_check" and not drive.failing:
         _achieve_every_kpi(drive)
     if step in moments:
@@ -213,7 +219,8 @@ def drive_reserve_call(world, clock: FrozenClock, call: GrantCall, entries,
 
 
 # (society, applicant, stands at, failing) — each is ranked on its own before the next starts,
-# and none waits for a timer the later clock moves would fire (rectify's runs to 2025-02-01).
+# and none waits for a timer the later clock moves would fire: the one at refund (re-evaluated
+# after the rectification month, 2025-02-11) comes before the one at rectify (due 2025-02-10).
 RANKED_FIRST = [
     ("soc_new_materials", "soc_mat_applicant", "end", False),
     ("soc_bio_health", "soc_bio_applicant", "evaluate_performance", False),
@@ -222,8 +229,8 @@ RANKED_FIRST = [
     ("soc_mountain_eco", "soc_eco_applicant", "sign_agreement", False),
     ("soc_tea_science", "soc_tea_applicant", "issue_approval", False),
     ("soc_digital_culture", "soc_culture_applicant", "conclude_publicity", False),
-    ("soc_hydrogen", "soc_h2_applicant", "rectify", True),
     ("soc_drone", "soc_drone_applicant", "refund", True),
+    ("soc_hydrogen", "soc_h2_applicant", "rectify", True),
 ]
 # driven last, at 2024-03-20, with no timer fired after them (submit_application's deadline
 # timer would close it); "ranking" waits for a ranking that the open reviews hold back.

@@ -50,6 +50,11 @@ class GrantCall(db.Model):
     evaluation_deadline: Mapped[date]
     publicity_working_days: Mapped[int]
     rectification_months: Mapped[int] = mapped_column(default=1)
+    # 补正期限 after a 形式审查 return (工作日): our default, not fixed by seed 003
+    correction_working_days: Mapped[int] = mapped_column(default=5, server_default="5")
+    # 上年度优秀项目优先: points added to the ranking order (ties also go to 优秀); our default
+    excellent_priority_points: Mapped[Decimal] = mapped_column(Money, default=Decimal("1"),
+                                                              server_default="1")
     min_reviewers: Mapped[int]
     objective_weight: Mapped[Decimal] = mapped_column(Money)
     review_criteria: Mapped[list] = mapped_column(JSONData)

@@ -214,7 +214,7 @@ def task_samples() -> dict[str, tuple[dict, dict]]:
         "evaluate_performance": ({"evaluated_on": "2025-01-20", "excellent": True,
                                   "comment": "各项指标均已完成。"}, {"kpi_passed": True}),
         "rectify": ({"report": "补充完成典型案例2例。", "submitted_on": "2025-02-15"}, {}),
-        "re_evaluate": ({"comment": "整改后指标完成。"}, {"kpi_passed": True}),
+        "re_evaluate": ({"comment": "整改后指标完成。"}, {"kpi_passed": True, "rectification_open": True}),
         "refund": ({"amount_wan": "30", "paid_on": "2025-03-31", "voucher_number": "TK-01"},
                    {"refund_due_wan": "30"}),
     }

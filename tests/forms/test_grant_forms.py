@@ -182,10 +182,10 @@ def test_failed_evaluation_is_written_as_such():
     assert result.process_data == {"evaluation_passed": False}
 
 
-def test_re_evaluation_writes_whether_kpis_passed():
+def test_re_evaluation_writes_whether_kpis_passed_and_the_month_still_runs():
     raw, _ = sample("re_evaluate")
-    result = load_task_form("re_evaluate", raw, {"kpi_passed": False})
-    assert result.process_data == {"re_evaluation_passed": False}
+    result = load_task_form("re_evaluate", raw, {"kpi_passed": False, "rectification_open": True})
+    assert result.process_data == {"re_evaluation_passed": False, "rectification_open": True}
 
 
 def test_rectification_report_is_required():

@@ -13,7 +13,7 @@ from tests.forms.factories import sample, task_samples
 PROCESSES_MD = Path(__file__).resolve().parents[2] / "docs" / "processes.md"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # Written by the services, not by a form: the due date is one month from the fail notice.
-SERVICE_WRITES = {"rectification_due"}
+SERVICE_WRITES = {"rectification_due", "returned_for_correction", "submission_due"}  # before-hooks
 # Written by a form beyond the docs' table: the type chosen on the form refreshes the start
 # data's project_type (the brief asks for it; docs/processes.md says "—").
 EXTRA_WRITES = {"submit_project": {"project_type"}}

@@ -2,7 +2,7 @@
 funding, evaluation, rectification and refund — with a moved clock, never sleeping."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -10,7 +10,8 @@ import pytest
 from app.extensions import db
 from app.models import GrantCall
 from app.services.shared.errors import Conflict, InvalidInput
-from app.services.grant.applications import record_kpi, start_application
+from app.services.grant.applications import (bar_reason, priority_note, record_kpi,
+                                               start_application)
 from app.services.grant.ranking import publish_ranking, release_reserves
 from app.services.background.timers import fire_due_timers
 from tests.conftest import SHANGHAI
@@ -141,6 +142,39 @@ def test_returned_once_then_second_return_refused(grant_world):
     assert snapshot(application.instance) == before
 
 
+def test_returned_after_the_apply_deadline_gets_its_correction_period(grant_world, clock):
+    """形式审查 on 2024-04-03, after the 04-02 apply deadline: 退回补正 opens 填报申报书 again
+    with 5 working days (the call's setting) — 04-04…04-06 清明 off, 04-07 a 调休 Sunday
+    worked: 7, 8, 9, 10, 11 April."""
+    u = users(grant_world)
+    application = apply(grant_world)
+    clock.set(datetime(2024, 4, 3, 10, 0, tzinfo=SHANGHAI))
+    complete(u["grant_officer"], application.instance, "formal_review",
+             {**ACCEPT, "formal_review_outcome": "returned", "comment": "缺少盖章页"})
+    assert application.instance.status == "running"
+    assert open_tasks(application.instance) == ["submit_application"]
+    assert task_of(application.instance, "submit_application").due_at.astimezone(SHANGHAI).date() \
+        == date(2024, 4, 11)
+    fire_due_timers_at(clock, datetime(2024, 4, 11, 23, 59, 58, tzinfo=SHANGHAI))
+    assert open_tasks(application.instance) == ["submit_application"]
+    complete(u["soc_mfg_applicant"], application.instance, "submit_application",
+             application_form(grant_world["orgs"]["soc_smart_mfg"].name))
+    assert open_tasks(application.instance) == ["formal_review"]
+
+
+def test_correction_not_submitted_in_time_ends_overdue(grant_world, clock):
+    grant_world["grant_call"].correction_working_days = 2
+    application = apply(grant_world)
+    clock.set(datetime(2024, 4, 8, 10, 0, tzinfo=SHANGHAI))  # Monday: due Wednesday 04-10
+    complete(users(grant_world)["grant_officer"], application.instance, "formal_review",
+             {**ACCEPT, "formal_review_outcome": "returned", "comment": "缺少盖章页"})
+    fire_due_timers_at(clock, datetime(2024, 4, 10, 23, 59, 58, tzinfo=SHANGHAI))
+    assert open_tasks(application.instance) == ["submit_application"]
+    fire_due_timers_at(clock, datetime(2024, 4, 11, 0, 0, 1, tzinfo=SHANGHAI))
+    assert application.instance.outcome == "correction_overdue"
+    assert application.outcome == "correction_overdue"
+
+
 def test_reviewer_with_conflict_of_interest_refused(grant_world):
     u = users(grant_world)
     application = apply(grant_world)
@@ -218,7 +252,8 @@ def test_fail_rectify_pass(grant_world, clock):
     to_evaluation(grant_world, clock, application, **{**ALL_TARGETS, "deal_amount": 400})
     evaluate(grant_world, application)
     assert open_tasks(application.instance) == ["rectify"]
-    assert task_of(application.instance, "rectify").due_at == datetime(2025, 2, 1, 9, 0, tzinfo=SHANGHAI)
+    # one month from the 评估日期 (the notice date, 2025-01-10) through the end of 02-10
+    assert task_of(application.instance, "rectify").due_at.astimezone(SHANGHAI).date() == date(2025, 2, 10)
     achieve(grant_world, application, deal_amount=250)
     complete(u["soc_mfg_applicant"], application.instance, "rectify",
              {"report": "补充两项技术许可合同。", "submitted_on": "2025-01-25"})
@@ -226,13 +261,46 @@ def test_fail_rectify_pass(grant_world, clock):
     assert application.instance.outcome == "completed"
 
 
-def test_fail_rectify_fail_refund(grant_world, clock):
+RECTIFIED = {"report": "整改报告", "submitted_on": "2025-01-25"}
+
+
+def test_failed_re_evaluation_within_the_month_rectifies_again_then_passes(grant_world, clock):
+    u = users(grant_world)
+    application = reviewed(grant_world)
+    to_evaluation(grant_world, clock, application, **{**ALL_TARGETS, "deal_amount": 400})
+    evaluate(grant_world, application)
+    complete(u["soc_mfg_applicant"], application.instance, "rectify", RECTIFIED)
+    complete(u["grant_officer"], application.instance, "re_evaluate", {"comment": "仍未达标"})
+    assert open_tasks(application.instance) == ["rectify"]  # the month runs: no refund yet
+    assert task_of(application.instance, "rectify").due_at.astimezone(SHANGHAI).date() == date(2025, 2, 10)
+    achieve(grant_world, application, deal_amount=200)
+    complete(u["soc_mfg_applicant"], application.instance, "rectify", RECTIFIED)
+    complete(u["grant_officer"], application.instance, "re_evaluate", {"comment": "整改后达标"})
+    assert application.instance.outcome == "completed"
+
+
+def test_refund_opens_only_when_the_month_is_over(grant_world, clock):
     u = users(grant_world)
     application = reviewed(grant_world)
     to_evaluation(grant_world, clock, application)
     evaluate(grant_world, application)
-    complete(u["soc_mfg_applicant"], application.instance, "rectify",
-             {"report": "整改报告", "submitted_on": "2025-01-25"})
+    complete(u["soc_mfg_applicant"], application.instance, "rectify", RECTIFIED)
+    complete(u["grant_officer"], application.instance, "re_evaluate", {"comment": "仍未达标"})
+    fire_due_timers_at(clock, datetime(2025, 2, 10, 23, 59, 58, tzinfo=SHANGHAI))
+    assert open_tasks(application.instance) == ["rectify"]
+    fire_due_timers_at(clock, datetime(2025, 2, 11, 0, 0, 1, tzinfo=SHANGHAI))
+    assert open_tasks(application.instance) == ["refund"]
+
+
+def test_fail_rectify_fail_refund(grant_world, clock):
+    """Rectification submitted within the month, re-evaluated after it and still failing: the
+    refund opens at once (the month is over and the last re-evaluation failed)."""
+    u = users(grant_world)
+    application = reviewed(grant_world)
+    to_evaluation(grant_world, clock, application)
+    evaluate(grant_world, application)
+    complete(u["soc_mfg_applicant"], application.instance, "rectify", RECTIFIED)
+    clock.set(datetime(2025, 2, 12, 10, 0, tzinfo=SHANGHAI))
     complete(u["grant_officer"], application.instance, "re_evaluate", {"comment": "仍未达标"})
     assert open_tasks(application.instance) == ["refund"]
     with pytest.raises(InvalidInput):
@@ -244,10 +312,14 @@ def test_fail_rectify_fail_refund(grant_world, clock):
 
 
 def test_rectification_month_expires_into_refund(grant_world, clock):
+    """The month counts from the notice date entered (评估日期 2025-01-20, a later day than the
+    officer's submit on 01-01), through the whole last day, whatever the time of the submit."""
     application = reviewed(grant_world)
     to_evaluation(grant_world, clock, application)
-    evaluate(grant_world, application)
-    fire_due_timers_at(clock, datetime(2025, 2, 1, 9, 0, 1, tzinfo=SHANGHAI))
+    evaluate(grant_world, application, evaluated_on="2025-01-20")
+    fire_due_timers_at(clock, datetime(2025, 2, 20, 23, 59, 58, tzinfo=SHANGHAI))
+    assert open_tasks(application.instance) == ["rectify"]
+    fire_due_timers_at(clock, datetime(2025, 2, 21, 0, 0, 1, tzinfo=SHANGHAI))
     assert open_tasks(application.instance) == ["refund"]
     assert audit_kinds(application.instance)[-1] == "timer"
 
@@ -275,29 +347,95 @@ def test_application_must_match_declared_eligibility(grant_world):
     assert snapshot(application.instance) == before
 
 
+def next_year_call(world) -> GrantCall:
+    """The same program's call one year later (every date moved by a year)."""
+    old = world["grant_call"]
+    call = GrantCall(**{c.name: getattr(old, c.name) for c in GrantCall.__table__.columns
+                        if c.name not in ("id", "year", "name")},
+                     year=2025, name="2025年度专家团项目")
+    for field in ("apply_deadline", "formal_review_deadline", "review_deadline", "midterm_at",
+                  "period_end", "evaluation_deadline"):
+        setattr(call, field, getattr(old, field).replace(year=getattr(old, field).year + 1))
+    db.session.add(call)
+    db.session.commit()
+    return call
+
+
+def refund_decided(world, clock):
+    """Evaluated failing, the rectification month over: the 全额退还 is decided (not yet paid)."""
+    application = reviewed(world)
+    to_evaluation(world, clock, application)
+    evaluate(world, application)
+    fire_due_timers_at(clock, datetime(2025, 2, 11, 0, 0, 1, tzinfo=SHANGHAI))
+    assert open_tasks(application.instance) == ["refund"]
+    return application
+
+
+def declared_next_year(world, clock):
+    call = next_year_call(world)
+    clock.set(datetime(2025, 3, 10, tzinfo=SHANGHAI))
+    u = users(world)
+    again = start_application(call.id, world["orgs"]["soc_smart_mfg"].id, u["soc_mfg_applicant"])
+    complete(u["soc_mfg_applicant"], again.instance, "declare_eligibility", ELIGIBLE)
+    return again
+
+
+BARRED = ["上一年度项目绩效评估不合格须全额退还项目经费，取消本年度申报资格"]
+
+
 def test_society_that_refunded_last_year_is_barred(grant_world, clock):
+    application = refund_decided(grant_world, clock)
+    complete(users(grant_world)["finance_officer"], application.instance, "refund",
+             {"amount_wan": "30", "paid_on": "2025-03-01", "voucher_number": "TK-2"})
+    again = declared_next_year(grant_world, clock)
+    assert again.instance.outcome == "ineligible"
+    assert engine.process_data(load_workflow(again.instance))["ineligible_reasons"] == BARRED
+
+
+def test_refund_decided_but_not_yet_paid_bars_too(grant_world, clock):
+    application = refund_decided(grant_world, clock)
+    again = declared_next_year(grant_world, clock)
+    assert application.instance.status == "running"  # the refund is not paid
+    assert again.instance.outcome == "ineligible"
+    assert engine.process_data(load_workflow(again.instance))["ineligible_reasons"] == BARRED
+    assert bar_reason(again.call, again.society_org_id) == BARRED[0]
+
+
+def test_a_society_in_its_rectification_month_is_not_barred(grant_world, clock):
     application = reviewed(grant_world)
     to_evaluation(grant_world, clock, application)
     evaluate(grant_world, application)
-    fire_due_timers_at(clock, datetime(2025, 2, 2, tzinfo=SHANGHAI))
-    complete(users(grant_world)["finance_officer"], application.instance, "refund",
-             {"amount_wan": "30", "paid_on": "2025-03-01", "voucher_number": "TK-2"})
-    old = grant_world["grant_call"]
-    next_call = GrantCall(**{c.name: getattr(old, c.name) for c in GrantCall.__table__.columns
-                             if c.name not in ("id", "year", "name")},
-                          year=2025, name="2025年度专家团项目")
-    for field in ("apply_deadline", "formal_review_deadline", "review_deadline", "midterm_at",
-                  "period_end", "evaluation_deadline"):
-        setattr(next_call, field, getattr(old, field).replace(year=getattr(old, field).year + 1))
-    db.session.add(next_call)
-    db.session.commit()
-    clock.set(datetime(2025, 3, 10, tzinfo=SHANGHAI))
-    u = users(grant_world)
-    again = start_application(next_call.id, grant_world["orgs"]["soc_smart_mfg"].id, u["soc_mfg_applicant"])
-    complete(u["soc_mfg_applicant"], again.instance, "declare_eligibility", ELIGIBLE)
-    assert again.instance.outcome == "ineligible"
-    reasons = engine.process_data(load_workflow(again.instance))["ineligible_reasons"]
-    assert reasons == ["上一年度项目绩效评估不合格已全额退还，取消本年度申报资格"]
+    call = next_year_call(grant_world)
+    assert bar_reason(call, application.society_org_id) is None
+
+
+def ranked_next_year_after_excellent(world, clock, *, excellent: bool):
+    """soc_smart_mfg completes 2024 (优秀 or not); in 2025 it and soc_agri_tech are reviewed
+    alike and ranked with platform scores giving soc_agri_tech 0.3 more (1 award)."""
+    first = reviewed(world)
+    to_evaluation(world, clock, first, **ALL_TARGETS)
+    evaluate(world, first, excellent=excellent)
+    call = next_year_call(world)
+    call.awards_count = 1
+    clock.set(datetime(2025, 3, 20, 10, 0, tzinfo=SHANGHAI))
+    next_world = {**world, "grant_call": call}
+    mfg = reviewed(next_world)
+    agri = reviewed(next_world, "soc_agri_tech", "soc_agri_applicant")
+    publish_ranking(call.id, {mfg.id: "80", agri.id: "81"}, users(world)["grant_officer"])
+    return mfg, agri
+
+
+def test_excellent_last_year_is_preferred_in_the_next_ranking(grant_world, clock):
+    mfg, agri = ranked_next_year_after_excellent(grant_world, clock, excellent=True)
+    assert mfg.combined_score == Decimal("82.80") and agri.combined_score == Decimal("83.10")
+    assert (mfg.rank, mfg.ranking_result) == (1, "funded")  # 82.80 + 1 point of preference
+    assert (agri.rank, agri.ranking_result) == (2, "reserve")
+    assert "加计1分" in priority_note(mfg) and priority_note(agri) is None
+
+
+def test_without_excellent_the_higher_score_ranks_first(grant_world, clock):
+    mfg, agri = ranked_next_year_after_excellent(grant_world, clock, excellent=False)
+    assert (agri.rank, mfg.rank) == (1, 2) and priority_note(mfg) is None
 
 
 def _team_of_nine(form):

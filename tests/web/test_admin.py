@@ -87,7 +87,7 @@ def test_unchanged_model_makes_no_new_version(admin):
 
 
 def test_changed_dmn_gives_the_process_that_calls_it_a_new_version(admin):
-    changed = ELIGIBILITY.replace("上一年度项目绩效评估不合格已全额退还", "上一年度项目全额退还", 1)
+    changed = ELIGIBILITY.replace("上一年度项目绩效评估不合格须全额退还", "上一年度项目全额退还", 1)
     assert "expert_team_grant 新版本 v2" in text(upload(admin, ("grant_eligibility.dmn", changed)))
     assert versions() == {"expert_team_grant": [1, 2], "kechuang_project": [1]}
 

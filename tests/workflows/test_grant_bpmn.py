@@ -20,7 +20,7 @@ from workflows.engine import EngineError
 from .helpers import (ELIGIBLE, GRANT_START, PUBLICITY_ENDS_AT, complete, end_event,
                       grant_at_evaluation, grant_at_review, grant_at_submission,
                       grant_awaiting_ranking, lanes_by_id, pass_timer, ranking, ready_around,
-                      ready_lanes, specs_of, start)
+                      ready_lanes, shanghai, specs_of, start)
 
 pytestmark = pytest.mark.usefixtures("clock")
 
@@ -31,7 +31,7 @@ LANE = {'declare_eligibility': '申报单位', 'submit_application': '申报单�
         'refund': '财政经办人', **dict.fromkeys(OFFICER_TASKS, '项目管理员')}
 REASONS = {'inspection_last': '最近一次年检结论为“不合格”', 'inspection_twice': '最近两年年检结论连续为“基本合格”',
            'penalized': '两年内受到行政处罚', 'notified': '两年内被省科协通报并限期整改',
-           'barred': '上一年度项目绩效评估不合格已全额退还，取消本年度申报资格'}
+           'barred': '上一年度项目绩效评估不合格须全额退还项目经费，取消本年度申报资格'}
 RECTIFICATION_DUE = '2025-03-31T23:59:59+08:00'
 
 
@@ -92,15 +92,31 @@ def test_rejected_at_formal_review():
     assert end_event(workflow) == 'end_rejected'
 
 
+CORRECTION_DUE = '2024-04-16T23:59:59+08:00'
+RETURNED = dict(formal_review_outcome='returned', returned_for_correction=True,
+                submission_due=CORRECTION_DUE)
+
+
 def test_returned_once_then_accepted():
     workflow = grant_at_submission()
     complete(workflow, 'submit_application')
-    complete(workflow, 'formal_review', formal_review_outcome='returned')
+    complete(workflow, 'formal_review', **RETURNED)
     assert next_ids(workflow) == ['submit_application']
-    assert waiting(workflow) == ['timer_apply_deadline']   # the deadline still applies
+    assert waiting(workflow) == ['timer_submission_due']   # now the 补正期限
     complete(workflow, 'submit_application')
     complete(workflow, 'formal_review', formal_review_outcome='accepted')
     assert next_ids(workflow) == ['assign_reviewers']
+
+
+def test_returned_after_the_apply_deadline_waits_for_the_correction_period(clock):
+    workflow = grant_at_submission()
+    complete(workflow, 'submit_application')
+    clock.set(shanghai(2024, 4, 8, 10, 0))   # 形式审查 after the apply deadline
+    complete(workflow, 'formal_review', **RETURNED)
+    assert next_ids(workflow) == ['submit_application']   # not ended 逾期未申报
+    before, after = ready_around(clock, workflow, CORRECTION_DUE)
+    assert (before, after) == ([('submit_application', LANE['submit_application'])], [])
+    assert end_event(workflow) == 'end_correction_overdue'
 
 
 # -- expert review and ranking ----------------------------------------------------------------
@@ -167,21 +183,33 @@ def test_happy_path_through_every_timer_to_completed(clock):
     assert data(workflow)['expert_score'] == 90
 
 
-@pytest.mark.parametrize('re_passed, end', [
-    (True, 'end_completed_after_rectification'),
-    (False, 'end_refunded'),
+@pytest.mark.parametrize('re_passed, still_open, end', [
+    (True, True, 'end_completed_after_rectification'),
+    (False, False, 'end_refunded'),
 ])
-def test_failed_evaluation_then_re_evaluated(clock, re_passed, end):
+def test_failed_evaluation_then_re_evaluated(clock, re_passed, still_open, end):
     workflow = grant_at_evaluation(clock)
     complete(workflow, 'evaluate_performance', evaluation_passed=False,
              rectification_due=RECTIFICATION_DUE)
     assert next_ids(workflow) == ['rectify']
     complete(workflow, 'rectify')
-    complete(workflow, 're_evaluate', re_evaluation_passed=re_passed)
+    complete(workflow, 're_evaluate', re_evaluation_passed=re_passed, rectification_open=still_open)
     if end == 'end_refunded':
         assert next_ids(workflow) == ['refund']
         complete(workflow, 'refund')
     assert end_event(workflow) == end
+
+
+def test_failed_re_evaluation_within_the_month_rectifies_again(clock):
+    workflow = grant_at_evaluation(clock)
+    complete(workflow, 'evaluate_performance', evaluation_passed=False,
+             rectification_due=RECTIFICATION_DUE)
+    complete(workflow, 'rectify')
+    complete(workflow, 're_evaluate', re_evaluation_passed=False, rectification_open=True)
+    assert next_ids(workflow) == ['rectify']   # not the refund: the month still runs
+    complete(workflow, 'rectify')
+    complete(workflow, 're_evaluate', re_evaluation_passed=True, rectification_open=True)
+    assert end_event(workflow) == 'end_completed_after_rectification'
 
 
 def test_rectification_due_interrupts_rectify_and_refunds(clock):
@@ -205,5 +233,5 @@ def test_rectification_due_already_past_goes_straight_to_refund(clock):
 
 def test_every_node_has_a_lane():
     lanes = lanes_by_id(specs_of('expert_team_grant')[0])
-    assert len(lanes) == 44 and None not in lanes.values()
+    assert len(lanes) == 47 and None not in lanes.values()
     assert {name: lanes[name] for name in LANE} == LANE

@@ -70,3 +70,21 @@ def test_no_reserves_means_the_rest_are_not_funded():
     candidates = [candidate(i, str(100 - i), "80", i) for i in range(1, 4)]
     assert [r.result for r in rank_candidates(candidates, D("0.3"), awards=1, reserves=0)] == [
         "funded", "not_funded", "not_funded"]
+
+
+def test_priority_points_of_last_years_excellent_society_count_for_the_order_only():
+    # 1 combines to 80.00, 2 (优秀 last year, 1 point) to 79.50: 2 ranks first, its score stays
+    ranked = rank_candidates([candidate(1, "80", "80", 1),
+                              Candidate(2, D("79.5"), D("79.5"), 2, priority_points=D(1))],
+                             D("0.5"), awards=1, reserves=0)
+    assert ids(ranked) == [2, 1] and ranked[0].combined_score == D("79.50")
+    assert [r.result for r in ranked] == ["funded", "not_funded"]
+
+
+def test_an_equal_total_goes_to_the_society_with_priority():
+    # 1 combines to 80.50; 2 to 79.50 + 1 point = 80.50 too: the preference decides, before
+    # the expert score (1's is higher)
+    ranked = rank_candidates([candidate(1, "81", "80", 1),
+                              Candidate(2, D("79.5"), D("79.5"), 2, priority_points=D(1))],
+                             D("0.5"), awards=1, reserves=0)
+    assert ids(ranked) == [2, 1]

@@ -2,13 +2,16 @@
 society that had to refund, KPI entries. What each step checks and records is in steps.py."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 import sqlalchemy as sa
 
+from forms.validators import fmt_number
 from workflows import clock
 from workflows.dates import deadline_iso, end_of_day
 
 from ...extensions import db
-from ...models import GrantApplication, GrantCall, KpiEntry, Org, User
+from ...models import GrantApplication, GrantCall, KpiEntry, Org, Task, User
 from ..shared.access import check_holds
 from ..shared.common import get_or_404, new_business_key, open_task, validated
 from ..shared.errors import Conflict, InvalidInput, NotFound
@@ -70,6 +73,8 @@ def _start_data(call: GrantCall, society: Org) -> dict:
         "call_id": call.id, "society_org_id": society.id, "officer_org_id": call.managing_org_id,
         "finance_org_id": call.finance_org_id, "barred": society_barred(call, society.id),
         "apply_deadline": deadline_iso(call.apply_deadline),
+        # 填报申报书's deadline: the call's until a 形式审查 return sets the 补正期限
+        "submission_due": deadline_iso(call.apply_deadline), "returned_for_correction": False,
         "formal_review_deadline": deadline_iso(call.formal_review_deadline),
         "review_deadline": deadline_iso(call.review_deadline),
         "midterm_at": deadline_iso(call.midterm_at), "period_end": deadline_iso(call.period_end),
@@ -77,12 +82,45 @@ def _start_data(call: GrantCall, society: Org) -> dict:
     }
 
 
+BARRED_REASON = "上一年度项目绩效评估不合格须全额退还项目经费，取消本年度申报资格"
+
+
 def society_barred(call: GrantCall, society_org_id: int) -> bool:
-    """A society that had to refund last year's grant of this program may not apply (取消资格)."""
+    """A society whose grant of last year's call of this program must be refunded may not apply
+    (取消资格): the refund is decided once its 全额退还 step is open, paid or not."""
+    refund_open = sa.exists().where(Task.instance_id == GrantApplication.instance_id,
+                                    Task.task_name == "refund")
     return db.session.scalar(sa.select(sa.func.count()).select_from(GrantApplication)
                              .join(GrantCall).where(
-        GrantApplication.society_org_id == society_org_id, GrantApplication.outcome == "refunded",
+        GrantApplication.society_org_id == society_org_id,
+        sa.or_(GrantApplication.outcome == "refunded", refund_open),
         GrantCall.program_code == call.program_code, GrantCall.year == call.year - 1)) > 0
+
+
+def priority_points(call: GrantCall, society_org_id: int):
+    """优先: the call's points of preference in the ranking when the society's grant of last
+    year's call of this program was rated 优秀 (seed 003: 优秀项目申报主体可优先申报下一年度项目),
+    else 0."""
+    excellent = db.session.scalar(sa.select(sa.func.count()).select_from(GrantApplication)
+                                  .join(GrantCall).where(
+        GrantApplication.society_org_id == society_org_id, GrantApplication.excellent.is_(True),
+        GrantCall.program_code == call.program_code, GrantCall.year == call.year - 1))
+    return call.excellent_priority_points if excellent else Decimal(0)
+
+
+def priority_note(application: GrantApplication) -> str | None:
+    """What the application's page says of its preference in the ranking, if it has one."""
+    points = priority_points(application.call, application.society_org_id)
+    if not points:
+        return None
+    return (f"上一年度项目绩效评估为优秀，可优先申报：排序时在综合得分上加计{fmt_number(points)}分，"
+            "总分相同时优先")
+
+
+def bar_reason(call: GrantCall, society_org_id: int) -> str | None:
+    """Why the society may not apply to ``call`` before it declares anything (the same reason
+    the eligibility DMN gives), or None."""
+    return BARRED_REASON if society_barred(call, society_org_id) else None
 
 
 def application_of(instance) -> GrantApplication:

@@ -6,8 +6,8 @@ from decimal import Decimal, InvalidOperation
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
-from workflows import clock, engine
-from workflows.dates import SHANGHAI, add_working_days, deadline_iso
+from workflows import engine
+from workflows.dates import deadline_iso
 from workflows.ranking import Candidate, expert_score, rank_candidates
 
 from ...extensions import db
@@ -18,8 +18,8 @@ from ..shared.errors import Conflict, InvalidInput
 from ..steps.instances import deliver_message
 from ..steps.saving import load_workflow
 from ..shared.unit_of_work import transaction
-from .applications import application_of
-from ..shared.holidays import holiday_calendar
+from .applications import application_of, priority_points
+from ..shared.holidays import working_days_from_today
 
 STEPS_BEFORE_RANKING = ("declare_eligibility", "submit_application", "formal_review",
                         "assign_reviewers", "review_application")
@@ -93,7 +93,8 @@ def _parse_scores(raw: dict, waiting) -> dict[int, Decimal]:
 def _candidate(application, workflow, objective: Decimal) -> Candidate:
     expert = _expert_score(workflow)
     order = int(application.submitted_at.timestamp()) if application.submitted_at else application.id
-    return Candidate(application.id, expert, objective, order)
+    return Candidate(application.id, expert, objective, order,
+                     priority_points(application.call, application.society_org_id))
 
 
 def _expert_score(workflow) -> Decimal:
@@ -108,9 +109,7 @@ def _expert_score(workflow) -> Decimal:
 def publicity_ends(call: GrantCall) -> str:
     """The publicity period ends N working days (工作日: weekends and 法定节假日 skipped, 调休
     workdays counted, as in the ``holidays`` table) after today (Shanghai calendar)."""
-    today = clock.now().astimezone(SHANGHAI).date()
-    holidays, workdays = holiday_calendar()
-    return deadline_iso(add_working_days(today, call.publicity_working_days, holidays, workdays))
+    return deadline_iso(working_days_from_today(call.publicity_working_days))
 
 
 def _apply_ranking(application, workflow, row, objective, call, user) -> None:

@@ -12,13 +12,14 @@ from forms import grant_forms as gf
 from forms.registry import Writes
 from forms.validators import fmt_number
 from workflows import clock
-from workflows.dates import add_months_at, moment_iso
+from workflows.dates import add_months, deadline_iso, parse_moment
 from workflows.processes import EXPERT_TEAM_GRANT
 
 from ...extensions import db
 from ...models import AuditEvent, RoleAssignment
 from ..documents.documents import freeze_application
 from ..shared.common import users_with_role
+from ..shared.holidays import working_days_from_today
 
 from ..steps.catalog import Process, Record
 from ..steps.choices import joined_user_names, user_options
@@ -73,6 +74,16 @@ def _formal_review_context(instance, task, user) -> dict:
     return {"prior_returns": returns}
 
 
+def _correction_due(instance, result) -> dict:
+    """退回补正 opens 填报申报书 again with its own deadline: the call's 补正期限 in working days
+    from today (the apply deadline has usually passed by 形式审查)."""
+    if result.payload["formal_review_outcome"] != "returned":
+        return {}
+    days = a.application_of(instance).call.correction_working_days
+    return {"returned_for_correction": True,
+            "submission_due": deadline_iso(working_days_from_today(days))}
+
+
 def _reviewer_context(instance, task, user) -> dict:
     application = a.application_of(instance)
     conflicted = set(db.session.scalars(sa.select(RoleAssignment.user_id).filter_by(
@@ -95,9 +106,21 @@ def _kpi_context(instance, task, user) -> dict:
     return {"kpi_passed": passed}
 
 
+def _re_evaluation_context(instance, task, user) -> dict:
+    """The KPI result, and whether the rectification period still runs (a failed 复评 within it
+    lets the society rectify again; after it, the refund opens)."""
+    due = db.session.scalar(sa.select(AuditEvent.data).filter_by(
+        instance_id=instance.id, task_name="evaluate_performance", kind="completed")
+        .order_by(AuditEvent.id.desc()).limit(1))["process_data"]["rectification_due"]
+    return {**_kpi_context(instance, task, user),
+            "rectification_open": clock.now() <= parse_moment(due)}
+
+
 def _rectification_due(instance, result) -> dict:
+    """限期整改 one month (the call's months) from the date of the 绩效评估结果 notice (评估日期)
+    through the end of the last day, Shanghai calendar (seed 003: 从下达绩效评估结果通知之日起)."""
     months = a.application_of(instance).call.rectification_months
-    return {"rectification_due": moment_iso(add_months_at(clock.now(), months))}
+    return {"rectification_due": deadline_iso(add_months(result.payload["evaluated_on"], months))}
 
 
 def _after_evaluation(instance, result, user) -> None:
@@ -135,7 +158,8 @@ def _evaluation(payload: dict, ctx: dict) -> dict:
 
 
 def _re_evaluation(payload: dict, ctx: dict) -> dict:
-    return {"re_evaluation_passed": bool(ctx["kpi_passed"])}
+    return {"re_evaluation_passed": bool(ctx["kpi_passed"]),
+            "rectification_open": bool(ctx["rectification_open"])}
 
 
 # Options and labels ---------------------------------------------------------------------------
@@ -170,9 +194,9 @@ STEPS = (
          Writes(("inspection_previous", "inspection_last", "penalized", "notified")),
          due=Due(days=7)),
     Step(KEY, "submit_application", af.ApplicationFormSchema, context=_application_context,
-         after=_after_submit, due=Due("apply_deadline"), panels=(ELIGIBILITY, FORMAL)),
+         after=_after_submit, due=Due("submission_due"), panels=(ELIGIBILITY, FORMAL)),
     Step(KEY, "formal_review", gf.FormalReviewSchema, Writes(("formal_review_outcome",)),
-         context=_formal_review_context, due=Due("formal_review_deadline"),
+         context=_formal_review_context, before=_correction_due, due=Due("formal_review_deadline"),
          panels=(ELIGIBILITY, FORMAL)),
     Step(KEY, "assign_reviewers", gf.ReviewerAssignmentSchema, Writes(("reviewers",)),
          context=_reviewer_context,
@@ -199,7 +223,8 @@ STEPS = (
     Step(KEY, "rectify", gf.RectificationSchema, due=Due("rectification_due"),
          panels=(EVALUATIONS,)),
     Step(KEY, "re_evaluate", gf.ReEvaluationSchema,
-         Writes(derived=_re_evaluation, context_keys=("kpi_passed",)), context=_kpi_context,
+         Writes(derived=_re_evaluation, context_keys=("kpi_passed", "rectification_open")),
+         context=_re_evaluation_context,
          after=_after_evaluation, due=Due(days=15), panels=(EVALUATIONS,)),
     Step(KEY, "refund", gf.RefundSchema, context=_refund_context, after=_after_refund,
          due=Due(days=30), panels=(EVALUATIONS, AWARD)),
@@ -213,4 +238,12 @@ def _kpi_name(code: str, instance) -> str:
 
 RECORDS = {"kpi_entry": Record(gf.KpiEntrySchema, {"kpi_code": _kpi_name})}
 
-PROCESS = Process(EXPERT_TEAM_GRANT, STEPS, on_end=_application_ended, records=RECORDS)
+def _facts(instance) -> list[tuple[str, str]]:
+    """The application page's header: its preference in the ranking (优秀 last year)."""
+    application = a.application_of(instance)
+    note = a.priority_note(application) if application is not None else None
+    return [("申报优先", note)] if note else []
+
+
+PROCESS = Process(EXPERT_TEAM_GRANT, STEPS, on_end=_application_ended, records=RECORDS,
+                  facts=_facts)

@@ -3,7 +3,7 @@ files, history), its diagram highlights and file downloads — only what the use
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -117,6 +117,7 @@ class InstanceDetail:
     attachments: list[Attachment]
     history: list[HistoryRow]
     titles: dict[str, str]  # task name → Chinese step name
+    facts: list[tuple[str, str]] = field(default_factory=list)  # the process's own (label, text)
 
 
 def instance_detail(instance_id: int, user: User) -> InstanceDetail:
@@ -136,7 +137,12 @@ def instance_detail(instance_id: int, user: User) -> InstanceDetail:
     return InstanceDetail(instance, db.session.get(Org, instance.owner_org_id), instance.definition,
                           _entered(shown, instance, titles, files), attachments,
                           [_history_row(event, actor, titles, event.task_name in hidden, instance)
-                           for event, actor in events], titles)
+                           for event, actor in events], titles, _process_facts(instance))
+
+
+def _process_facts(instance: ProcessInstance) -> list[tuple[str, str]]:
+    facts = catalog().process(instance.process_key).facts
+    return facts(instance) if facts else []
 
 
 CONFIDENTIAL_ACTOR = "（评审保密）"

@@ -30,6 +30,7 @@ class Process:
     steps: tuple[Step, ...]
     on_end: Callable | None = None  # (instance) → records the outcome on domain rows
     records: Mapping[str, Record] = field(default_factory=dict)
+    facts: Callable | None = None  # (instance) → [(label, text)] its page's header adds
 
     @property
     def key(self) -> str:

@@ -112,6 +112,7 @@ def start_project(raw: dict, user: User) -> Task:
 class GrantOffer:
     call: GrantCall
     societies: list[Org]
+    bars: dict[int, str]  # society id → why it may not apply (a refund of last year's grant)
 
     @property
     def open(self) -> bool:
@@ -127,7 +128,9 @@ def grant_offer(call_id: int, user: User) -> GrantOffer:
     societies = applicant_orgs(user, ("society",))
     if not societies:
         raise PermissionDenied("您不是省级学会的申报经办人，不能申报专家团项目")
-    return GrantOffer(call, societies)
+    bars = {org.id: reason for org in societies
+            if (reason := grants.bar_reason(call, org.id)) is not None}
+    return GrantOffer(call, societies, bars)
 
 
 @dataclass(frozen=True)
