@@ -6,6 +6,7 @@ cell, every missing table gets the blank rows of the printed form.
 """
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from forms.application_form import CoverSchema, UnitInfoSchema
@@ -17,6 +18,11 @@ from .filters import as_date
 TEMPLATE = "application.html"
 
 CALL_NAME = "天府科技云专家团“深耕”赋能行动示范项目"  # the blank form's title
+YEAR_PREFIX = re.compile(r"^\s*\d{4}\s*年度?\s*")
+# Where a cover title may break: around a 《》 or “” quotation, after a year, and after the
+# words that end a name's parts (…服务团 | 示范…, …专家团 | “深耕”); nowhere else.
+TITLE_BREAKS = re.compile(r"(\d{4}年度?|“[^”]*”|《[^》]*》|[^“《]*?(?:团|中国)(?=.))")
+KEEP_LIMIT = 12  # characters: a piece longer than this might not fit a line of the cover
 ORDINALS = "一二三四五六七八九十"
 NO_YEAR = "\u3000\u3000"  # the blank form's "　　年度"
 BLANK_ROWS = {"budget": 3, "phases": 3, "members": 5}
@@ -103,16 +109,45 @@ def _paragraphs(text) -> list[str]:
 # Sections ---------------------------------------------------------------------------------
 
 def _call(call: dict) -> dict:
-    """The cover's title lines and the years the form names (2022/2023年度 for 2024)."""
-    name, year = _text(call.get("name")) or CALL_NAME, call.get("year")
+    """The cover's title lines, the program the 申报说明 names and the years the form names
+    (2022/2023年度 for 2024): the program is the call's name without its year."""
+    program, year = program_name(call.get("name")), call.get("year")
     try:
         year = int(year)
     except (TypeError, ValueError):
         year = None
-    head = name[:-2] if name.endswith("项目") else name
-    return {"name": name, "head": head, "tail": "项目申报书" if name.endswith("项目") else "申报书",
+    head = program[:-2] if program.endswith("项目") else program
+    return {"name": program, "head": head, "head_parts": title_parts(head),
+            "tail": "项目申报书" if program.endswith("项目") else "申报书",
             "year": year or NO_YEAR, "previous_year": year - 2 if year else NO_YEAR,
             "last_year": year - 1 if year else NO_YEAR}
+
+
+def program_name(call_name) -> str:
+    """2024年度天府科技云专家团“深耕”赋能行动示范项目 → 天府科技云专家团“深耕”赋能行动示范项目
+    (the cover prints the year on a line of its own); the blank form's program when none."""
+    return YEAR_PREFIX.sub("", _text(call_name)) or CALL_NAME
+
+
+def title_parts(title: str) -> list[str]:
+    """The cover title in the pieces a line may break between — a year, a quoted name, a run
+    ending in a word such as 专家团 or 示范 — each printed unbroken (a run too long for one line
+    is left to break anywhere): no "示范" alone on a line."""
+    pieces: list[str] = []
+    for piece in (piece for piece in TITLE_BREAKS.split(title) if piece):
+        if pieces and len(piece) <= 2:  # 示范 goes with the words before it
+            pieces[-1] += piece
+        else:
+            pieces.append(piece)
+    return [piece for chunk in pieces for piece in _long_run(chunk)]
+
+
+def _long_run(chunk: str) -> list[str]:
+    """Runs longer than KEEP_LIMIT characters split into halves at most KEEP_LIMIT long."""
+    if len(chunk) <= KEEP_LIMIT:
+        return [chunk]
+    middle = len(chunk) // 2
+    return _long_run(chunk[:middle]) + _long_run(chunk[middle:])
 
 
 def _narrative(text, title: str, hint: str) -> dict:

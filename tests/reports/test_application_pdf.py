@@ -377,3 +377,39 @@ def test_warm_render_time_is_reported(capsys, long_form):
         for label, (pages, best, median) in timings.items():
             print(f"\n申报书 {label}: {pages} pages, warm render best {best:.0f} ms, "
                   f"median {median:.0f} ms")
+
+
+# The call's own program, and a cover title that breaks cleanly -------------------------------
+
+LONG_TITLES = ["2024年度天府科技云专家团“深耕”赋能行动示范项目",
+               "2023年“科创中国”产业科技服务团示范项目",
+               "四川省科学技术协会2024年度“科创中国”区域科技服务团暨天府科技云专家团“深耕”赋能行动示范项目"]
+
+
+def cover_title_lines(document_pdf: bytes) -> list[str]:
+    """The cover's title lines as pdftotext -layout sets them (everything above 项目名称)."""
+    cover = pdf.text(document_pdf, layout=True).split("\f")[0]
+    return [line.strip() for line in cover.split("项目名称")[0].splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("name", LONG_TITLES)
+def test_a_long_cover_title_breaks_between_its_words(name):
+    """No 示范 (nor any 1–2 characters) alone on a line of the cover title."""
+    data = {**document(), "call": {"name": name, "year": 2024}}
+    lines = cover_title_lines(render_document("application", data).pdf)
+    assert all(len(line.replace(" ", "")) > 2 for line in lines), lines
+    assert "示范" not in lines and flat("".join(lines)).endswith("示范项目申报书（2024年度）")
+
+
+def test_the_title_pieces_keep_words_together():
+    assert app_doc.title_parts("“科创中国”产业科技服务团示范") == ["“科创中国”", "产业科技服务团示范"]
+    assert app_doc.title_parts("天府科技云专家团“深耕”赋能行动示范") == [
+        "天府科技云专家团", "“深耕”", "赋能行动示范"]
+
+
+def test_the_notes_name_the_calls_own_program():
+    """A 科技服务团 call's 申报书 names its program, not the 专家团's; the year goes on the cover."""
+    data = {**document(), "call": {"name": "2023年“科创中国”专业科技服务团示范项目", "year": 2023}}
+    text = flat(pdf.text(render_document("application", data).pdf))
+    assert "本申报书为“科创中国”专业科技服务团示范项目评审工作的主要依据之一" in text
+    assert "专家团“深耕”" not in text and "（2023年度）" in text
