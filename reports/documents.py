@@ -41,6 +41,27 @@ Data each document takes (keys beyond these are ignored):
      "by_city": [{"city": str, "pitched", "intents", "signed", "contract_wan"}],
      "totals": {"submitted", "recommended", "selected", "pitched", "intents", "signed",
                 "landed", "contract_wan"}}
+
+``publicity_list`` 公示名单 (per call) —
+    {"call": {"name", "year"}, "issuer", "issued_on": ISO date,
+     "rows": [{"rank": int, "society", "project_name", "combined_score": decimal,
+               "result": "funded" | "reserve" (others are left out), "publicity_ends": ISO date}]}
+
+``agreement`` 项目实施协议 —
+    {"call": {"name", "year", "kpi_targets": [{"label", "unit", "target"}]}, "issuer",
+     "society", "project_name", "studio_name", "lead_expert", "amount_wan",
+     "period_end": ISO date, "evaluation_deadline": ISO date,
+     "agreement": the sign_agreement form {"agreement_number", "signed_on", "concierges"}}
+
+``midterm_opinion`` 中期督查意见 —
+    {"call": {"name", "year"}, "issuer", "society", "project_name", "studio_name",
+     "lead_expert", "period_end", "midterm": the midterm_check form {"checked_on", "status",
+     "findings"}, "kpis": [{"label", "unit", "target", "actual" (entries up to the check)}]}
+
+``refund_notice`` 全额退还通知 —
+    {"call": {"name", "year"}, "issuer", "society", "project_name", "amount_wan" (the funded
+     amount), "evaluated_on", "rectification_due", "re_evaluated_on", "issued_on",
+     "refund": None or the refund form {"paid_on", "voucher_number"}}
 """
 from __future__ import annotations
 
@@ -67,6 +88,10 @@ KINDS: dict[str, DocumentKind] = {kind.code: kind for kind in (
     DocumentKind("evaluation_report", "绩效评估报告", "evaluation_report"),
     DocumentKind("project_sheet", "科创项目推介表", "project_sheet"),
     DocumentKind("conference_report", "科创会成果统计报告", "conference_report"),
+    DocumentKind("publicity_list", "公示名单", "publicity_list"),
+    DocumentKind("agreement", "项目实施协议", "agreement"),
+    DocumentKind("midterm_opinion", "中期督查意见", "midterm_opinion"),
+    DocumentKind("refund_notice", "全额退还通知", "refund_notice"),
 )}
 
 

@@ -55,6 +55,12 @@ def _conference_report_pdf(edition_id: int):
 add_pdf_routes(bp, login_required, ("current", "version", "conference_report"))
 
 
+@bp.get("/calls/<int:call_id>/publicity.pdf")
+@login_required
+def publicity_list(call_id: int):
+    return pdf_response(service.publicity_list_pdf(call_id, current_user))
+
+
 # 批量导出 -----------------------------------------------------------------------------------
 
 @bp.get("/exports")

@@ -23,7 +23,8 @@ def index():
         "instances/index.html", listing=listing, wanted=wanted, args=_args_without_page(),
         statuses=service.STATUS_LABELS, outcomes=OUTCOME_LABELS, cities=org_choices("city_association"),
         export_calls=exports.exportable_calls(current_user),
-        editions=documents.conference_editions(current_user))
+        editions=documents.conference_editions(current_user),
+        publicity_calls=documents.publicity_calls(current_user))
 
 
 def _filter_from(args) -> service.InstanceFilter:

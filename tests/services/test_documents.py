@@ -211,7 +211,8 @@ def test_approval_notice_and_evaluation_report_carry_the_recorded_data(world, cl
     users = world["users"]
     application = drive_application(world, clock, "soc_new_materials", "soc_mat_applicant", "end")
     kinds = [o.kind for o in documents.offered_documents(application.instance_id, users["soc_mat_applicant"])]
-    assert kinds == ["application", "approval_notice", "evaluation_report"]
+    assert kinds == ["application", "approval_notice", "agreement", "midterm_opinion",
+                     "evaluation_report"]
     notice = documents.document_pdf(application.instance_id, "approval_notice", users["soc_mat_applicant"])
     text = pdf.squeezed(notice.pdf)
     assert "四川省新材料研究会" in text and "川科协立项〔2024〕1号" in text and "30" in text

@@ -192,7 +192,8 @@ def test_every_kind_of_instance_document_downloads_for_the_demo(app, ctx, upload
             first.setdefault((entry["kind"], entry["draft"], entry["sha256"] is not None), entry)
     assert set(first) == {("application", True, False), ("application", False, True),
                           ("approval_notice", False, False), ("evaluation_report", False, False),
-                          ("project_sheet", False, False)}
+                          ("project_sheet", False, False), ("agreement", False, False),
+                          ("midterm_opinion", False, False), ("refund_notice", False, False)}
     for entry in first.values():
         response = get_pdf(admin, entry["url"])
         assert int(response.headers["X-Document-Pages"]) >= 1

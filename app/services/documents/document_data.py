@@ -41,7 +41,7 @@ def last_completion(events: list[AuditEvent], task_name: str, after: int = 0) ->
     return found[-1] if found else None
 
 
-def _form(event: AuditEvent | None) -> dict:
+def form_of(event: AuditEvent | None) -> dict:
     return dict((event.data or {}).get("form") or {}) if event else {}
 
 
@@ -86,7 +86,7 @@ def society_name(application: GrantApplication) -> str:
     return db.session.get(Org, application.society_org_id).name
 
 
-def _team_facts(application: GrantApplication) -> dict:
+def team_facts(application: GrantApplication) -> dict:
     """Who and what, from the 申报书 as last submitted."""
     form = application.form or {}
     members = ((form.get("team") or {}).get("members")) or []
@@ -109,9 +109,9 @@ def approval_notice_data(application: GrantApplication) -> dict | None:
     event = last_completion(audit_trail(application.instance_id, ("completed",)), "issue_approval")
     if event is None:
         return None
-    call, notice = application.call, _form(event)
+    call, notice = application.call, form_of(event)
     return {"call": {"name": call.name, "year": call.year, "award_amount_wan": call.award_amount_wan},
-            **_team_facts(application),
+            **team_facts(application),
             "notice": {key: notice.get(key) for key in ("notice_number", "issued_on", "amount_wan")},
             "issuer": issuer_name(call.managing_org_id), "period_end": call.period_end.isoformat(),
             "evaluation_deadline": call.evaluation_deadline.isoformat()}
@@ -123,11 +123,11 @@ def evaluation_report_data(application: GrantApplication) -> dict | None:
     evaluated = last_completion(events, "evaluate_performance")
     if evaluated is None:
         return None
-    form, figures = _form(evaluated), _kpi_figures(application, events, evaluated)
+    form, figures = form_of(evaluated), _kpi_figures(application, events, evaluated)
     passed = bool(figures["passed"])
     due = ((evaluated.data or {}).get("process_data") or {}).get("rectification_due")
     return {"call": {"name": application.call.name, "year": application.call.year},
-            **_team_facts(application), "funded_amount_wan": application.funded_amount_wan,
+            **team_facts(application), "funded_amount_wan": application.funded_amount_wan,
             "kpis": figures["kpis"], "passed": passed,
             "evaluation": {"evaluated_on": form.get("evaluated_on"),
                            "excellent": bool(passed and form.get("excellent")),
@@ -151,7 +151,7 @@ def _re_evaluation(application, events, evaluated: AuditEvent) -> dict | None:
     if re_evaluated is None:
         return None
     figures = _kpi_figures(application, events, re_evaluated)
-    return {"passed": bool(figures["passed"]), "comment": _form(re_evaluated).get("comment"),
+    return {"passed": bool(figures["passed"]), "comment": form_of(re_evaluated).get("comment"),
             "kpis": figures["kpis"], "evaluated_on": re_evaluated.at.isoformat()}
 
 
@@ -159,7 +159,7 @@ def _refund(events, evaluated: AuditEvent) -> dict | None:
     refunded = last_completion(events, "refund", after=evaluated.id)
     if refunded is None:
         return None
-    form = _form(refunded)
+    form = form_of(refunded)
     return {"amount_wan": form.get("amount_wan"), "paid_on": form.get("paid_on")}
 
 
@@ -187,7 +187,7 @@ def project_sheet_data(project: Project) -> dict | None:
 def _concierge_name(project: Project) -> str | None:
     recommended = last_completion(audit_trail(project.instance_id, ("completed",)),
                                   "recommend_project")
-    user_id = _form(recommended).get("concierge_user_id")
+    user_id = form_of(recommended).get("concierge_user_id")
     user = db.session.get(User, int(user_id)) if user_id not in (None, "") else None
     return user.display_name if user is not None else None
 
@@ -223,7 +223,7 @@ def _last_forms(edition_id: int, task_name: str) -> dict[int, dict]:
     events = db.session.scalars(sa.select(AuditEvent).where(
         AuditEvent.kind == "completed", AuditEvent.task_name == task_name,
         AuditEvent.instance_id.in_(instances)).order_by(AuditEvent.id))
-    return {event.instance_id: _form(event) for event in events}
+    return {event.instance_id: form_of(event) for event in events}
 
 
 def _by_area(edition: ConferenceEdition, projects: list[Project], sessions: dict[int, str | None]):

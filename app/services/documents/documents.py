@@ -6,8 +6,10 @@ the PDFs served — each authorised like the instance itself (else "not found").
   shows that version as 生成中. The latest version is "the submitted one". While the
   application is (again) being filled in, a live draft with the 草稿 watermark is offered too
   (see ``document_data.draft_form``).
-- 立项通知书 once 下达立项通知书 is done; 绩效评估报告 once 绩效评估 is done; 科创项目推介表
-  once the project is submitted — rendered on request (a fraction of a second).
+- 立项通知书, 实施协议, 中期督查意见, 绩效评估报告 once their step is done; 全额退还通知 once
+  the refund step opens; 科创项目推介表 once the project is submitted — rendered on request (a
+  fraction of a second), outside any write transaction.
+- 公示名单: per call, for the call's officers and administrators, once its ranking is published.
 - 科创会成果统计报告: per edition, for province-level officials (省科协部门, administrators).
 """
 from __future__ import annotations
@@ -22,9 +24,10 @@ from reports.documents import KINDS, render_document
 from workflows import clock
 
 from ...extensions import db
-from ...models import (AuditEvent, ConferenceEdition, GrantApplication, ProcessInstance,
-                      StoredDocument, User)
+from ...models import (AuditEvent, ConferenceEdition, GrantApplication, GrantCall,
+                      ProcessInstance, StoredDocument, User)
 from . import document_data as data
+from . import grant_papers as papers
 from .attachments import StoredFile, read_stored, store_bytes
 from ..background import jobs
 from ..shared.common import get_or_404, open_task
@@ -136,13 +139,20 @@ def unfrozen_versions(instance_id: int, frozen: list[StoredDocument]) -> list[tu
     return [(version, failed[version]) for version in sorted(failed, reverse=True)]
 
 
+# The step whose completion brings each paper, in the order the instance page lists them.
+PAPER_STEPS = (("issue_approval", "approval_notice"), ("sign_agreement", "agreement"),
+               ("midterm_check", "midterm_opinion"), ("evaluate_performance", "evaluation_report"),
+               ("refund", "refund_notice"))
+
+
 def _grant_outcome_offers(instance: ProcessInstance) -> list[DocumentOffer]:
+    """Each paper once its step is done; the 全额退还通知 already while the refund is open."""
     done = set(db.session.scalars(sa.select(AuditEvent.task_name).distinct().where(
         AuditEvent.instance_id == instance.id, AuditEvent.kind == "completed",
-        AuditEvent.task_name.in_(("issue_approval", "evaluate_performance")))))
-    return [DocumentOffer(kind, KINDS[kind].title) for task, kind in
-            (("issue_approval", "approval_notice"), ("evaluate_performance", "evaluation_report"))
-            if task in done]
+        AuditEvent.task_name.in_([task for task, _ in PAPER_STEPS]))))
+    if open_task(instance.id, "refund") is not None:
+        done.add("refund")
+    return [DocumentOffer(kind, KINDS[kind].title) for task, kind in PAPER_STEPS if task in done]
 
 
 def frozen_versions(instance_id: int, kind: str) -> list[StoredDocument]:
@@ -192,7 +202,13 @@ def _live_data(instance: ProcessInstance, kind: str, user: User) -> dict:
         return data.evaluation_report_data(instance.application)
     if kind == "project_sheet":
         return data.project_sheet_data(instance.project)
+    if kind in GRANT_PAPERS:
+        return GRANT_PAPERS[kind](instance.application)
     raise NotFound("文书不存在")
+
+
+GRANT_PAPERS = {"agreement": papers.agreement_data, "midterm_opinion": papers.midterm_opinion_data,
+                "refund_notice": papers.refund_notice_data}
 
 
 def _subject(instance: ProcessInstance) -> str:
@@ -335,3 +351,29 @@ def conference_report_pdf(edition_id: int, user: User) -> Served:
     rendered = render_document("conference_report", data.conference_report_data(edition))
     offer = DocumentOffer("conference_report", KINDS["conference_report"].title)
     return Served(rendered.pdf, file_name(edition.name, offer), rendered.pages)
+
+
+# 公示名单 -------------------------------------------------------------------------------------
+
+def may_see_publicity_list(user: User, call: GrantCall) -> bool:
+    """The call's officers (项目管理员 of its managing department) and administrators."""
+    return is_admin(user) or user.holds("grant_officer", call.managing_org_id)
+
+
+def publicity_list_pdf(call_id: int, user: User) -> Served:
+    """A call's 公示名单 — NotFound before its ranking is published or for anyone else."""
+    call = get_or_404(GrantCall, call_id, "申报项目不存在")
+    content = papers.publicity_list_data(call) if may_see_publicity_list(user, call) else None
+    if content is None:
+        raise NotFound("文书不存在")
+    rendered = render_document("publicity_list", content)
+    offer = DocumentOffer("publicity_list", KINDS["publicity_list"].title)
+    return Served(rendered.pdf, file_name(call.name, offer), rendered.pages)
+
+
+def publicity_calls(user: User) -> list[GrantCall]:
+    """The calls whose 公示名单 ``user`` may download (their ranking published)."""
+    ranked = sa.select(GrantApplication.call_id).where(GrantApplication.rank.is_not(None))
+    calls = db.session.scalars(sa.select(GrantCall).where(GrantCall.id.in_(ranked))
+                               .order_by(GrantCall.year.desc(), GrantCall.id))
+    return [call for call in calls if may_see_publicity_list(user, call)]
