@@ -33,6 +33,7 @@ GRANT_PATH = (
                                        "publicity_ends_at": "2024-04-29" + DEADLINE}),
      ("timer", None, (2024, 4, 30)),
      ("task", "conclude_publicity", {"publicity_outcome": "no_objection"}),
+     ("task", "finance_confirm_award", {"finance_outcome": "agreed"}),
      ("task", "issue_approval", {}),
      ("task", "sign_agreement", {}),
      ("task", "disburse_funds", {}),
@@ -40,7 +41,8 @@ GRANT_PATH = (
      ("task", "midterm_check", {}),
      ("timer", None, (2025, 1, 1)),
      ("task", "evaluate_performance", {"evaluation_passed": True,
-                                       "rectification_due": "2025-02-10T09:00:00+08:00"})],
+                                       "rectification_due": "2025-02-10T09:00:00+08:00"}),
+     ("task", "finance_confirm_evaluation", {"finance_outcome": "agreed"})],
 )
 
 

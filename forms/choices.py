@@ -112,6 +112,11 @@ FORMAL_REVIEW_OUTCOMES: Choices = (
     ("rejected", "不予受理"),
 )
 
+FINANCE_OUTCOMES: Choices = (
+    ("agreed", "同意"),
+    ("disagreed", "不同意"),
+)
+
 PUBLICITY_OUTCOMES: Choices = (
     ("no_objection", "无异议"),
     ("objection_dismissed", "异议不成立"),

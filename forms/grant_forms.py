@@ -80,6 +80,19 @@ class PublicityConclusionSchema(FormSchema):
             raise error_on("objections", "公示结果为异议成立或不成立时，须至少填写一项「异议情况」")
 
 
+class FinanceConcurrenceSchema(FormSchema):
+    """财政厅会签 (finance_confirm_award, finance_confirm_evaluation): seed 003 has 省科协 and
+    财政厅 run 立项评审 and 绩效评估 jointly."""
+    finance_outcome = f.choice("会签结论", c.FINANCE_OUTCOMES)
+    signed_on = f.day("会签日期")
+    opinion = f.text("会签意见", 500, required=False, help="不同意时写明理由")
+
+    @validates_schema
+    def reason_when_disagreed(self, data, **kwargs):
+        if data["finance_outcome"] == "disagreed":
+            raise_errors(self.require(data, ("opinion",), "不同意时"))
+
+
 class ApprovalNoticeSchema(FormSchema):
     """下达立项通知书 (issue_approval)."""
     notice_number = f.text("立项通知书文号", 50)

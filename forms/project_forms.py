@@ -18,9 +18,10 @@ class ProjectSubmissionSchema(FormSchema):
                       help="拟参加重大科创项目专场推介会的，选择对应专场领域")
     platform_listing_id = f.text("天府科技云发布编号", 64,
                                  help="项目须已在天府科技云平台发布，填写平台上的发布编号")
-    video_ref = f.material_ref("大会推介视频")
-    introduction_ref = f.material_ref("项目介绍资料")
-    proof_ref = f.material_ref("成果证明材料", help="科技难题攻关、科技金融创新产品无需提供")
+    video_ref = f.material_ref("大会推介视频", help="各类项目均须提供（资格审查时据此判定）")
+    introduction_ref = f.material_ref("项目介绍资料", help="各类项目均须提供")
+    proof_ref = f.material_ref("成果证明材料", help="科技成果转化、高新技术推广项目须提供；"
+                                                  "科技难题攻关、科技金融创新产品无需提供")
     financing_need_wan = f.money_wan("融资需求（万元）", required=False)
     contact_name = f.text("联系人", 50)
     contact_phone = f.phone("联系电话")

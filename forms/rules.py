@@ -82,6 +82,19 @@ def not_landed_before(payload: dict, ctx: dict) -> Found:
                                       "对应的项目已在往届科创会落地转化，不再推荐")
 
 
+@rule(pf.ProjectSubmissionSchema, partial=True)
+def materials_of_type(payload: dict, ctx: dict) -> Found:
+    """What 资格审查 needs to find the project 符合条件 is required when it is submitted."""
+    project_type = payload.get("project_type")
+    if project_type not in c.REQUIRED_MATERIALS:
+        return  # the schema refused the type, and says so
+    type_label = c.label_of(c.PROJECT_TYPES, project_type)
+    for name in c.REQUIRED_MATERIALS[project_type]:
+        if not payload.get(name):
+            label = field_label(pf.ProjectSubmissionSchema, name)
+            yield name, f"{type_label}项目须提供「{label}」"
+
+
 @rule(pf.ProjectSubmissionSchema, pf.RecommendationSchema, pf.SelectionSchema, optional=("sectors",))
 def sector_in_edition(payload: dict, ctx: dict) -> Found:
     sector = payload.get("sector")

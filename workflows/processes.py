@@ -23,6 +23,7 @@ LANE_ROLES = {
     "项目管理员": "grant_officer",
     "评审专家": "expert",
     "财政经办人": "finance_officer",
+    "财政厅": "finance_reviewer",
 }
 
 ROLE_LABELS = {
@@ -33,6 +34,7 @@ ROLE_LABELS = {
     "concierge": "科服保姆",
     "grant_officer": "项目管理员",
     "finance_officer": "财政经办人",
+    "finance_reviewer": "财政厅会签人",
     "admin": "系统管理员",
 }
 
@@ -91,6 +93,7 @@ EXPERT_TEAM_GRANT = ProcessRules(
         "applicant": lambda d: d["society_org_id"],
         "grant_officer": lambda d: d["officer_org_id"],
         "finance_officer": lambda d: d["finance_org_id"],
+        "finance_reviewer": lambda d: d["finance_org_id"],
         "expert": lambda d: d["officer_org_id"],
     },
     end_outcomes={

@@ -28,7 +28,8 @@ DEMO_SOCIETIES = [
     ("soc_hydrogen", "四川省氢能技术协会"), ("soc_drone", "四川省无人机应用学会"),
     ("soc_bamboo", "四川省竹产业科技学会"), ("soc_geo_hazard", "四川省地质灾害防治研究会"),
     ("soc_smart_water", "四川省智慧水务学会"), ("soc_rare_metals", "四川省稀有金属材料学会"),
-    ("soc_rehab", "四川省康复工程学会"),
+    ("soc_rehab", "四川省康复工程学会"), ("soc_photonics", "四川省光电信息学会"),
+    ("soc_food_safety", "四川省食品安全科技协会"),
 ]
 
 # username, display name, [(role, org code)]
@@ -53,6 +54,7 @@ PEOPLE = [
     ("expert_c", "邓慧敏", [("expert", "province")]),
     ("expert_d", "曹俊杰", [("expert", "province"), ("applicant", "soc_smart_mfg")]),
     ("finance_officer", "罗婉清", [("finance_officer", "finance")]),
+    ("finance_reviewer", "韩思远", [("finance_reviewer", "finance")]),
     ("soc_bio_applicant", "程雨萱", [("applicant", "soc_bio_health")]),
     ("soc_energy_applicant", "魏子墨", [("applicant", "soc_energy")]),
     ("soc_smartagri_applicant", "林书航", [("applicant", "soc_smart_agri")]),
@@ -66,6 +68,8 @@ PEOPLE = [
     ("soc_water_applicant", "董浩然", [("applicant", "soc_smart_water")]),
     ("soc_metals_applicant", "袁思琪", [("applicant", "soc_rare_metals")]),
     ("soc_rehab_applicant", "范嘉树", [("applicant", "soc_rehab")]),
+    ("soc_photonics_applicant", "易晨曦", [("applicant", "soc_photonics")]),
+    ("soc_food_applicant", "柳安然", [("applicant", "soc_food_safety")]),
 ]
 
 

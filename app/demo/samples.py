@@ -98,6 +98,7 @@ MIDTERM = {"checked_on": "2024-09-02", "status": "on_track", "findings": "进展
 ELIGIBLE = {"inspection_previous": "合格", "inspection_last": "合格", "penalized": False,
             "notified": False}
 INELIGIBLE = {**ELIGIBLE, "inspection_last": "不合格"}
+FINANCE_AGREED = {"finance_outcome": "agreed", "signed_on": "2025-01-10", "opinion": "同意。"}
 # task → (role or "applicant", valid input) for the grant steps that need nothing else
 GRANT_TASK_INPUTS = {
     "declare_eligibility": ("applicant", ELIGIBLE),
@@ -111,6 +112,8 @@ GRANT_TASK_INPUTS = {
                                            "voucher_number": "CZ-2024-088"}),
     "evaluate_performance": ("grant_officer", {"evaluated_on": "2025-01-10", "excellent": True,
                                                "comment": "全部指标完成。"}),
+    "finance_confirm_award": ("finance_reviewer", FINANCE_AGREED | {"signed_on": "2024-04-29"}),
+    "finance_confirm_evaluation": ("finance_reviewer", FINANCE_AGREED),
 }
 # a failed evaluation, its rectification and a failed re-evaluation (→ full refund)
 FAILED_PATH_INPUTS = {

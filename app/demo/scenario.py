@@ -26,11 +26,11 @@ from .reference import seed_reference_data
 PROJECT_STEPS = ("submit_project", "check_exclusions", "recommend_project", "select_project",
                  "pitch_project", "sign_project", "follow_up_project", "end")
 GRANT_STEPS = ("declare_eligibility", "submit_application", "formal_review", "assign_reviewers",
-               "review_application", "ranking", "conclude_publicity", "issue_approval",
-               "sign_agreement", "disburse_funds", "midterm_check", "evaluate_performance",
-               "end")
+               "review_application", "ranking", "conclude_publicity", "finance_confirm_award",
+               "issue_approval", "sign_agreement", "disburse_funds", "midterm_check",
+               "evaluate_performance", "finance_confirm_evaluation", "end")
 # after a failed performance evaluation: rectification, re-evaluation, full refund
-FAILED_STEPS = GRANT_STEPS[:GRANT_STEPS.index("evaluate_performance") + 1] + (
+FAILED_STEPS = GRANT_STEPS[:GRANT_STEPS.index("finance_confirm_evaluation") + 1] + (
     "rectify", "re_evaluate", "refund", "end")
 
 
@@ -224,10 +224,12 @@ def drive_reserve_call(world, clock: FrozenClock, call: GrantCall, entries,
 RANKED_FIRST = [
     ("soc_new_materials", "soc_mat_applicant", "end", False),
     ("soc_bio_health", "soc_bio_applicant", "evaluate_performance", False),
+    ("soc_photonics", "soc_photonics_applicant", "finance_confirm_evaluation", False),
     ("soc_energy", "soc_energy_applicant", "midterm_check", False),
     ("soc_smart_agri", "soc_smartagri_applicant", "disburse_funds", False),
     ("soc_mountain_eco", "soc_eco_applicant", "sign_agreement", False),
     ("soc_tea_science", "soc_tea_applicant", "issue_approval", False),
+    ("soc_food_safety", "soc_food_applicant", "finance_confirm_award", False),
     ("soc_digital_culture", "soc_culture_applicant", "conclude_publicity", False),
     ("soc_drone", "soc_drone_applicant", "refund", True),
     ("soc_hydrogen", "soc_h2_applicant", "rectify", True),

@@ -92,10 +92,16 @@ class Node:
     rows: list = dc_field(default_factory=list)  # table: a list of [Node] per row
     template: list = dc_field(default_factory=list)  # table: the empty row forms.js clones
     errors: list = dc_field(default_factory=list)
+    locked: bool = False  # carried from an earlier step: shown read-only, posted unchanged
 
     @property
     def id(self) -> str:
         return "f-" + self.path.replace(".", "-")
+
+    @property
+    def shown(self) -> str:
+        """The value as a person reads it (a choice's label)."""
+        return dict(self.options).get(self.value, self.value) if self.options else self.value
 
     @property
     def chars(self) -> int:
@@ -121,16 +127,18 @@ class _Context:
     options: dict
     accept: dict
     files: dict
+    locked: frozenset = frozenset()
 
 
 def build(schema: Schema, data: dict | None = None, *, errors: dict | None = None,
           options: dict | None = None, accept: dict | None = None,
-          files: dict | None = None) -> RenderedForm:
+          files: dict | None = None, locked=()) -> RenderedForm:
     """The fields of ``schema`` filled from ``data``; ``errors`` (dotted paths) placed beside the
     nearest field shown; ``options``: {path: [(value, label)]} from the server (user ids,
     criteria, a narrowed choice list); ``accept``: {path: accept attribute} for file inputs;
-    ``files``: {reference: file name} of files already uploaded."""
-    ctx = _Context(options or {}, accept or {}, files or {})
+    ``files``: {reference: file name} of files already uploaded; ``locked``: the paths of
+    values carried from an earlier step (read-only)."""
+    ctx = _Context(options or {}, accept or {}, files or {}, frozenset(locked))
     nodes = _nodes(schema, data if isinstance(data, dict) else {}, "", "", ctx)
     return RenderedForm(nodes, _place(nodes, errors or {}))
 
@@ -159,6 +167,7 @@ def _node(field: fields.Field, path: str, value, where: str, ctx: _Context) -> N
         return node
     node.value = _text(field, value)
     _set_kind(node, field, meta, ctx)
+    node.locked = path in ctx.locked
     return node
 
 

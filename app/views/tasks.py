@@ -51,8 +51,9 @@ def _uploads() -> dict:
 
 
 def _page(task, data: dict, errors: dict | None = None, status: int = 200, prefill=None):
-    step = service.step_of(task)
-    form = build(schema_for(step.form), data, errors=errors,
+    step, carried = service.step_of(task), service.carried_fields(task)
+    data = service.with_carried(task, data)
+    form = build(schema_for(step.form), data, errors=errors, locked=carried,
                  options=service.task_form_options(task, current_user),
                  accept={path: attachments.accept_of(path)
                          for path in attachments.file_fields(step.form)},

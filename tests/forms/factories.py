@@ -201,6 +201,9 @@ def task_samples() -> dict[str, tuple[dict, dict]]:
         "conclude_publicity": ({"publicity_outcome": "objection_dismissed", "objections": [
             {"received_on": "2024-04-20", "summary": "对团队成员资格有异议。",
              "handling": "经核实，成员资格符合要求。"}]}, {}),
+        "finance_confirm_award": ({"finance_outcome": "agreed", "signed_on": "2024-04-27"}, {}),
+        "finance_confirm_evaluation": ({"finance_outcome": "disagreed", "signed_on": "2025-01-21",
+                                        "opinion": "交易金额佐证不足，请重新核实。"}, {}),
         "issue_approval": ({"notice_number": "川科协〔2024〕12号", "issued_on": "2024-04-28",
                             "amount_wan": "30"}, {"award_amount_wan": "30"}),
         "sign_agreement": ({"agreement_number": "SG-2024-001", "signed_on": "2024-05-06",

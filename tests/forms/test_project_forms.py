@@ -45,11 +45,35 @@ def test_submission_needs_a_platform_listing():
         "platform_listing_id": ["「天府科技云发布编号」为必填项"]}
 
 
-def test_materials_are_optional_at_submission():
+def test_optional_fields_may_be_left_out_at_submission():
     raw, ctx = sample("submit_project")
-    del raw["video_ref"], raw["proof_ref"], raw["sector"], raw["financing_need_wan"]
+    del raw["sector"], raw["financing_need_wan"]
     payload = load("submit_project", raw, ctx).payload
-    assert payload["video_ref"] is None and payload["financing_need_wan"] is None
+    assert payload["sector"] is None and payload["financing_need_wan"] is None
+
+
+def test_materials_check_exclusions_needs_are_required_per_type():
+    raw, ctx = sample("submit_project")
+    del raw["video_ref"], raw["proof_ref"]
+    assert refusal("submit_project", raw, ctx) == {
+        "video_ref": ["科技成果转化项目须提供「大会推介视频」"],
+        "proof_ref": ["科技成果转化项目须提供「成果证明材料」"]}
+
+
+@pytest.mark.parametrize("project_type", ["tech_challenge", "finance_product"])
+def test_no_proof_of_results_is_needed_for_challenges_and_finance_products(project_type):
+    raw, ctx = sample("submit_project")
+    raw["project_type"] = project_type
+    del raw["proof_ref"]
+    assert load("submit_project", raw, ctx).payload["proof_ref"] is None
+
+
+def test_missing_materials_show_with_the_other_errors():
+    raw, ctx = sample("submit_project")
+    raw["title"], raw["introduction_ref"] = "", ""
+    assert refusal("submit_project", raw, ctx) == {
+        "title": ["「项目名称」为必填项"],
+        "introduction_ref": ["科技成果转化项目须提供「项目介绍资料」"]}
 
 
 def test_sector_outside_the_edition_is_refused_when_sectors_are_given():

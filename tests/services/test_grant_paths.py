@@ -40,6 +40,7 @@ def fund(world, clock, application):
     fire_due_timers_at(clock, datetime(2024, 4, 30, tzinfo=SHANGHAI))
     complete(u["grant_officer"], application.instance, "conclude_publicity",
              {"publicity_outcome": "no_objection", "objections": []})
+    complete(u["finance_reviewer"], application.instance, "finance_confirm_award", FINANCE_AGREED)
     complete(u["grant_officer"], application.instance, "issue_approval",
              {"notice_number": "川科协立项〔2024〕1号", "issued_on": "2024-04-30", "amount_wan": "30"})
     complete(u["soc_mfg_applicant"], application.instance, "sign_agreement", AGREEMENT)
@@ -72,6 +73,7 @@ def achieve(world, application, **quantities):
                    users(world)["soc_mfg_applicant"])
 
 
+FINANCE_AGREED = {"finance_outcome": "agreed", "signed_on": "2025-01-10"}
 ALL_TARGETS = dict(capabilities_published=20, recommended_to_conference=5, member_studios=100,
                    services=10, deal_amount=600, typical_cases=2, concierges=3)
 
@@ -242,8 +244,11 @@ def test_ranking_refused_while_reviews_pending(grant_world):
 
 
 def evaluate(world, application, **changes):
+    """绩效评估 by the officer, and 财政厅's agreement (they evaluate jointly)."""
     complete(users(world)["grant_officer"], application.instance, "evaluate_performance",
              {"evaluated_on": "2025-01-10", "excellent": False, "comment": "评估意见", **changes})
+    complete(users(world)["finance_reviewer"], application.instance, "finance_confirm_evaluation",
+             FINANCE_AGREED)
 
 
 def test_fail_rectify_pass(grant_world, clock):
@@ -345,6 +350,41 @@ def test_application_must_match_declared_eligibility(grant_world):
         complete(u["soc_mfg_applicant"], application.instance, "submit_application", form)
     assert any("inspection_last" in path for path in refused.value.errors)
     assert snapshot(application.instance) == before
+
+
+def test_finance_reviews_the_award_from_its_own_inbox(grant_world, clock):
+    """立项评审 jointly with 财政厅: after 公示, its 会签 is in the 财政厅 inbox, not the officer's."""
+    from app.services.reading.inbox import inbox
+    u = users(grant_world)
+    application = reviewed(grant_world)
+    publish_ranking(grant_world["grant_call"].id, {application.id: "80"}, u["grant_officer"])
+    fire_due_timers_at(clock, datetime(2024, 4, 30, tzinfo=SHANGHAI))
+    complete(u["grant_officer"], application.instance, "conclude_publicity",
+             {"publicity_outcome": "no_objection", "objections": []})
+    assert [r.task.task_name for r in inbox(u["finance_reviewer"])] == ["finance_confirm_award"]
+    assert "finance_confirm_award" not in [r.task.task_name for r in inbox(u["grant_officer"])]
+    before = snapshot(application.instance)
+    with pytest.raises(InvalidInput) as refused:
+        complete(u["finance_reviewer"], application.instance, "finance_confirm_award",
+                 {"finance_outcome": "disagreed", "signed_on": "2024-04-30"})
+    assert refused.value.errors == {"opinion": ["不同意时须填写「会签意见」"]}
+    assert snapshot(application.instance) == before
+    complete(u["finance_reviewer"], application.instance, "finance_confirm_award",
+             {"finance_outcome": "disagreed", "signed_on": "2024-04-30", "opinion": "预算不合理"})
+    assert application.instance.outcome == "not_funded"
+
+
+def test_finance_disagreeing_with_the_evaluation_sends_it_back(grant_world, clock):
+    u = users(grant_world)
+    application = reviewed(grant_world)
+    to_evaluation(grant_world, clock, application, **ALL_TARGETS)
+    complete(u["grant_officer"], application.instance, "evaluate_performance",
+             {"evaluated_on": "2025-01-10", "excellent": True, "comment": "全部达标"})
+    complete(u["finance_reviewer"], application.instance, "finance_confirm_evaluation",
+             {"finance_outcome": "disagreed", "signed_on": "2025-01-12", "opinion": "佐证不足"})
+    assert open_tasks(application.instance) == ["evaluate_performance"]
+    evaluate(grant_world, application, excellent=True)
+    assert application.instance.outcome == "completed" and application.excellent
 
 
 def next_year_call(world) -> GrantCall:

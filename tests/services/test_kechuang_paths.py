@@ -5,9 +5,11 @@ from datetime import datetime
 
 import pytest
 
+from app.extensions import db
 from app.services.shared.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.services.kechuang.projects import record_follow_up, start_project
 from app.services.background.timers import fire_due_timers
+from app.services.steps.task_forms import prefill
 from tests.conftest import SHANGHAI
 from tests.factories import CONTRACT, PITCH, recommendation, selection, submission
 
@@ -75,9 +77,9 @@ def test_excluded_project_ends_with_rule_named(project, people):
 
 
 def test_returned_for_materials_then_recommended(project, people):
-    complete(people["cd_applicant"], project.instance, "submit_project", submission(proof_ref=None))
+    complete(people["cd_applicant"], project.instance, "submit_project", submission())
     complete(people["cd_recommender"], project.instance, "check_exclusions",
-             {"exclusion_outcome": "returned", "violated_rules": [], "comment": "请补充成果证明材料"})
+             {"exclusion_outcome": "returned", "violated_rules": [], "comment": "请补充中试检测报告"})
     assert open_tasks(project.instance) == ["submit_project"]
     submit_and_recommend(project, people)
     assert open_tasks(project.instance) == ["select_project"]
@@ -208,13 +210,43 @@ def test_applicant_of_another_unit_cannot_start(world, people):
 
 
 def test_eligible_refused_when_required_materials_missing(project, people):
-    complete(people["cd_applicant"], project.instance, "submit_project", submission(video_ref=None))
+    """A submission from before the materials were required at submission (its details)."""
+    complete(people["cd_applicant"], project.instance, "submit_project", submission())
+    project.details = {**project.details, "video_ref": None}
+    db.session.commit()
     before = snapshot(project.instance)
     with pytest.raises(InvalidInput) as refused:
         complete(people["cd_recommender"], project.instance, "check_exclusions",
                  {"exclusion_outcome": "eligible", "violated_rules": []})
-    assert "exclusion_outcome" in str(refused.value.errors) or "_schema" in refused.value.errors
+    assert "大会推介视频" in refused.value.errors["exclusion_outcome"][0]
     assert snapshot(project.instance) == before
+
+
+def test_submission_without_the_video_is_refused_at_submit(project, people):
+    """What 资格审查 needs for 符合条件 is required when the project is submitted."""
+    before = snapshot(project.instance)
+    with pytest.raises(InvalidInput) as refused:
+        complete(people["cd_applicant"], project.instance, "submit_project",
+                 submission(video_ref=None))
+    assert refused.value.errors == {"video_ref": ["科技成果转化项目须提供「大会推介视频」"]}
+    assert snapshot(project.instance) == before and project.details == {}
+
+
+def test_finance_product_without_proof_is_submitted_and_found_eligible(project, people):
+    complete(people["cd_applicant"], project.instance, "submit_project",
+             submission(project_type="finance_product", proof_ref=None))
+    complete(people["cd_recommender"], project.instance, "check_exclusions",
+             {"exclusion_outcome": "eligible", "violated_rules": []})
+    assert project.project_type == "finance_product"
+    assert open_tasks(project.instance) == ["recommend_project"]
+
+
+def test_submit_form_starts_from_what_the_start_page_took(world, project, people):
+    task = task_of(project.instance, "submit_project")
+    filled = prefill(task, people["cd_applicant"])
+    assert filled.source == "earlier" and filled.data == {
+        "title": "视觉引导柔性装配", "project_type": "tech_transfer",
+        "owner_unit": world["orgs"]["ent_cloudwise"].name}
 
 
 def test_quota_of_opening_projects_per_type_is_enforced(world, people, project):

@@ -58,6 +58,8 @@ def test_reviews_stay_hidden_from_whoever_may_not_read_them(client, world, clock
     instance = published(world, clock).instance
     complete(users["grant_officer"], instance, "conclude_publicity",
              {"publicity_outcome": "no_objection", "objections": []})
+    complete(users["finance_reviewer"], instance, "finance_confirm_award",
+             {"finance_outcome": "agreed", "signed_on": "2024-04-19"})
     complete(users["grant_officer"], instance, "issue_approval",
              {"notice_number": "川科协〔2024〕1号", "issued_on": "2024-04-20", "amount_wan": "30"})
     # the society signs next: its task page and the instance page must not show the reviews

@@ -75,6 +75,8 @@ def test_rectification_month_from_the_notice_date_and_a_second_try(client, grant
     to_evaluation(grant_world, clock, application)
     officer, society = client("grant_officer"), client("soc_mfg_applicant")
     post_form(officer, task_url(application.instance, "evaluate_performance"), flatten(EVALUATED))
+    post_form(client("finance_reviewer"), task_url(application.instance, "finance_confirm_evaluation"),
+              {"finance_outcome": "agreed", "signed_on": "2025-01-10"})
     assert "2025-02-10 23:59" in text(society.get(task_url(application.instance, "rectify")))
     post_form(society, task_url(application.instance, "rectify"),
               {"report": "补充交易合同。", "submitted_on": "2025-01-20"})
@@ -103,3 +105,23 @@ def test_the_application_page_shows_the_preference_of_last_years_excellent(
     html = text(client("grant_officer").get(f"/instances/{mfg.instance_id}"))
     assert "申报优先" in html and "上一年度项目绩效评估为优秀，可优先申报" in html and "加计1分" in html
     assert "申报优先" not in text(client("grant_officer").get(f"/instances/{agri.instance_id}"))
+
+
+def test_finance_signs_the_award_from_its_inbox(client, grant_world, clock):
+    from app.services.grant.ranking import publish_ranking
+    people = grant_world["users"]
+    application = reviewed(grant_world)
+    publish_ranking(grant_world["grant_call"].id, {application.id: "80"}, people["grant_officer"])
+    fire_due_timers_at(clock, datetime(2024, 4, 30, tzinfo=SHANGHAI))
+    complete(people["grant_officer"], application.instance, "conclude_publicity",
+             {"publicity_outcome": "no_objection", "objections": []})
+    finance = client("finance_reviewer")
+    assert "财政厅会签立项" in text(finance.get("/"))  # its own inbox
+    url = task_url(application.instance, "finance_confirm_award")
+    refused = post_form(finance, url, {"finance_outcome": "disagreed", "signed_on": "2024-04-30"})
+    assert refused.status_code == 422 and "不同意时须填写「会签意见」" in text(refused)
+    response = post_form(finance, url, {"finance_outcome": "agreed", "signed_on": "2024-04-30",
+                                        "opinion": "同意立项"})
+    assert response.status_code == 302
+    db.session.rollback()
+    assert open_tasks(application.instance) == ["issue_approval"]

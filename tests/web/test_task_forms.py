@@ -109,7 +109,7 @@ def test_draft_is_saved_resumed_and_private_then_dropped_on_submit(client, appli
     assert input_value(resumed, "cover.project_name") == "草稿中的项目"
     assert input_value(resumed, "team.members.0.name") == "杨振华"
     colleague = text(client("expert_d").get(url))  # also an applicant of the same society
-    assert input_value(colleague, "cover.project_name") == "" and "data-prefill" not in colleague
+    assert input_value(colleague, "cover.project_name") == "" and 'data-prefill="draft"' not in colleague
     assert post_form(owner, url, flatten(application_form(SOCIETY))).status_code == 302
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(TaskDraft)) == 0

@@ -154,6 +154,7 @@ def grant_at_evaluation(clock):
     engine.deliver_message(workflow, "ranking_published", ranking("funded"))
     pass_timer(clock, workflow, "publicity_period", PUBLICITY_ENDS_AT)
     complete(workflow, "conclude_publicity", publicity_outcome="no_objection")
+    complete(workflow, "finance_confirm_award", finance_outcome="agreed")
     for step in ("issue_approval", "sign_agreement", "disburse_funds"):
         complete(workflow, step)
     pass_timer(clock, workflow, "midterm_wait", GRANT_START["midterm_at"])

@@ -139,6 +139,7 @@ def test_completion_after_rectification_is_outcome_completed(clock):
     engine.deliver_message(workflow, "ranking_published", ranking("funded"))
     at(clock, workflow, 2024, 4, 17, 18, 0, 1)
     complete(workflow, "conclude_publicity", publicity_outcome="no_objection")
+    complete(workflow, "finance_confirm_award", finance_outcome="agreed")
     for step in ("issue_approval", "sign_agreement", "disburse_funds"):
         complete(workflow, step)
     at(clock, workflow, 2024, 8, 2)
@@ -146,6 +147,7 @@ def test_completion_after_rectification_is_outcome_completed(clock):
     at(clock, workflow, 2025, 1, 1)
     complete(workflow, "evaluate_performance", evaluation_passed=False,
              rectification_due="2025-03-31T23:59:59+08:00")
+    complete(workflow, "finance_confirm_evaluation", finance_outcome="agreed")
     complete(workflow, "rectify")
     assert engine.outcome(workflow) is None
     complete(workflow, "re_evaluate", re_evaluation_passed=True)

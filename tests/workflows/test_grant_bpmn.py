@@ -26,9 +26,11 @@ pytestmark = pytest.mark.usefixtures("clock")
 
 OFFICER_TASKS = ['formal_review', 'assign_reviewers', 'conclude_publicity', 'issue_approval',
                  'midterm_check', 'evaluate_performance', 're_evaluate']
+FINANCE_TASKS = ['finance_confirm_award', 'finance_confirm_evaluation']
 LANE = {'declare_eligibility': '申报单位', 'submit_application': '申报单位', 'sign_agreement': '申报单位',
         'rectify': '申报单位', 'review_application': '评审专家', 'disburse_funds': '财政经办人',
-        'refund': '财政经办人', **dict.fromkeys(OFFICER_TASKS, '项目管理员')}
+        'refund': '财政经办人', **dict.fromkeys(OFFICER_TASKS, '项目管理员'),
+        **dict.fromkeys(FINANCE_TASKS, '财政厅')}
 REASONS = {'inspection_last': '最近一次年检结论为“不合格”', 'inspection_twice': '最近两年年检结论连续为“基本合格”',
            'penalized': '两年内受到行政处罚', 'notified': '两年内被省科协通报并限期整改',
            'barred': '上一年度项目绩效评估不合格须全额退还项目经费，取消本年度申报资格'}
@@ -163,7 +165,7 @@ def test_reserve_then_promoted_goes_to_publicity(clock):
     [task] = engine.ready_tasks(workflow)
     assert task.data['ranking'] == ranking('funded', rank=20)
     complete(workflow, 'conclude_publicity', publicity_outcome='objection_dismissed')
-    assert next_ids(workflow) == ['issue_approval']
+    assert next_ids(workflow) == ['finance_confirm_award']
 
 
 def test_objection_upheld(clock):
@@ -174,11 +176,34 @@ def test_objection_upheld(clock):
     assert end_event(workflow) == 'end_objection_upheld'
 
 
+def test_finance_declining_the_award_ends_not_funded(clock):
+    workflow = grant_awaiting_ranking()
+    engine.deliver_message(workflow, 'ranking_published', ranking('funded'))
+    pass_timer(clock, workflow, 'publicity_period', PUBLICITY_ENDS_AT)
+    complete(workflow, 'conclude_publicity', publicity_outcome='no_objection')
+    assert next_ids(workflow) == ['finance_confirm_award']   # 财政厅 joins 立项评审
+    complete(workflow, 'finance_confirm_award', finance_outcome='disagreed')
+    assert end_event(workflow) == 'end_not_funded'
+
+
 # -- funding, implementation, evaluation ------------------------------------------------------
+def test_finance_disagreeing_with_the_evaluation_sends_it_back(clock):
+    workflow = grant_at_evaluation(clock)
+    complete(workflow, 'evaluate_performance', evaluation_passed=True)
+    assert next_ids(workflow) == ['finance_confirm_evaluation']   # 联合组织绩效评估
+    complete(workflow, 'finance_confirm_evaluation', finance_outcome='disagreed')
+    assert next_ids(workflow) == ['evaluate_performance']
+    complete(workflow, 'evaluate_performance', evaluation_passed=False,
+             rectification_due=RECTIFICATION_DUE)
+    complete(workflow, 'finance_confirm_evaluation', finance_outcome='agreed')
+    assert next_ids(workflow) == ['rectify']
+
+
 def test_happy_path_through_every_timer_to_completed(clock):
     workflow = grant_at_evaluation(clock)
     assert next_ids(workflow) == ['evaluate_performance']
     complete(workflow, 'evaluate_performance', evaluation_passed=True)
+    complete(workflow, 'finance_confirm_evaluation', finance_outcome='agreed')
     assert end_event(workflow) == 'end_completed'
     assert data(workflow)['expert_score'] == 90
 
@@ -191,6 +216,7 @@ def test_failed_evaluation_then_re_evaluated(clock, re_passed, still_open, end):
     workflow = grant_at_evaluation(clock)
     complete(workflow, 'evaluate_performance', evaluation_passed=False,
              rectification_due=RECTIFICATION_DUE)
+    complete(workflow, 'finance_confirm_evaluation', finance_outcome='agreed')
     assert next_ids(workflow) == ['rectify']
     complete(workflow, 'rectify')
     complete(workflow, 're_evaluate', re_evaluation_passed=re_passed, rectification_open=still_open)
@@ -204,6 +230,7 @@ def test_failed_re_evaluation_within_the_month_rectifies_again(clock):
     workflow = grant_at_evaluation(clock)
     complete(workflow, 'evaluate_performance', evaluation_passed=False,
              rectification_due=RECTIFICATION_DUE)
+    complete(workflow, 'finance_confirm_evaluation', finance_outcome='agreed')
     complete(workflow, 'rectify')
     complete(workflow, 're_evaluate', re_evaluation_passed=False, rectification_open=True)
     assert next_ids(workflow) == ['rectify']   # not the refund: the month still runs
@@ -216,6 +243,7 @@ def test_rectification_due_interrupts_rectify_and_refunds(clock):
     workflow = grant_at_evaluation(clock)
     complete(workflow, 'evaluate_performance', evaluation_passed=False,
              rectification_due=RECTIFICATION_DUE)
+    complete(workflow, 'finance_confirm_evaluation', finance_outcome='agreed')
     before, after = ready_around(clock, workflow, RECTIFICATION_DUE)   # 整改期限届满
     assert (before, after) == ([('rectify', LANE['rectify'])], [('refund', LANE['refund'])])
     complete(workflow, 'refund')
@@ -226,6 +254,7 @@ def test_rectification_due_already_past_goes_straight_to_refund(clock):
     workflow = grant_at_evaluation(clock)   # the clock is one second past period_end
     complete(workflow, 'evaluate_performance', evaluation_passed=False,
              rectification_due=GRANT_START['period_end'])
+    complete(workflow, 'finance_confirm_evaluation', finance_outcome='agreed')
     assert next_ids(workflow) == ['refund']
     complete(workflow, 'refund')
     assert end_event(workflow) == 'end_refunded'
@@ -233,5 +262,5 @@ def test_rectification_due_already_past_goes_straight_to_refund(clock):
 
 def test_every_node_has_a_lane():
     lanes = lanes_by_id(specs_of('expert_team_grant')[0])
-    assert len(lanes) == 47 and None not in lanes.values()
+    assert len(lanes) == 52 and None not in lanes.values()
     assert {name: lanes[name] for name in LANE} == LANE

@@ -188,6 +188,9 @@ REVIEWS = Reviews("专家评审意见与得分")
 AWARD = Decisions("立项、协议与拨款", ("issue_approval", "sign_agreement", "disburse_funds"))
 MIDTERM = Decisions("中期督查意见", ("midterm_check",))
 EVALUATIONS = Decisions("绩效评估与整改", ("evaluate_performance", "rectify", "re_evaluate"))
+PUBLICITY = Decisions("公示结果", ("conclude_publicity",))
+EVALUATION = Decisions("绩效评估（最新）", ("evaluate_performance",), latest=True)
+FINANCE = Decisions("财政厅会签意见", ("finance_confirm_award", "finance_confirm_evaluation"))
 
 STEPS = (
     Step(KEY, "declare_eligibility", gf.EligibilityDeclarationSchema,
@@ -210,8 +213,10 @@ STEPS = (
          confidential_to=REVIEWERS_ONLY, labels=REVIEW_LABELS, panels=(APPLICATION,)),
     Step(KEY, "conclude_publicity", gf.PublicityConclusionSchema, Writes(("publicity_outcome",)),
          after=promote_next_reserve, due=Due(days=3), panels=(REVIEWS, FORMAL)),
+    Step(KEY, "finance_confirm_award", gf.FinanceConcurrenceSchema, Writes(("finance_outcome",)),
+         due=Due(days=7), panels=(REVIEWS, PUBLICITY)),
     Step(KEY, "issue_approval", gf.ApprovalNoticeSchema, context=_award_context,
-         due=Due(days=10), panels=(REVIEWS,)),
+         due=Due(days=10), panels=(REVIEWS, FINANCE)),
     Step(KEY, "sign_agreement", gf.AgreementSchema, due=Due(days=15), panels=(AWARD,)),
     Step(KEY, "disburse_funds", gf.FundingSchema, context=_award_context,
          after=_after_funding, due=Due(days=30), panels=(AWARD,)),
@@ -219,7 +224,9 @@ STEPS = (
     Step(KEY, "evaluate_performance", gf.EvaluationSchema,
          Writes(derived=_evaluation, context_keys=("kpi_passed",)), context=_kpi_context,
          before=_rectification_due, after=_after_evaluation,
-         due=Due("evaluation_deadline"), panels=(AWARD, MIDTERM)),
+         due=Due("evaluation_deadline"), panels=(AWARD, MIDTERM, FINANCE)),
+    Step(KEY, "finance_confirm_evaluation", gf.FinanceConcurrenceSchema,
+         Writes(("finance_outcome",)), due=Due(days=7), panels=(EVALUATION, AWARD, MIDTERM)),
     Step(KEY, "rectify", gf.RectificationSchema, due=Due("rectification_due"),
          panels=(EVALUATIONS,)),
     Step(KEY, "re_evaluate", gf.ReEvaluationSchema,

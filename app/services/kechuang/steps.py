@@ -9,7 +9,7 @@ from forms.registry import Writes
 from workflows.processes import KECHUANG
 
 from ...extensions import db
-from ...models import Project
+from ...models import Org, Project
 from ..shared.common import users_with_role
 from ..steps.catalog import Process, Record
 from ..steps.choices import exclusion_options, sector_options, user_name, user_options
@@ -50,6 +50,14 @@ def _select_facts(instance, task, user) -> dict:
     return {"project_type": project.project_type, "quotas": project.edition.quotas,
             "sectors": project.edition.sectors,
             "quota_usage": quota_usage(project.edition_id, exclude_project_id=project.id)}
+
+
+def _typed_at_start(instance) -> dict:
+    """项目名称 and 项目类型 typed on the start page, and the applying unit chosen there."""
+    project = project_of(instance)
+    owner = db.session.get(Org, project.owner_org_id)
+    return {"title": project.title, "project_type": project.project_type,
+            "owner_unit": owner.name}
 
 
 # Records kept on the project -----------------------------------------------------------------
@@ -101,7 +109,7 @@ STEPS = (
     Step(KEY, "submit_project", pf.ProjectSubmissionSchema, Writes(("project_type",)),
          context=_submission_facts, after=_after_submit,
          options=(OptionSource("sectors", "sector", sector_options),),
-         due=Due("submit_deadline"), panels=(CHECKS,)),
+         due=Due("submit_deadline"), panels=(CHECKS,), earlier=_typed_at_start),
     Step(KEY, "check_exclusions", pf.ExclusionCheckSchema, Writes(("exclusion_outcome",)),
          context=_exclusion_facts,
          options=(OptionSource("project_type", "violated_rules", exclusion_options),),

@@ -22,6 +22,7 @@ ROLE_ORG_TYPES: dict[str, tuple[str, ...] | None] = {
     "selector": ("department",),
     "grant_officer": ("department",),
     "finance_officer": ("finance_department",),
+    "finance_reviewer": ("finance_department",),
     "concierge": ("province_association", "department", "city_association",
                   "county_association", "society"),
     "expert": ANY_ORG,

@@ -7,6 +7,7 @@ the inbox projection and the documents all read the Step — nothing else is key
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from copy import deepcopy
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -19,6 +20,7 @@ Before = Callable[[Any, FormResult], dict]         # (instance, result) → extr
 After = Callable[[Any, FormResult, Any], None]     # (instance, result, user) → domain records
 Labeler = Callable[[Any, Any], str]                # (stored value, instance) → what a person reads
 Options = list[tuple[str, str]]
+Carry = Callable[[Any], dict]                      # instance → {field path: value} from earlier
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,8 @@ class Step:
     confidential_to: frozenset[str] | None = None  # only these roles read its entries
     labels: Mapping[str, Labeler] = field(default_factory=lambda: MappingProxyType({}))
     panels: tuple[Callable, ...] = ()  # what the person deciding must see (steps/panels.py)
+    earlier: Carry | None = None     # typed at an earlier step: where an empty form starts
+    carried: Carry | None = None     # fixed at an earlier step: shown read-only, never changed
 
     def facts(self, instance, task, user) -> dict:
         return self.context(instance, task, user) if self.context else {}
@@ -62,9 +66,33 @@ class Step:
         """Validate ``raw`` (FormValidationError) and derive the process data it writes."""
         return load_form(self.form, raw, context, self.writes)
 
+    def earlier_values(self, instance) -> dict:
+        return self.earlier(instance) if self.earlier else {}
+
+    def carried_values(self, instance) -> dict:
+        return self.carried(instance) if self.carried else {}
+
+    def carry(self, instance, raw: dict) -> dict:
+        """``raw`` with each carried value in place of whatever was posted for it."""
+        return with_paths(raw, self.carried_values(instance))
+
     def form_options(self, context: dict) -> dict[str, Options]:
         return {source.path: source.build(context[source.key]) for source in self.options
                 if source.key in context}
 
     def readable_by(self, roles: set[str]) -> bool:
         return self.confidential_to is None or bool(roles & self.confidential_to)
+
+
+def with_paths(data: dict, values: Mapping[str, Any]) -> dict:
+    """A copy of ``data`` with each dotted path of ``values`` set (sections made as needed)."""
+    result = deepcopy(data) if isinstance(data, dict) else {}
+    for path, value in values.items():
+        *sections, name = path.split(".")
+        node = result
+        for part in sections:
+            if not isinstance(node.get(part), dict):
+                node[part] = {}
+            node = node[part]
+        node[name] = value
+    return result

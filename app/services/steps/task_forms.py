@@ -1,7 +1,7 @@
 """What a task page needs: the visible task, server-given options, prefill, drafts, submit."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -20,6 +20,7 @@ from .deadlines import deadlines_kept, on_time
 from .handled import existing_task, handled_by_someone, task_gone, told_who_handled
 from .instances import complete_in_transaction
 from .panels import PanelView, panels_for
+from .step import with_paths
 
 Options = list[tuple[str, str]]
 
@@ -53,27 +54,48 @@ def decision_panels(task: Task, user: User) -> list[PanelView]:
     return panels_for(step_of(task), task.instance, user)
 
 
-# Prefill: my draft, else the last submission of this step (a returned form), else empty --
+# Prefill: my draft, else the last submission of this step (a returned form), else what was
+# typed at an earlier step; the values carried from earlier steps always on top -------------
 
 @dataclass(frozen=True)
 class Prefill:
     data: dict
-    source: str | None  # "draft" · "previous" · None
+    source: str | None  # "draft" · "previous" · "earlier" · None
     at: datetime | None
 
 
 def prefill(task: Task, user: User) -> Prefill:
+    filled = _filled(task, user)
+    return replace(filled, data=with_carried(task, filled.data))
+
+
+def carried_fields(task: Task) -> dict:
+    """{field path: value} fixed at an earlier step: shown read-only, enforced on submit."""
+    return step_of(task).carried_values(task.instance)
+
+
+def with_carried(task: Task, data: dict) -> dict:
+    """``data`` with the carried values in place (a form shown again shows them, not a forgery)."""
+    return with_paths(data, carried_fields(task))
+
+
+def _filled(task: Task, user: User) -> Prefill:
     draft = _draft(task.id, user.id)
     if draft is not None:
         return Prefill(draft.data, "draft", draft.saved_at)
+    last = _last_submission(task, user)
+    if last is not None and isinstance((last.data or {}).get("form"), dict):
+        return Prefill(last.data["form"], "previous", last.at)
+    earlier = with_paths({}, step_of(task).earlier_values(task.instance))
+    return Prefill(earlier, "earlier" if earlier else None, None)
+
+
+def _last_submission(task: Task, user: User) -> AuditEvent | None:
     query = sa.select(AuditEvent).filter_by(instance_id=task.instance_id, kind="completed",
                                             task_name=task.task_name)
     if task.candidate_user_id is not None:  # one person's step (a review): only their own
         query = query.filter_by(actor_id=user.id)
-    last = db.session.scalar(query.order_by(AuditEvent.id.desc()).limit(1))
-    if last is not None and isinstance((last.data or {}).get("form"), dict):
-        return Prefill(last.data["form"], "previous", last.at)
-    return Prefill({}, None, None)
+    return db.session.scalar(query.order_by(AuditEvent.id.desc()).limit(1))
 
 
 def _draft(task_id: str, user_id: int) -> TaskDraft | None:
