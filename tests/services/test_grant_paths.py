@@ -17,6 +17,7 @@ from app.services.background.timers import fire_due_timers
 from tests.conftest import SHANGHAI
 from tests.factories import application_form, review
 from app.services.steps.saving import load_workflow
+from app.services.steps.task_forms import carried_fields, prefill
 from workflows import engine
 
 from .grant_steps import ACCEPT, AGREEMENT, ELIGIBLE, apply, reviewed
@@ -338,18 +339,29 @@ def test_excellent_refused_when_kpis_failed(grant_world, clock):
     assert snapshot(application.instance) == before
 
 
-def test_application_must_match_declared_eligibility(grant_world):
+def test_section_one_starts_from_the_declaration_and_the_society(grant_world):
+    """资格自查's answers and the society chosen when applying fill the 申报书 (§一 read-only)."""
+    u, society = users(grant_world), grant_world["orgs"]["soc_smart_mfg"]
+    application = start_application(grant_world["grant_call"].id, society.id, u["soc_mfg_applicant"])
+    declared = {**ELIGIBLE, "inspection_previous": "基本合格"}
+    complete(u["soc_mfg_applicant"], application.instance, "declare_eligibility", declared)
+    task = task_of(application.instance, "submit_application")
+    filled = prefill(task, u["soc_mfg_applicant"])
+    assert filled.data == {"cover": {"applicant_unit": society.name},
+                           "unit_info": {"society_name": society.name, **declared}}
+    assert carried_fields(task) == {f"unit_info.{name}": value for name, value in declared.items()}
+
+
+def test_a_changed_declared_standing_is_ignored_at_submission(grant_world):
+    """A posted §一 年检结论 other than the declared one never reaches the 申报书."""
     u = users(grant_world)
     application = start_application(grant_world["grant_call"].id,
                                      grant_world["orgs"]["soc_smart_mfg"].id, u["soc_mfg_applicant"])
     complete(u["soc_mfg_applicant"], application.instance, "declare_eligibility", ELIGIBLE)
     form = application_form(grant_world["orgs"]["soc_smart_mfg"].name)
-    form["unit_info"]["inspection_last"] = "基本合格"
-    before = snapshot(application.instance)
-    with pytest.raises(InvalidInput) as refused:
-        complete(u["soc_mfg_applicant"], application.instance, "submit_application", form)
-    assert any("inspection_last" in path for path in refused.value.errors)
-    assert snapshot(application.instance) == before
+    form["unit_info"].update(inspection_last="基本合格", penalized=True)
+    complete(u["soc_mfg_applicant"], application.instance, "submit_application", form)
+    assert {name: application.form["unit_info"][name] for name in ELIGIBLE} == ELIGIBLE
 
 
 def test_finance_reviews_the_award_from_its_own_inbox(grant_world, clock):

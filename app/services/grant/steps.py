@@ -16,7 +16,7 @@ from workflows.dates import add_months, deadline_iso, parse_moment
 from workflows.processes import EXPERT_TEAM_GRANT
 
 from ...extensions import db
-from ...models import AuditEvent, RoleAssignment
+from ...models import AuditEvent, Org, RoleAssignment
 from ..documents.documents import freeze_application
 from ..shared.common import users_with_role
 from ..shared.holidays import working_days_from_today
@@ -41,19 +41,38 @@ def _award_context(instance, task, user) -> dict:
     return {"award_amount_wan": call.award_amount_wan, "period_end": call.period_end}
 
 
-def _application_context(instance, task, user) -> dict:
-    """Award and period limits, the call's team rules when it sets them (else the 2024 guide's
-    apply), and the eligibility declared first (section 一 must match)."""
+def _declared(instance) -> dict | None:
+    """The answers of the last 申报资格自查, if it was completed."""
     declared = db.session.scalar(sa.select(AuditEvent.data).filter_by(
         instance_id=instance.id, task_name="declare_eligibility", kind="completed")
         .order_by(AuditEvent.id.desc()).limit(1))
+    return declared["form"] if declared else None
+
+
+def _application_context(instance, task, user) -> dict:
+    """Award and period limits, the call's team rules when it sets them (else the 2024 guide's
+    apply), and the eligibility declared first (section 一 must match)."""
     context = _award_context(instance, task, user)
     team_rules = a.application_of(instance).call.team_rules
     if team_rules is not None:
         context["team_rules"] = team_rules
+    declared = _declared(instance)
     if declared:
-        context["eligibility"] = declared["form"]
+        context["eligibility"] = declared
     return context
+
+
+def _standing_as_declared(instance) -> dict:
+    """§一's 年检结论、行政处罚、通报限期整改 as 申报资格自查 declared them (read-only there)."""
+    declared = _declared(instance) or {}
+    return {f"unit_info.{name}": declared[name]
+            for name in gf.EligibilityDeclarationSchema._declared_fields if name in declared}
+
+
+def _society_named(instance) -> dict:
+    """The applying society chosen when applying: 封面's 申报单位 and §一's 学会名称."""
+    name = db.session.get(Org, a.application_of(instance).society_org_id).name
+    return {"cover.applicant_unit": name, "unit_info.society_name": name}
 
 
 def _after_submit(instance, result, user) -> None:
@@ -197,7 +216,8 @@ STEPS = (
          Writes(("inspection_previous", "inspection_last", "penalized", "notified")),
          due=Due(days=7)),
     Step(KEY, "submit_application", af.ApplicationFormSchema, context=_application_context,
-         after=_after_submit, due=Due("submission_due"), panels=(ELIGIBILITY, FORMAL)),
+         after=_after_submit, due=Due("submission_due"), panels=(ELIGIBILITY, FORMAL),
+         earlier=_society_named, carried=_standing_as_declared),
     Step(KEY, "formal_review", gf.FormalReviewSchema, Writes(("formal_review_outcome",)),
          context=_formal_review_context, before=_correction_due, due=Due("formal_review_deadline"),
          panels=(ELIGIBILITY, FORMAL)),
