@@ -55,6 +55,21 @@ def _conference_report_pdf(edition_id: int):
 add_pdf_routes(bp, login_required, ("current", "version", "conference_report"))
 
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@bp.get("/instances/<int:instance_id>/documents/application.docx")
+@login_required
+def application_docx(instance_id: int):
+    """The 申报书 in Word, beside its PDF (never cached: the draft changes)."""
+    served = service.application_docx(instance_id, current_user)
+    response = send_file(BytesIO(served.pdf), mimetype=DOCX, as_attachment=True,
+                         download_name=served.filename, etag=False, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 @bp.get("/calls/<int:call_id>/publicity.pdf")
 @login_required
 def publicity_list(call_id: int):

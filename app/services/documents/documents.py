@@ -9,6 +9,7 @@ the PDFs served — each authorised like the instance itself (else "not found").
 - 立项通知书, 实施协议, 中期督查意见, 绩效评估报告 once their step is done; 全额退还通知 once
   the refund step opens; 科创项目推介表 once the project is submitted — rendered on request (a
   fraction of a second), outside any write transaction.
+- 项目申报书 in Word (.docx) beside the PDF, the same content (draft or last submission).
 - 公示名单: per call, for the call's officers and administrators, once its ranking is published.
 - 科创会成果统计报告: per edition, for province-level officials (省科协部门, administrators).
 """
@@ -20,6 +21,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from reports.application_docx import application_docx as application_docx_bytes
 from reports.documents import KINDS, render_document
 from workflows import clock
 
@@ -175,6 +177,23 @@ def document_pdf(instance_id: int, kind: str, user: User) -> Served:
     rendered = render_document(kind, _live_data(instance, kind, user), draft=offer.draft)
     return Served(rendered.pdf, file_name(_subject(instance), offer), rendered.pages,
                   draft=offer.draft)
+
+
+def application_docx(instance_id: int, user: User) -> Served:
+    """The 申报书 in Word with the same content as the PDF offered: the draft (the reader's own
+    暂存, else the last submission) while it is being filled in, else the last submission."""
+    instance = visible_instance(instance_id, user)
+    application = instance.application
+    if application is None:
+        raise NotFound("文书不存在")
+    draft = _draft_offered(application, frozen_versions(instance_id, "application"),
+                           unfrozen_versions(instance_id, []))
+    form = data.draft_form(application, user) if draft else application.form
+    content = application_docx_bytes(data.application_data(
+        application, form, None if draft else application.submitted_at), draft=draft)
+    offer = DocumentOffer("application", KINDS["application"].title, draft=draft)
+    name = file_name(_subject(instance), offer).removesuffix(".pdf") + ".docx"
+    return Served(content, name, 0, draft=draft)
 
 
 def stored_document_pdf(instance_id: int, document_id: int, user: User) -> Served:
