@@ -241,6 +241,20 @@ def test_finance_product_without_proof_is_submitted_and_found_eligible(project, 
     assert open_tasks(project.instance) == ["recommend_project"]
 
 
+def test_recommendation_and_selection_start_from_what_came_before(project, people):
+    """The applicant's 所属领域 starts the recommender's 专场领域; the recommended 推介意向 and
+    专场领域 start 遴选's."""
+    complete(people["cd_applicant"], project.instance, "submit_project", submission())
+    complete(people["cd_recommender"], project.instance, "check_exclusions",
+             {"exclusion_outcome": "eligible", "violated_rules": []})
+    recommend = prefill(task_of(project.instance, "recommend_project"), people["cd_recommender"])
+    assert recommend.data == {"sector": "electronics_equipment"}
+    complete(people["cd_recommender"], project.instance, "recommend_project",
+             recommendation(people["cd_concierge"].id, intent="showcase", sector=None))
+    select = prefill(task_of(project.instance, "select_project"), people["sel_popularisation"])
+    assert select.source == "earlier" and select.data == {"bucket": "showcase"}
+
+
 def test_submit_form_starts_from_what_the_start_page_took(world, project, people):
     task = task_of(project.instance, "submit_project")
     filled = prefill(task, people["cd_applicant"])

@@ -13,7 +13,7 @@ from app.services.grant.applications import apply_to_call
 from app.services.kechuang.projects import start_project
 from tests.factories import application_form, submission
 from tests.services.grant_steps import ELIGIBLE
-from tests.services.steps import open_tasks, snapshot, task_of
+from tests.services.steps import complete, open_tasks, snapshot, task_of
 
 from .formdata import flatten, input_value, post_form, text
 
@@ -143,3 +143,10 @@ def test_a_forged_post_cannot_change_the_declared_standing(client, world, applic
     db.session.rollback()
     db.session.refresh(application)
     assert {name: application.form["unit_info"][name] for name in STANDING} == DECLARED
+
+
+def test_the_recommend_form_starts_from_the_submitted_sector(client, chengdu_project, world):
+    complete(world["users"]["cd_recommender"], chengdu_project.instance, "check_exclusions",
+             {"exclusion_outcome": "eligible", "violated_rules": []})
+    html = text(client("cd_recommender").get(task_url(chengdu_project.instance, "recommend_project")))
+    assert '<option value="electronics_equipment" selected>电子信息和装备制造</option>' in html

@@ -9,7 +9,7 @@ from forms.registry import Writes
 from workflows.processes import KECHUANG
 
 from ...extensions import db
-from ...models import Org, Project
+from ...models import AuditEvent, Org, Project
 from ..shared.common import users_with_role
 from ..steps.catalog import Process, Record
 from ..steps.choices import exclusion_options, sector_options, user_name, user_options
@@ -58,6 +58,27 @@ def _typed_at_start(instance) -> dict:
     owner = db.session.get(Org, project.owner_org_id)
     return {"title": project.title, "project_type": project.project_type,
             "owner_unit": owner.name}
+
+
+def _last_form(instance, task_name: str) -> dict:
+    """What the last completion of ``task_name`` submitted ({} before there is one)."""
+    data = db.session.scalar(sa.select(AuditEvent.data).filter_by(
+        instance_id=instance.id, task_name=task_name, kind="completed")
+        .order_by(AuditEvent.id.desc()).limit(1))
+    return (data or {}).get("form") or {}
+
+
+def _sector_submitted(instance) -> dict:
+    """The 所属领域 the applicant chose: where the recommender's 专场领域 starts."""
+    sector = project_of(instance).sector
+    return {"sector": sector} if sector else {}
+
+
+def _as_recommended(instance) -> dict:
+    """The recommender's 推介意向 and 专场领域: where 遴选's 入选推介类别 and 专场领域 start."""
+    form = _last_form(instance, "recommend_project")
+    found = {"bucket": form.get("intent"), "sector": form.get("sector")}
+    return {key: value for key, value in found.items() if value}
 
 
 # Records kept on the project -----------------------------------------------------------------
@@ -119,11 +140,13 @@ STEPS = (
          context=_recommend_facts, after=_after_recommend,
          options=(OptionSource("concierge_user_ids", "concierge_user_id", user_options),
                   OptionSource("sectors", "sector", sector_options)),
-         due=Due("recommend_deadline"), labels=CONCIERGE_NAME, panels=(SUBJECT, CHECKS)),
+         due=Due("recommend_deadline"), labels=CONCIERGE_NAME, panels=(SUBJECT, CHECKS),
+         earlier=_sector_submitted),
     Step(KEY, "select_project", pf.SelectionSchema, Writes(("select_outcome", "bucket")),
          context=_select_facts, after=_after_select,
          options=(OptionSource("sectors", "sector", sector_options),),
-         due=Due("select_deadline"), panels=(SUBJECT, RECOMMENDATION, CHECKS)),
+         due=Due("select_deadline"), panels=(SUBJECT, RECOMMENDATION, CHECKS),
+         earlier=_as_recommended),
     Step(KEY, "pitch_project", pf.PitchSchema, due=Due("conference_end"), assignee=_concierge,
          panels=(SUBJECT, RECOMMENDATION, SELECTION)),
     Step(KEY, "sign_project", pf.SigningSchema, Writes(("sign_outcome",)), after=_after_sign,
