@@ -37,6 +37,7 @@ GRANT_PATH = (
      ("task", "issue_approval", {}),
      ("task", "sign_agreement", {}),
      ("task", "disburse_funds", {}),
+     ("task", "concierge_service", {}),
      ("timer", None, (2024, 9, 1)),
      ("task", "midterm_check", {}),
      ("timer", None, (2025, 1, 1)),

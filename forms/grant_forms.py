@@ -114,6 +114,14 @@ class AgreementSchema(FormSchema):
     concierges = f.rows(ConciergeSchema, "科服保姆", min_items=3, message="科服保姆不少于3名（当前{count}名）")
 
 
+class ConciergeServiceSchema(FormSchema):
+    """科服保姆服务 (concierge_service): seed 003's 保姆式 service on the platform."""
+    studio_opened = f.flag("已协助开设专家团科创工作室", required=False)
+    capabilities_published = f.whole("已协助发布“科技所能”（项）", low=0)
+    services = f.long_text("服务记录", 2000, help="科创工作室开设、“科技所能”发布、科技供需交易等服务情况")
+    served_on = f.day("登记日期")
+
+
 class FundingSchema(FormSchema):
     """拨付经费 (disburse_funds)."""
     amount_wan = f.money_wan("拨付金额（万元）", positive=True)

@@ -94,6 +94,7 @@ EXPERT_TEAM_GRANT = ProcessRules(
         "grant_officer": lambda d: d["officer_org_id"],
         "finance_officer": lambda d: d["finance_org_id"],
         "finance_reviewer": lambda d: d["finance_org_id"],
+        "concierge": lambda d: d["society_org_id"],  # the society's 科服保姆 accounts
         "expert": lambda d: d["officer_org_id"],
     },
     end_outcomes={

@@ -29,7 +29,7 @@ DEMO_SOCIETIES = [
     ("soc_bamboo", "四川省竹产业科技学会"), ("soc_geo_hazard", "四川省地质灾害防治研究会"),
     ("soc_smart_water", "四川省智慧水务学会"), ("soc_rare_metals", "四川省稀有金属材料学会"),
     ("soc_rehab", "四川省康复工程学会"), ("soc_photonics", "四川省光电信息学会"),
-    ("soc_food_safety", "四川省食品安全科技协会"),
+    ("soc_food_safety", "四川省食品安全科技协会"), ("soc_textile", "四川省纺织科技学会"),
 ]
 
 # username, display name, [(role, org code)]
@@ -70,6 +70,7 @@ PEOPLE = [
     ("soc_rehab_applicant", "范嘉树", [("applicant", "soc_rehab")]),
     ("soc_photonics_applicant", "易晨曦", [("applicant", "soc_photonics")]),
     ("soc_food_applicant", "柳安然", [("applicant", "soc_food_safety")]),
+    ("soc_textile_applicant", "钟亦凡", [("applicant", "soc_textile")]),
 ]
 
 

@@ -112,6 +112,9 @@ GRANT_TASK_INPUTS = {
                                            "voucher_number": "CZ-2024-088"}),
     "evaluate_performance": ("grant_officer", {"evaluated_on": "2025-01-10", "excellent": True,
                                                "comment": "全部指标完成。"}),
+    "concierge_service": ("concierge", {"studio_opened": True, "capabilities_published": 20,
+                                        "services": "协助开设科创工作室，发布科技所能20项。",
+                                        "served_on": "2024-06-10"}),
     "finance_confirm_award": ("finance_reviewer", FINANCE_AGREED | {"signed_on": "2024-04-29"}),
     "finance_confirm_evaluation": ("finance_reviewer", FINANCE_AGREED),
 }

@@ -12,7 +12,7 @@ from workflows.dates import SHANGHAI, add_months
 
 from ..extensions import db
 from ..models import GrantApplication, GrantCall, Org, Project, Task, User
-from ..services.grant.applications import record_kpi, start_application
+from ..services.grant.applications import concierges_of, record_kpi, start_application
 from ..services.steps.instances import complete_task
 from ..services.kechuang.projects import record_follow_up, start_project
 from ..services.grant.ranking import publish_ranking
@@ -27,7 +27,8 @@ PROJECT_STEPS = ("submit_project", "check_exclusions", "recommend_project", "sel
                  "pitch_project", "sign_project", "follow_up_project", "end")
 GRANT_STEPS = ("declare_eligibility", "submit_application", "formal_review", "assign_reviewers",
                "review_application", "ranking", "conclude_publicity", "finance_confirm_award",
-               "issue_approval", "sign_agreement", "disburse_funds", "midterm_check",
+               "issue_approval", "sign_agreement", "disburse_funds", "concierge_service",
+               "midterm_check",
                "evaluate_performance", "finance_confirm_evaluation", "end")
 # after a failed performance evaluation: rectification, re-evaluation, full refund
 FAILED_STEPS = GRANT_STEPS[:GRANT_STEPS.index("finance_confirm_evaluation") + 1] + (
@@ -126,6 +127,8 @@ class GrantDrive:
         return FAILED_STEPS if self.failing else GRANT_STEPS
 
     def actor(self, role: str) -> User:
+        if role == "concierge":  # the accounts 签订实施协议 opened for the society
+            return concierges_of(self.application.society_org_id)[0]
         return self.applicant if role == "applicant" else self.world["users"][role]
 
 
@@ -226,6 +229,7 @@ RANKED_FIRST = [
     ("soc_bio_health", "soc_bio_applicant", "evaluate_performance", False),
     ("soc_photonics", "soc_photonics_applicant", "finance_confirm_evaluation", False),
     ("soc_energy", "soc_energy_applicant", "midterm_check", False),
+    ("soc_textile", "soc_textile_applicant", "concierge_service", False),
     ("soc_smart_agri", "soc_smartagri_applicant", "disburse_funds", False),
     ("soc_mountain_eco", "soc_eco_applicant", "sign_agreement", False),
     ("soc_tea_science", "soc_tea_applicant", "issue_approval", False),

@@ -201,6 +201,9 @@ def task_samples() -> dict[str, tuple[dict, dict]]:
         "conclude_publicity": ({"publicity_outcome": "objection_dismissed", "objections": [
             {"received_on": "2024-04-20", "summary": "对团队成员资格有异议。",
              "handling": "经核实，成员资格符合要求。"}]}, {}),
+        "concierge_service": ({"studio_opened": True, "capabilities_published": "12",
+                               "services": "协助开设科创工作室并发布科技所能12项。",
+                               "served_on": "2024-08-20"}, {}),
         "finance_confirm_award": ({"finance_outcome": "agreed", "signed_on": "2024-04-27"}, {}),
         "finance_confirm_evaluation": ({"finance_outcome": "disagreed", "signed_on": "2025-01-21",
                                         "opinion": "交易金额佐证不足，请重新核实。"}, {}),

@@ -9,8 +9,8 @@ import pytest
 
 from app.extensions import db
 from app.models import GrantCall
-from app.services.shared.errors import Conflict, InvalidInput
-from app.services.grant.applications import (bar_reason, priority_note, record_kpi,
+from app.services.shared.errors import Conflict, InvalidInput, NotFound
+from app.services.grant.applications import (bar_reason, concierges_of, priority_note, record_kpi,
                                                start_application)
 from app.services.grant.ranking import publish_ranking, release_reserves
 from app.services.background.timers import fire_due_timers
@@ -55,10 +55,17 @@ def fire_due_timers_at(clock, moment):
     return fire_due_timers()
 
 
+def serve(application):
+    """The society's first 科服保姆 account records its service (before the mid-term check)."""
+    concierge = concierges_of(application.society_org_id)[0]
+    complete(concierge, application.instance, "concierge_service", CONCIERGE_SERVICE)
+
+
 def to_evaluation(world, clock, application, **achieved):
-    """Funded, KPI entries recorded, mid-term checked, period ended: evaluation is due."""
+    """Funded, served, KPI entries recorded, mid-term checked, period ended: evaluation is due."""
     u = users(world)
     fund(world, clock, application)
+    serve(application)
     achieve(world, application, **achieved)
     fire_due_timers_at(clock, datetime(2024, 9, 1, tzinfo=SHANGHAI))
     complete(u["grant_officer"], application.instance, "midterm_check",
@@ -75,6 +82,8 @@ def achieve(world, application, **quantities):
 
 
 FINANCE_AGREED = {"finance_outcome": "agreed", "signed_on": "2025-01-10"}
+CONCIERGE_SERVICE = {"studio_opened": True, "capabilities_published": 20,
+                     "services": "协助开设科创工作室，发布科技所能20项。", "served_on": "2024-06-10"}
 ALL_TARGETS = dict(capabilities_published=20, recommended_to_conference=5, member_studios=100,
                    services=10, deal_amount=600, typical_cases=2, concierges=3)
 
@@ -397,6 +406,25 @@ def test_finance_disagreeing_with_the_evaluation_sends_it_back(grant_world, cloc
     assert open_tasks(application.instance) == ["evaluate_performance"]
     evaluate(grant_world, application, excellent=True)
     assert application.instance.outcome == "completed" and application.excellent
+
+
+def test_the_named_concierges_become_accounts_with_their_service_task(grant_world, clock):
+    """签订实施协议 names ≥3 科服保姆: each becomes an account (role 科服保姆 in the society, no
+    password until an administrator sets one) and the service step is in their inbox."""
+    from app.services.reading.inbox import inbox
+    u = users(grant_world)
+    application = reviewed(grant_world)
+    fund(grant_world, clock, application)
+    concierges = concierges_of(application.society_org_id)
+    assert [c.display_name for c in concierges] == ["保姆0", "保姆1", "保姆2"]
+    assert all(c.holds("concierge", application.society_org_id) and c.password_hash is None
+               for c in concierges)
+    assert [r.task.task_name for r in inbox(concierges[1])] == ["concierge_service"]
+    assert inbox(u["soc_mfg_applicant"]) == []
+    with pytest.raises(NotFound):
+        complete(u["soc_mfg_applicant"], application.instance, "concierge_service", CONCIERGE_SERVICE)
+    complete(concierges[1], application.instance, "concierge_service", CONCIERGE_SERVICE)
+    assert application.instance.current_step == "等待：中期督查时点"
 
 
 def next_year_call(world) -> GrantCall:

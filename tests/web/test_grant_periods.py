@@ -125,3 +125,26 @@ def test_finance_signs_the_award_from_its_inbox(client, grant_world, clock):
     assert response.status_code == 302
     db.session.rollback()
     assert open_tasks(application.instance) == ["issue_approval"]
+
+
+def test_a_concierge_account_records_its_service_from_its_inbox(client, ctx, grant_world, clock):
+    from werkzeug.security import generate_password_hash
+
+    from app.services.grant.applications import concierges_of
+    from tests.services.test_grant_paths import CONCIERGE_SERVICE, fund
+
+    from .login import logged_in
+    application = reviewed(grant_world)
+    fund(grant_world, clock, application)
+    concierge = concierges_of(application.society_org_id)[0]
+    concierge.password_hash = generate_password_hash("kfbm-secret")  # set by an administrator
+    db.session.commit()
+    history = text(client("grant_officer").get(f"/instances/{application.instance_id}"))
+    assert "开通科服保姆账号：保姆0、保姆1、保姆2" in history
+    browser = logged_in(ctx, concierge.username, "kfbm-secret")
+    assert "科服保姆服务" in text(browser.get("/"))
+    response = post_form(browser, task_url(application.instance, "concierge_service"),
+                         flatten(CONCIERGE_SERVICE))
+    assert response.status_code == 302
+    db.session.rollback()
+    assert open_tasks(application.instance) == []  # waiting for the mid-term check

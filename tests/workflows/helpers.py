@@ -155,7 +155,7 @@ def grant_at_evaluation(clock):
     pass_timer(clock, workflow, "publicity_period", PUBLICITY_ENDS_AT)
     complete(workflow, "conclude_publicity", publicity_outcome="no_objection")
     complete(workflow, "finance_confirm_award", finance_outcome="agreed")
-    for step in ("issue_approval", "sign_agreement", "disburse_funds"):
+    for step in ("issue_approval", "sign_agreement", "disburse_funds", "concierge_service"):
         complete(workflow, step)
     pass_timer(clock, workflow, "midterm_wait", GRANT_START["midterm_at"])
     complete(workflow, "midterm_check")

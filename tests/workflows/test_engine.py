@@ -140,7 +140,7 @@ def test_completion_after_rectification_is_outcome_completed(clock):
     at(clock, workflow, 2024, 4, 17, 18, 0, 1)
     complete(workflow, "conclude_publicity", publicity_outcome="no_objection")
     complete(workflow, "finance_confirm_award", finance_outcome="agreed")
-    for step in ("issue_approval", "sign_agreement", "disburse_funds"):
+    for step in ("issue_approval", "sign_agreement", "disburse_funds", "concierge_service"):
         complete(workflow, step)
     at(clock, workflow, 2024, 8, 2)
     complete(workflow, "midterm_check")

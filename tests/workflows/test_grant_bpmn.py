@@ -30,7 +30,7 @@ FINANCE_TASKS = ['finance_confirm_award', 'finance_confirm_evaluation']
 LANE = {'declare_eligibility': '申报单位', 'submit_application': '申报单位', 'sign_agreement': '申报单位',
         'rectify': '申报单位', 'review_application': '评审专家', 'disburse_funds': '财政经办人',
         'refund': '财政经办人', **dict.fromkeys(OFFICER_TASKS, '项目管理员'),
-        **dict.fromkeys(FINANCE_TASKS, '财政厅')}
+        **dict.fromkeys(FINANCE_TASKS, '财政厅'), 'concierge_service': '科服保姆'}
 REASONS = {'inspection_last': '最近一次年检结论为“不合格”', 'inspection_twice': '最近两年年检结论连续为“基本合格”',
            'penalized': '两年内受到行政处罚', 'notified': '两年内被省科协通报并限期整改',
            'barred': '上一年度项目绩效评估不合格须全额退还项目经费，取消本年度申报资格'}
@@ -262,5 +262,5 @@ def test_rectification_due_already_past_goes_straight_to_refund(clock):
 
 def test_every_node_has_a_lane():
     lanes = lanes_by_id(specs_of('expert_team_grant')[0])
-    assert len(lanes) == 52 and None not in lanes.values()
+    assert len(lanes) == 53 and None not in lanes.values()
     assert {name: lanes[name] for name in LANE} == LANE

@@ -11,7 +11,7 @@ from workflows import clock
 from workflows.dates import deadline_iso, end_of_day
 
 from ...extensions import db
-from ...models import GrantApplication, GrantCall, KpiEntry, Org, Task, User
+from ...models import GrantApplication, GrantCall, KpiEntry, Org, RoleAssignment, Task, User
 from ..shared.access import check_holds
 from ..shared.common import get_or_404, new_business_key, open_task, validated
 from ..shared.errors import Conflict, InvalidInput, NotFound
@@ -121,6 +121,35 @@ def bar_reason(call: GrantCall, society_org_id: int) -> str | None:
     """Why the society may not apply to ``call`` before it declares anything (the same reason
     the eligibility DMN gives), or None."""
     return BARRED_REASON if society_barred(call, society_org_id) else None
+
+
+def open_concierge_accounts(application: GrantApplication, concierges: list[dict]) -> list[User]:
+    """The 科服保姆 named in 签订实施协议 become accounts (role 科服保姆 in the society), one per
+    phone number — kept if it exists; no password until an administrator sets one (seed 003:
+    they use 专用账号 the platform's service centre provides)."""
+    society = db.session.get(Org, application.society_org_id)
+    accounts = [_concierge_account(society, row) for row in concierges]
+    db.session.flush()
+    return accounts
+
+
+def concierges_of(society_org_id: int) -> list[User]:
+    """The society's 科服保姆 accounts."""
+    return list(db.session.scalars(sa.select(User).join(RoleAssignment).where(
+        RoleAssignment.role == "concierge", RoleAssignment.org_id == society_org_id)
+        .order_by(User.id)))
+
+
+def _concierge_account(society: Org, row: dict) -> User:
+    username = f"{society.code}_kfbm_{row['phone']}"
+    user = db.session.scalar(sa.select(User).filter_by(username=username))
+    if user is None:
+        user = User(username=username, display_name=row["name"], password_hash=None,
+                    created_at=clock.now())
+        db.session.add(user)
+    if not user.holds("concierge", society.id):
+        user.roles.append(RoleAssignment(org_id=society.id, role="concierge"))
+    return user
 
 
 def application_of(instance) -> GrantApplication:

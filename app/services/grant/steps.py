@@ -116,6 +116,14 @@ def _review_context(instance, task, user) -> dict:
             "reviewer_id": task.candidate_user_id}
 
 
+def _after_agreement(instance, result, user) -> None:
+    """The 科服保姆 named become accounts that receive their service task."""
+    accounts = a.open_concierge_accounts(a.application_of(instance), result.payload["concierges"])
+    record_audit(instance, "concierge_accounts", user,
+                 data={"names": [account.display_name for account in accounts],
+                       "user_ids": [account.id for account in accounts]})
+
+
 def _after_funding(instance, result, user) -> None:
     a.application_of(instance).funded_amount_wan = result.payload["amount_wan"]
 
@@ -237,9 +245,12 @@ STEPS = (
          due=Due(days=7), panels=(REVIEWS, PUBLICITY)),
     Step(KEY, "issue_approval", gf.ApprovalNoticeSchema, context=_award_context,
          due=Due(days=10), panels=(REVIEWS, FINANCE)),
-    Step(KEY, "sign_agreement", gf.AgreementSchema, due=Due(days=15), panels=(AWARD,)),
+    Step(KEY, "sign_agreement", gf.AgreementSchema, after=_after_agreement, due=Due(days=15),
+         panels=(AWARD,)),
     Step(KEY, "disburse_funds", gf.FundingSchema, context=_award_context,
          after=_after_funding, due=Due(days=30), panels=(AWARD,)),
+    Step(KEY, "concierge_service", gf.ConciergeServiceSchema, due=Due("midterm_at"),
+         panels=(AWARD,)),
     Step(KEY, "midterm_check", gf.MidtermCheckSchema, due=Due(days=15), panels=(AWARD, MIDTERM)),
     Step(KEY, "evaluate_performance", gf.EvaluationSchema,
          Writes(derived=_evaluation, context_keys=("kpi_passed",)), context=_kpi_context,

@@ -27,6 +27,7 @@ KIND_LABELS = {
     "started": "发起", "completed": "办理", "timer": "定时触发", "message": "消息",
     "claimed": "认领", "unclaimed": "释放", "delegated": "转办", "follow_up": "跟踪记录",
     "kpi_entry": "绩效数据", "kpi_evaluation": "绩效评估", "document_frozen": "文书存档",
+    "concierge_accounts": "科服保姆账号",
 }
 
 
@@ -191,6 +192,8 @@ def _note(event: AuditEvent, titles: dict[str, str], instance) -> str:
     data = event.data if isinstance(event.data, dict) else {}
     if event.kind == "delegated":
         return f"转办给{data.get('to', '')}，原因：{data.get('reason', '')}"
+    if event.kind == "concierge_accounts":
+        return "开通科服保姆账号：" + "、".join(data.get("names", []))
     if event.kind == "timer":
         return "到期：" + "、".join(titles.get(name, name) for name in data.get("timers", []))
     if event.kind == "message":
