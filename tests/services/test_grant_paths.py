@@ -6,9 +6,10 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import GrantCall
+from app.models import AuditEvent, GrantCall
 from app.services.shared.errors import Conflict, InvalidInput, NotFound
 from app.services.grant.applications import (bar_reason, concierges_of, priority_note, record_kpi,
                                                start_application)
@@ -318,12 +319,11 @@ def test_fail_rectify_fail_refund(grant_world, clock):
     clock.set(datetime(2025, 2, 12, 10, 0, tzinfo=SHANGHAI))
     complete(u["grant_officer"], application.instance, "re_evaluate", {"comment": "仍未达标"})
     assert open_tasks(application.instance) == ["refund"]
-    with pytest.raises(InvalidInput):
-        complete(u["finance_officer"], application.instance, "refund",
-                 {"amount_wan": "15", "paid_on": "2025-03-01", "voucher_number": "TK-1"})
-    complete(u["finance_officer"], application.instance, "refund",
-             {"amount_wan": "30", "paid_on": "2025-03-01", "voucher_number": "TK-1"})
+    assert carried_fields(task_of(application.instance, "refund")) == {"amount_wan": 30}
+    complete(u["finance_officer"], application.instance, "refund",  # 全额: never 15
+             {"amount_wan": "15", "paid_on": "2025-03-01", "voucher_number": "TK-1"})
     assert application.instance.outcome == "refunded" and application.outcome == "refunded"
+    assert Decimal(refunded_amount(application)) == 30
 
 
 def test_rectification_month_expires_into_refund(grant_world, clock):
@@ -346,6 +346,29 @@ def test_excellent_refused_when_kpis_failed(grant_world, clock):
     with pytest.raises(InvalidInput):
         evaluate(grant_world, application, excellent=True)
     assert snapshot(application.instance) == before
+
+
+def refunded_amount(application):
+    return db.session.scalar(sa.select(AuditEvent.data).filter_by(
+        instance_id=application.instance.id, task_name="refund", kind="completed"))["form"]["amount_wan"]
+
+
+def test_approval_and_funding_amounts_are_the_calls_award(grant_world, clock):
+    """立项资助金额 and 拨付金额 are carried from the call (read-only): a typed 25 is not kept."""
+    u = users(grant_world)
+    application = reviewed(grant_world)
+    publish_ranking(grant_world["grant_call"].id, {application.id: "80"}, u["grant_officer"])
+    fire_due_timers_at(clock, datetime(2024, 4, 30, tzinfo=SHANGHAI))
+    complete(u["grant_officer"], application.instance, "conclude_publicity",
+             {"publicity_outcome": "no_objection", "objections": []})
+    complete(u["finance_reviewer"], application.instance, "finance_confirm_award", FINANCE_AGREED)
+    assert carried_fields(task_of(application.instance, "issue_approval")) == {"amount_wan": 30}
+    complete(u["grant_officer"], application.instance, "issue_approval",
+             {"notice_number": "川科协立项〔2024〕1号", "issued_on": "2024-04-30", "amount_wan": "25"})
+    complete(u["soc_mfg_applicant"], application.instance, "sign_agreement", AGREEMENT)
+    complete(u["finance_officer"], application.instance, "disburse_funds",
+             {"amount_wan": "25", "paid_on": "2024-05-10", "voucher_number": "CZ-1"})
+    assert application.funded_amount_wan == 30
 
 
 def test_section_one_starts_from_the_declaration_and_the_society(grant_world):

@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from app.demo.scenario import drive_application
 from app.extensions import db
 from app.models import Project
 from app.services.grant.applications import apply_to_call
@@ -150,3 +151,13 @@ def test_the_recommend_form_starts_from_the_submitted_sector(client, chengdu_pro
              {"exclusion_outcome": "eligible", "violated_rules": []})
     html = text(client("cd_recommender").get(task_url(chengdu_project.instance, "recommend_project")))
     assert '<option value="electronics_equipment" selected>电子信息和装备制造</option>' in html
+
+
+def test_the_approval_amount_is_the_calls_award_read_only(client, world, clock):
+    application = drive_application(world, clock, "soc_tea_science", "soc_tea_applicant",
+                                    "issue_approval")
+    html = text(client("grant_officer").get(task_url(application.instance, "issue_approval")))
+    page = Controls(html)
+    assert [(t, a["type"], a["value"]) for t, a in page.named("amount_wan")] == [
+        ("input", "hidden", "30")]
+    assert "readonly" in page.with_id("f-amount_wan")[1]

@@ -158,6 +158,17 @@ def _after_evaluation(instance, result, user) -> None:
                  data={"passed": passed, "kpis": [r.__dict__ for r in rows]})
 
 
+def _award_amount(instance) -> dict:
+    """立项 and 拨付 are the call's 每项资助金额 (its rule refuses any other): shown read-only."""
+    return {"amount_wan": a.application_of(instance).call.award_amount_wan}
+
+
+def _refund_amount(instance) -> dict:
+    """全额退还 is what was disbursed (its rule refuses any other): shown read-only."""
+    funded = a.application_of(instance).funded_amount_wan
+    return {} if funded is None else {"amount_wan": funded}
+
+
 def _refund_context(instance, task, user) -> dict:
     application = a.application_of(instance)
     return {"refund_due_wan": application.funded_amount_wan}
@@ -244,10 +255,11 @@ STEPS = (
     Step(KEY, "finance_confirm_award", gf.FinanceConcurrenceSchema, Writes(("finance_outcome",)),
          due=Due(days=7), panels=(REVIEWS, PUBLICITY)),
     Step(KEY, "issue_approval", gf.ApprovalNoticeSchema, context=_award_context,
+         carried=_award_amount,
          due=Due(days=10), panels=(REVIEWS, FINANCE)),
     Step(KEY, "sign_agreement", gf.AgreementSchema, after=_after_agreement, due=Due(days=15),
          panels=(AWARD,)),
-    Step(KEY, "disburse_funds", gf.FundingSchema, context=_award_context,
+    Step(KEY, "disburse_funds", gf.FundingSchema, context=_award_context, carried=_award_amount,
          after=_after_funding, due=Due(days=30), panels=(AWARD,)),
     Step(KEY, "concierge_service", gf.ConciergeServiceSchema, due=Due("midterm_at"),
          panels=(AWARD,)),
@@ -265,6 +277,7 @@ STEPS = (
          context=_re_evaluation_context,
          after=_after_evaluation, due=Due(days=15), panels=(EVALUATIONS,)),
     Step(KEY, "refund", gf.RefundSchema, context=_refund_context, after=_after_refund,
+         carried=_refund_amount,
          due=Due(days=30), panels=(EVALUATIONS, AWARD)),
 )
 
