@@ -20,7 +20,8 @@ PROJECT_PATH = (
 
 GRANT_PATH = (
     {"_clock": (2024, 3, 20), "barred": False,
-     "apply_deadline": "2024-04-02" + DEADLINE, "formal_review_deadline": "2024-04-10" + DEADLINE,
+     "apply_deadline": "2024-04-02" + DEADLINE, "submission_due": "2024-04-02" + DEADLINE,
+     "returned_for_correction": False, "formal_review_deadline": "2024-04-10" + DEADLINE,
      "review_deadline": "2024-04-10" + DEADLINE, "midterm_at": "2024-08-31" + DEADLINE,
      "period_end": "2024-12-31" + DEADLINE, "evaluation_deadline": "2025-01-31" + DEADLINE},
     [("task", "declare_eligibility", {"inspection_previous": "合格", "inspection_last": "合格",
