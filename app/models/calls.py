@@ -36,6 +36,10 @@ class GrantCall(db.Model):
     __table_args__ = (sa.UniqueConstraint("program_code", "year"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     program_code: Mapped[str] = mapped_column(sa.String(64))
+    # its kind picks the application form and rules: expert_team (seed 003), service_team and
+    # brand_event (seed 001) — forms/call_kinds.py
+    kind: Mapped[str] = mapped_column(sa.String(32), default="expert_team",
+                                      server_default="expert_team")
     name: Mapped[str] = mapped_column(sa.String(200))
     year: Mapped[int]
     process_key: Mapped[str] = mapped_column(sa.String(64), default="expert_team_grant")
@@ -60,5 +64,9 @@ class GrantCall(db.Model):
     review_criteria: Mapped[list] = mapped_column(JSONData)
     kpi_targets: Mapped[list] = mapped_column(JSONData)
     team_rules: Mapped[dict | None] = mapped_column(JSONData)
+    # seed 001: 若实现重大技术转移转化并取得重大成效，上述量化实施要求可适当抵减
+    reduction_allowed: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # the call's values its source document fixes (field names); all others are our settings
+    source_fixed: Mapped[list | None] = mapped_column(JSONData)
     managing_org_id: Mapped[int] = mapped_column(sa.ForeignKey("orgs.id"))
     finance_org_id: Mapped[int] = mapped_column(sa.ForeignKey("orgs.id"))

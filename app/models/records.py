@@ -70,6 +70,8 @@ class GrantApplication(db.Model):
     refund_due_wan: Mapped[Decimal | None] = mapped_column(Money)
     refund_paid_on: Mapped[date | None]
     outcome: Mapped[str | None] = mapped_column(sa.String(32))
+    # KPI targets as 绩效评估 reduced them (可适当抵减): {kpi code: reduced target}
+    kpi_reductions: Mapped[dict | None] = mapped_column(JSONData)
 
     call: Mapped[GrantCall] = relationship()
     instance: Mapped[ProcessInstance] = relationship(backref=backref("application", uselist=False))
@@ -85,5 +87,7 @@ class KpiEntry(db.Model):
     occurred_on: Mapped[date]
     description: Mapped[str] = mapped_column(sa.String(500))
     evidence_ref: Mapped[str | None] = mapped_column(sa.String(200))
+    platform_ref: Mapped[str | None] = mapped_column(sa.String(100))  # 科创中国平台确认编号
+    word_count: Mapped[int | None]  # a written deliverable's 字数 (智库报告 ≥5000字)
     recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -53,10 +53,11 @@ def _uploads() -> dict:
 def _page(task, data: dict, errors: dict | None = None, status: int = 200, prefill=None):
     step, carried = service.step_of(task), service.carried_fields(task)
     data = service.with_carried(task, data)
-    form = build(schema_for(step.form), data, errors=errors, locked=carried,
+    schema = step.schema(task.instance)
+    form = build(schema_for(schema), data, errors=errors, locked=carried,
                  options=service.task_form_options(task, current_user),
                  accept={path: attachments.accept_of(path)
-                         for path in attachments.file_fields(step.form)},
+                         for path in attachments.file_fields(schema)},
                  files=attachments.file_names(task, data))
     instance_url = url_for("instances.show", instance_id=task.instance_id) \
         if "instances.show" in current_app.view_functions else None

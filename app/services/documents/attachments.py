@@ -61,9 +61,9 @@ def file_fields(form: type) -> dict[str, str]:
     return dict(_file_fields(schema_instance(form).fields, ""))
 
 
-def task_file_fields(process_key: str, task_name: str) -> dict[str, str]:
-    """The upload fields of a task's form (its Step's)."""
-    return file_fields(catalog().step(process_key, task_name).form)
+def task_file_fields(instance: ProcessInstance, task_name: str) -> dict[str, str]:
+    """The upload fields of a task's form (its Step's, for this instance)."""
+    return file_fields(catalog().step(instance.process_key, task_name).schema(instance))
 
 
 def _file_fields(schema_fields: dict, prefix: str):
@@ -79,7 +79,7 @@ def store_attachment(instance: ProcessInstance, task_name: str, field: str, file
     """Check one upload (≤ 10 MB, the right kind by its first bytes), write it under
     UPLOAD_DIR/<sha256[:2]>/<sha256> (the file name is never part of the path) and record it.
     The caller owns the transaction."""
-    label = label or task_file_fields(instance.process_key, task_name).get(field, field)
+    label = label or task_file_fields(instance, task_name).get(field, field)
     content, kind = _checked_content(file_storage, field, label)
     return _recorded(instance.id, task_name, field, _display_name(file_storage.filename), kind,
                      store_bytes(content), user)
@@ -178,7 +178,7 @@ def stage_uploads(task_id: str, uploads: dict, raw: dict, user: User) -> None:
     file back without re-uploading. Authorised like completing the task; no row is written."""
     task = existing_task(task_id)
     check_may_complete(user, task)
-    labels = task_file_fields(task.instance.process_key, task.task_name)
+    labels = task_file_fields(task.instance, task.task_name)
     staged, errors = {}, {}
     for path, storage in uploads.items():
         if path in labels:  # any other name is not an upload field of this form: ignored
@@ -211,7 +211,7 @@ def with_attachments(task: Task, raw: dict, user: User) -> dict:
     """Inside the use case's transaction: ``raw`` with each staged "upload:" reference recorded
     as an attachment of the task's instance ("attachment:<id>"); every reference must name a
     file of this instance (or a file this person just staged for this field)."""
-    labels = task_file_fields(task.instance.process_key, task.task_name)
+    labels = task_file_fields(task.instance, task.task_name)
     recorded, errors = copy.deepcopy(raw), {}
     for path, label in labels.items():
         ref = str(_get(raw, path) or "")
@@ -260,7 +260,7 @@ def file_names(task: Task, raw: dict) -> dict[str, str]:
     """{reference: file name} of the files a task's form may show: those of its instance and
     those staged in ``raw`` (a refused form shows them as uploaded)."""
     names = attachment_names(task.instance_id)
-    for path in task_file_fields(task.instance.process_key, task.task_name):
+    for path in task_file_fields(task.instance, task.task_name):
         ref = str(_get(raw, path) or "")
         if ref.startswith(UPLOAD_PREFIX) and ref.count(":") >= 3:
             names[ref] = ref.split(":", 3)[3]

@@ -170,7 +170,7 @@ def _entered(events, instance, titles: dict[str, str], files: dict) -> list[Ente
 
 
 def _shown_entry(step, event: AuditEvent, instance) -> list[Shown]:
-    return shown_form(step.form, event.data.get("form") or {}, step.labels, instance)
+    return shown_form(step.schema(instance), event.data.get("form") or {}, step.labels, instance)
 
 
 def _attachments(instance_id: int) -> list[Attachment]:

@@ -54,7 +54,7 @@ def complete_in_transaction(task_id: str, raw: dict, user: User) -> ProcessInsta
     instance = on_time(task).instance  # a deadline passed meanwhile: LateAction
     step = catalog().step(instance.process_key, task.task_name)
     try:
-        result = step.load(step.carry(instance, raw), step.facts(instance, task, user))
+        result = step.load(step.carry(instance, raw), step.facts(instance, task, user), instance)
     except FormValidationError as err:
         raise InvalidInput(err.errors) from err
     process_data = dict(result.process_data)

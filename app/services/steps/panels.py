@@ -89,7 +89,7 @@ def _completions(instance, user, tasks) -> list[tuple[AuditEvent, Entry]]:
 
 
 def _entry(step, event: AuditEvent, actor: str, instance, titles: dict, files: dict) -> Entry:
-    fields = shown_form(step.form, event.data["form"], step.labels, instance)
+    fields = shown_form(step.schema(instance), event.data["form"], step.labels, instance)
     return Entry(titles.get(step.task, step.task), actor, event.at, link_files(fields, files))
 
 

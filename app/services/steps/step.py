@@ -58,13 +58,21 @@ class Step:
     panels: tuple[Callable, ...] = ()  # what the person deciding must see (steps/panels.py)
     earlier: Carry | None = None     # typed at an earlier step: where an empty form starts
     carried: Carry | None = None     # fixed at an earlier step: shown read-only, never changed
+    form_of: Callable[[Any], type[FormSchema]] | None = None  # instance → its form (a call kind's)
 
     def facts(self, instance, task, user) -> dict:
         return self.context(instance, task, user) if self.context else {}
 
-    def load(self, raw: dict, context: dict | None = None) -> FormResult:
+    def schema(self, instance) -> type[FormSchema]:
+        """The form of this step for ``instance``: ``form``, unless the instance's own kind picks
+        another (a grant call's kind picks its 申报书)."""
+        if self.form_of is None or instance is None:
+            return self.form
+        return self.form_of(instance)
+
+    def load(self, raw: dict, context: dict | None = None, instance=None) -> FormResult:
         """Validate ``raw`` (FormValidationError) and derive the process data it writes."""
-        return load_form(self.form, raw, context, self.writes)
+        return load_form(self.schema(instance), raw, context, self.writes)
 
     def earlier_values(self, instance) -> dict:
         return self.earlier(instance) if self.earlier else {}
