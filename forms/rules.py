@@ -20,6 +20,8 @@ from marshmallow import ValidationError
 
 from forms import choices as c
 from forms import application_form as af
+from forms import service_team_form as stf
+from forms.call_kinds import APPLICATION_FORMS
 from forms import grant_forms as gf
 from forms import project_forms as pf
 from forms.application_tables import BudgetSchema, MemberSchema, lead_rows
@@ -156,7 +158,7 @@ def selection_within_quota(payload: dict, ctx: dict) -> Found:
 
 # 专家团 grant: 申报书 ----------------------------------------------------------------------
 
-@rule(af.ApplicationFormSchema, optional=("award_amount_wan",))
+@rule(*APPLICATION_FORMS, optional=("award_amount_wan",))
 def special_within_award(payload: dict, ctx: dict) -> Found:
     special, award = payload["budget"]["special_wan"], Decimal(str(ctx["award_amount_wan"]))
     if special > award:
@@ -164,7 +166,7 @@ def special_within_award(payload: dict, ctx: dict) -> Found:
         yield "budget.special_wan", f"「{label}」{wan(special)}超过资助额度{wan(award)}"
 
 
-@rule(af.ApplicationFormSchema, optional=("period_end",))
+@rule(*APPLICATION_FORMS, optional=("period_end",))
 def phases_within_period(payload: dict, ctx: dict) -> Found:
     for index, phase in enumerate(payload["schedule"]["phases"]):
         if phase["end"] > ctx["period_end"]:
@@ -172,13 +174,31 @@ def phases_within_period(payload: dict, ctx: dict) -> Found:
                    f"「结束日期」{phase['end']}不能晚于项目周期截止日期{ctx['period_end']}")
 
 
-@rule(af.ApplicationFormSchema, optional=("eligibility",))
+@rule(*APPLICATION_FORMS, optional=("eligibility",))
 def standing_as_declared(payload: dict, ctx: dict) -> Found:
     unit_info, declared = payload["unit_info"], ctx["eligibility"]
     for name in gf.EligibilityDeclarationSchema._declared_fields:
         if name in declared and unit_info[name] != declared[name]:
             label = field_label(gf.EligibilityDeclarationSchema, name)
             yield f"unit_info.{name}", f"「{label}」与申报资格自查时的填报不一致"
+
+
+@rule(stf.ServiceTeamApplicationSchema, optional=("kpi_targets",))
+def commitments_meet_targets(payload: dict, ctx: dict) -> Found:
+    """seed 001: every 量化实施要求 of the call is committed to, at least as the call sets it."""
+    commitments, targets = payload["commitments"], ctx["kpi_targets"]
+    known = {row["code"] for row in targets}
+    for code in commitments:
+        if code not in known:
+            yield f"commitments.{code}", "「绩效目标承诺值」中有一项不是本申报指南的绩效指标"
+    for row in targets:
+        code, target = row["code"], Decimal(str(row["target"]))
+        if code not in commitments:
+            yield f"commitments.{code}", f"「{row['label']}」未填写承诺值"
+        elif commitments[code] < target:
+            yield (f"commitments.{code}",
+                   f"「{row['label']}」承诺值不得低于申报指南要求的{fmt_number(target)}{row['unit']}"
+                   f"（当前{fmt_number(commitments[code])}{row['unit']}）")
 
 
 # The 2024 guide's 专家团组建要求 (seed 003 实施要求（一）), for calls that set none.

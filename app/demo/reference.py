@@ -119,6 +119,14 @@ def _call(program_code, name, year, kpis, orgs, **dates) -> GrantCall:
     return call
 
 
+# The values each source document fixes (the call page marks every other value as a setting).
+EXPERT_TEAM_FIXED = ["award_amount_wan", "awards_count", "apply_deadline", "formal_review_deadline",
+                     "review_deadline", "period_end", "evaluation_deadline", "rectification_months",
+                     "kpi_targets", "team_rules"]
+SEED_001_FIXED = ["kpi_targets"]  # seed 001 fixes what is to be achieved; no money, no dates
+REDUCIBLE = {"industry_service_team", "professional_service_team"}  # 可适当抵减 (一（一）6, 一（三）5)
+
+
 def seed_expert_team_call_2024(orgs) -> GrantCall:
     """专家团“深耕”赋能 2024 (seed 003): 20 × 30万元, apply by 04-02, review by 04-10."""
     return _call("expert_team", "2024年度天府科技云专家团“深耕”赋能行动示范项目", 2024,
@@ -128,11 +136,14 @@ def seed_expert_team_call_2024(orgs) -> GrantCall:
                  midterm_at=date(2024, 8, 31), period_end=date(2024, 12, 31),
                  evaluation_deadline=date(2025, 1, 31), publicity_working_days=5,
                  rectification_months=1, min_reviewers=3, objective_weight=Decimal("0.3"),
-                 team_rules={"min_members": 10, "lead_title_level": "正高", "senior_ratio": "0.6"})
+                 team_rules={"min_members": 10, "lead_title_level": "正高", "senior_ratio": "0.6"},
+                 source_fixed=EXPERT_TEAM_FIXED)
 
 
 def seed_service_team_calls_2023(orgs) -> list[GrantCall]:
-    """The three 科技服务团 programs of seed 001: same process, different KPI targets."""
+    """The three 科技服务团 programs of seed 001: their own 申报书 (kind service_team), their KPI
+    targets, 可适当抵减 where the seed allows it. Amounts and dates are invented for the demo
+    (seed 001 fixes none): the call page says so."""
     calls = []
     for code, (name, kpis) in SERVICE_TEAM_PROGRAMS.items():
         rows = [{"code": c, "label": label, "unit": unit, "target": t} for c, label, unit, t in kpis]
@@ -142,7 +153,8 @@ def seed_service_team_calls_2023(orgs) -> list[GrantCall]:
                            review_deadline=date(2023, 6, 20), midterm_at=date(2023, 9, 30),
                            period_end=date(2023, 12, 31), evaluation_deadline=date(2024, 1, 31),
                            publicity_working_days=5, rectification_months=1, min_reviewers=3,
-                           objective_weight=Decimal("0.3"), team_rules=None))
+                           objective_weight=Decimal("0.3"), team_rules=None, kind="service_team",
+                           reduction_allowed=code in REDUCIBLE, source_fixed=SEED_001_FIXED))
     return calls
 
 

@@ -81,6 +81,54 @@ def application_form(society_name: str = "四川省智能制造学会", year: in
     return form
 
 
+def _common_parts(society_name: str, year: int, project_name: str) -> dict:
+    """封面, 一, budget and schedule as the 专家团 sample has them (every 申报书 shares them)."""
+    base = application_form(society_name, year)
+    base["cover"]["project_name"] = project_name
+    return {key: base[key] for key in ("cover", "unit_info", "budget", "schedule")}
+
+
+def service_team_form(society_name: str, year: int, targets: list[dict], **changes) -> dict:
+    """A valid 科技服务团 申报书: every KPI target of the call committed to (a little above)."""
+    form = {
+        **_common_parts(society_name, year, f"{society_name}科技服务团示范项目"),
+        "team_name": f"{society_name}科技服务团",
+        "focus": {"pilot_city": "德阳市", "key_industry": "高端装备制造",
+                  "cooperation": "与德阳市科协签订协同工作协议，按月会商需求、联合派驻专家。"},
+        "key_measures": "对照实施要求，汇聚成果、解析问题、促成转化，建立专人对接平台的机制。" * 4,
+        "commitments": {row["code"]: str(row["target"]) for row in targets},
+        "platform_confirmation": True,
+        "conditions_and_safeguards": "学会设立服务团办公室，建立月度调度与考核制度。" * 4,
+        "team": {"members": team(members=6, senior=3)},
+    }
+    form.update(changes)
+    return form
+
+
+def brand_event_form(society_name: str, year: int, kind: str, **changes) -> dict:
+    """A valid 品牌活动 申报书 (产业创新论坛 or 产学融合会议) meeting every seed 001 number."""
+    forum = kind == "industry_forum"
+    name = "产业创新论坛" if forum else "产学融合会议"
+    form = {
+        **_common_parts(society_name, year, f"“科创中国”智能装备{name}"),
+        "plan": {
+            "title": f"“科创中国”智能装备{name}", "city": "德阳市", "key_industry": "智能装备",
+            "start": f"{year}-09-20", "end": f"{year}-09-21" if forum else f"{year}-09-20",
+            "parallel_sessions": 3 if forum else 0,
+            "contents": ["seminar", "matchmaking", "open_competition"],
+            "invitees": ["local_leaders", "industry_experts", "innovation_bases", "parks_and_firms"],
+            "media": {"national": "科技日报",
+                      "local": "\n".join(f"地方媒体{n:02d}" for n in range(1, 11))},
+            "platform_contact": "周明远", "platform_contact_mobile": "13900000011",
+            "activities": 4 if forum else 2,
+            "think_tank_topics": "智能装备产业链关键环节短板与对策"},
+        "key_measures": "会场布置与宣传突出“科创中国”品牌，会后凝练成果、培育永久性活动品牌。" * 3,
+        "no_other_funding": True,
+    }
+    form.update(changes)
+    return form
+
+
 def review(scores: dict | None = None) -> dict:
     return {"scores": scores or {"measures": 25, "goals": 26, "conditions": 16, "budget": 17},
             "comment": "举措具体，目标量化。"}

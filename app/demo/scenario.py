@@ -197,7 +197,12 @@ def _grant_step(drive: GrantDrive, step: str) -> None:
 
 
 def _application_form(application: GrantApplication) -> dict:
+    """The sample 申报书 of the call's kind."""
     society, call = db.session.get(Org, application.society_org_id), application.call
+    if call.kind == "service_team":
+        return samples.service_team_form(society.name, call.year, call.kpi_targets)
+    if call.kind != "expert_team":
+        return samples.brand_event_form(society.name, call.year, call.kind)
     form = samples.application_form(society.name, year=call.year)
     form["cover"]["project_name"] = f"{society.name}{call.year}年度专家团“深耕”赋能"
     return form

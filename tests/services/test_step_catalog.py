@@ -6,6 +6,7 @@ from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
+from marshmallow.fields import Nested
 
 from app.extensions import db
 from app.models import Org, ProcessDefinition, RoleAssignment, Task, User
@@ -46,11 +47,22 @@ def test_the_catalogue_holds_both_processes_and_nothing_else():
 
 @pytest.mark.parametrize("step", catalog().steps(), ids=lambda step: step.task)
 def test_options_and_labels_name_fields_of_the_steps_form(step):
-    fields = set(step.form().fields)
-    assert {source.path for source in step.options} <= fields
-    assert set(step.labels) <= fields
+    fields = set(step.form().fields)  # a process-data key is written by every form
+    every_form = set().union(*(field_paths(form) for form in step.all_forms()))
+    assert {source.path for source in step.options} <= every_form
+    assert set(step.labels) <= every_form
     assert set(step.writes.keys) <= fields
     assert step.due.key is None or step.due.days is None
+
+
+def field_paths(form, prefix: str = "") -> set[str]:
+    """Every field's dotted path in ``form`` (into its sections, not into table rows)."""
+    paths = set()
+    for name, field in form().fields.items():
+        paths.add(prefix + name)
+        if isinstance(field, Nested):
+            paths |= field_paths(type(field.schema), f"{prefix}{name}.")
+    return paths
 
 
 @pytest.mark.parametrize("step", catalog().steps(), ids=lambda step: step.task)

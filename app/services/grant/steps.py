@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from forms import application_form as af
 from forms import grant_forms as gf
+from forms.call_kinds import APPLICATION_FORMS, application_form
 from forms.registry import Writes
 from forms.validators import fmt_number
 from workflows import clock
@@ -53,13 +54,20 @@ def _application_context(instance, task, user) -> dict:
     """Award and period limits, the call's team rules when it sets them (else the 2024 guide's
     apply), and the eligibility declared first (section 一 must match)."""
     context = _award_context(instance, task, user)
-    team_rules = a.application_of(instance).call.team_rules
-    if team_rules is not None:
-        context["team_rules"] = team_rules
+    call = a.application_of(instance).call
+    if call.team_rules is not None:
+        context["team_rules"] = call.team_rules
+    if call.kind == "service_team":  # its 绩效目标 commit to each of the call's targets
+        context["kpi_targets"] = call.kpi_targets
     declared = _declared(instance)
     if declared:
         context["eligibility"] = declared
     return context
+
+
+def _application_form(instance):
+    """The 申报书 of the call's kind (专家团, 科技服务团, 产业创新论坛, 产学融合会议)."""
+    return application_form(a.application_of(instance).call.kind)
 
 
 def _standing_as_declared(instance) -> dict:
@@ -202,6 +210,11 @@ def _re_evaluation(payload: dict, ctx: dict) -> dict:
 
 # Options and labels ---------------------------------------------------------------------------
 
+def _target_options(targets) -> list[tuple[str, str]]:
+    return [(row["code"], f"{row['label']}（{row['unit']}，不低于{row['target']}）")
+            for row in targets]
+
+
 def _criteria_options(criteria) -> list[tuple[str, str]]:
     return [(row["code"], f"{row['label']}（满分{row['max']}分）") for row in criteria]
 
@@ -216,6 +229,15 @@ def _scores_text(scores: dict, instance) -> str:
 
 
 REVIEW_LABELS = {"scores": _scores_text}
+
+
+def _commitments_text(commitments: dict, instance) -> str:
+    """{KPI code: figure} as "汇聚可转移转化科技成果 100项；…" with the call's KPI names."""
+    targets = a.application_of(instance).call.kpi_targets if instance is not None else []
+    rows = {row["code"]: row for row in targets}
+    return "；".join(f"{rows[code]['label']} {fmt_number(Decimal(str(value)))}{rows[code]['unit']}"
+                    if code in rows else f"其他绩效指标 {fmt_number(Decimal(str(value)))}"
+                    for code, value in commitments.items())
 
 # What the person deciding sees ----------------------------------------------------------------
 
@@ -236,7 +258,10 @@ STEPS = (
          due=Due(days=7)),
     Step(KEY, "submit_application", af.ApplicationFormSchema, context=_application_context,
          after=_after_submit, due=Due("submission_due"), panels=(ELIGIBILITY, FORMAL),
-         earlier=_society_named, carried=_standing_as_declared),
+         earlier=_society_named, carried=_standing_as_declared, form_of=_application_form,
+         variants=tuple(form for form in APPLICATION_FORMS if form is not af.ApplicationFormSchema),
+         labels={"commitments": _commitments_text},
+         options=(OptionSource("kpi_targets", "commitments", _target_options),)),
     Step(KEY, "formal_review", gf.FormalReviewSchema, Writes(("formal_review_outcome",)),
          context=_formal_review_context, before=_correction_due, due=Due("formal_review_deadline"),
          panels=(ELIGIBILITY, FORMAL)),

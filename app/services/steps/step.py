@@ -59,6 +59,7 @@ class Step:
     earlier: Carry | None = None     # typed at an earlier step: where an empty form starts
     carried: Carry | None = None     # fixed at an earlier step: shown read-only, never changed
     form_of: Callable[[Any], type[FormSchema]] | None = None  # instance → its form (a call kind's)
+    variants: tuple[type[FormSchema], ...] = ()  # the other forms form_of may pick
 
     def facts(self, instance, task, user) -> dict:
         return self.context(instance, task, user) if self.context else {}
@@ -68,7 +69,13 @@ class Step:
         another (a grant call's kind picks its 申报书)."""
         if self.form_of is None or instance is None:
             return self.form
-        return self.form_of(instance)
+        form = self.form_of(instance)
+        if form not in self.all_forms():
+            raise ValueError(f"{self.task}: {form.__name__} is not one of its forms")
+        return form
+
+    def all_forms(self) -> tuple[type[FormSchema], ...]:
+        return (self.form, *self.variants)
 
     def load(self, raw: dict, context: dict | None = None, instance=None) -> FormResult:
         """Validate ``raw`` (FormValidationError) and derive the process data it writes."""
