@@ -130,8 +130,6 @@ def plan_errors(plan: dict, event: EventRules) -> dict:
     if plan["activities"] < event.min_activities:
         refuse("activities", f"应开展不少于{event.min_activities}次技术咨询、技术推广、成果对接等活动"
                              f"（当前{plan['activities']}次）")
-    if not named_lines(plan["think_tank_topics"]):
-        refuse("think_tank_topics", "应至少提交1篇高质量智库报告（每篇不少于5000字）")
     return errors
 
 

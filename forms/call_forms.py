@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from marshmallow import validates_schema
 
+from forms.call_kinds import CALL_KIND_CHOICES
 from forms import choices as c
 from forms import fields as f
 from forms.base import FormSchema, error_on, raise_errors
@@ -99,9 +100,20 @@ class TeamRulesSchema(FormSchema):
                             help="0至1之间，如0.6")
 
 
+SETTABLE_VALUES = (
+    ("awards_count", "立项数量"), ("award_amount_wan", "每项资助金额"),
+    ("apply_deadline", "申报截止日期"), ("formal_review_deadline", "形式审查截止日期"),
+    ("review_deadline", "立项评审截止日期"), ("period_end", "项目周期截止日期"),
+    ("evaluation_deadline", "绩效评估截止日期"), ("rectification_months", "限期整改期限"),
+    ("kpi_targets", "绩效指标"), ("team_rules", "专家团组建要求"),
+)
+
+
 class GrantCallSchema(FormSchema):
     """一份申报指南 (grant call): amounts, deadlines, review and KPI targets."""
     program_code = f.code("项目类别代码", help="如：expert_team（专家团“深耕”赋能）")
+    kind = f.choice("申报书类型", CALL_KIND_CHOICES,
+                    help="决定申报单位填写的申报书及其规则")
     name = f.text("申报指南名称", 100)
     year = f.whole("年度", low=2000, high=2100)
     award_amount_wan = f.money_wan("每项资助金额（万元）", positive=True)
@@ -127,6 +139,11 @@ class GrantCallSchema(FormSchema):
     review_criteria = f.rows(CriterionSchema, "评审标准", min_items=1)
     kpi_targets = f.rows(KpiTargetSchema, "绩效指标", min_items=1)
     team_rules = f.section(TeamRulesSchema, "专家团组建要求", required=False)
+    reduction_allowed = f.flag("重大成效可适当抵减量化要求", required=False,
+                               help="申报指南规定“若实现重大技术转移转化并取得重大成效，"
+                                    "量化实施要求可适当抵减”时勾选")
+    source_fixed = f.choice_list("由申报指南规定的数值", SETTABLE_VALUES,
+                                 help="未勾选的数值在申报页面标明为“本次设定（申报指南未规定）”")
 
     @validates_schema
     def dates_in_order(self, data, **kwargs):

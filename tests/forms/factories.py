@@ -117,7 +117,7 @@ def project_submission() -> dict:
 
 def grant_call() -> dict:
     return {
-        "program_code": "expert_team",
+        "program_code": "expert_team", "kind": "expert_team",
         "name": "天府科技云专家团“深耕”赋能行动示范项目",
         "year": 2024,
         "award_amount_wan": "30",

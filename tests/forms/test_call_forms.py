@@ -106,3 +106,12 @@ def test_codes_are_lower_case_identifiers():
     raw["program_code"] = "Expert Team"
     message = refusal("grant_call", raw)["program_code"][0]
     assert message.startswith("「项目类别代码」格式不正确：只能包含小写字母、数字和下划线")
+
+
+def test_grant_call_kind_reduction_and_source_fixed_values():
+    raw = grant_call() | {"kind": "service_team", "reduction_allowed": True,
+                          "source_fixed": ["kpi_targets"]}
+    payload = load_form("grant_call", raw).payload
+    assert (payload["kind"], payload["reduction_allowed"], payload["source_fixed"]) == \
+        ("service_team", True, ["kpi_targets"])
+    assert refusal("grant_call", grant_call() | {"kind": "lottery"})["kind"][0].startswith("「申报书类型」")

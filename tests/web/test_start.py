@@ -24,7 +24,7 @@ def test_start_page_lists_open_editions_for_a_project_owner(client, world):
     html = text(client("cd_applicant").get("/start"))
     assert "第三届科创中国·天府科技云服务大会" in html and "成都云智装备科技有限公司" in html
     assert f'/start/project?edition_id={world["edition"].id}' in html
-    assert "专家团项目申报" not in html
+    assert "资助项目申报" not in html
 
 
 def test_start_page_lists_open_calls_for_a_society_not_closed_ones(client, world):
@@ -105,5 +105,5 @@ def test_an_incomplete_declaration_keeps_nothing(client, world):
 
 def test_grant_start_is_only_for_society_applicants(client, world):
     response = client("cd_applicant").get(f"/start/grant/{world['grant_call'].id}")
-    assert response.status_code == 403 and "不能申报专家团项目" in text(response)
+    assert response.status_code == 403 and "不能申报资助项目" in text(response)
     assert client("soc_agri_applicant").get("/start/grant/99999").status_code == 404

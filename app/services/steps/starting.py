@@ -12,6 +12,7 @@ from workflows.dates import end_of_day
 from ...extensions import db
 from ...models import ConferenceEdition, GrantApplication, GrantCall, Org, Task, User
 from ..grant import applications as grants
+from ..grant.call_terms import Term, call_terms
 from ..kechuang import projects
 from ..shared.common import get_or_404, open_task, validated
 from ..shared.errors import Conflict, PermissionDenied
@@ -106,7 +107,7 @@ def start_project(raw: dict, user: User) -> Task:
     return open_task(project.instance_id, "submit_project")
 
 
-# 专家团 grant --------------------------------------------------------------------------------
+# grant calls ----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class GrantOffer:
@@ -122,12 +123,16 @@ class GrantOffer:
     def award(self) -> str:
         return fmt_number(self.call.award_amount_wan)
 
+    @property
+    def terms(self) -> list[Term]:
+        return call_terms(self.call)
+
 
 def grant_offer(call_id: int, user: User) -> GrantOffer:
     call = get_or_404(GrantCall, call_id, "申报项目不存在")
     societies = applicant_orgs(user, ("society",))
     if not societies:
-        raise PermissionDenied("您不是省级学会的申报经办人，不能申报专家团项目")
+        raise PermissionDenied("您不是省级学会的申报经办人，不能申报资助项目")
     bars = {org.id: reason for org in societies
             if (reason := grants.bar_reason(call, org.id)) is not None}
     return GrantOffer(call, societies, bars)
