@@ -19,7 +19,7 @@ PROJECT_PATH = (
 )
 
 GRANT_PATH = (
-    {"_clock": (2024, 3, 20), "barred": False,
+    {"_clock": (2024, 3, 20), "barred": False, "concierges_required": True,
      "apply_deadline": "2024-04-02" + DEADLINE, "submission_due": "2024-04-02" + DEADLINE,
      "returned_for_correction": False, "formal_review_deadline": "2024-04-10" + DEADLINE,
      "review_deadline": "2024-04-10" + DEADLINE, "midterm_at": "2024-08-31" + DEADLINE,

@@ -107,10 +107,14 @@ class ConciergeSchema(FormSchema):
     organisation = f.text("所在单位", 100)
 
 
-class AgreementSchema(FormSchema):
-    """签订实施协议 (sign_agreement), with the society's 科服保姆."""
+class PlainAgreementSchema(FormSchema):
+    """签订实施协议 (sign_agreement) of a call without 科服保姆 (seed 001's programs)."""
     agreement_number = f.text("协议编号", 50)
     signed_on = f.day("签订日期")
+
+
+class AgreementSchema(PlainAgreementSchema):
+    """签订实施协议 (sign_agreement), with the society's 科服保姆 (seed 003: 至少3名)."""
     concierges = f.rows(ConciergeSchema, "科服保姆", min_items=3, message="科服保姆不少于3名（当前{count}名）")
 
 

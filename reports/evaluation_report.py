@@ -2,6 +2,7 @@
 限期整改 and the 全额退还 that follows (seed 003 §二.（四）); re-evaluation and refund when done."""
 from __future__ import annotations
 
+from .wording import wording_of
 from .filters import cn_date, number
 
 TEMPLATE = "evaluation_report.html"
@@ -21,6 +22,7 @@ def build_context(data: dict) -> dict:
         "project_name": data.get("project_name") or "",
         "studio_name": data.get("studio_name") or "",
         "lead_expert": data.get("lead_expert") or "",
+        "wording": wording_of(data),
         "funded_amount_wan": number(data.get("funded_amount_wan")),
         "evaluated_on": cn_date(evaluation.get("evaluated_on")),
         "issued_on": cn_date(issued_on(data)),

@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from markupsafe import Markup
+
 from forms import choices
 from forms.validators import fmt_number
 from workflows.dates import SHANGHAI
@@ -85,5 +87,14 @@ def chars(text) -> int:
     return sum(1 for ch in str(text or "") if not ch.isspace())
 
 
+def label_lines(text: str, width: int = 6) -> Markup:
+    """A row label for a narrow cell: longer than ``width`` 字, it breaks once, the shorter part
+    first ("专家团<br>科创工作室")."""
+    if len(text) <= width:
+        return Markup.escape(text)
+    cut = (len(text) - 1) // 2
+    return Markup.escape(text[:cut]) + Markup("<br>") + Markup.escape(text[cut:])
+
+
 FILTERS = {"cn_date": cn_date, "cn_month_day": cn_month_day, "number": number,
-           "yes_no": yes_no, "label": label, "chars": chars}
+           "yes_no": yes_no, "label": label, "chars": chars, "label_lines": label_lines}

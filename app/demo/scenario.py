@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
+from forms.call_kinds import CALL_KINDS
 from workflows.clock import FrozenClock, using_clock
 from workflows.dates import SHANGHAI, add_months
 
@@ -124,7 +125,14 @@ class GrantDrive:
 
     @property
     def steps(self) -> tuple[str, ...]:
-        return FAILED_STEPS if self.failing else GRANT_STEPS
+        steps = FAILED_STEPS if self.failing else GRANT_STEPS
+        if self.has_concierges:
+            return steps
+        return tuple(step for step in steps if step != "concierge_service")
+
+    @property
+    def has_concierges(self) -> bool:
+        return CALL_KINDS[self.application.call.kind].wording.concierges
 
     def actor(self, role: str) -> User:
         if role == "concierge":  # the accounts 签订实施协议 opened for the society
@@ -193,6 +201,8 @@ def _grant_step(drive: GrantDrive, step: str) -> None:
     else:
         inputs = {**samples.GRANT_TASK_INPUTS, **(samples.FAILED_PATH_INPUTS if drive.failing else {})}
         role, raw = inputs[step]
+        if step == "sign_agreement" and not drive.has_concierges:
+            raw = {name: value for name, value in raw.items() if name != "concierges"}
         complete(drive.actor(role), application.instance, step, raw)
 
 

@@ -28,7 +28,7 @@ KECHUANG_START = {
 # What app/services/grants.py `_start_data` passes (a 2024 call).
 GRANT_START = {
     "call_id": 1, "society_org_id": 10, "officer_org_id": 20, "finance_org_id": 30, "barred": False,
-    "apply_deadline": deadline_iso(date(2024, 4, 2)),
+    "concierges_required": True, "apply_deadline": deadline_iso(date(2024, 4, 2)),
     "submission_due": deadline_iso(date(2024, 4, 2)), "returned_for_correction": False,
     "formal_review_deadline": deadline_iso(date(2024, 4, 9)),
     "review_deadline": deadline_iso(date(2024, 4, 16)),

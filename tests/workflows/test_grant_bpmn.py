@@ -208,6 +208,23 @@ def test_happy_path_through_every_timer_to_completed(clock):
     assert data(workflow)['expert_score'] == 90
 
 
+def test_a_call_without_concierges_goes_from_funding_to_the_midterm_wait(clock):
+    workflow = grant_at_submission(concierges_required=False)
+    complete(workflow, 'submit_application')
+    complete(workflow, 'formal_review', formal_review_outcome='accepted')
+    complete(workflow, 'assign_reviewers', reviewers=['u1'])
+    complete(workflow, 'review_application', review={'reviewer': 'u1', 'total': 90})
+    engine.deliver_message(workflow, 'ranking_published', ranking('funded'))
+    pass_timer(clock, workflow, 'publicity_period', PUBLICITY_ENDS_AT)
+    for step, outcome in (('conclude_publicity', {'publicity_outcome': 'no_objection'}),
+                          ('finance_confirm_award', {'finance_outcome': 'agreed'}),
+                          ('issue_approval', {}), ('sign_agreement', {}), ('disburse_funds', {})):
+        complete(workflow, step, **outcome)
+    assert next_ids(workflow) == [] and waiting(workflow) == ['midterm_wait']
+    pass_timer(clock, workflow, 'midterm_wait', GRANT_START['midterm_at'])
+    assert next_ids(workflow) == ['midterm_check']
+
+
 @pytest.mark.parametrize('re_passed, still_open, end', [
     (True, True, 'end_completed_after_rectification'),
     (False, False, 'end_refunded'),
@@ -262,5 +279,5 @@ def test_rectification_due_already_past_goes_straight_to_refund(clock):
 
 def test_every_node_has_a_lane():
     lanes = lanes_by_id(specs_of('expert_team_grant')[0])
-    assert len(lanes) == 53 and None not in lanes.values()
+    assert len(lanes) == 55 and None not in lanes.values()
     assert {name: lanes[name] for name in LANE} == LANE

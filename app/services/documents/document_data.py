@@ -15,6 +15,7 @@ from marshmallow import ValidationError
 
 from forms import choices
 from forms.application_form import ApplicationFormSchema
+from forms.call_kinds import CALL_KINDS
 from forms.registry import schema_instance
 from workflows import clock
 
@@ -87,13 +88,24 @@ def society_name(application: GrantApplication) -> str:
 
 
 def team_facts(application: GrantApplication) -> dict:
-    """Who and what, from the 申报书 as last submitted."""
-    form = application.form or {}
+    """Who and what, from the 申报书 as last submitted, and how the call's kind words them:
+    ``studio_name`` is what carries the project out (专家团科创工作室, 科技服务团, the event's
+    title) and ``lead_expert`` who leads it (a team's 领衔专家, an event's 项目负责人)."""
+    form, wording = application.form or {}, CALL_KINDS[application.call.kind].wording
     members = ((form.get("team") or {}).get("members")) or []
-    lead = next((m.get("name", "") for m in members if m.get("is_lead")), "")
+    lead = next((m.get("name", "") for m in members if m.get("is_lead")),
+                (form.get("unit_info") or {}).get("project_leader", "") if not members else "")
     return {"society": society_name(application),
             "project_name": (form.get("cover") or {}).get("project_name", application.title),
-            "studio_name": form.get("studio_name", ""), "lead_expert": lead}
+            "studio_name": _at_path(form, wording.unit_field), "lead_expert": lead,
+            "wording": wording.as_data()}
+
+
+def _at_path(form: dict, path: str) -> str:
+    value = form
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value if isinstance(value, str) else ""
 
 
 def issuer_name(org_id: int) -> str:

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from forms.call_kinds import CALL_KINDS
 from forms.validators import fmt_number
 from workflows import clock
 from workflows.dates import deadline_iso, end_of_day
@@ -72,6 +73,7 @@ def _start_data(call: GrantCall, society: Org) -> dict:
     return {
         "call_id": call.id, "society_org_id": society.id, "officer_org_id": call.managing_org_id,
         "finance_org_id": call.finance_org_id, "barred": society_barred(call, society.id),
+        "concierges_required": CALL_KINDS[call.kind].wording.concierges,
         "apply_deadline": deadline_iso(call.apply_deadline),
         # 填报申报书's deadline: the call's until a 形式审查 return sets the 补正期限
         "submission_due": deadline_iso(call.apply_deadline), "returned_for_correction": False,

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from forms import application_form as af
 from forms import grant_forms as gf
-from forms.call_kinds import APPLICATION_FORMS, application_form
+from forms.call_kinds import APPLICATION_FORMS, CALL_KINDS, application_form
 from forms.registry import Writes
 from forms.validators import fmt_number
 from workflows import clock
@@ -124,8 +124,16 @@ def _review_context(instance, task, user) -> dict:
             "reviewer_id": task.candidate_user_id}
 
 
+def _agreement_form(instance):
+    """With the 科服保姆 table where the call's kind has 科服保姆 (专家团), else without."""
+    wording = CALL_KINDS[a.application_of(instance).call.kind].wording
+    return gf.AgreementSchema if wording.concierges else gf.PlainAgreementSchema
+
+
 def _after_agreement(instance, result, user) -> None:
     """The 科服保姆 named become accounts that receive their service task."""
+    if "concierges" not in result.payload:
+        return
     accounts = a.open_concierge_accounts(a.application_of(instance), result.payload["concierges"])
     record_audit(instance, "concierge_accounts", user,
                  data={"names": [account.display_name for account in accounts],
@@ -283,6 +291,7 @@ STEPS = (
          carried=_award_amount,
          due=Due(days=10), panels=(REVIEWS, FINANCE)),
     Step(KEY, "sign_agreement", gf.AgreementSchema, after=_after_agreement, due=Due(days=15),
+         form_of=_agreement_form, variants=(gf.PlainAgreementSchema,),
          panels=(AWARD,)),
     Step(KEY, "disburse_funds", gf.FundingSchema, context=_award_context, carried=_award_amount,
          after=_after_funding, due=Due(days=30), panels=(AWARD,)),
