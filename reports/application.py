@@ -1,23 +1,35 @@
-"""项目申报书 (seed 003): the printed form filled from a stored 申报书 payload.
+"""项目申报书: the printed form filled from a stored 申报书 payload, for every kind of call — seed
+003's 专家团“深耕” form, seed 001's 科技服务团 and 品牌活动 forms (reports/application_kinds.py).
 
 ``build_context`` is pure and takes the data of ``reports.documents`` (``application``): the
 form may be partial (a draft) or empty (the blank form) — every missing value becomes an empty
-cell, every missing table gets the blank rows of the printed form.
+cell, every missing table gets the blank rows of the printed form. The sections follow the
+kind's form, each printed by the template partial its ``part`` names; cover, 一 申报单位基本情况,
+经费预算, 进度安排, 成员 and the 申报单位意见 are shared by all kinds.
 """
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from forms.application_form import CoverSchema, UnitInfoSchema
 from forms.application_tables import BudgetLineSchema, MemberSchema, PhaseSchema
+from forms.base import field_label
 from forms.choices import FUND_TYPES
 
-from .filters import as_date
+from . import application_seed001 as seed001
+from .application_kinds import Paper, paper_of
+from .tolerant import amount as _amount
+from .tolerant import day as _day
+from .tolerant import mapping as _mapping
+from .tolerant import paragraphs as _paragraphs
+from .tolerant import record as _record
+from .tolerant import rows as _rows
+from .tolerant import text as _text
 
 TEMPLATE = "application.html"
 
-CALL_NAME = "天府科技云专家团“深耕”赋能行动示范项目"  # the blank form's title
+CALL_NAME = "天府科技云专家团“深耕”赋能行动示范项目"  # the blank 专家团 form's title
 YEAR_PREFIX = re.compile(r"^\s*\d{4}\s*年度?\s*")
 # Where a cover title may break: around a 《》 or “” quotation, after a year, and after the
 # words that end a name's parts (…服务团 | 示范…, …专家团 | “深耕”); nowhere else.
@@ -26,9 +38,10 @@ KEEP_LIMIT = 12  # characters: a piece longer than this might not fit a line of 
 ORDINALS = "一二三四五六七八九十"
 NO_YEAR = "\u3000\u3000"  # the blank form's "　　年度"
 BLANK_ROWS = {"budget": 3, "phases": 3, "members": 5}
-LEAD_DUTY = "牵头负责专家团全面工作。"
+LEAD_DUTY = "牵头负责{team}全面工作。"
 
-# The hints of sections 二–四 exactly as the printed form words them.
+# The hints of the 专家团 form's sections 二–四 exactly as the printed form words them (the
+# other kinds print their form's own help).
 NARRATIVES = (
     ("key_measures", "二、重点工作内容及具体举措",
      "（围绕组建天府科技云专家团、开展各类科技服务活动、完成科技服务指标任务、建立专家团科服保姆"
@@ -42,76 +55,70 @@ NARRATIVES = (
      "（阐明专家团实施本项目的优势条件，提出项目建设在组织领导、人力物力、制度机制等方面将采取的务实"
      "有效的保障措施。不超过2000字。）"),
 )
+EXPERT_TEAM_HINTS = {key: (title, hint) for key, title, hint in NARRATIVES}
 
 
 def build_context(data: dict) -> dict:
     """What application.html prints; tolerates any missing or partial part of ``data``."""
     data = _mapping(data)
     form, call = _mapping(data.get("form")), _mapping(data.get("call"))
+    paper = paper_of(call.get("kind"))
     cover = _record(form.get("cover"), CoverSchema)
     cover["application_date"] = _day(cover["application_date"])
     project = _text(cover["project_name"])
     return {
         "title": f"{project} 申报书" if project else "项目申报书",
-        "call": _call(call),
+        "kind": paper.kind,
+        "notes": paper.notes,
+        "call": _call(call, paper),
         "cover": cover,
         "unit": _record(form.get("unit_info"), UnitInfoSchema),
-        "studio_name": _text(form.get("studio_name")),
-        "narratives": [_narrative(form.get(key), title, hint) for key, title, hint in NARRATIVES],
+        "sections": [_section(paper, name, form, call) for name in paper.sections()],
         "budget": _budget(_mapping(form.get("budget"))),
         "phases": _phases(_mapping(form.get("schedule")).get("phases")),
-        "members": _members(_mapping(form.get("team")).get("members")),
+        "members": _members(_mapping(form.get("team")).get("members"), paper.team_word),
+        "pledges": list(paper.pledges.values()),
         "submitted_at": data.get("submitted_at"),
     }
 
 
-# Tolerant readers -------------------------------------------------------------------------
-
-def _mapping(value) -> dict:
-    return value if isinstance(value, dict) else {}
-
-
-def _rows(value) -> list[dict]:
-    return [row for row in value if isinstance(row, dict)] if isinstance(value, list) else []
-
-
-def _text(value) -> str:
-    return "" if value is None else str(value).strip()
-
-
-def _record(value, schema) -> dict:
-    """Every field of ``schema``: the stored value or "" (booleans and numbers kept as they are)."""
-    value = _mapping(value)
-    return {name: ("" if value.get(name) is None else value[name])
-            for name in schema._declared_fields}
-
-
-def _amount(value) -> Decimal | None:
-    try:
-        amount = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        return None
-    return amount if amount.is_finite() else None
-
-
-def _day(value):
-    """A date, or "" for a draft's missing or unreadable one."""
-    try:
-        return as_date(value) or ""
-    except (TypeError, ValueError):
-        return ""
-
-
-def _paragraphs(text) -> list[str]:
-    return [line.strip() for line in _text(text).splitlines() if line.strip()]
-
-
 # Sections ---------------------------------------------------------------------------------
 
-def _call(call: dict) -> dict:
+def _section(paper: Paper, name: str, form: dict, call: dict) -> dict:
+    """One section of the kind's form: its title (the form's label) and what its part prints."""
+    field = paper.schema._declared_fields[name]
+    title = field.metadata.get("section_title") or field.metadata["label"]
+    value = form.get(name)
+    if name == "unit_info":
+        return {"part": "unit", "title": title, "name_row": _name_row(paper, form)}
+    if name == "focus":
+        return {"part": "fields", "title": title, "rows": seed001.focus_rows(value)}
+    if name == "plan":
+        return {"part": "fields", "title": title, "rows": seed001.plan_rows(value, paper.event)}
+    if name == "commitments":
+        rows = seed001.target_rows(call.get("kpi_targets"), value)
+        return {"part": "targets", "title": title, "rows": rows,
+                "blank_rows": 0 if rows else seed001.BLANK_TARGET_ROWS}
+    if name in ("budget", "schedule", "team"):
+        return {"part": name, "title": title}
+    if paper.kind == "expert_team" and name in EXPERT_TEAM_HINTS:
+        return _narrative(value, *EXPERT_TEAM_HINTS[name])
+    help = field.metadata.get("help")
+    return _narrative(value, title, f"（{help}）" if help else "")
+
+
+def _name_row(paper: Paper, form: dict) -> tuple[str, str] | None:
+    """The team's name under 学会名称 in 一 (科创工作室名称, 科技服务团名称), if the form has one."""
+    if paper.name_field is None:
+        return None
+    return field_label(paper.schema, paper.name_field), _text(form.get(paper.name_field))
+
+
+def _call(call: dict, paper: Paper) -> dict:
     """The cover's title lines, the program the 申报说明 names and the years the form names
-    (2022/2023年度 for 2024): the program is the call's name without its year."""
-    program, year = program_name(call.get("name")), call.get("year")
+    (2022/2023年度 for 2024): the program is the call's name without its year (the kind's
+    program for the blank form)."""
+    program, year = program_name(call.get("name"), paper.program), call.get("year")
     try:
         year = int(year)
     except (TypeError, ValueError):
@@ -123,10 +130,10 @@ def _call(call: dict) -> dict:
             "last_year": year - 1 if year else NO_YEAR}
 
 
-def program_name(call_name) -> str:
+def program_name(call_name, blank: str = CALL_NAME) -> str:
     """2024年度天府科技云专家团“深耕”赋能行动示范项目 → 天府科技云专家团“深耕”赋能行动示范项目
     (the cover prints the year on a line of its own); the blank form's program when none."""
-    return YEAR_PREFIX.sub("", _text(call_name)) or CALL_NAME
+    return YEAR_PREFIX.sub("", _text(call_name)) or blank
 
 
 def title_parts(title: str) -> list[str]:
@@ -151,7 +158,7 @@ def _long_run(chunk: str) -> list[str]:
 
 
 def _narrative(text, title: str, hint: str) -> dict:
-    return {"title": title, "hint": hint, "paragraphs": _paragraphs(text)}
+    return {"part": "narrative", "title": title, "hint": hint, "paragraphs": _paragraphs(text)}
 
 
 def _budget(budget: dict) -> dict:
@@ -194,14 +201,15 @@ def _ordinal(number: int) -> str:
     return f"{ORDINALS[tens - 1] if tens > 1 else ''}十{ORDINALS[ones - 1] if ones else ''}"
 
 
-def _members(members) -> list[dict]:
-    """The team, the 领衔专家 first (the others in their order); the blank form's five when none."""
+def _members(members, team_word: str) -> list[dict]:
+    """The team, the 领衔专家 first (the others in their order); the blank form's five when none
+    (the first 牵头负责专家团/服务团全面工作)."""
     rows = [_record(row, MemberSchema) for row in _rows(members)]
     rows.sort(key=lambda row: row["is_lead"] is not True)
     if not rows:
         rows = [_record({"is_lead": index == 0}, MemberSchema)
                 for index in range(BLANK_ROWS["members"])]
-        rows[0]["duty"] = LEAD_DUTY
+        rows[0]["duty"] = LEAD_DUTY.format(team=team_word)
     rows[0]["is_lead"] = True  # the form's first row is the 领衔专家's
     for row in rows:
         row["titles"] = [part for part in (_text(row["title"]), _text(row["talent_title"])) if part]

@@ -1,6 +1,6 @@
 """项目申报书 as Word (.docx, seed 003 asks for it beside the PDF): the same content as the PDF —
-``reports.application.build_context`` — written with python-docx: cover, 申报说明, sections 一–七
-with the printed form's tables."""
+``reports.application.build_context`` — written with python-docx: cover, 申报说明 (专家团), then
+the sections of the call kind's form with the printed form's tables, and the 申报单位意见."""
 from __future__ import annotations
 
 from io import BytesIO
@@ -31,8 +31,13 @@ def application_docx(data: dict, *, draft: bool = False) -> bytes:
     _fonts(document)
     if draft:
         document.sections[0].header.paragraphs[0].text = DRAFT_MARK
-    for part in (_cover, _notes, _unit, _narratives, _budget, _schedule, _team):
-        part(document, context)
+    _cover(document, context)
+    if context["notes"]:
+        _notes(document, context)
+    for section in context["sections"]:
+        document.add_heading(section["title"], level=2)
+        PARTS[section["part"]](document, context, section)
+    _opinion(document, context)
     output = BytesIO()
     document.save(output)
     return output.getvalue()
@@ -84,12 +89,12 @@ def _notes(document, context: dict) -> None:
     document.add_page_break()
 
 
-def _unit(document, context: dict) -> None:
+def _unit(document, context: dict, section: dict) -> None:
     unit, call = context["unit"], context["call"]
     years = f"{call['previous_year']}年、{call['last_year']}年"
-    document.add_heading("一、项目申报单位基本情况", level=2)
+    name_row = [[section["name_row"][0], section["name_row"][1], "", ""]] if section["name_row"] else []
     _table(document, None, [
-        ["学会名称", unit["society_name"], "", ""], ["科创工作室名称", context["studio_name"], "", ""],
+        ["学会名称", unit["society_name"], "", ""], *name_row,
         ["学会地址", unit["society_address"], "", ""],
         ["法定代表人", unit["legal_representative"], "手机", unit["legal_representative_mobile"]],
         ["项目负责人", unit["project_leader"], "职务职称", unit["project_leader_title"]],
@@ -100,17 +105,25 @@ def _unit(document, context: dict) -> None:
         [f"{years}是否受到四川省科协通报并限期整改", "", "", yes_no(unit["notified"])]])
 
 
-def _narratives(document, context: dict) -> None:
-    for section in context["narratives"]:
-        document.add_heading(section["title"], level=2)
-        document.add_paragraph(section["hint"])
-        for paragraph in section["paragraphs"]:
-            document.add_paragraph(paragraph)
+def _narrative(document, context: dict, section: dict) -> None:
+    document.add_paragraph(section["hint"])
+    for paragraph in section["paragraphs"]:
+        document.add_paragraph(paragraph)
 
 
-def _budget(document, context: dict) -> None:
+def _fields(document, context: dict, section: dict) -> None:
+    _table(document, None, [[row["label"], "\n".join(row["lines"])] for row in section["rows"]])
+
+
+def _targets(document, context: dict, section: dict) -> None:
+    rows = [[n, row["label"], row["required"], row["committed"]]
+            for n, row in enumerate(section["rows"], 1)]
+    rows += [[n, "", "", ""] for n in range(1, section["blank_rows"] + 1)]
+    _table(document, ["序号", "指标", "申报指南要求", "承诺完成"], rows)
+
+
+def _budget(document, context: dict, section: dict) -> None:
     budget = context["budget"]
-    document.add_heading("五、项目经费预算", level=2)
     document.add_paragraph(f"项目经费总预算{number(budget['total_wan'], '　')}万元，其中：专项资金"
                            f"{number(budget['special_wan'], '　')}万元，自筹资金"
                            f"{number(budget['self_wan'], '　')}万元。")
@@ -123,19 +136,25 @@ def _budget(document, context: dict) -> None:
            rows + [["合计", "", number(budget["sum_wan"]), by_type, ""]])
 
 
-def _schedule(document, context: dict) -> None:
-    document.add_heading("六、进度安排", level=2)
+def _schedule(document, context: dict, section: dict) -> None:
     _table(document, ["实施阶段", "工作内容", "责任人"], [
         [f"{phase['name']}\n{cn_month_day(phase['start'], '　月　日')}至"
          f"{cn_month_day(phase['end'], '　月　日')}", "\n".join(phase["work"]), phase["owner"]]
         for phase in context["phases"]])
 
 
-def _team(document, context: dict) -> None:
-    document.add_heading("七、专家团成员组成及分工", level=2)
+def _team(document, context: dict, section: dict) -> None:
     _table(document, ["序号", "姓名", "年龄", "职务职称（若属于高层次人才，请写明人才称号）", "工作单位",
                       "承担的工作任务"],
            [[n, member["name"] + ("（领衔专家）" if member["is_lead"] else ""), member["age"],
              "；".join(member["titles"]), member["employer"], member["duty"]]
             for n, member in enumerate(context["members"], 1)])
-    _table(document, None, [["申报单位意见", f"{PLEDGE}\n法定代表人（签名）：\n单位盖章\n年　月　日"]])
+
+
+def _opinion(document, context: dict) -> None:
+    pledges = "".join(f"\n我会承诺：{pledge}。" for pledge in context["pledges"])
+    _table(document, None, [["申报单位意见", f"{PLEDGE}{pledges}\n法定代表人（签名）：\n单位盖章\n年　月　日"]])
+
+
+PARTS = {"unit": _unit, "narrative": _narrative, "fields": _fields, "targets": _targets,
+         "budget": _budget, "schedule": _schedule, "team": _team}

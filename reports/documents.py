@@ -5,10 +5,14 @@ or dates) and checks who may have it.
 
 Data each document takes (keys beyond these are ignored):
 
-``application`` 项目申报书 (seed 003's form) —
-    {"form": the 申报书 payload of forms.application_form (may be partial for a draft: every
-              missing value prints as an empty cell, like the blank form),
-     "call": {"name": str, "year": int},
+``application`` 项目申报书 (the form of the call's kind, forms/call_kinds.py) —
+    {"form": the 申报书 payload of the kind's form (may be partial for a draft: every missing
+              value prints as an empty cell, like the blank form),
+     "call": {"name": str, "year": int,
+              "kind": "expert_team" (the default) | "service_team" | "industry_forum"
+                      | "academia_meeting",
+              "kpi_targets": [{"code", "label", "unit", "target"}] (service_team: the 绩效目标
+                             table prints each by its label beside the commitment)},
      "submitted_at": ISO datetime or None}
 
 ``approval_notice`` 立项通知书 —

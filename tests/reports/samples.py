@@ -1,9 +1,12 @@
 """Data for the 申报书 PDF tests: the typical application of tests/forms/factories.py and a long
-one (2000-字 section, 40 members, long values, rare name characters). Invented names only."""
+one (2000-字 section, 40 members, long values, rare name characters); seed 001's 科技服务团 and
+品牌活动 申报书 as the demo fills them. Invented names only."""
 from __future__ import annotations
 
 from decimal import Decimal
 
+from app.demo import samples
+from app.demo.reference import SERVICE_TEAM_PROGRAMS
 from tests.forms.factories import application
 
 CALL = {"name": "天府科技云专家团“深耕”赋能行动示范项目", "year": 2024}
@@ -119,3 +122,34 @@ def long_application() -> dict:
         for number, month in zip("一二三四五", range(3, 12, 2))]}
     form["team"] = long_team(40)
     return form
+
+
+# Seed 001's 申报书: a 专业科技服务团 and the two 品牌活动, as the demo's applicants fill them ----
+
+SERVICE_CALL_NAME = "2023年“科创中国”专业科技服务团示范项目"
+EVENT_CALL_NAMES = {"industry_forum": "2023年“科创中国”产业创新论坛",
+                    "academia_meeting": "2023年“科创中国”产学融合会议项目"}
+SOCIETY = "四川省机械工程学会"
+
+
+def service_targets() -> list[dict]:
+    """The 专业科技服务团's KPI targets as the demo's call has them."""
+    _, kpis = SERVICE_TEAM_PROGRAMS["professional_service_team"]
+    return [{"code": code, "label": label, "unit": unit, "target": target}
+            for code, label, unit, target in kpis]
+
+
+def service_team_document(form: dict | None = None, *, targets: list[dict] | None = None) -> dict:
+    """A 科技服务团 申报书 committing 5 more than each target (55项 for 50项)."""
+    targets = service_targets() if targets is None else targets
+    if form is None:
+        form = samples.service_team_form(SOCIETY, 2023, targets)
+        form["commitments"] = {row["code"]: str(int(row["target"]) + 5) for row in targets}
+    return {"form": form, "call": {"name": SERVICE_CALL_NAME, "year": 2023, "kind": "service_team",
+                                   "kpi_targets": targets}, "submitted_at": None}
+
+
+def brand_event_document(kind: str, form: dict | None = None) -> dict:
+    form = samples.brand_event_form(SOCIETY, 2023, kind) if form is None else form
+    return {"form": form, "call": {"name": EVENT_CALL_NAMES[kind], "year": 2023, "kind": kind},
+            "submitted_at": None}
