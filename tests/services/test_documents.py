@@ -355,3 +355,24 @@ def test_a_report_with_a_re_evaluation_is_dated_by_it(world, clock, uploads):
     text = pdf.squeezed(documents.document_pdf(application.instance_id, "evaluation_report",
                                                users["soc_drone_applicant"]).pdf)
     assert "复评结论：合格" in text and text.rstrip("—0123456789").endswith("2025年1月28日")
+
+
+def test_a_service_team_draft_prints_the_service_team_form(world, clock, uploads):
+    """A 科技服务团 call's draft is typed by its own form (commitments kept, as Decimals) and
+    prints that form: its 绩效目标 by the call's KPI names beside the commitment, no 申报说明."""
+    call = next(c for c in world["service_calls"] if c.program_code == "professional_service_team")
+    application = drive_application(world, clock, "soc_smart_mfg", "soc_mfg_applicant",
+                                    "submit_application", call=call)
+    author = world["users"]["soc_mfg_applicant"]
+    save_draft(task_of(application.instance, "submit_application").id,
+               {"team_name": "半成品服务团", "focus": {"pilot_city": "绵阳市"},
+                "commitments": {"solutions_proposed": "60"}}, {}, author)
+    draft = document_data.draft_form(application, author)
+    assert draft["commitments"] == {"solutions_proposed": Decimal("60")}
+    assert document_data.application_data(application, draft, None)["call"]["kind"] == "service_team"
+    served = documents.document_pdf(application.instance_id, "application", author)
+    text = "".join(pdf.raw_text(served.pdf).split()).replace("草稿·未提交", "")
+    for wanted in ("科技服务团名称半成品服务团", "服务的“科创中国”试点城市绵阳市",
+                   "1技术问题初步解决方案50项60项", "2解决技术问题（签署合同）5项"):
+        assert wanted in text, wanted
+    assert "申报说明" not in text and "solutions_proposed" not in text

@@ -14,8 +14,7 @@ import sqlalchemy as sa
 from marshmallow import ValidationError
 
 from forms import choices
-from forms.application_form import ApplicationFormSchema
-from forms.call_kinds import CALL_KINDS
+from forms.call_kinds import CALL_KINDS, application_form
 from forms.registry import schema_instance
 from workflows import clock
 
@@ -55,20 +54,26 @@ def _kpis_after(events: list[AuditEvent], event: AuditEvent) -> dict | None:
 
 def application_data(application: GrantApplication, form: dict | None,
                      submitted_at: datetime | None) -> dict:
+    """The 申报书 of the call's kind: a 科技服务团's prints the call's KPI targets beside its
+    commitments."""
     call = application.call
-    return {"form": form or {}, "call": {"name": call.name, "year": call.year},
+    facts = {"name": call.name, "year": call.year, "kind": call.kind}
+    if call.kind == "service_team":
+        facts["kpi_targets"] = [dict(row) for row in call.kpi_targets or []]
+    return {"form": form or {}, "call": facts,
             "submitted_at": submitted_at.isoformat() if submitted_at else None}
 
 
 def draft_form(application: GrantApplication, reader: User) -> dict:
     """What a draft 申报书 prints: the reader's own 暂存 of the open 填报申报书 step (a draft is
-    one person's unsent work: the task form resumes only your own, and so does this) — else
-    the last submission (after 退回补正), else nothing (the blank form)."""
+    one person's unsent work: the task form resumes only your own, and so does this), typed by
+    the form of the call's kind — else the last submission (after 退回补正), else nothing (the
+    blank form)."""
     task = open_task(application.instance_id, "submit_application")
     if task is not None and may_see_task(reader, task):
         draft = db.session.scalar(sa.select(TaskDraft).filter_by(task_id=task.id, user_id=reader.id))
         if draft is not None:
-            return typed_partial(ApplicationFormSchema, draft.data)
+            return typed_partial(application_form(application.call.kind), draft.data)
     return dict(application.form or {})
 
 
