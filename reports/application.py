@@ -103,8 +103,8 @@ def _section(paper: Paper, name: str, form: dict, call: dict) -> dict:
         return {"part": name, "title": title}
     if paper.kind == "expert_team" and name in EXPERT_TEAM_HINTS:
         return _narrative(value, *EXPERT_TEAM_HINTS[name])
-    help = field.metadata.get("help")
-    return _narrative(value, title, f"（{help}）" if help else "")
+    hint = field.metadata.get("help")
+    return _narrative(value, title, f"（{hint}）" if hint else "")
 
 
 def _name_row(paper: Paper, form: dict) -> tuple[str, str] | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from forms.brand_event_form import NO_OTHER_FUNDING, FORUM, EventRules
+from forms.brand_event_form import FORUM, NO_OTHER_FUNDING, EventRules
 from forms.call_kinds import CALL_KINDS
 from forms.service_team_form import PLATFORM_CONFIRMATION
 

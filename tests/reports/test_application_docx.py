@@ -7,11 +7,19 @@ import docx
 
 from reports import application as app_doc
 from reports.application_docx import DRAFT_MARK, application_docx
-from tests.reports.samples import (brand_event_document, document, service_targets,
-                                   service_team_document)
-from tests.reports.test_application_kinds_pdf import (EVENT_SECTIONS, FUNDING_PLEDGE,
-                                                      PLATFORM_PLEDGE, SERVICE_SECTIONS,
-                                                      latin_words)
+from tests.reports.samples import (
+    brand_event_document,
+    document,
+    service_targets,
+    service_team_document,
+)
+from tests.reports.test_application_kinds_pdf import (
+    EVENT_SECTIONS,
+    FUNDING_PLEDGE,
+    PLATFORM_PLEDGE,
+    SERVICE_SECTIONS,
+    latin_words,
+)
 
 HEADINGS = ["申报说明", "一、项目申报单位基本情况", *(title for _, title, _ in app_doc.NARRATIVES),
             "五、项目经费预算", "六、进度安排", "七、专家团成员组成及分工"]

@@ -14,10 +14,20 @@ from reports import application as app_doc
 from reports.application_kinds import PAPERS
 from reports.documents import render_document
 from tests.reports import pdf
-from tests.reports.samples import (SOCIETY, brand_event_document, service_targets,
-                                   service_team_document)
-from tests.reports.test_application_pdf import (assert_inside_margins, flat, layout, raw_pages,
-                                                text_of, without_page_numbers)
+from tests.reports.samples import (
+    SOCIETY,
+    brand_event_document,
+    service_targets,
+    service_team_document,
+)
+from tests.reports.test_application_pdf import (
+    assert_inside_margins,
+    flat,
+    layout,
+    raw_pages,
+    text_of,
+    without_page_numbers,
+)
 
 SERVICE_SECTIONS = ["一、项目申报单位基本情况", "二、服务对象与协同工作机制", "三、重点工作内容及具体举措",
                     "四、绩效目标（承诺完成数量）", "五、实施条件及保障措施", "六、项目经费预算",

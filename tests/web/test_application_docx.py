@@ -14,8 +14,8 @@ from app.models import GrantApplication, GrantCall
 from app.services.documents import documents
 from app.services.grant.applications import start_application
 from app.services.steps.task_forms import save_draft
-from tests.services.grant_steps import ELIGIBLE, apply
 from tests.reports import pdf
+from tests.services.grant_steps import ELIGIBLE, apply
 from tests.services.steps import complete, task_of
 
 from .login import logged_in
