@@ -217,3 +217,14 @@ class KpiEntrySchema(FormSchema):
                           help="任务完成情况须经“科创中国”平台确认，填写平台给出的确认编号")
     word_count = f.whole(WORD_COUNT_LABEL, low=1, required=False,
                          help="智库报告等书面成果：每篇一条，填写其字数")
+
+
+def kpi_entry_fields(platform_confirmation: bool, kpi_targets: list[dict]) -> tuple[str, ...]:
+    """The KpiEntrySchema fields a call's entries use: the 平台确认编号 only where the
+    “科创中国”平台 confirms the work, the 字数 only where a KPI is a written deliverable."""
+    unused = set()
+    if not platform_confirmation:
+        unused.add("platform_ref")
+    if not any(row.get("min_words") for row in kpi_targets):
+        unused.add("word_count")
+    return tuple(name for name in KpiEntrySchema._declared_fields if name not in unused)

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
+from app.demo.scenario import drive_application
 from app.extensions import db
 from app.models import AuditEvent, KpiEntry
 from app.services.documents import document_data, documents
@@ -225,3 +226,13 @@ def test_re_evaluation_judges_by_the_reduced_targets(world, clock):
         instance_id=application.instance_id, kind="kpi_evaluation").order_by(AuditEvent.id.desc()))
     assert last["passed"] is True and last["reduction_reason"] == REASON
     assert application.excellent is False
+
+
+def test_the_demo_drives_a_forum_to_a_passed_evaluation(world, clock):
+    call = brand_event_call(world, "industry_forum")
+    application = drive_application(world, clock, "soc_smart_mfg", APPLICANT, "evaluate_performance",
+                                    call=call)
+    reports = [e for e in entries_of(application) if e.kpi_code == "think_tank_reports"]
+    assert [(e.word_count, e.platform_ref) for e in reports] == [(5800, "KCZG-2023-think_tank_reports-1")]
+    evaluate(world, application)
+    assert evaluation_passed(application) is True
