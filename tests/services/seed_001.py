@@ -9,7 +9,7 @@ from app.demo.samples import AGREEMENT, brand_event_form, service_team_form
 from app.extensions import db
 from app.models import GrantCall
 from app.services.background.timers import fire_due_timers
-from app.services.grant.applications import concierges_of, record_kpi, start_application
+from app.services.grant.applications import record_kpi, start_application
 from app.services.grant.ranking import publish_ranking
 from tests.conftest import SHANGHAI
 from tests.factories import review
@@ -73,19 +73,16 @@ def funded(world, clock, call: GrantCall):
     amount = str(call.award_amount_wan)
     complete(officer, instance, "issue_approval",
              {"notice_number": "川科协立项〔2023〕8号", "issued_on": "2023-06-27", "amount_wan": amount})
-    complete(users[APPLICANT], instance, "sign_agreement", AGREEMENT)
+    complete(users[APPLICANT], instance, "sign_agreement",  # seed 001 has no 科服保姆
+             {key: AGREEMENT[key] for key in ("agreement_number", "signed_on")})
     complete(users["finance_officer"], instance, "disburse_funds",
              {"amount_wan": amount, "paid_on": "2023-07-05", "voucher_number": "CZ-2023-071"})
     return application
 
 
 def to_evaluation(world, clock, application) -> None:
-    """科服保姆 served, mid-term checked, the period over: 绩效评估 is due."""
+    """Mid-term checked, the period over: 绩效评估 is due."""
     users, instance = world["users"], application.instance
-    concierge = concierges_of(application.society_org_id)[0]
-    complete(concierge, instance, "concierge_service",
-             {"studio_opened": True, "capabilities_published": 5, "services": "协助对接平台。",
-              "served_on": "2023-08-10"})
     at(clock, datetime(2023, 10, 1, tzinfo=SHANGHAI))
     complete(users["grant_officer"], instance, "midterm_check",
              {"checked_on": "2023-10-02", "status": "on_track", "findings": "进展正常。"})
