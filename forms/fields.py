@@ -159,10 +159,11 @@ def number(label: str, *, low=None, high=None, low_exclusive: bool = False,
     return fields.Decimal(validate=check, **_presence(required), metadata=_meta(label, help))
 
 
-def number_map(label: str, *, low=None, high=None, help: str | None = None) -> fields.Dict:
-    """A mapping code → Decimal (e.g. scores per criterion)."""
+def number_map(label: str, *, low=None, high=None, help: str | None = None,
+               required: bool = True) -> fields.Dict:
+    """A mapping code → Decimal (e.g. scores per criterion); optional ones load as {}."""
     values = fields.Decimal(validate=v.Between(label, low, high))
-    return fields.Dict(keys=fields.String(), values=values, required=True,
+    return fields.Dict(keys=fields.String(), values=values, **_presence(required, dict),
                        metadata=_meta(label, help, widget="number_map"))
 
 

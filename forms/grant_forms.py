@@ -3,12 +3,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from marshmallow import post_load, validates_schema
+from marshmallow import post_load, pre_load, validates_schema
 
 from forms import choices as c
 from forms import fields as f
 from forms.application_form import society_standing_fields
 from forms.base import FormSchema, error_on, raise_errors
+
+
+PLATFORM_REF_LABEL = "“科创中国”平台确认编号"
+WORD_COUNT_LABEL = "字数"
 
 
 class EligibilityDeclarationSchema(FormSchema):
@@ -140,13 +144,47 @@ class MidtermCheckSchema(FormSchema):
     findings = f.long_text("督查意见", 2000, help="指标完成进度与目标对比、存在问题")
 
 
-class EvaluationSchema(FormSchema):
-    """绩效评估 (evaluate_performance); pass/fail comes from the KPI figures (context)."""
+class _EvaluationFields(FormSchema):
+    """What every 绩效评估 records; pass/fail comes from the KPI figures (context)."""
     evaluated_on = f.day("评估日期")
     excellent = f.flag("评为优秀", required=False)
     bonus_note = f.text("加分事项", 500, required=False,
                         help="重大技术转移转化成效、省部级及以上领导肯定性批示等")
     comment = f.long_text("评估意见", 2000)
+
+
+REDUCTION_FIELDS = ("kpi_reductions", "reduction_reason", "reduction_evidence")
+NO_REDUCTION = "本项目申报指南未规定“可适当抵减”，不能抵减绩效目标"
+
+
+class EvaluationSchema(_EvaluationFields):
+    """绩效评估 (evaluate_performance) of a call whose targets may not be reduced: a posted
+    reduction is refused as such (not as an unknown field)."""
+
+    @pre_load
+    def no_reduction(self, data, **kwargs):
+        if isinstance(data, dict):
+            posted = [name for name in REDUCTION_FIELDS if _given(data.get(name))]
+            raise_errors({name: [NO_REDUCTION] for name in posted})
+        return data
+
+
+def _given(value) -> bool:
+    if isinstance(value, str):
+        return bool(value.strip())
+    return value not in (None, {}, [])
+
+
+class ReducibleEvaluationSchema(_EvaluationFields):
+    """绩效评估 of a call whose targets may be reduced (seed 001 一（一）6、一（三）5: 若实现重大
+    技术转移转化并取得重大成效，上述量化实施要求可适当抵减): a lower target per KPI, with the
+    reason and its evidence; the rules check them against the call's targets."""
+    kpi_reductions = f.number_map("抵减后的绩效目标", low=Decimal(0), required=False,
+                                  help="实现重大技术转移转化并取得重大成效的，可适当抵减；"
+                                       "不抵减的指标保持申报指南的目标值")
+    reduction_reason = f.long_text("重大技术转移转化情况（抵减理由）", 2000, required=False,
+                                   help="抵减任一指标时必填：转移转化的成果、合同、成效")
+    reduction_evidence = f.material_ref("抵减佐证材料")
 
 
 class RectificationSchema(FormSchema):
@@ -168,9 +206,25 @@ class RefundSchema(FormSchema):
 
 
 class KpiEntrySchema(FormSchema):
-    """One KPI actual recorded during implementation (not a task)."""
+    """One KPI actual recorded during implementation (not a task). ``platform_ref`` and
+    ``word_count`` apply where the rules say (“科创中国” calls; written deliverables)."""
     kpi_code = f.text("绩效指标", 50)
     quantity = f.number("数量", low=Decimal(0), low_exclusive=True)
     occurred_on = f.day("发生日期")
     description = f.long_text("情况说明", 500)
     evidence_ref = f.material_ref("佐证材料")
+    platform_ref = f.text(PLATFORM_REF_LABEL, 100, required=False,
+                          help="任务完成情况须经“科创中国”平台确认，填写平台给出的确认编号")
+    word_count = f.whole(WORD_COUNT_LABEL, low=1, required=False,
+                         help="智库报告等书面成果：每篇一条，填写其字数")
+
+
+def kpi_entry_fields(platform_confirmation: bool, kpi_targets: list[dict]) -> tuple[str, ...]:
+    """The KpiEntrySchema fields a call's entries use: the 平台确认编号 only where the
+    “科创中国”平台 confirms the work, the 字数 only where a KPI is a written deliverable."""
+    unused = set()
+    if not platform_confirmation:
+        unused.add("platform_ref")
+    if not any(row.get("min_words") for row in kpi_targets):
+        unused.add("word_count")
+    return tuple(name for name in KpiEntrySchema._declared_fields if name not in unused)

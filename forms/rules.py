@@ -28,6 +28,7 @@ from forms.application_tables import BudgetSchema, MemberSchema, lead_rows
 from forms.base import field_label
 from forms.call_forms import TeamRulesSchema
 from forms.validators import fmt_number
+from workflows.kpi import entry_counts, evaluate_kpis, reduced_targets
 
 Found = Iterator[tuple[str, str]]
 
@@ -305,13 +306,75 @@ amount_must_equal(gf.FundingSchema, "award_amount_wan", "每项资助金额")
 amount_must_equal(gf.RefundSchema, "refund_due_wan", "全额退还的应退金额")
 
 
-@rule(gf.EvaluationSchema, needs=("kpi_passed",))
+EVALUATIONS = (gf.EvaluationSchema, gf.ReducibleEvaluationSchema)
+
+
+def evaluation_passed(payload: dict, ctx: dict) -> bool:
+    """绩效评估's pass/fail: the actuals (context ``kpi_actuals``) against the call's targets
+    (``kpi_targets``) as this evaluation reduces them, if it may."""
+    return evaluate_kpis(ctx["kpi_targets"], ctx["kpi_actuals"], payload.get("kpi_reductions"))[0]
+
+
+@rule(*EVALUATIONS, needs=("kpi_targets", "kpi_actuals"))
 def excellent_only_when_passed(payload: dict, ctx: dict) -> Found:
-    if payload["excellent"] and not ctx["kpi_passed"]:
+    if payload["excellent"] and not evaluation_passed(payload, ctx):
         yield "excellent", "绩效指标未全部完成、评估不合格，不能「评为优秀」"
+
+
+@rule(gf.ReducibleEvaluationSchema, needs=("kpi_targets",))
+def reductions_within_targets(payload: dict, ctx: dict) -> Found:
+    """抵减 lowers a target of the call (never raises one) and says why: the 重大技术转移转化."""
+    rows = {row["code"]: row for row in ctx["kpi_targets"]}
+    for code, value in payload["kpi_reductions"].items():
+        row = rows.get(code)
+        if row is None:
+            yield f"kpi_reductions.{code}", "「抵减后的绩效目标」中有一项不是本申报指南的绩效指标"
+            continue
+        target, unit = Decimal(str(row["target"])), row["unit"]
+        if value > target:
+            yield (f"kpi_reductions.{code}",
+                   f"「{row['label']}」抵减后的目标不得高于申报指南要求的{fmt_number(target)}{unit}"
+                   f"（当前{fmt_number(value)}{unit}）")
+    if reduced_targets(ctx["kpi_targets"], payload["kpi_reductions"]) \
+            and not payload.get("reduction_reason"):
+        label = field_label(gf.ReducibleEvaluationSchema, "reduction_reason")
+        yield "reduction_reason", f"抵减绩效目标时须填写「{label}」"
 
 
 @rule(gf.KpiEntrySchema, needs=("kpi_codes",))
 def kpi_code_of_call(payload: dict, ctx: dict) -> Found:
     if payload["kpi_code"] not in ctx["kpi_codes"]:
         yield "kpi_code", f"「绩效指标」“{payload['kpi_code']}”不是本指南的绩效指标"
+
+
+@rule(gf.KpiEntrySchema, needs=("platform_confirmation",))
+def platform_confirmed(payload: dict, ctx: dict) -> Found:
+    """seed 001: 以上所述任务完成情况须经“科创中国”平台确认 — its calls' entries carry the
+    confirmation; other calls' entries have none to carry."""
+    label, given = gf.PLATFORM_REF_LABEL, payload.get("platform_ref")
+    if ctx["platform_confirmation"] and not given:
+        yield "platform_ref", f"「{label}」为必填项：任务完成情况须经“科创中国”平台确认"
+    elif given and not ctx["platform_confirmation"]:
+        yield "platform_ref", f"本项目的绩效数据不经“科创中国”平台确认，不填写「{label}」"
+
+
+def _kpi_row(ctx: dict, code: str) -> dict | None:
+    return next((row for row in ctx["kpi_targets"] if row["code"] == code), None)
+
+
+@rule(gf.KpiEntrySchema, needs=("kpi_targets",))
+def written_deliverable_long_enough(payload: dict, ctx: dict) -> Found:
+    """A KPI row with ``min_words`` (seed 001 智库报告: 每篇不少于5000字) is entered one piece
+    at a time, with its 字数."""
+    row = _kpi_row(ctx, payload["kpi_code"])
+    if row is None or not row.get("min_words"):
+        return
+    label, unit, words = gf.WORD_COUNT_LABEL, row["unit"], payload.get("word_count")
+    rule_text = f"{row['label']}每{unit}不少于{int(row['min_words'])}字"
+    if words is None:
+        yield "word_count", f"「{label}」为必填项：{rule_text}"
+    elif not entry_counts(row, words):
+        yield "word_count", f"「{label}」不足：{rule_text}（当前{words}字）"
+    if payload["quantity"] != 1:
+        yield "quantity", (f"「数量」应为1：{row['label']}逐{unit}填报、逐{unit}核对字数"
+                           f"（当前{fmt_number(payload['quantity'])}）")

@@ -27,6 +27,7 @@ def build_context(data: dict) -> dict:
         "evaluated_on": cn_date(evaluation.get("evaluated_on")),
         "issued_on": cn_date(issued_on(data)),
         "kpis": kpis, "kpi_summary": kpi_summary(kpis),
+        "reductions": reductions(kpis), "reduction_reason": evaluation.get("reduction_reason") or "",
         "passed": passed, "excellent": passed and excellent,
         "conclusion": conclusion(passed, excellent),
         "comment": paragraphs(evaluation.get("comment")),
@@ -53,11 +54,31 @@ def conclusion(passed: bool, excellent: bool = False) -> str:
 
 
 def kpi_rows(rows: list[dict]) -> list[dict]:
-    """Display rows: targets are minimums (完成值 ≥ 目标值 is 达标)."""
-    return [{"label": row.get("label") or row.get("code") or "", "unit": row.get("unit") or "",
-             "target": f"≥{number(row.get('target'))}", "actual": number(row.get("actual"), "0"),
-             "met": bool(row.get("met")), "verdict": "达标" if row.get("met") else "未达标",
-             "mark": "√" if row.get("met") else "×"} for row in rows]
+    """Display rows: targets are minimums (完成值 ≥ 目标值 is 达标); a target 抵减 lowered shows
+    the call's beside it; a row of a group met by another row of it is 同组达标."""
+    return [_kpi_row(row) for row in rows]
+
+
+def _kpi_row(row: dict) -> dict:
+    met = bool(row.get("met"))
+    fulfilled = bool(row.get("fulfilled", met))
+    reduced = bool(row.get("reduced"))
+    return {"label": row.get("label") or row.get("code") or "", "unit": row.get("unit") or "",
+            "target": f"≥{number(row.get('target'))}", "actual": number(row.get("actual"), "0"),
+            "original": f"≥{number(row.get('call_target'))}" if reduced else "",
+            "met": fulfilled, "verdict": verdict(met, fulfilled), "mark": "√" if fulfilled else "×"}
+
+
+def verdict(met: bool, fulfilled: bool) -> str:
+    if met:
+        return "达标"
+    return "同组达标" if fulfilled else "未达标"
+
+
+def reductions(rows: list[dict]) -> list[dict]:
+    """The targets 绩效评估 reduced (可适当抵减): what the call set, what was judged."""
+    return [{"label": row["label"], "unit": row["unit"], "original": row["original"],
+             "reduced": row["target"]} for row in rows if row["original"]]
 
 
 def kpi_summary(rows: list[dict]) -> str:

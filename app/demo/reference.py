@@ -84,28 +84,70 @@ REVIEW_CRITERIA = [
     {"code": "conditions", "label": "实施条件及保障措施", "max": 20},
     {"code": "budget", "label": "经费预算合理性", "max": 20},
 ]
+# seed 001 一（一）–（三）: each program's 量化实施要求 as KPI rows (code, label, unit, target).
 SERVICE_TEAM_PROGRAMS = {
     "industry_service_team": ("产业科技服务团示范项目", [
-        ("achievements_gathered", "汇聚可转移转化科技成果并提供产业化方案", "项", "50"),
-        ("problems_analysed", "解析企业技术问题", "项", "30"),
-        ("transfers", "完成技术转移转化（签署合同）", "项", "5"),
-        ("organisations", "落地组建独立法人协同创新组织", "个", "1"),
-        ("typical_cases", "典型案例", "个", "2"),
-        ("public_reports", "公开报道", "篇", "2")]),
+        ("achievements_gathered", "汇聚可转移转化科技成果并提供产业化方案", "项", "50"),  # 2
+        ("problems_analysed", "解析企业技术问题", "项", "30"),                        # 2
+        ("transfers", "完成技术转移转化（签署合同）", "项", "5"),                      # 3
+        ("organisations", "落地组建独立法人协同创新组织", "个", "1"),                  # 4
+        ("organisation_summary", "协同创新组织工作成效总结", "份", "1"),               # 4
+        ("typical_cases", "典型案例", "个", "2"),                                     # 5
+        ("public_reports", "公开报道", "篇", "2")]),                                  # 5
     "regional_service_team": ("区域科技服务团示范项目", [
-        ("industry_needs", "梳理重点产业需求", "项", "100"),
-        ("technical_assessments", "专业技术评估", "项", "20"),
-        ("enterprise_diagnoses", "企业技术诊断", "项", "20"),
-        ("summary_reports", "省域建设总结报告", "份", "1"),
-        ("public_reports", "公开报道", "篇", "2")]),
+        ("industry_needs", "梳理重点产业需求", "项", "100"),                           # 3
+        ("technical_assessments", "专业技术评估", "项", "20"),                         # 3
+        ("enterprise_diagnoses", "企业技术诊断", "项", "20"),                          # 3
+        ("summary_reports", "省域建设总结报告", "份", "1"),                            # 4
+        ("public_reports", "公开报道", "篇", "2"),                                    # 4
+        ("cross_province_summary", "跨省合作经验总结", "份", "1")]),                   # 5
     "professional_service_team": ("专业科技服务团示范项目", [
-        ("solutions_proposed", "技术问题初步解决方案", "项", "50"),
-        ("problems_solved", "解决技术问题（签署合同）", "项", "5"),
-        ("achievements_gathered", "汇聚可转移转化科技成果", "项", "100"),
-        ("achievements_transferred", "转化落地科技成果", "项", "10"),
-        ("typical_cases", "典型案例", "个", "2"),
-        ("public_reports", "公开报道", "篇", "2")]),
+        ("solutions_proposed", "技术问题初步解决方案", "项", "50"),                     # 2
+        ("problems_solved", "解决技术问题（签署合同）", "项", "5"),                     # 2
+        ("achievements_gathered", "汇聚可转移转化科技成果", "项", "100"),               # 3
+        ("achievements_transferred", "转化落地科技成果", "项", "10"),                   # 3
+        ("typical_cases", "技术转移转化典型案例", "个", "2"),                          # 4
+        ("public_reports", "公开报道", "篇", "2")]),                                  # 4
 }
+
+THINK_TANK_MIN_WORDS = 5000  # seed 001 二（一）7、二（二）6: 每篇不少于5000字
+# seed 001 二（一）–（二）: each 品牌活动's deliverables as KPI rows —
+# {program code: (name, call kind, [(code, label, unit, target, extra), ...])}, ``extra`` the
+# row's optional keys (workflows/kpi.py): ``group`` (alternatives: any one met meets them all)
+# and ``min_words`` (a written deliverable, each entry at least that many 字). kpi_rows()
+# makes a call's kpi_targets of them. No calls are created here.
+BRAND_EVENT_PROGRAMS = {
+    "industry_forum": ("产业创新论坛", "industry_forum", [
+        ("events_held", "召开产业创新论坛（含主论坛）", "次", "1", {}),                # 1
+        ("national_media", "国家级媒体宣介", "家", "1", {}),                          # 1: 和
+        ("local_media", "省市两级地方媒体宣介", "家", "10", {}),                       # 1
+        ("parallel_sessions", "平行论坛", "场", "3", {}),                             # 2
+        ("event_days", "论坛会期", "天", "2", {}),                                    # 2
+        ("event_summary", "论坛总结", "份", "1", {}),                                 # 7
+        ("expert_reports", "专家报告", "份", "1", {}),                                # 7
+        ("viewpoints", "观点汇编", "份", "1", {}),                                    # 7
+        ("think_tank_reports", "高质量智库报告", "篇", "1",
+         {"min_words": THINK_TANK_MIN_WORDS}),                                        # 7
+        ("consulting_activities", "技术咨询、推广、成果对接活动", "次", "4", {}),       # 8
+        ("video_materials", "论坛视频素材", "套", "1", {})]),                          # 9
+    "academia_meeting": ("产学融合会议", "academia_meeting", [
+        ("events_held", "召开产学融合会议", "场", "1", {}),                            # 1
+        ("national_media", "国家级媒体宣介", "家", "1", {"group": "media"}),          # 1: 或
+        ("local_media", "省市两级地方媒体宣介", "家", "10", {"group": "media"}),       # 1
+        ("event_summary", "会议总结", "份", "1", {}),                                 # 6
+        ("expert_reports", "专家报告", "份", "1", {}),                                # 6
+        ("viewpoints", "观点汇编", "份", "1", {}),                                    # 6
+        ("think_tank_reports", "高质量智库报告", "篇", "1",
+         {"min_words": THINK_TANK_MIN_WORDS}),                                        # 6
+        ("consulting_activities", "技术咨询、推广、成果对接活动", "次", "2", {}),       # 7
+        ("video_materials", "会议视频素材", "套", "1", {})]),                          # 8
+}
+
+
+def kpi_rows(kpis) -> list[dict]:
+    """A call's kpi_targets from (code, label, unit, target[, extra]) tuples."""
+    return [{"code": code, "label": label, "unit": unit, "target": target, **(rest[0] if rest else {})}
+            for code, label, unit, target, *rest in kpis]
 
 
 def _call(program_code, name, year, kpis, orgs, **dates) -> GrantCall:
@@ -146,7 +188,7 @@ def seed_service_team_calls_2023(orgs) -> list[GrantCall]:
     (seed 001 fixes none): the call page says so."""
     calls = []
     for code, (name, kpis) in SERVICE_TEAM_PROGRAMS.items():
-        rows = [{"code": c, "label": label, "unit": unit, "target": t} for c, label, unit, t in kpis]
+        rows = kpi_rows(kpis)
         calls.append(_call(code, f"2023年“科创中国”{name}", 2023, rows, orgs,
                            award_amount_wan=Decimal("50"), awards_count=3, reserve_count=1,
                            apply_deadline=date(2023, 5, 31), formal_review_deadline=date(2023, 6, 10),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 import sqlalchemy as sa
 
@@ -179,9 +180,22 @@ def _let_time_pass(drive: GrantDrive, step: str) -> None:
 def _achieve_every_kpi(drive: GrantDrive) -> None:
     call = drive.application.call
     for row in call.kpi_targets:
-        record_kpi(drive.application.id, {"kpi_code": row["code"], "quantity": row["target"],
-                                          "occurred_on": f"{call.year}-08-01", "description": "平台数据"},
-                   drive.applicant)
+        for raw in _kpi_entries(call, row):
+            record_kpi(drive.application.id, raw, drive.applicant)
+
+
+def _kpi_entries(call: GrantCall, row: dict) -> list[dict]:
+    """The entries meeting one target: a “科创中国” call's confirmed on its platform, a written
+    deliverable one piece an entry with enough words."""
+    raw = {"kpi_code": row["code"], "quantity": row["target"], "occurred_on": f"{call.year}-08-01",
+           "description": "平台数据"}
+    if call.kind != "expert_team":
+        raw["platform_ref"] = f"KCZG-{call.year}-{row['code']}"
+    if not row.get("min_words"):
+        return [raw]
+    pieces = int(Decimal(str(row["target"])))
+    return [{**raw, "quantity": "1", "word_count": int(row["min_words"]) + 800,
+             "platform_ref": f"{raw.get('platform_ref', '')}-{n + 1}"} for n in range(pieces)]
 
 
 def _grant_step(drive: GrantDrive, step: str) -> None:

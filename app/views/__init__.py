@@ -20,6 +20,8 @@ def register_views(app: Flask) -> None:
     from . import start, tasks  # 发起申报 /start, /start/project, /start/grant/<id>; 办理 /tasks/<id>
     for blueprint in (start.bp, tasks.bp):
         app.register_blueprint(blueprint)
+    from . import kpis  # 填报绩效数据 /applications/<id>/kpis
+    app.register_blueprint(kpis.bp)
     from . import documents  # 文书 /instances/<id>/documents/…, /editions/<id>/report.pdf; 导出 /exports
     app.register_blueprint(documents.bp)
     from . import notifications  # 提醒 /notifications/<id>/read, 逾期督办 /overdue; header badge

@@ -8,6 +8,7 @@ from workflows.processes import OUTCOME_LABELS
 
 from ..services.documents import documents
 from ..services.documents import exports
+from ..services.grant import kpi_entries
 from ..services.reading import instance_views as service
 from .helpers import org_choices
 
@@ -47,8 +48,11 @@ def _args_without_page() -> dict:
 @login_required
 def show(instance_id: int):
     detail = service.instance_detail(instance_id, current_user)
+    application = getattr(detail.instance, "application", None)
     return render_template("instances/show.html", detail=detail, statuses=service.STATUS_LABELS,
-                           documents=documents.offered_documents(instance_id, current_user))
+                           documents=documents.offered_documents(instance_id, current_user),
+                           kpi_entry_id=application.id if kpi_entries.may_record(
+                               application, current_user) else None)
 
 
 @bp.get("/instances/<int:instance_id>/diagram.json")

@@ -8,6 +8,7 @@ import pytest
 from forms import FormValidationError, load_form
 
 SOCIETY = "四川省示例材料学会"
+KPI_TARGETS = [{"code": "deals", "label": "科技供需交易合作总金额", "unit": "万元", "target": "600"}]
 
 _LEVELS = ["正高", "正高", "副高", "副高", "副高", "副高", "中级", "中级", "中级", "初级"]
 _NAMES = ["林知远", "周若溪", "宋清禾", "陶以宁", "许观澜", "程砚秋", "方致和", "顾南星",
@@ -218,7 +219,8 @@ def task_samples() -> dict[str, tuple[dict, dict]]:
         "midterm_check": ({"checked_on": "2024-08-31", "status": "on_track",
                            "findings": "已发布科技所能12项。"}, {}),
         "evaluate_performance": ({"evaluated_on": "2025-01-20", "excellent": True,
-                                  "comment": "各项指标均已完成。"}, {"kpi_passed": True}),
+                                  "comment": "各项指标均已完成。"}, {"kpi_targets": KPI_TARGETS,
+                                                             "kpi_actuals": {"deals": 600}}),
         "rectify": ({"report": "补充完成典型案例2例。", "submitted_on": "2025-02-15"}, {}),
         "re_evaluate": ({"comment": "整改后指标完成。"}, {"kpi_passed": True, "rectification_open": True}),
         "refund": ({"amount_wan": "30", "paid_on": "2025-03-31", "voucher_number": "TK-01"},

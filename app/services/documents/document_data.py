@@ -148,7 +148,8 @@ def evaluation_report_data(application: GrantApplication) -> dict | None:
             "kpis": figures["kpis"], "passed": passed,
             "evaluation": {"evaluated_on": form.get("evaluated_on"),
                            "excellent": bool(passed and form.get("excellent")),
-                           "bonus_note": form.get("bonus_note"), "comment": form.get("comment")},
+                           "bonus_note": form.get("bonus_note"), "comment": form.get("comment"),
+                           "reduction_reason": form.get("reduction_reason")},
             "rectification_due": None if passed else due,
             "re_evaluation": _re_evaluation(application, events, evaluated),
             "refund": _refund(events, evaluated)}

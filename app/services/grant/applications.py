@@ -18,6 +18,7 @@ from ..shared.common import get_or_404, new_business_key, open_task, validated
 from ..shared.errors import Conflict, InvalidInput, NotFound
 from ..steps.instances import complete_in_transaction, start_instance
 from ..steps.saving import record_audit
+from .kpis import kpi_entry_context
 from ..shared.unit_of_work import transaction
 
 PROCESS_KEY = "expert_team_grant"
@@ -158,15 +159,22 @@ def application_of(instance) -> GrantApplication:
     return instance.application
 
 
+def recordable_application(application_id: int, user: User) -> GrantApplication:
+    """The application whose KPI achievements ``user`` may record now: its society's applicant,
+    while it is implemented (funded, not yet closed)."""
+    application = get_or_404(GrantApplication, application_id, "申报不存在")
+    check_holds(user, "applicant", application.society_org_id, "为该项目填报绩效数据")
+    if application.funded_amount_wan is None or application.instance.status != "running":
+        raise NotFound("该项目当前不在实施阶段，不能填报绩效数据")
+    return application
+
+
 def record_kpi(application_id: int, raw: dict, user: User) -> KpiEntry:
-    """The society records one KPI achievement during implementation (funded, not yet closed)."""
+    """The society records one KPI achievement during implementation (funded, not yet closed):
+    on a “科创中国” call with its 平台确认编号, a written deliverable with its 字数."""
     with transaction():
-        application = get_or_404(GrantApplication, application_id, "申报不存在")
-        check_holds(user, "applicant", application.society_org_id, "为该专家团填报绩效数据")
-        if application.funded_amount_wan is None or application.instance.status != "running":
-            raise NotFound("该项目当前不在实施阶段，不能填报绩效数据")
-        codes = {row["code"] for row in application.call.kpi_targets}
-        form = validated("kpi_entry", raw, {"kpi_codes": codes})
+        application = recordable_application(application_id, user)
+        form = validated("kpi_entry", raw, kpi_entry_context(application.call))
         now = clock.now()
         entry = KpiEntry(application_id=application.id, recorded_by_id=user.id, recorded_at=now, **form)
         db.session.add(entry)

@@ -11,9 +11,11 @@ from forms import application_form as af
 from forms import grant_forms as gf
 from forms.call_kinds import APPLICATION_FORMS, CALL_KINDS, application_form
 from forms.registry import Writes
+from forms.rules import evaluation_passed
 from forms.validators import fmt_number
 from workflows import clock
 from workflows.dates import add_months, deadline_iso, parse_moment
+from workflows.kpi import reduced_targets
 from workflows.processes import EXPERT_TEAM_GRANT
 
 from ...extensions import db
@@ -28,7 +30,7 @@ from ..steps.panels import Decisions, Reviews
 from ..steps.step import Due, OptionSource, Step
 from ..steps.saving import record_audit
 from . import applications as a
-from .kpis import kpi_outcome
+from .kpis import kpi_actuals, kpi_outcome
 from .ranking import promote_next_reserve
 
 KEY = EXPERT_TEAM_GRANT.key
@@ -144,7 +146,29 @@ def _after_funding(instance, result, user) -> None:
     a.application_of(instance).funded_amount_wan = result.payload["amount_wan"]
 
 
+def _evaluation_context(instance, task, user) -> dict:
+    """The call's KPI rows and the actuals: the form's reductions (if the call allows them)
+    decide the pass/fail (forms/rules.py evaluation_passed)."""
+    application = a.application_of(instance)
+    return {"kpi_targets": application.call.kpi_targets, "kpi_actuals": kpi_actuals(application)}
+
+
+def _evaluation_form(instance):
+    """可适当抵减 calls evaluate with the reduction fields; the others never see them."""
+    reducible = a.application_of(instance).call.reduction_allowed
+    return gf.ReducibleEvaluationSchema if reducible else gf.EvaluationSchema
+
+
+def _targets_to_reduce(instance) -> dict:
+    """A reducible call's 抵减 starts from its own targets (unchanged means not reduced)."""
+    call = a.application_of(instance).call
+    if not call.reduction_allowed:
+        return {}
+    return {"kpi_reductions": {row["code"]: str(row["target"]) for row in call.kpi_targets}}
+
+
 def _kpi_context(instance, task, user) -> dict:
+    """整改复评: the targets as 绩效评估 reduced them, the actuals now."""
     passed, _ = kpi_outcome(a.application_of(instance))
     return {"kpi_passed": passed}
 
@@ -167,11 +191,35 @@ def _rectification_due(instance, result) -> dict:
 
 
 def _after_evaluation(instance, result, user) -> None:
+    """Keep the reduced targets (整改复评 judges by them too), then the outcome."""
+    application = a.application_of(instance)
+    lowered = reduced_targets(application.call.kpi_targets, result.payload.get("kpi_reductions"))
+    application.kpi_reductions = {code: str(value) for code, value in lowered.items()} or None
+    passed = _record_kpi_evaluation(instance, user, result.payload.get("reduction_reason"))
+    application.excellent = bool(passed and result.payload.get("excellent"))
+
+
+def _after_re_evaluation(instance, result, user) -> None:
+    a.application_of(instance).excellent = False
+    _record_kpi_evaluation(instance, user, None)
+
+
+def _record_kpi_evaluation(instance, user, reduction_reason) -> bool:
+    """The KPI rows as judged now (original and reduced targets), kept for the report."""
     application = a.application_of(instance)
     passed, rows = kpi_outcome(application)
-    application.excellent = bool(passed and result.payload.get("excellent"))
-    record_audit(instance, "kpi_evaluation", user,
-                 data={"passed": passed, "kpis": [r.__dict__ for r in rows]})
+    data = {"passed": passed, "kpis": [r.__dict__ for r in rows]}
+    if application.kpi_reductions:
+        data["reduction_reason"] = reduction_reason or _last_reduction_reason(instance)
+    record_audit(instance, "kpi_evaluation", user, data=data)
+    return passed
+
+
+def _last_reduction_reason(instance) -> str | None:
+    evaluated = db.session.scalar(sa.select(AuditEvent.data).filter_by(
+        instance_id=instance.id, task_name="evaluate_performance", kind="completed")
+        .order_by(AuditEvent.id.desc()).limit(1))
+    return ((evaluated or {}).get("form") or {}).get("reduction_reason")
 
 
 def _award_amount(instance) -> dict:
@@ -208,7 +256,7 @@ def _review(payload: dict, ctx: dict) -> dict:
 
 
 def _evaluation(payload: dict, ctx: dict) -> dict:
-    return {"evaluation_passed": bool(ctx["kpi_passed"])}
+    return {"evaluation_passed": evaluation_passed(payload, ctx)}
 
 
 def _re_evaluation(payload: dict, ctx: dict) -> dict:
@@ -246,6 +294,16 @@ def _commitments_text(commitments: dict, instance) -> str:
     return "；".join(f"{rows[code]['label']} {fmt_number(Decimal(str(value)))}{rows[code]['unit']}"
                     if code in rows else f"其他绩效指标 {fmt_number(Decimal(str(value)))}"
                     for code, value in commitments.items())
+
+def _reductions_text(reductions: dict, instance) -> str:
+    """{KPI code: figure} as "完成技术转移转化 5项→3项；…": only the targets lowered."""
+    targets = a.application_of(instance).call.kpi_targets if instance is not None else []
+    rows = {row["code"]: row for row in targets}
+    lowered = reduced_targets(targets, reductions)
+    return "；".join(f"{rows[code]['label']} {fmt_number(Decimal(str(rows[code]['target'])))}"
+                    f"{rows[code]['unit']}→{fmt_number(value)}{rows[code]['unit']}"
+                    for code, value in lowered.items()) or "未抵减"
+
 
 # What the person deciding sees ----------------------------------------------------------------
 
@@ -299,7 +357,11 @@ STEPS = (
          panels=(AWARD,)),
     Step(KEY, "midterm_check", gf.MidtermCheckSchema, due=Due(days=15), panels=(AWARD, MIDTERM)),
     Step(KEY, "evaluate_performance", gf.EvaluationSchema,
-         Writes(derived=_evaluation, context_keys=("kpi_passed",)), context=_kpi_context,
+         Writes(derived=_evaluation, context_keys=("kpi_targets", "kpi_actuals")),
+         context=_evaluation_context, form_of=_evaluation_form,
+         variants=(gf.ReducibleEvaluationSchema,), earlier=_targets_to_reduce,
+         options=(OptionSource("kpi_targets", "kpi_reductions", _target_options),),
+         labels={"kpi_reductions": _reductions_text},
          before=_rectification_due, after=_after_evaluation,
          due=Due("evaluation_deadline"), panels=(AWARD, MIDTERM, FINANCE)),
     Step(KEY, "finance_confirm_evaluation", gf.FinanceConcurrenceSchema,
@@ -309,7 +371,7 @@ STEPS = (
     Step(KEY, "re_evaluate", gf.ReEvaluationSchema,
          Writes(derived=_re_evaluation, context_keys=("kpi_passed", "rectification_open")),
          context=_re_evaluation_context,
-         after=_after_evaluation, due=Due(days=15), panels=(EVALUATIONS,)),
+         after=_after_re_evaluation, due=Due(days=15), panels=(EVALUATIONS,)),
     Step(KEY, "refund", gf.RefundSchema, context=_refund_context, after=_after_refund,
          carried=_refund_amount,
          due=Due(days=30), panels=(EVALUATIONS, AWARD)),
@@ -324,10 +386,21 @@ def _kpi_name(code: str, instance) -> str:
 RECORDS = {"kpi_entry": Record(gf.KpiEntrySchema, {"kpi_code": _kpi_name})}
 
 def _facts(instance) -> list[tuple[str, str]]:
-    """The application page's header: its preference in the ranking (优秀 last year)."""
+    """The application page's header: its preference in the ranking (优秀 last year), the
+    targets 绩效评估 reduced (抵减) and why."""
     application = a.application_of(instance)
-    note = a.priority_note(application) if application is not None else None
-    return [("申报优先", note)] if note else []
+    if application is None:
+        return []
+    note = a.priority_note(application)
+    return ([("申报优先", note)] if note else []) + _reduction_facts(application, instance)
+
+
+def _reduction_facts(application, instance) -> list[tuple[str, str]]:
+    if not application.kpi_reductions:
+        return []
+    reason = _last_reduction_reason(instance) or ""
+    return [("绩效目标抵减", _reductions_text(application.kpi_reductions, instance)),
+            ("抵减理由", reason)]
 
 
 PROCESS = Process(EXPERT_TEAM_GRANT, STEPS, on_end=_application_ended, records=RECORDS,

@@ -200,7 +200,9 @@ def _note(event: AuditEvent, titles: dict[str, str], instance) -> str:
         events = catalog().process(instance.process_key).rules.messages
         return events.get(data.get("message"), "收到流程通知")
     if event.kind == "kpi_evaluation":
-        return "绩效指标全部达标" if data.get("passed") else "绩效指标未全部达标"
+        verdict = "绩效指标全部达标" if data.get("passed") else "绩效指标未全部达标"
+        reduced = any(row.get("reduced") for row in data.get("kpis") or [])
+        return verdict + ("（按抵减后的目标）" if reduced else "")
     if event.kind == "document_frozen":
         return (f"{KINDS[data['kind']].title}第{data.get('version')}版已存档"
                 f"（{data.get('pages')}页，SHA-256 {str(data.get('sha256'))[:12]}…）")
