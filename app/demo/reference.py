@@ -200,6 +200,23 @@ def seed_service_team_calls_2023(orgs) -> list[GrantCall]:
     return calls
 
 
+def seed_brand_event_calls_2023(orgs) -> list[GrantCall]:
+    """The two 试点城市系列品牌活动 of seed 001 (产业创新论坛, 产学融合会议): their own 申报书 and
+    deliverables; amounts and dates as the demo's service-team calls — ours, marked so."""
+    calls = []
+    for code, (name, kind, kpis) in BRAND_EVENT_PROGRAMS.items():
+        call = _call(code, f"2023年“科创中国”{name}", 2023, kpi_rows(kpis), orgs,
+                     award_amount_wan=Decimal("50"), awards_count=3, reserve_count=1,
+                     apply_deadline=date(2023, 5, 31), formal_review_deadline=date(2023, 6, 10),
+                     review_deadline=date(2023, 6, 20), midterm_at=date(2023, 9, 30),
+                     period_end=date(2023, 12, 31), evaluation_deadline=date(2024, 1, 31),
+                     publicity_working_days=5, rectification_months=1, min_reviewers=3,
+                     objective_weight=Decimal("0.3"), team_rules=None, kind=kind,
+                     reduction_allowed=False, source_fixed=SEED_001_FIXED)
+        calls.append(call)
+    return calls
+
+
 # The State Council's holiday notices (国务院办公厅关于2024年/2025年部分节假日安排的通知,
 # 国办发明电〔2023〕7号 and 〔2024〕12号): (first, last) day off, name, weekend days worked (调休).
 PUBLIC_HOLIDAYS = [
@@ -241,5 +258,7 @@ def seed_reference_data() -> dict:
     edition = seed_third_conference()
     grant_call = seed_expert_team_call_2024(orgs)
     service_calls = seed_service_team_calls_2023(orgs)
+    event_calls = seed_brand_event_calls_2023(orgs)
     db.session.commit()
-    return {"orgs": orgs, "edition": edition, "grant_call": grant_call, "service_calls": service_calls}
+    return {"orgs": orgs, "edition": edition, "grant_call": grant_call,
+            "service_calls": service_calls, "event_calls": event_calls}

@@ -149,7 +149,7 @@ def test_partial_service_team_draft_prints_what_is_entered():
     text = text_of(render(service_team_document(form), draft=True,
                           artifact="application-service-team-partial.pdf"))
     for wanted in ("科技服务团名称半成品服务团", "服务的“科创中国”试点城市绵阳市", "服务的重点产业",
-                   "1技术问题初步解决方案50项60项", "2解决技术问题（签署合同）5项3", "5典型案例2个三个",
+                   "1技术问题初步解决方案50项60项", "2解决技术问题（签署合同）5项3", "5技术转移转化典型案例2个三个",
                    "滕照野（领衔专家）", PLATFORM_PLEDGE):
         assert flat(wanted) in text, wanted
     assert "not_a_target" not in text and latin_words(text) == []

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from app.demo.reference import BRAND_EVENT_PROGRAMS, kpi_rows
 from app.demo.samples import AGREEMENT, brand_event_form, service_team_form
-from app.extensions import db
 from app.models import GrantCall
 from app.services.background.timers import fire_due_timers
 from app.services.grant.applications import record_kpi, start_application
@@ -27,21 +25,8 @@ def service_call(world, program: str) -> GrantCall:
 
 
 def brand_event_call(world, program: str) -> GrantCall:
-    """A 2023 品牌活动 call made from BRAND_EVENT_PROGRAMS (the demo's dates and amounts of the
-    科技服务团 calls: ours, not the seed's)."""
-    name, kind, rows = BRAND_EVENT_PROGRAMS[program]
-    like = service_call(world, "regional_service_team")
-    copied = {column: getattr(like, column) for column in (
-        "award_amount_wan", "awards_count", "reserve_count", "apply_deadline",
-        "formal_review_deadline", "review_deadline", "midterm_at", "period_end",
-        "evaluation_deadline", "publicity_working_days", "rectification_months", "min_reviewers",
-        "objective_weight", "review_criteria", "managing_org_id", "finance_org_id")}
-    call = GrantCall(program_code=program, name=f"2023年“科创中国”{name}", year=2023, kind=kind,
-                     kpi_targets=kpi_rows(rows), reduction_allowed=False,
-                     source_fixed=["kpi_targets"], **copied)
-    db.session.add(call)
-    db.session.commit()
-    return call
+    """The demo's 2023 品牌活动 call of ``program`` (made from BRAND_EVENT_PROGRAMS)."""
+    return next(call for call in world["event_calls"] if call.program_code == program)
 
 
 def application_form_of(call: GrantCall, society_name: str) -> dict:
