@@ -2,7 +2,7 @@
 §二.（二）): project, amount, period, the call's KPI targets, each party's duties, signatures."""
 from __future__ import annotations
 
-from .wording import wording_of
+from .wording import grantee
 from .filters import cn_date, number
 
 TEMPLATE = "agreement.html"
@@ -17,10 +17,7 @@ def build_context(data: dict) -> dict:
         "agreement_number": agreement.get("agreement_number") or "",
         "call_name": call.get("name") or "",
         "society": data.get("society") or "",
-        "project_name": data.get("project_name") or "",
-        "studio_name": data.get("studio_name") or "",
-        "lead_expert": data.get("lead_expert") or "",
-        "wording": wording_of(data),
+        **grantee(data),
         "amount_wan": number(data.get("amount_wan")),
         "period_end": cn_date(data.get("period_end")),
         "evaluation_deadline": cn_date(data.get("evaluation_deadline")),

@@ -2,7 +2,7 @@
 (seed 003 §二.（二）), with the obligations that follow: agreement, period, evaluation, refund."""
 from __future__ import annotations
 
-from .wording import wording_of
+from .wording import grantee
 from .filters import cn_date, number
 
 TEMPLATE = "approval_notice.html"
@@ -22,10 +22,7 @@ def build_context(data: dict) -> dict:
         "call_name": call.get("name") or "",
         "year": call.get("year") or "",
         "addressee": data.get("society") or "",
-        "project_name": data.get("project_name") or "",
-        "studio_name": data.get("studio_name") or "",
-        "lead_expert": data.get("lead_expert") or "",
-        "wording": wording_of(data),
+        **grantee(data),
         "amount_wan": number(amount),
         "issued_on": cn_date(notice.get("issued_on")),
         "period_end": cn_date(data.get("period_end")),

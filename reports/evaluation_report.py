@@ -2,7 +2,7 @@
 限期整改 and the 全额退还 that follows (seed 003 §二.（四）); re-evaluation and refund when done."""
 from __future__ import annotations
 
-from .wording import wording_of
+from .wording import grantee
 from .filters import cn_date, number
 
 TEMPLATE = "evaluation_report.html"
@@ -19,10 +19,7 @@ def build_context(data: dict) -> dict:
         "document_number": data.get("document_number") or "",
         "call_name": (data.get("call") or {}).get("name") or "",
         "addressee": data.get("society") or "",
-        "project_name": data.get("project_name") or "",
-        "studio_name": data.get("studio_name") or "",
-        "lead_expert": data.get("lead_expert") or "",
-        "wording": wording_of(data),
+        **grantee(data),
         "funded_amount_wan": number(data.get("funded_amount_wan")),
         "evaluated_on": cn_date(evaluation.get("evaluated_on")),
         "issued_on": cn_date(issued_on(data)),

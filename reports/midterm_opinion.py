@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from forms.choices import MIDTERM_STATUSES, label_of
 
 from .evaluation_report import paragraphs
-from .wording import wording_of
+from .wording import grantee
 from .filters import cn_date, number
 
 TEMPLATE = "midterm_opinion.html"
@@ -21,10 +21,7 @@ def build_context(data: dict) -> dict:
         "issuer": data.get("issuer") or DEFAULT_ISSUER,
         "call_name": (data.get("call") or {}).get("name") or "",
         "addressee": data.get("society") or "",
-        "project_name": data.get("project_name") or "",
-        "studio_name": data.get("studio_name") or "",
-        "lead_expert": data.get("lead_expert") or "",
-        "wording": wording_of(data),
+        **grantee(data),
         "checked_on": cn_date(midterm.get("checked_on")),
         "period_end": cn_date(data.get("period_end")),
         "conclusion": label_of(MIDTERM_STATUSES, midterm.get("status") or ""),
