@@ -44,6 +44,14 @@ def test_the_call_page_tells_the_documents_rules_from_the_offices_settings(clien
     assert "可适当抵减" not in expert
 
 
+def test_a_meeting_call_says_its_media_are_either_or_and_its_report_long(client, world, clock):
+    clock.set(datetime(2023, 5, 10, 10, 0, tzinfo=SHANGHAI))
+    meeting = next(c for c in world["event_calls"] if c.program_code == "academia_meeting")
+    html = text(client("soc_mfg_applicant").get(f"/start/grant/{meeting.id}"))
+    assert "国家级媒体宣介不少于1家或省市两级地方媒体宣介不少于10家" in html
+    assert "（每篇不少于5000字）" in html and "“科创中国”产学融合会议" in html
+
+
 def test_the_service_team_form_asks_for_a_commitment_per_target(client, world, professional_call):
     application = opened(world, professional_call)
     page = text(client("soc_mfg_applicant").get(f"/tasks/{task_of(application.instance, 'submit_application').id}"))

@@ -51,6 +51,19 @@ def call_terms(call: GrantCall) -> list[Term]:
 
 
 def kpi_requirements(call: GrantCall) -> str:
-    """The call's KPI targets as "汇聚可转移转化科技成果不少于50项；…"."""
-    return "；".join(f"{row['label']}不少于{fmt_number(Decimal(str(row['target'])))}{row['unit']}"
-                    for row in call.kpi_targets)
+    """The call's KPI targets as "汇聚可转移转化科技成果不少于50项；…": rows of one group (any one
+    met is enough) joined by 或, a written deliverable with its 字数."""
+    parts: list[str] = []
+    groups: dict[str, int] = {}  # group → index of its part
+    for row in call.kpi_targets:
+        text = f"{row['label']}不少于{fmt_number(Decimal(str(row['target'])))}{row['unit']}"
+        if row.get("min_words"):
+            text += f"（每篇不少于{row['min_words']}字）"
+        group = row.get("group")
+        if group in groups:
+            parts[groups[group]] += f"或{text}"
+            continue
+        if group:
+            groups[group] = len(parts)
+        parts.append(text)
+    return "；".join(parts)
