@@ -182,6 +182,16 @@ def seed_expert_team_call_2024(orgs) -> GrantCall:
                  source_fixed=EXPERT_TEAM_FIXED)
 
 
+# The 2023 seed-001 calls' money, dates and review settings: invented for the demo (seed 001
+# fixes none — SEED_001_FIXED leaves them out, so the call page marks them as settings).
+DEMO_2023_TERMS = dict(
+    award_amount_wan=Decimal("50"), awards_count=3, reserve_count=1,
+    apply_deadline=date(2023, 5, 31), formal_review_deadline=date(2023, 6, 10),
+    review_deadline=date(2023, 6, 20), midterm_at=date(2023, 9, 30), period_end=date(2023, 12, 31),
+    evaluation_deadline=date(2024, 1, 31), publicity_working_days=5, rectification_months=1,
+    min_reviewers=3, objective_weight=Decimal("0.3"), team_rules=None, source_fixed=SEED_001_FIXED)
+
+
 def seed_service_team_calls_2023(orgs) -> list[GrantCall]:
     """The three 科技服务团 programs of seed 001: their own 申报书 (kind service_team), their KPI
     targets, 可适当抵减 where the seed allows it. Amounts and dates are invented for the demo
@@ -189,14 +199,8 @@ def seed_service_team_calls_2023(orgs) -> list[GrantCall]:
     calls = []
     for code, (name, kpis) in SERVICE_TEAM_PROGRAMS.items():
         rows = kpi_rows(kpis)
-        calls.append(_call(code, f"2023年“科创中国”{name}", 2023, rows, orgs,
-                           award_amount_wan=Decimal("50"), awards_count=3, reserve_count=1,
-                           apply_deadline=date(2023, 5, 31), formal_review_deadline=date(2023, 6, 10),
-                           review_deadline=date(2023, 6, 20), midterm_at=date(2023, 9, 30),
-                           period_end=date(2023, 12, 31), evaluation_deadline=date(2024, 1, 31),
-                           publicity_working_days=5, rectification_months=1, min_reviewers=3,
-                           objective_weight=Decimal("0.3"), team_rules=None, kind="service_team",
-                           reduction_allowed=code in REDUCIBLE, source_fixed=SEED_001_FIXED))
+        calls.append(_call(code, f"2023年“科创中国”{name}", 2023, rows, orgs, kind="service_team",
+                           reduction_allowed=code in REDUCIBLE, **DEMO_2023_TERMS))
     return calls
 
 
@@ -205,15 +209,8 @@ def seed_brand_event_calls_2023(orgs) -> list[GrantCall]:
     deliverables; amounts and dates as the demo's service-team calls — ours, marked so."""
     calls = []
     for code, (name, kind, kpis) in BRAND_EVENT_PROGRAMS.items():
-        call = _call(code, f"2023年“科创中国”{name}", 2023, kpi_rows(kpis), orgs,
-                     award_amount_wan=Decimal("50"), awards_count=3, reserve_count=1,
-                     apply_deadline=date(2023, 5, 31), formal_review_deadline=date(2023, 6, 10),
-                     review_deadline=date(2023, 6, 20), midterm_at=date(2023, 9, 30),
-                     period_end=date(2023, 12, 31), evaluation_deadline=date(2024, 1, 31),
-                     publicity_working_days=5, rectification_months=1, min_reviewers=3,
-                     objective_weight=Decimal("0.3"), team_rules=None, kind=kind,
-                     reduction_allowed=False, source_fixed=SEED_001_FIXED)
-        calls.append(call)
+        calls.append(_call(code, f"2023年“科创中国”{name}", 2023, kpi_rows(kpis), orgs, kind=kind,
+                           reduction_allowed=False, **DEMO_2023_TERMS))
     return calls
 
 
