@@ -97,32 +97,31 @@ def evaluation_passed(application) -> bool:
     return engine.process_data(load_workflow(application.instance))["evaluation_passed"]
 
 
-def test_a_meeting_covered_by_local_media_alone_passes(world, clock):
-    call = brand_event_call(world, "academia_meeting")
+def event_evaluated(world, clock, program: str, **actuals):
+    """A funded 品牌活动 of ``program`` evaluated with every target achieved (``actuals``
+    overriding some) except its 国家级媒体宣介."""
+    call = brand_event_call(world, program)
     application = funded(world, clock, call)
-    achieve(world, application, without(all_targets(call), "national_media"))
+    achieve(world, application, without(all_targets(call, **actuals), "national_media"))
     to_evaluation(world, clock, application)
     evaluate(world, application)
+    return application
+
+
+def test_a_meeting_covered_by_local_media_alone_passes(world, clock):
+    application = event_evaluated(world, clock, "academia_meeting")
     assert evaluation_passed(application) is True
     assert application.instance.outcome == "completed"
 
 
 def test_a_meeting_with_neither_media_fails(world, clock):
-    call = brand_event_call(world, "academia_meeting")
-    application = funded(world, clock, call)
-    achieve(world, application, without(all_targets(call, local_media="9"), "national_media"))
-    to_evaluation(world, clock, application)
-    evaluate(world, application)
+    application = event_evaluated(world, clock, "academia_meeting", local_media="9")
     assert evaluation_passed(application) is False
     assert open_tasks(application.instance) == ["rectify"]
 
 
 def test_a_forum_needs_national_and_local_media(world, clock):
-    call = brand_event_call(world, "industry_forum")
-    application = funded(world, clock, call)
-    achieve(world, application, without(all_targets(call), "national_media"))
-    to_evaluation(world, clock, application)
-    evaluate(world, application)
+    application = event_evaluated(world, clock, "industry_forum")
     assert evaluation_passed(application) is False
 
 
