@@ -57,8 +57,10 @@ def upgrade_and_deploy():
 
 @click.command("demo")
 @click.option("--reset", is_flag=True, help="Delete the SQLite database first.")
+@click.option("--projects-per-city", default=20, show_default=True,
+              help="科创项目 of the 3rd edition per 市州 (and half as many of the 2nd).")
 @with_appcontext
-def demo_command(reset: bool):
+def demo_command(reset: bool, projects_per_city: int):
     """Load reference data and demo instances standing at different steps of both processes."""
     from reports import fonts
 
@@ -70,7 +72,7 @@ def demo_command(reset: bool):
     if reset:
         _reset_sqlite()
     upgrade_and_deploy()
-    print_summary(load_demo())
+    print_summary(load_demo(projects_per_city))
 
 
 def _reset_sqlite():

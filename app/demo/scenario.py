@@ -21,6 +21,7 @@ from ..services.grant.ranking import publish_ranking
 from ..services.background.jobs import run_pending_jobs
 from ..services.background.timers import fire_due_timers
 from . import samples
+from .crowd import load_crowd
 from .materials import with_materials
 from .people import seed_people
 from .reference import seed_reference_data
@@ -283,8 +284,10 @@ RESERVE_ENTRIES = [("soc_smart_mfg", "soc_mfg_applicant"), ("soc_agri_tech", "so
                    ("soc_new_materials", "soc_mat_applicant"), ("soc_bio_health", "soc_bio_applicant")]
 
 
-def load_demo() -> dict:
-    """Reference data, invented people, and instances standing at every step of both processes."""
+def load_demo(projects_per_city: int = 2) -> dict:
+    """Reference data, invented people, and instances standing at every step of both processes;
+    then the crowd (demo/crowd.py): ``projects_per_city`` 科创项目 of the 3rd edition in every 市州
+    and half as many of a 2nd edition that has run its course."""
     world = seed_reference_data()
     clock = FrozenClock(datetime(2023, 12, 1, 9, tzinfo=SHANGHAI))
     with using_clock(clock):
@@ -296,6 +299,7 @@ def load_demo() -> dict:
         for step in PROJECT_STEPS:
             clock.set(datetime(2023, 12, 1, 9, tzinfo=SHANGHAI))
             drive_project(world, DEMO_PROJECT_TITLES[step], until=step, materials=True)
+        world["crowd"] = load_crowd(world, clock, projects_per_city)
     return world
 
 
