@@ -7,7 +7,8 @@ DEADLINE = "T23:59:59+08:00"
 PROJECT_PATH = (
     {"_clock": (2023, 12, 1), "project_type": "tech_transfer",
      "submit_deadline": "2023-12-15" + DEADLINE, "recommend_deadline": "2023-12-15" + DEADLINE,
-     "select_deadline": "2023-12-20" + DEADLINE, "follow_up_until": "2024-12-31" + DEADLINE},
+     "select_deadline": "2023-12-20" + DEADLINE, "follow_up_until": "2024-12-31" + DEADLINE,
+     "via_city": False},
     [("task", "submit_project", {"project_type": "tech_transfer"}),
      ("task", "check_exclusions", {"exclusion_outcome": "eligible"}),
      ("task", "recommend_project", {"recommend_outcome": "recommended", "intent": "showcase",

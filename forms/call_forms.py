@@ -1,6 +1,7 @@
 """Calls as data, created by an admin: a 科创会 edition and a grant call (申报指南)."""
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from marshmallow import validates_schema
@@ -46,13 +47,27 @@ class EditionQuotasSchema(FormSchema):
             raise error_on("roadshow_max", "「专场推介项目数上限」不能小于「专场推介项目数下限」")
 
 
+# 县（市、区）科协报送截止 when an edition sets none: this many days before the 市（州）科协's
+# 推荐截止 (seed 004's 区科协 closed 11-02 for a mid-December province deadline; ours).
+COUNTY_RECOMMEND_LEAD_DAYS = 7
+
+
+def county_deadline(recommend_deadline, county_recommend_deadline=None):
+    """The county 科协's 报送截止 of an edition: its own date, else the labelled default."""
+    return county_recommend_deadline or recommend_deadline - timedelta(days=COUNTY_RECOMMEND_LEAD_DAYS)
+
+
 class ConferenceEditionSchema(FormSchema):
     """一届科创会: deadlines, conference dates, quotas, sectors and selecting departments."""
     number = f.whole("届次", low=1, help="如：3（第三届）")
     year = f.whole("年度", low=2000, high=2100)
     name = f.text("大会名称", 100)
     submit_deadline = f.day("项目征集截止日期")
-    recommend_deadline = f.day("推荐截止日期")
+    county_recommend_deadline = f.day(
+        "县（市、区）科协报送截止日期", required=False,
+        help=f"县（市、区）科协推荐的项目须在此前报送市（州）科协；不填时为本系统默认值："
+             f"推荐截止日期前{COUNTY_RECOMMEND_LEAD_DAYS}天，可在此修改")
+    recommend_deadline = f.day("推荐截止日期", help="市（州）科协、学会和省科协部门推荐至省科协的截止日期")
     select_deadline = f.day("遴选截止日期")
     conference_start = f.day("大会开始日期")
     conference_end = f.day("大会结束日期")
@@ -67,6 +82,14 @@ class ConferenceEditionSchema(FormSchema):
         names = ("submit_deadline", "recommend_deadline", "select_deadline",
                  "conference_start", "conference_end", "follow_up_until")
         raise_errors(order_errors(self, data, names, strict=("conference_start",)))
+
+    @validates_schema
+    def county_before_city(self, data, **kwargs):
+        county = data.get("county_recommend_deadline")
+        if county is not None and county > data["recommend_deadline"]:
+            raise error_on("county_recommend_deadline",
+                           f"「县（市、区）科协报送截止日期」{county}不能晚于「推荐截止日期」"
+                           f"{data['recommend_deadline']}")
 
     @validates_schema
     def every_intent_has_a_department(self, data, **kwargs):

@@ -18,6 +18,7 @@ LANE_ROLES = {
     "项目方": "applicant",
     "申报单位": "applicant",
     "推荐单位": "recommender",
+    "市（州）科协": "recommender",  # a county's recommendation, at its city (task_scope)
     "遴选部门": "selector",
     "科服保姆": "concierge",
     "项目管理员": "grant_officer",
@@ -67,6 +68,14 @@ class ProcessRules:
     messages: dict[str, str] = field(default_factory=dict)  # message name → the event in words
     # process data an ended instance's pages show (why it ended so), kept when it ends
     result_keys: tuple[str, ...] = ()
+    # task → org id, for a task offered in another org than its role's scope (a county's
+    # recommendation decided again by its city's recommender)
+    task_scope: dict[str, Callable[[Data], int]] = field(default_factory=dict)
+
+    def scope(self, task: str, role: str, data: Data) -> int:
+        """The org a ready ``task`` of ``role`` is offered in."""
+        chosen = self.task_scope.get(task) or self.org_scope[role]
+        return chosen(data)
 
 
 KECHUANG = ProcessRules(
@@ -81,9 +90,11 @@ KECHUANG = ProcessRules(
     end_outcomes={
         "end_not_submitted": "not_submitted", "end_excluded": "excluded",
         "end_not_recommended": "not_recommended", "end_not_selected": "not_selected",
-        "end_landed": "landed", "end_closed": "closed",
+        "end_city_not_recommended": "not_recommended", "end_landed": "landed", "end_closed": "closed",
         "end_returned_to_service": "returned_to_service",
     },
+    # 区 → 市 → 省 (seed 004): a county's project is recommended on by the county's city
+    task_scope={"city_recommend_project": lambda d: d["city_recommender_org_id"]},
 )
 
 EXPERT_TEAM_GRANT = ProcessRules(

@@ -40,6 +40,8 @@ PEOPLE = [
     ("uni_applicant", "赵明哲", [("applicant", "uni_southwest")]),
     ("cd_recommender", "陈嘉禾", [("recommender", "city_chengdu")]),
     ("my_recommender", "刘书瑶", [("recommender", "city_mianyang")]),
+    ("wh_recommender", "陆明远", [("recommender", "county_wuhou")]),  # 区 → 市 → 省
+    ("fc_recommender", "戴欣然", [("recommender", "county_fucheng")]),
     ("cd_concierge", "周晓岚", [("concierge", "city_chengdu")]),
     ("my_concierge", "吴承泽", [("concierge", "city_mianyang")]),
     ("sel_innovation", "孙立诚", [("selector", "dept_innovation")]),

@@ -18,6 +18,14 @@ CITIES = [
     ("bazhong", "巴中"), ("ziyang", "资阳"), ("aba", "阿坝州"), ("ganzi", "甘孜州"),
     ("liangshan", "凉山州"),
 ]
+# 县（市、区）科协 (seed 004's 区科协 level): a few per 市州 — public geography, invented as orgs.
+COUNTIES = {
+    "chengdu": [("wuhou", "成都市武侯区"), ("pidu", "成都市郫都区"), ("jianyang", "简阳市")],
+    "mianyang": [("fucheng", "绵阳市涪城区"), ("jiangyou", "江油市")],
+    "bazhong": [("bazhou", "巴中市巴州区"), ("enyang", "巴中市恩阳区"), ("pingchang", "平昌县")],
+    "deyang": [("jingyang", "德阳市旌阳区"), ("guanghan", "广汉市")],
+    "nanchong": [("shunqing", "南充市顺庆区"), ("langzhong", "阆中市")],
+}
 DEPARTMENTS = [("dept_innovation", "创新发展部（创发部）"), ("dept_societies", "学会学术部（学会部）"),
                ("dept_popularisation", "科学普及部（科普部）"), ("dept_publicity", "调研宣传部（调宣部）"),
                ("dept_office", "办公室")]
@@ -37,13 +45,19 @@ def _org(code, name, org_type, parent=None, city=None) -> Org:
 
 
 def seed_orgs() -> dict[str, Org]:
-    """The province 科协 with departments, the 21 市州科协, societies, 财政厅 (idempotent)."""
+    """The province 科协 with departments, the 21 市州科协 and some of their 县（市、区）科协,
+    societies, 财政厅 (idempotent)."""
     orgs = {"province": _org("province", "四川省科学技术协会", "province_association")}
     for code, name in DEPARTMENTS:
         orgs[code] = _org(code, f"省科协{name}", "department", orgs["province"])
     for code, name in CITIES:
         suffix = "科学技术协会" if name.endswith("州") else "市科学技术协会"
         orgs[f"city_{code}"] = _org(f"city_{code}", f"{name}{suffix}", "city_association", orgs["province"])
+    for city_code, counties in COUNTIES.items():
+        city = orgs[f"city_{city_code}"]
+        for code, name in counties:
+            orgs[f"county_{code}"] = _org(f"county_{code}", f"{name}科学技术协会",
+                                          "county_association", city, city)
     for code, name in SOCIETIES:
         orgs[code] = _org(code, name, "society", orgs["province"])
     orgs["finance"] = _org("finance", "四川省财政厅", "finance_department")

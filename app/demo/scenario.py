@@ -91,6 +91,23 @@ def drive_project(world, title: str, until: str = "end", intent: str = "major_ro
     return project
 
 
+COUNTY_PROJECT_TITLE = "社区养老智能照护终端"  # 区 → 市 → 省: at its city's 遴选推荐
+
+
+def drive_county_project(world, title: str = COUNTY_PROJECT_TITLE) -> Project:
+    """A 科创项目 recommended by 武侯区科协 to 成都市科协, which has its 遴选推荐 to do."""
+    users, orgs = world["users"], world["orgs"]
+    project = start_project(world["edition"].id, orgs["ent_cloudwise"].id, orgs["county_wuhou"].id,
+                            title, "tech_transfer", users["cd_applicant"])
+    raw = with_materials(project.instance, users["cd_applicant"], samples.submission(title=title))
+    complete(users["cd_applicant"], project.instance, "submit_project", raw)
+    complete(users["wh_recommender"], project.instance, "check_exclusions",
+             {"exclusion_outcome": "eligible", "violated_rules": []})
+    complete(users["wh_recommender"], project.instance, "recommend_project", samples.recommendation(
+        users["cd_concierge"].id, intent="showcase", sector=None, reason="区内养老服务需求明确，已在两个社区试用。"))
+    return project
+
+
 def at(day: date, hour: int = 9) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=SHANGHAI)
 
@@ -299,6 +316,7 @@ def load_demo(projects_per_city: int = 2) -> dict:
         for step in PROJECT_STEPS:
             clock.set(datetime(2023, 12, 1, 9, tzinfo=SHANGHAI))
             drive_project(world, DEMO_PROJECT_TITLES[step], until=step, materials=True)
+        drive_county_project(world)
         world["crowd"] = load_crowd(world, clock, projects_per_city)
     return world
 

@@ -21,6 +21,8 @@ class ConferenceEdition(db.Model):
     name: Mapped[str] = mapped_column(sa.String(200))
     submit_deadline: Mapped[date]
     recommend_deadline: Mapped[date]
+    # 县（市、区）科协报送截止 (seed 004): unset → COUNTY_RECOMMEND_LEAD_DAYS before recommend_deadline
+    county_recommend_deadline: Mapped[date | None]
     select_deadline: Mapped[date]
     conference_start: Mapped[date]
     conference_end: Mapped[date]

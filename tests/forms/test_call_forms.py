@@ -115,3 +115,14 @@ def test_grant_call_kind_reduction_and_source_fixed_values():
     assert (payload["kind"], payload["reduction_allowed"], payload["source_fixed"]) == \
         ("service_team", True, ["kpi_targets"])
     assert refusal("grant_call", grant_call() | {"kind": "lottery"})["kind"][0].startswith("「申报书类型」")
+
+
+def test_county_deadline_is_optional_and_not_after_the_citys():
+    assert load_form("conference_edition", conference_edition()).payload.get(
+        "county_recommend_deadline") is None
+    raw = conference_edition()
+    raw["county_recommend_deadline"] = "2023-11-02"  # seed 004's 区科协 date
+    assert load_form("conference_edition", raw).payload["county_recommend_deadline"] == dt.date(2023, 11, 2)
+    raw["county_recommend_deadline"] = "2023-12-16"
+    assert refusal("conference_edition", raw) == {"county_recommend_deadline": [
+        "「县（市、区）科协报送截止日期」2023-12-16不能晚于「推荐截止日期」2023-12-15"]}

@@ -20,10 +20,17 @@ BPMN_DIR = Path(__file__).resolve().parents[2] / "bpmn"
 KECHUANG_START = {
     "edition_id": 3, "project_type": "tech_transfer", "owner_org_id": 101,
     "recommender_org_id": 21, "selection_departments": {"opening": 2, "major_roadshow": 3},
+    "via_city": False,  # a city, society or department recommends straight to the province
     "submit_deadline": deadline_iso(date(2023, 12, 15)),
     "recommend_deadline": deadline_iso(date(2023, 12, 15)),
     "select_deadline": deadline_iso(date(2023, 12, 20)),
     "follow_up_until": deadline_iso(date(2024, 12, 31)),
+}
+# A county 科协's project (区 → 市 → 省): the county's 报送截止 12-08, the city's 推荐截止 12-15.
+KECHUANG_COUNTY_START = {
+    **KECHUANG_START, "recommender_org_id": 31, "via_city": True, "city_recommender_org_id": 21,
+    "recommend_deadline": deadline_iso(date(2023, 12, 8)),
+    "city_recommend_deadline": deadline_iso(date(2023, 12, 15)),
 }
 # What app/services/grants.py `_start_data` passes (a 2024 call).
 GRANT_START = {

@@ -13,7 +13,7 @@ from SpiffWorkflow.util.task import TaskState
 from workflows import engine
 from workflows.clock import system_clock
 
-from .helpers import (KECHUANG_START, complete, end_event, lanes_by_id, ready_around, ready_lanes,
+from .helpers import (KECHUANG_COUNTY_START, KECHUANG_START, complete, end_event, lanes_by_id, ready_around, ready_lanes,
                       specs_of, start, waiting_timers)
 
 pytestmark = pytest.mark.usefixtures("clock")
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.usefixtures("clock")
 LANE = {
     "submit_project": "项目方", "check_exclusions": "推荐单位", "recommend_project": "推荐单位",
     "select_project": "遴选部门", "pitch_project": "科服保姆", "sign_project": "科服保姆",
-    "follow_up_project": "科服保姆",
+    "follow_up_project": "科服保姆", "city_recommend_project": "市（州）科协",
 }
 HAPPY = [  # (user task, what it writes) along the happy path
     ("submit_project", {}),
@@ -70,7 +70,8 @@ def test_parses_with_contract_lanes():
         assert lanes[timer_name] == LANE[name]
     assert {n for n in lanes if n.startswith("end_")} == {
         "end_not_submitted", "end_excluded", "end_not_recommended", "end_not_selected",
-        "end_landed", "end_closed", "end_returned_to_service"}
+        "end_city_not_recommended", "end_landed", "end_closed", "end_returned_to_service"}
+    assert lanes["timer_city_recommend_deadline"] == "市（州）科协"
 
 
 def test_happy_path_lands():
@@ -136,3 +137,43 @@ def test_submit_deadline_from_start_data_is_held_against_the_present(clock, dead
     assert workflow.is_completed() == (not expected)
     if not expected:
         assert end_event(workflow) == "end_not_submitted"
+
+
+# 区 → 市 → 省 (seed 004) ------------------------------------------------------------------------
+
+def county_recommended(**start_data):
+    """A county's project, checked and recommended by the county: at its city."""
+    workflow = engine.start(*specs_of("kechuang_project"), {**KECHUANG_COUNTY_START, **start_data})
+    for name, data in HAPPY[:3]:
+        step(workflow, name, **data)
+    return workflow
+
+
+def test_county_project_goes_through_its_city_to_the_province():
+    workflow = county_recommended()
+    step(workflow, "city_recommend_project", recommend_outcome="recommended", intent="showcase",
+         concierge_user_id=8)
+    only_ready(workflow, "select_project")
+    assert engine.process_data(workflow)["intent"] == "showcase"  # the city's, not the county's
+    for name, data in HAPPY[3:]:
+        step(workflow, name, **data)
+    assert end_event(workflow) == "end_landed"
+
+
+def test_city_declines_a_county_project():
+    workflow = county_recommended()
+    step(workflow, "city_recommend_project", recommend_outcome="not_recommended")
+    assert end_event(workflow) == "end_city_not_recommended"
+
+
+def test_county_deadline_and_city_deadline(clock):
+    workflow = engine.start(*specs_of("kechuang_project"), KECHUANG_COUNTY_START)
+    step(workflow, "submit_project")
+    assert waiting_timers(workflow) == [("timer_check_recommend_deadline",
+                                         datetime.fromisoformat(KECHUANG_COUNTY_START["recommend_deadline"]))]
+    workflow = county_recommended()
+    deadline = KECHUANG_COUNTY_START["city_recommend_deadline"]
+    assert waiting_timers(workflow) == [("timer_city_recommend_deadline", datetime.fromisoformat(deadline))]
+    before, after = ready_around(clock, workflow, deadline)
+    assert (before, after) == ([("city_recommend_project", "市（州）科协")], [])
+    assert end_event(workflow) == "end_city_not_recommended"

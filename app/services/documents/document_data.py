@@ -203,8 +203,8 @@ def project_sheet_data(project: Project) -> dict | None:
 
 
 def _concierge_name(project: Project) -> str | None:
-    recommended = last_completion(audit_trail(project.instance_id, ("completed",)),
-                                  "recommend_project")
+    trail = audit_trail(project.instance_id, ("completed",))  # a county's project: its city's
+    recommended = last_completion(trail, "city_recommend_project") or last_completion(trail, "recommend_project")
     user_id = form_of(recommended).get("concierge_user_id")
     user = db.session.get(User, int(user_id)) if user_id not in (None, "") else None
     return user.display_name if user is not None else None
@@ -223,7 +223,8 @@ def conference_report_data(edition: ConferenceEdition) -> dict:
     shown = [p for p in projects if p.instance_id in pitched]
     sessions = {ident: form.get("sector") for ident, form
                 in _last_forms(edition.id, "select_project").items()}
-    recommended = {ident for ident, form in _last_forms(edition.id, "recommend_project").items()
+    final = _last_forms(edition.id, "recommend_project") | _last_forms(edition.id, "city_recommend_project")
+    recommended = {ident for ident, form in final.items()  # a county's: as its city decided
                    if form.get("recommend_outcome") == "recommended"}
     return {"edition": {"name": edition.name, "year": edition.year,
                         "starts_on": edition.conference_start.isoformat(),

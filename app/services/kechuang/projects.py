@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from forms.call_forms import county_deadline
 from workflows import clock
 from workflows.dates import deadline_iso, end_of_day
 
@@ -11,6 +12,7 @@ from ...models import ConferenceEdition, FollowUpRecord, Org, Project, User
 from ..shared.access import check_holds, check_may_complete
 from ..shared.common import validated, get_or_404, new_business_key, open_task, org_by_code
 from ..shared.errors import Conflict, InvalidInput, NotFound
+from ..shared.projections import grant_view
 from ..steps.instances import start_instance
 from ..steps.saving import record_audit
 from ..shared.unit_of_work import transaction
@@ -31,10 +33,15 @@ def start_project(edition_id: int, owner_org_id: int, recommender_org_id: int, t
         recommender = db.session.get(Org, recommender_org_id)
         if recommender is None or recommender.org_type not in RECOMMENDER_TYPES:
             raise InvalidInput({"recommender_org_id": ["「推荐单位」须为市（州）或县（区）科协、省级学会或省科协部门"]})
+        if recommender.org_type == "county_association" and recommender.city_id is None:
+            raise InvalidInput({"recommender_org_id": [
+                f"「推荐单位」{recommender.name}未登记所属市（州）科协，不能经市（州）推荐至省科协"]})
         instance = start_instance(
             PROCESS_KEY, business_key=new_business_key(f"KC{edition.number}"), title=title,
             owner_org_id=owner.id, data=_start_data(edition, owner, recommender, project_type),
             user=user)
+        if recommender.org_type == "county_association":  # its city sees it from the start
+            grant_view(instance.id, {(recommender.city_id, None)})
         project = Project(edition=edition, instance=instance, owner_org_id=owner.id,
                           recommender_org_id=recommender.id, city_org_id=owner.city_id,
                           title=title, project_type=project_type, details={})
@@ -44,15 +51,25 @@ def start_project(edition_id: int, owner_org_id: int, recommender_org_id: int, t
 
 def _start_data(edition, owner, recommender, project_type) -> dict:
     departments = {intent: org_by_code(code).id for intent, code in edition.selection_departments.items()}
-    return {
+    return _recommender_chain(edition, recommender) | {
         "edition_id": edition.id, "project_type": project_type, "owner_org_id": owner.id,
         "recommender_org_id": recommender.id, "selection_departments": departments,
         "submit_deadline": deadline_iso(edition.submit_deadline),
-        "recommend_deadline": deadline_iso(edition.recommend_deadline),
         "select_deadline": deadline_iso(edition.select_deadline),
         "conference_end": deadline_iso(edition.conference_end),
         "follow_up_until": deadline_iso(edition.follow_up_until),
     }
+
+
+def _recommender_chain(edition, recommender) -> dict:
+    """区 → 市 → 省 (seed 004): a county 科协 checks and recommends by its own 报送截止, then its
+    city recommends on by the edition's 推荐截止; anyone else recommends to the province."""
+    if recommender.org_type != "county_association":
+        return {"via_city": False, "recommend_deadline": deadline_iso(edition.recommend_deadline)}
+    county_day = county_deadline(edition.recommend_deadline, edition.county_recommend_deadline)
+    return {"via_city": True, "city_recommender_org_id": recommender.city_id,
+            "recommend_deadline": deadline_iso(county_day),
+            "city_recommend_deadline": deadline_iso(edition.recommend_deadline)}
 
 
 def project_of(instance) -> Project:

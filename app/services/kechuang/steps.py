@@ -38,10 +38,19 @@ def _exclusion_facts(instance, task, user) -> dict:
 
 
 def _recommend_facts(instance, task, user) -> dict:
-    """concierge_user_ids: the 科服保姆 the recommending org may assign."""
+    """concierge_user_ids: the 科服保姆 the recommending org may assign (a county's: its own and
+    its city's; the city recommending a county's project on picks among the same)."""
     project = project_of(instance)
     return {"project_type": project.project_type, "sectors": project.edition.sectors,
-            "concierge_user_ids": users_with_role("concierge", project.recommender_org_id)}
+            "concierge_user_ids": _concierges(project)}
+
+
+def _concierges(project) -> set[int]:
+    recommender = db.session.get(Org, project.recommender_org_id)
+    found = users_with_role("concierge", recommender.id)
+    if recommender.org_type == "county_association":
+        found |= users_with_role("concierge", recommender.city_id)
+    return found
 
 
 def _select_facts(instance, task, user) -> dict:
@@ -74,9 +83,25 @@ def _sector_submitted(instance) -> dict:
     return {"sector": sector} if sector else {}
 
 
+RECOMMEND_TASKS = ("recommend_project", "city_recommend_project")  # 区 → 市 → 省: the city's last
+
+
+def final_recommendation(instance) -> dict:
+    """The recommendation the province decides on: the city's for a county's project (区 → 市 →
+    省), else the recommender's ({} before there is one)."""
+    return _last_form(instance, "city_recommend_project") or _last_form(instance, "recommend_project")
+
+
+def _as_county_recommended(instance) -> dict:
+    """The county's 推介意向, 专场领域 and 科服保姆: where the city's recommendation starts."""
+    form = _last_form(instance, "recommend_project")
+    found = {key: form.get(key) for key in ("intent", "sector", "concierge_user_id")}
+    return {key: value for key, value in found.items() if value}
+
+
 def _as_recommended(instance) -> dict:
     """The recommender's 推介意向 and 专场领域: where 遴选's 入选推介类别 and 专场领域 start."""
-    form = _last_form(instance, "recommend_project")
+    form = final_recommendation(instance)
     found = {"bucket": form.get("intent"), "sector": form.get("sector")}
     return {key: value for key, value in found.items() if value}
 
@@ -121,7 +146,8 @@ def _concierge(data: dict) -> int | None:
 
 SUBJECT = Decisions("项目申报信息", ("submit_project",), latest=True)
 CHECKS = Decisions("资格审查意见", ("check_exclusions",))
-RECOMMENDATION = Decisions("推荐意见（推介意向、理由、排序）", ("recommend_project",))
+RECOMMENDATION = Decisions("推荐意见（推介意向、理由、排序）", RECOMMEND_TASKS)
+COUNTY_RECOMMENDATION = Decisions("县（市、区）科协推荐意见（推介意向、理由、排序）", ("recommend_project",))
 SELECTION = Decisions("遴选结果", ("select_project",))
 PITCH = Decisions("推介洽谈与签约", ("pitch_project", "sign_project"))
 CONCIERGE_NAME = {"concierge_user_id": user_name}
@@ -142,6 +168,13 @@ STEPS = (
                   OptionSource("sectors", "sector", sector_options)),
          due=Due("recommend_deadline"), labels=CONCIERGE_NAME, panels=(SUBJECT, CHECKS),
          earlier=_sector_submitted),
+    Step(KEY, "city_recommend_project", pf.RecommendationSchema,
+         Writes(("recommend_outcome", "intent", "concierge_user_id")),
+         context=_recommend_facts, after=_after_recommend,
+         options=(OptionSource("concierge_user_ids", "concierge_user_id", user_options),
+                  OptionSource("sectors", "sector", sector_options)),
+         due=Due("city_recommend_deadline"), labels=CONCIERGE_NAME,
+         panels=(SUBJECT, COUNTY_RECOMMENDATION, CHECKS), earlier=_as_county_recommended),
     Step(KEY, "select_project", pf.SelectionSchema, Writes(("select_outcome", "bucket")),
          context=_select_facts, after=_after_select,
          options=(OptionSource("sectors", "sector", sector_options),),

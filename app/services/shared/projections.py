@@ -70,7 +70,7 @@ def _task_row(instance, ready, process, now) -> dict:
     due = ready.data.get(step.due.key) if step.due.key else None
     due_at = parse_moment(due) if due else _due_after(step.due.days, now)
     return dict(id=ready.id, instance_id=instance.id, task_name=ready.name, title=ready.title,
-                role=ready.role, org_id=process.rules.org_scope[ready.role](ready.data),
+                role=ready.role, org_id=process.rules.scope(ready.name, ready.role, ready.data),
                 candidate_user_id=step.assignee(ready.data) if step.assignee else None,
                 claimed_by_id=None, due_at=due_at, created_at=now)
 
