@@ -18,6 +18,9 @@ INTENTS: Choices = (
     ("showcase", "重点科创项目集中推介"),
 )
 
+# 遴选's buckets: the intents, and 集中推介洽谈 for an admitted project in no headline bucket
+SELECTION_BUCKETS: Choices = INTENTS + (("pitch_sessions", "集中推介洽谈"),)
+
 SECTORS: Choices = (
     ("electronics_equipment", "电子信息和装备制造"),
     ("food_textile_energy_chem", "食品轻纺和能源化工"),

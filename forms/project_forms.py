@@ -69,7 +69,8 @@ class RecommendationSchema(FormSchema):
 class SelectionSchema(FormSchema):
     """遴选 (select_project): the bucket, within the edition's quotas (checked in rules)."""
     select_outcome = f.choice("遴选结论", c.SELECT_OUTCOMES)
-    bucket = f.choice("入选推介类别", c.INTENTS, required=False)
+    bucket = f.choice("入选推介类别", c.SELECTION_BUCKETS, required=False,
+                      help="已遴选参会、未入选开幕式/专场/集中展推的项目，选“集中推介洽谈”")
     sector = f.choice("专场领域", c.SECTORS, required=False,
                       help="入选重大科创项目专场推介会时必填")
     comment = f.text("遴选意见", 500, required=False)
