@@ -146,3 +146,13 @@ def test_two_marks_for_the_last_slot_one_wins_the_loser_gets_409(client, world, 
     loser = next(answer for answer in answers.values() if answer.status_code == 409)
     assert "开幕式发布的科技成果转化项目已满10项" in text(loser)
     assert placements() == 10
+
+
+def test_the_selectors_inbox_groups_thousands_of_tasks_into_one_line(client, world, edition):
+    filler(world, count=25, admitted_by=None, selector_org=world["orgs"]["dept_innovation"])
+    inbox = client("sel_innovation").get("/")
+    html = text(inbox)
+    assert "遴选：第三届科创中国·天府科技云服务大会待遴选项目25项" in html
+    assert html.count("示例项目") == 0  # no row per task
+    one_by_one = text(client("sel_innovation").get("/?task=select_project"))
+    assert one_by_one.count("示例项目") == 25
