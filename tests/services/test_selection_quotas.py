@@ -222,7 +222,7 @@ def test_board_lines_count_quota_used_and_left(world, people, orgs):
     filler(world, count=3, bucket="major_roadshow", sector="modern_agriculture")
     board = quota_board(world["edition"].id, orgs["dept_innovation"].id, people["sel_innovation"])
     lines = {line.label: (line.quota, line.used, line.left) for line in board.lines}
-    assert lines["遴选参会（总数下限）"] == ("≥3000", 7, "2993（距下限）")
+    assert lines["遴选参会（总数下限）"] == ("≥3000", 7, "差2993")
     assert lines["开幕式发布·科技成果转化"] == ("10", 4, "6")
     assert lines["开幕式发布·北京市科学技术协会定向"] == ("5", 0, "5")
     assert lines["重大科创项目专场推介会"] == ("80–120", 3, "117")

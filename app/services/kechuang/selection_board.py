@@ -80,7 +80,7 @@ def quota_board(edition_id: int, department_org_id: int, user: User, filters: di
 def quota_lines(edition: ConferenceEdition, usage: dict) -> list[QuotaLine]:
     q = sr.settings(edition.quotas)
     lines = [QuotaLine("遴选参会（总数下限）", f"≥{q['overall_min']}", usage["admitted"],
-                       str(max(0, q["overall_min"] - usage["admitted"])) + "（距下限）")]
+                       f"差{max(0, q['overall_min'] - usage['admitted'])}")]
     for kind in sr.OPENING_TYPES:
         lines.append(_line(f"开幕式发布·{c.label_of(c.PROJECT_TYPES, kind)}", q["opening_per_type"],
                            usage["opening"].get(kind, 0)))
