@@ -164,6 +164,19 @@ def selection_within_quota(payload: dict, ctx: dict) -> Found:
             yield "bucket", refusal
 
 
+@rule(pf.ProjectSubmissionSchema)
+def criteria_fit_the_type(payload: dict, ctx: dict) -> Found:
+    """Seed 004's positive criteria: only for the types they apply to; a contract declared
+    needs its material."""
+    type_label = c.label_of(c.PROJECT_TYPES, payload["project_type"])
+    for name, types in c.CRITERIA_TYPES.items():
+        if payload.get(name) and payload["project_type"] not in types:
+            label = field_label(pf.ProjectSubmissionSchema, name)
+            yield name, f"「{label}」不适用于{type_label}项目"
+    if payload.get("industry_university_contract") and not payload.get("contract_ref"):
+        yield "contract_ref", "已签订产学研合同或协议的，须上传「产学研合同或协议」"
+
+
 # 专家团 grant: 申报书 ----------------------------------------------------------------------
 
 @rule(*APPLICATION_FORMS, optional=("award_amount_wan",))

@@ -331,3 +331,23 @@ def test_a_partner_project_takes_its_directed_slot_not_the_type_quota():
     ctx["selection"]["usage"]["directed"]["partner_beijing"] = 5
     assert refusal("select_project", raw, ctx) == {
         "bucket": ["开幕式发布给北京市科学技术协会的定向名额已满5项"]}
+
+
+def test_positive_criteria_only_for_their_types():
+    raw, ctx = sample("submit_project")
+    raw.update(project_type="tech_challenge", tech_level="domestic_leading", maturity="pilot_done")
+    assert refusal("submit_project", raw, ctx) == {
+        "tech_level": ["「技术水平」不适用于科技难题攻关项目"],
+        "maturity": ["「成熟度」不适用于科技难题攻关项目"]}
+
+
+def test_a_declared_contract_needs_its_material():
+    raw, ctx = sample("submit_project")
+    raw.update(project_type="tech_promotion", tech_level="international_advanced",
+               maturity="early_industrialisation", industry_university_contract=True,
+               provincial_award=True)
+    assert refusal("submit_project", raw, ctx) == {
+        "contract_ref": ["已签订产学研合同或协议的，须上传「产学研合同或协议」"]}
+    raw["contract_ref"] = "upload:contract-1"
+    form = load("submit_project", raw, ctx).payload
+    assert (form["maturity"], form["provincial_award"]) == ("early_industrialisation", True)

@@ -269,3 +269,13 @@ def test_the_single_decision_keeps_the_ownership_rules(world, people):
     complete(people["sel_innovation"], project.instance, "select_project",
              {"select_outcome": "selected", "bucket": "opening"})
     assert selection.usage(world["edition"].id)["opening"] == {"tech_transfer": 1}
+
+
+def test_the_board_shows_the_positive_criteria_as_badges(world, people, orgs):
+    [project] = filler(world, "tech_promotion", admitted_by=None)
+    db.session.get(Project, project).details = {
+        "tech_level": "international_advanced", "maturity": "pilot_done",
+        "industry_university_contract": True, "provincial_award": False}
+    db.session.commit()
+    board = quota_board(world["edition"].id, orgs["dept_innovation"].id, people["sel_innovation"])
+    assert board.rows[0]["badges"] == ["国际先进", "中试完成", "产学研合同"]

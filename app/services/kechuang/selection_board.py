@@ -173,11 +173,24 @@ def _row(project: Project, admitted, bucket, sector, names: dict, form: dict) ->
             "intent": c.label_of(c.INTENTS, project.intent) if project.intent else "—",
             "sector": c.label_of(c.SECTORS, project.sector) if project.sector else "—",
             "reason": form.get("reason") or "—", "rank": form.get("rank") or "—",
+            "badges": criteria_badges(project.details or {}),
             "admitted": admitted is not None,
             "placed": c.label_of(c.SELECTION_BUCKETS, bucket) if bucket else None,
             "placed_code": bucket,
             "placed_sector": c.label_of(c.SECTORS, sector) if sector else None,
             "default_sector": project.sector}
+
+
+def criteria_badges(details: dict) -> list[str]:
+    """Short badges of seed 004's positive criteria the submission declared."""
+    badges = [c.label_of(choices, details[key]) for key, choices in
+              (("tech_level", c.TECH_LEVELS), ("maturity", c.MATURITY_LEVELS))
+              if details.get(key) and details[key] != "other"]
+    if details.get("industry_university_contract"):
+        badges.append("产学研合同")
+    if details.get("provincial_award"):
+        badges.append("省部级奖励/验收")
+    return badges
 
 
 def _by_city(edition: ConferenceEdition) -> list[tuple[str, int]]:
