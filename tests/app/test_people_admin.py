@@ -189,7 +189,7 @@ def test_create_org(world, admin):
 @pytest.mark.parametrize("changes, errors", [
     ({"code": "province"}, {"code": ["机构代码「province」已被使用"]}),
     ({"org_type": "club"}, {"org_type": ["「机构类型」的取值无效，可选：省科协、省科协部门、市（州）科协、"
-                                         "县（市、区）科协、省级学会、高校、院所、企业、财政厅、金融创投机构"]}),
+                                         "县（市、区）科协、省级学会、高校、院所、企业、财政厅、金融创投机构、兄弟省市科协"]}),
     ({"org_type": "member_unit"}, {"city_id": ["高校、院所、企业和县（市、区）科协须选择「所属市州」"]}),
     ({"parent_id": 99999}, {"parent_id": ["「上级机构」不存在"]}),
     ({"code": "Bad Code"}, {"code": ["「机构代码」格式不正确：只能包含小写字母、数字和下划线，且以字母开头"]}),
