@@ -279,3 +279,13 @@ def test_the_board_shows_the_positive_criteria_as_badges(world, people, orgs):
     db.session.commit()
     board = quota_board(world["edition"].id, orgs["dept_innovation"].id, people["sel_innovation"])
     assert board.rows[0]["badges"] == ["国际先进", "中试完成", "产学研合同"]
+
+
+def test_the_timer_sweep_records_the_shortfall_even_if_nobody_opens_the_board(ctx, world, clock):
+    from app.scheduler import run_sweep
+    filler(world, count=3, bucket="major_roadshow", sector="materials_health")
+    clock.set(datetime(2023, 12, 21, 0, 5, tzinfo=SHANGHAI))
+    run_sweep(ctx)
+    db.session.expire_all()
+    rows = db.session.execute(sa.select(SelectionShortfall.minimum, SelectionShortfall.reached)).all()
+    assert sorted(rows) == [("overall_min", 3), ("roadshow_min", 3)]
