@@ -77,6 +77,7 @@ def run_sweep(app: Flask):
     from .services.background.timers import sweep
     with app.app_context():
         result = sweep()
+        _record_selection_shortfalls()
         try:
             reminded = send_due_reminders()
         except Exception:  # logged; the next sweep tries again
@@ -85,6 +86,15 @@ def run_sweep(app: Flask):
     level = logging.WARNING if result.failed else logging.INFO
     log.log(level, "timer sweep: %s; reminders: %d", result, reminded)
     return result
+
+
+def _record_selection_shortfalls() -> None:
+    """科创会: the minimums an edition missed at its 遴选截止, recorded once (never raises)."""
+    from .services.kechuang.selection import record_due_shortfalls
+    try:
+        record_due_shortfalls()
+    except Exception:  # logged; the next sweep tries again
+        log.exception("selection shortfall check failed")
 
 
 def should_run_in_process(*, use_reloader: bool, environ) -> bool:

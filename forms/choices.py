@@ -18,6 +18,22 @@ INTENTS: Choices = (
     ("showcase", "重点科创项目集中推介"),
 )
 
+# Positive criteria of seed 004 §二 (技术水平; 高新技术推广: 成熟度, 企业牵头产学研合同, 奖励/验收)
+TECH_LEVELS: Choices = (("domestic_leading", "国内领先"), ("international_advanced", "国际先进"),
+                        ("other", "其他"))
+MATURITY_LEVELS: Choices = (("pilot_done", "中试完成"), ("early_industrialisation", "产业化初期"),
+                            ("other", "其他"))
+# Which type each criterion applies to (seed 004 §二.（一）5 and §二.（二）1–3)
+CRITERIA_TYPES: dict[str, tuple[str, ...]] = {
+    "tech_level": ("tech_transfer", "tech_promotion"),
+    "maturity": ("tech_promotion",),
+    "industry_university_contract": ("tech_promotion",),
+    "provincial_award": ("tech_promotion",),
+}
+
+# 遴选's buckets: the intents, and 集中推介洽谈 for an admitted project in no headline bucket
+SELECTION_BUCKETS: Choices = INTENTS + (("pitch_sessions", "集中推介洽谈"),)
+
 SECTORS: Choices = (
     ("electronics_equipment", "电子信息和装备制造"),
     ("food_textile_energy_chem", "食品轻纺和能源化工"),

@@ -22,6 +22,15 @@ class ProjectSubmissionSchema(FormSchema):
     introduction_ref = f.material_ref("项目介绍资料", help="各类项目均须提供")
     proof_ref = f.material_ref("成果证明材料", help="科技成果转化、高新技术推广项目须提供；"
                                                   "科技难题攻关、科技金融创新产品无需提供")
+    tech_level = f.choice("技术水平", c.TECH_LEVELS, required=False,
+                          help="科技成果转化、高新技术推广项目填写（征集标准：国内领先或国际先进）")
+    maturity = f.choice("成熟度", c.MATURITY_LEVELS, required=False,
+                        help="高新技术推广项目填写（征集标准：已完成中试或进入产业化初期）")
+    industry_university_contract = f.flag("企业牵头、产学研联合并签订合同或协议", required=False,
+                                          help="高新技术推广项目填写")
+    contract_ref = f.material_ref("产学研合同或协议", help="已签订合同或协议的，上传合同或协议")
+    provincial_award = f.flag("获省部级及以上科技奖励或省级及以上科技计划验收", required=False,
+                              help="高新技术推广项目优先支持")
     financing_need_wan = f.money_wan("融资需求（万元）", required=False)
     contact_name = f.text("联系人", 50)
     contact_phone = f.phone("联系电话")
@@ -69,7 +78,8 @@ class RecommendationSchema(FormSchema):
 class SelectionSchema(FormSchema):
     """遴选 (select_project): the bucket, within the edition's quotas (checked in rules)."""
     select_outcome = f.choice("遴选结论", c.SELECT_OUTCOMES)
-    bucket = f.choice("入选推介类别", c.INTENTS, required=False)
+    bucket = f.choice("入选推介类别", c.SELECTION_BUCKETS, required=False,
+                      help="已遴选参会、未入选开幕式/专场/集中展推的项目，选“集中推介洽谈”")
     sector = f.choice("专场领域", c.SECTORS, required=False,
                       help="入选重大科创项目专场推介会时必填")
     comment = f.text("遴选意见", 500, required=False)

@@ -24,6 +24,7 @@ from forms import service_team_form as stf
 from forms.call_kinds import APPLICATION_FORMS
 from forms import grant_forms as gf
 from forms import project_forms as pf
+from forms import selection_rules as sr
 from forms.application_tables import BudgetSchema, MemberSchema, lead_rows
 from forms.base import field_label
 from forms.call_forms import TeamRulesSchema
@@ -138,23 +139,42 @@ def recommendation_fits(payload: dict, ctx: dict) -> Found:
         yield "concierge_user_id", f"「科服保姆」（用户编号{concierge}）不在本单位可指派的科服保姆中"
 
 
-@rule(pf.SelectionSchema, needs=("project_type", "quota_usage", "quotas"))
+@rule(pf.SelectionSchema, needs=("project_type", "quotas", "sectors", "selection"))
 def selection_within_quota(payload: dict, ctx: dict) -> Found:
+    """A single 遴选 decision keeps the board's rules: the deciding department places only its
+    own buckets (or confirms the placement another department marked), within the quotas."""
     if payload["select_outcome"] != "selected":
         return
-    bucket = payload["bucket"]
+    bucket, sel = payload["bucket"], ctx["selection"]
+    label = c.label_of(c.SELECTION_BUCKETS, bucket)
     if _opening_refused(bucket, ctx):
         yield "bucket", "科技金融创新产品不参加开幕式发布，请选择其他「入选推介类别」"
-    elif bucket == "opening":
-        used = ctx["quota_usage"]["opening"].get(ctx["project_type"], 0)
-        limit = ctx["quotas"]["opening_per_type"]
-        if used >= limit:
-            type_label = c.label_of(c.PROJECT_TYPES, ctx["project_type"])
-            yield "bucket", f"开幕式发布的{type_label}项目已满{limit}项"
-    elif bucket == "major_roadshow":
-        limit = ctx["quotas"]["roadshow_max"]
-        if ctx["quota_usage"]["major_roadshow"] >= limit:
-            yield "bucket", f"重大科创项目专场推介会项目已满{limit}项"
+    elif bucket == sel["placed"] or bucket == sr.PITCH_SESSIONS and bucket in sel["owned"]:
+        return
+    elif sel["placed"]:
+        placed = c.label_of(c.SELECTION_BUCKETS, sel["placed"])
+        yield "bucket", f"该项目已选入{placed}，一个项目只能入选一个推介类别"
+    elif bucket not in sel["owned"]:
+        yield "bucket", f"「入选推介类别」“{label}”不由您所在部门遴选，请由负责部门在遴选工作台选入"
+    else:
+        project = {"project_type": ctx["project_type"], "sector": payload.get("sector"),
+                   "partner_code": sel["partner_code"], "partner_name": sel["partner_name"]}
+        refusal = sr.placement_refusal(bucket, project, sel["usage"], ctx["quotas"], ctx["sectors"])
+        if refusal:
+            yield "bucket", refusal
+
+
+@rule(pf.ProjectSubmissionSchema)
+def criteria_fit_the_type(payload: dict, ctx: dict) -> Found:
+    """Seed 004's positive criteria: only for the types they apply to; a contract declared
+    needs its material."""
+    type_label = c.label_of(c.PROJECT_TYPES, payload["project_type"])
+    for name, types in c.CRITERIA_TYPES.items():
+        if payload.get(name) and payload["project_type"] not in types:
+            label = field_label(pf.ProjectSubmissionSchema, name)
+            yield name, f"「{label}」不适用于{type_label}项目"
+    if payload.get("industry_university_contract") and not payload.get("contract_ref"):
+        yield "contract_ref", "已签订产学研合同或协议的，须上传「产学研合同或协议」"
 
 
 # 专家团 grant: 申报书 ----------------------------------------------------------------------

@@ -84,7 +84,9 @@ KECHUANG = ProcessRules(
     org_scope={
         "applicant": lambda d: d["owner_org_id"],
         "recommender": lambda d: d["recommender_org_id"],
-        "selector": lambda d: d["selection_departments"][d["intent"]],
+        # 遴选: the admitting department (创发部) when the edition names one, else by intent
+        "selector": lambda d: d["selection_departments"].get("admission",
+                                                             d["selection_departments"][d["intent"]]),
         "concierge": lambda d: d["recommender_org_id"],
     },
     end_outcomes={

@@ -33,6 +33,8 @@ SOCIETIES = [("soc_smart_mfg", "四川省智能制造学会"), ("soc_agri_tech",
              ("soc_new_materials", "四川省新材料研究会"), ("soc_bio_health", "四川省生物健康促进会"),
              ("soc_energy", "四川省清洁能源协会")]
 
+PARTNERS = [("partner_beijing", "北京市科学技术协会"), ("partner_chongqing", "重庆市科学技术协会")]
+
 
 def _org(code, name, org_type, parent=None, city=None) -> Org:
     org = db.session.scalar(sa.select(Org).filter_by(code=code))
@@ -61,6 +63,8 @@ def seed_orgs() -> dict[str, Org]:
     for code, name in SOCIETIES:
         orgs[code] = _org(code, name, "society", orgs["province"])
     orgs["finance"] = _org("finance", "四川省财政厅", "finance_department")
+    for code, name in PARTNERS:  # 兄弟省市科协: recommend to the province, 开幕式定向名额
+        orgs[code] = _org(code, name, "partner_association")
     return orgs
 
 
@@ -74,7 +78,9 @@ def seed_third_conference() -> ConferenceEdition:
         submit_deadline=date(2023, 12, 15), recommend_deadline=date(2023, 12, 15),
         select_deadline=date(2023, 12, 20), conference_start=date(2024, 1, 18),
         conference_end=date(2024, 1, 19), follow_up_until=date(2024, 12, 31),
-        quotas={"overall_min": 3000, "opening_per_type": 10, "roadshow_min": 80, "roadshow_max": 120},
+        quotas={"overall_min": 3000, "opening_per_type": 10, "roadshow_min": 80, "roadshow_max": 120,
+                "roadshow_sector_max": None, "showcase_max": None,
+                "directed_slots": {"partner_beijing": 5, "partner_chongqing": 5}},
         sectors=["electronics_equipment", "food_textile_energy_chem", "materials_health",
                  "modern_agriculture"],
         selection_departments={"opening": "dept_innovation", "major_roadshow": "dept_societies",

@@ -6,6 +6,7 @@ from .notices import Holiday, Notification
 from .orgs import ORG_TYPES, Org, RoleAssignment, User
 from .process import AuditEvent, ProcessDefinition, ProcessInstance, Task, Timer
 from .records import FollowUpRecord, GrantApplication, KpiEntry, Project
+from .selection import SelectionMark, SelectionShortfall
 from .web import Attachment, InstanceViewer, TaskDraft
 
 __all__ = [
@@ -13,5 +14,5 @@ __all__ = [
     "EXPORT_STATUSES", "ExportJob", "StoredDocument", "ACTIVE_JOB_STATUSES", "JOB_STATUSES", "Job",
     "AuditEvent", "ConferenceEdition", "FollowUpRecord", "GrantApplication", "GrantCall",
     "KpiEntry", "ORG_TYPES", "Org", "ProcessDefinition", "ProcessInstance", "Project",
-    "RoleAssignment", "Task", "Timer", "User",
+    "RoleAssignment", "Task", "Timer", "User", "SelectionMark", "SelectionShortfall",
 ]

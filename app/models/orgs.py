@@ -19,6 +19,7 @@ ORG_TYPES = {
     "member_unit": "高校、院所、企业",
     "finance_department": "财政厅",
     "financial_institution": "金融创投机构",
+    "partner_association": "兄弟省市科协",
 }
 
 

@@ -22,6 +22,7 @@ def index():
     rows = service.inbox(current_user, wanted)
     return render_template(
         "inbox/index.html", rows=rows, counts=service.counts(current_user), wanted=wanted,
+        selection_groups=service.selection_groups(current_user),
         processes=[(key, rules.title) for key, rules in PROCESSES.items()],
         task_names=sorted({(r.task.task_name, r.task.title) for r in rows}, key=lambda p: p[1]),
         cities=org_choices("city_association"), sectors=SECTORS,

@@ -117,11 +117,11 @@ def test_role_may_be_held_where_the_rules_allow(world, admin, role, org_code):
 @pytest.mark.parametrize("role, org_code, message", [
     ("applicant", "city_chengdu",
      "「项目方/申报单位经办人」只能在高校、院所、企业、省级学会、金融创投机构中担任，成都市科学技术协会是市（州）科协"),
-    ("recommender", "ent_cloudwise", "「推荐单位审核人」只能在市（州）科协、县（市、区）科协、省级学会、省科协部门中担任"),
+    ("recommender", "ent_cloudwise", "「推荐单位审核人」只能在市（州）科协、县（市、区）科协、省级学会、省科协部门、兄弟省市科协中担任"),
     ("selector", "city_chengdu", "「遴选人」只能在省科协部门中担任"),
     ("grant_officer", "soc_energy", "「项目管理员」只能在省科协部门中担任"),
     ("finance_officer", "dept_office", "「财政经办人」只能在财政厅中担任"),
-    ("concierge", "ent_cloudwise", "「科服保姆」只能在省科协、省科协部门、市（州）科协、县（市、区）科协、省级学会中担任"),
+    ("concierge", "ent_cloudwise", "「科服保姆」只能在省科协、省科协部门、市（州）科协、县（市、区）科协、省级学会、兄弟省市科协中担任"),
 ])
 def test_role_refused_where_it_may_not_be_held(world, admin, role, org_code, message):
     target = world["users"]["my_applicant"]
@@ -189,7 +189,7 @@ def test_create_org(world, admin):
 @pytest.mark.parametrize("changes, errors", [
     ({"code": "province"}, {"code": ["机构代码「province」已被使用"]}),
     ({"org_type": "club"}, {"org_type": ["「机构类型」的取值无效，可选：省科协、省科协部门、市（州）科协、"
-                                         "县（市、区）科协、省级学会、高校、院所、企业、财政厅、金融创投机构"]}),
+                                         "县（市、区）科协、省级学会、高校、院所、企业、财政厅、金融创投机构、兄弟省市科协"]}),
     ({"org_type": "member_unit"}, {"city_id": ["高校、院所、企业和县（市、区）科协须选择「所属市州」"]}),
     ({"parent_id": 99999}, {"parent_id": ["「上级机构」不存在"]}),
     ({"code": "Bad Code"}, {"code": ["「机构代码」格式不正确：只能包含小写字母、数字和下划线，且以字母开头"]}),

@@ -168,8 +168,14 @@ CRITERIA = [{"code": "plan", "label": "工作方案", "max": 40},
 
 def task_samples() -> dict[str, tuple[dict, dict]]:
     """A valid (raw input, context) for every user task."""
-    quota = {"quota_usage": {"opening": {"tech_transfer": 3}, "major_roadshow": 50},
-             "quotas": {"opening_per_type": 10, "roadshow_max": 120}}
+    usage = {"admitted": 900, "opening": {"tech_transfer": 3}, "directed": {},
+             "major_roadshow": 50, "sectors": {"modern_agriculture": 12}, "showcase": 0}
+    quota = {"quotas": {"opening_per_type": 10, "roadshow_max": 120},
+             "sectors": ["electronics_equipment", "food_textile_energy_chem", "materials_health",
+                         "modern_agriculture"],
+             "selection": {"usage": usage, "owned": {"admission", "opening", "pitch_sessions",
+                                                     "major_roadshow"},
+                           "placed": None, "partner_code": None, "partner_name": None}}
     return {
         "submit_project": (project_submission(), {"landed_listing_ids": {"TFKJY-2021-000001"}}),
         "check_exclusions": ({"exclusion_outcome": "eligible", "violated_rules": [],

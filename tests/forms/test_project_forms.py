@@ -218,20 +218,20 @@ def test_roadshow_selection_needs_a_sector():
 
 def test_opening_beyond_its_quota_is_refused_naming_the_quota():
     raw, ctx = sample("select_project")
-    ctx["quota_usage"]["opening"]["tech_transfer"] = 10
+    ctx["selection"]["usage"]["opening"]["tech_transfer"] = 10
     assert refusal("select_project", raw, ctx) == {"bucket": ["开幕式发布的科技成果转化项目已满10项"]}
 
 
 def test_opening_quota_counts_per_type():
     raw, ctx = sample("select_project")
-    ctx["quota_usage"]["opening"] = {"tech_promotion": 10}
+    ctx["selection"]["usage"]["opening"] = {"tech_promotion": 10}
     assert load("select_project", raw, ctx).process_data["bucket"] == "opening"
 
 
 def test_roadshow_beyond_its_quota_is_refused():
     raw, ctx = sample("select_project")
     raw.update(bucket="major_roadshow", sector="modern_agriculture")
-    ctx["quota_usage"]["major_roadshow"] = 120
+    ctx["selection"]["usage"]["major_roadshow"] = 120
     assert refusal("select_project", raw, ctx) == {"bucket": ["重大科创项目专场推介会项目已满120项"]}
 
 
@@ -245,7 +245,7 @@ def test_finance_product_cannot_be_selected_for_the_opening():
 def test_not_selected_ignores_full_quotas():
     raw = {"select_outcome": "not_selected", "comment": "名额已满"}
     _, ctx = sample("select_project")
-    ctx["quota_usage"]["opening"]["tech_transfer"] = 10
+    ctx["selection"]["usage"]["opening"]["tech_transfer"] = 10
     assert load("select_project", raw, ctx).process_data == {
         "select_outcome": "not_selected", "bucket": None}
 
@@ -306,3 +306,48 @@ def test_follow_up_record_limits_its_texts():
     assert refusal("follow_up_record", raw) == {"action": ["「服务内容」不超过500字（当前501字）"]}
     raw["action"] = "走访"
     assert load_form("follow_up_record", raw).payload["occurred_on"] == dt.date(2024, 3, 1)
+
+
+def test_a_bucket_of_another_department_is_refused_in_the_single_decision():
+    raw, ctx = sample("select_project")
+    raw["bucket"] = "showcase"
+    assert refusal("select_project", raw, ctx) == {"bucket": [
+        "「入选推介类别」“重点科创项目集中推介”不由您所在部门遴选，请由负责部门在遴选工作台选入"]}
+
+
+def test_the_placement_another_department_marked_is_confirmed_in_the_single_decision():
+    raw, ctx = sample("select_project")
+    raw["bucket"] = "showcase"
+    ctx["selection"]["placed"] = "showcase"
+    assert load("select_project", raw, ctx).process_data["bucket"] == "showcase"
+
+
+def test_a_partner_project_takes_its_directed_slot_not_the_type_quota():
+    raw, ctx = sample("select_project")
+    ctx["quotas"]["directed_slots"] = {"partner_beijing": 5}
+    ctx["selection"].update(partner_code="partner_beijing", partner_name="北京市科学技术协会")
+    ctx["selection"]["usage"]["opening"]["tech_transfer"] = 10  # the province's line is full
+    assert load("select_project", raw, ctx).process_data["bucket"] == "opening"
+    ctx["selection"]["usage"]["directed"]["partner_beijing"] = 5
+    assert refusal("select_project", raw, ctx) == {
+        "bucket": ["开幕式发布给北京市科学技术协会的定向名额已满5项"]}
+
+
+def test_positive_criteria_only_for_their_types():
+    raw, ctx = sample("submit_project")
+    raw.update(project_type="tech_challenge", tech_level="domestic_leading", maturity="pilot_done")
+    assert refusal("submit_project", raw, ctx) == {
+        "tech_level": ["「技术水平」不适用于科技难题攻关项目"],
+        "maturity": ["「成熟度」不适用于科技难题攻关项目"]}
+
+
+def test_a_declared_contract_needs_its_material():
+    raw, ctx = sample("submit_project")
+    raw.update(project_type="tech_promotion", tech_level="international_advanced",
+               maturity="early_industrialisation", industry_university_contract=True,
+               provincial_award=True)
+    assert refusal("submit_project", raw, ctx) == {
+        "contract_ref": ["已签订产学研合同或协议的，须上传「产学研合同或协议」"]}
+    raw["contract_ref"] = "upload:contract-1"
+    form = load("submit_project", raw, ctx).payload
+    assert (form["maturity"], form["provincial_award"]) == ("early_industrialisation", True)

@@ -1,8 +1,6 @@
 """科创项目 use cases: start a submission, the hooks of its steps, follow-up records."""
 from __future__ import annotations
 
-import sqlalchemy as sa
-
 from forms.call_forms import county_deadline
 from workflows import clock
 from workflows.dates import deadline_iso, end_of_day
@@ -18,7 +16,8 @@ from ..steps.saving import record_audit
 from ..shared.unit_of_work import transaction
 
 PROCESS_KEY = "kechuang_project"
-RECOMMENDER_TYPES = {"city_association", "county_association", "society", "department"}
+RECOMMENDER_TYPES = {"city_association", "county_association", "society", "department",
+                     "partner_association"}  # 兄弟省市科协: 开幕式定向名额
 
 
 def start_project(edition_id: int, owner_org_id: int, recommender_org_id: int, title: str,
@@ -32,7 +31,7 @@ def start_project(edition_id: int, owner_org_id: int, recommender_org_id: int, t
         owner = get_or_404(Org, owner_org_id, "项目方单位不存在")
         recommender = db.session.get(Org, recommender_org_id)
         if recommender is None or recommender.org_type not in RECOMMENDER_TYPES:
-            raise InvalidInput({"recommender_org_id": ["「推荐单位」须为市（州）或县（区）科协、省级学会或省科协部门"]})
+            raise InvalidInput({"recommender_org_id": ["「推荐单位」须为市（州）或县（区）科协、省级学会、省科协部门或兄弟省市科协"]})
         if recommender.org_type == "county_association" and recommender.city_id is None:
             raise InvalidInput({"recommender_org_id": [
                 f"「推荐单位」{recommender.name}未登记所属市（州）科协，不能经市（州）推荐至省科协"]})
@@ -74,21 +73,6 @@ def _recommender_chain(edition, recommender) -> dict:
 
 def project_of(instance) -> Project:
     return instance.project
-
-
-def quota_usage(edition_id: int, exclude_project_id: int | None = None) -> dict:
-    """How many projects are already selected per bucket (opening counted per type)."""
-    rows = db.session.execute(sa.select(Project.bucket, Project.project_type, sa.func.count())
-                              .where(Project.edition_id == edition_id, Project.bucket.is_not(None),
-                                     Project.id != (exclude_project_id or 0))
-                              .group_by(Project.bucket, Project.project_type)).all()
-    usage: dict = {"opening": {}, "major_roadshow": 0, "showcase": 0}
-    for bucket, project_type, count in rows:
-        if bucket == "opening":
-            usage["opening"][project_type] = count
-        else:
-            usage[bucket] = usage.get(bucket, 0) + count
-    return usage
 
 
 def record_follow_up(project_id: int, raw: dict, user: User) -> FollowUpRecord:

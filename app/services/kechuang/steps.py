@@ -15,7 +15,8 @@ from ..steps.catalog import Process, Record
 from ..steps.choices import exclusion_options, sector_options, user_name, user_options
 from ..steps.panels import Decisions
 from ..steps.step import Due, OptionSource, Step
-from .projects import project_of, quota_usage
+from . import selection
+from .projects import project_of
 
 KEY = KECHUANG.key
 
@@ -54,11 +55,18 @@ def _concierges(project) -> set[int]:
 
 
 def _select_facts(instance, task, user) -> dict:
-    """quota_usage: the other projects already selected per bucket; quotas: the edition's."""
+    """selection: the edition's marks without this project (usage), the buckets the user's
+    departments place (owned), this project's placement already marked, its recommender."""
     project = project_of(instance)
+    placed = selection.marks_of(project.id).get("placement")
+    facts = selection.project_facts(project)
     return {"project_type": project.project_type, "quotas": project.edition.quotas,
             "sectors": project.edition.sectors,
-            "quota_usage": quota_usage(project.edition_id, exclude_project_id=project.id)}
+            "selection": {"usage": selection.usage(project.edition_id, project.id),
+                          "owned": selection.owned_buckets(project.edition, user),
+                          "placed": placed.bucket if placed else None,
+                          "partner_code": facts["partner_code"],
+                          "partner_name": facts["partner_name"]}}
 
 
 def _typed_at_start(instance) -> dict:
@@ -122,8 +130,10 @@ def _after_recommend(instance, result, user) -> None:
 
 
 def _after_select(instance, result, user) -> None:
+    project = project_of(instance)
     if result.payload["select_outcome"] == "selected":
-        project_of(instance).bucket = result.payload["bucket"]
+        project.bucket = result.payload["bucket"]
+    selection.record_decision(project, result.payload, user)
 
 
 def _after_sign(instance, result, user) -> None:

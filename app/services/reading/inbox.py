@@ -11,7 +11,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from workflows import clock
 
 from ...extensions import db
-from ...models import GrantApplication, ProcessInstance, Project, Task, User
+from ...models import ConferenceEdition, GrantApplication, ProcessInstance, Project, Task, User
 from ..shared.access import may_see_task
 from ..shared.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..steps.deadlines import on_time, task_action
@@ -63,7 +63,33 @@ def inbox(user: User, wanted: InboxFilter = InboxFilter()) -> list[InboxRow]:
              .where(offered_to(user))
              .order_by(Task.due_at.is_(None), Task.due_at, Task.created_at))
     query = _filtered(query, wanted, user)
+    grouped = [group.edition_id for group in selection_groups(user)]
+    if grouped and wanted.task_name != "select_project":  # one line per edition instead
+        query = query.where(sa.not_(sa.and_(Task.task_name == "select_project",
+                                            Project.edition_id.in_(grouped))))
     return [InboxRow(*row) for row in db.session.execute(query).all()]
+
+
+# 遴选: thousands of select_project tasks are one line per edition, linking to the board
+SELECTION_GROUP_AT = 20  # 本系统默认值: more open 遴选 tasks than this in one edition are grouped
+
+
+@dataclass(frozen=True)
+class SelectionGroup:
+    edition_id: int
+    edition_name: str
+    count: int
+    due_at: object
+
+
+def selection_groups(user: User) -> list[SelectionGroup]:
+    rows = db.session.execute(
+        sa.select(Project.edition_id, ConferenceEdition.name, sa.func.count(), sa.func.min(Task.due_at))
+        .join(Project, Project.instance_id == Task.instance_id)
+        .join(ConferenceEdition, ConferenceEdition.id == Project.edition_id)
+        .where(offered_to(user), Task.task_name == "select_project")
+        .group_by(Project.edition_id, ConferenceEdition.name)).all()
+    return [SelectionGroup(*row) for row in rows if row[2] > SELECTION_GROUP_AT]
 
 
 def _filtered(query, wanted: InboxFilter, user: User):

@@ -18,13 +18,14 @@ ANY_ORG = None
 # Where each role may be held: org types, or ANY_ORG (评审专家 and 系统管理员 serve anywhere).
 ROLE_ORG_TYPES: dict[str, tuple[str, ...] | None] = {
     "applicant": ("member_unit", "society", "financial_institution"),
-    "recommender": ("city_association", "county_association", "society", "department"),
+    "recommender": ("city_association", "county_association", "society", "department",
+                    "partner_association"),  # 兄弟省市科协 recommend to the province
     "selector": ("department",),
     "grant_officer": ("department",),
     "finance_officer": ("finance_department",),
     "finance_reviewer": ("finance_department",),
     "concierge": ("province_association", "department", "city_association",
-                  "county_association", "society"),
+                  "county_association", "society", "partner_association"),
     "expert": ANY_ORG,
     "admin": ANY_ORG,
 }

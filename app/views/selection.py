@@ -1,0 +1,113 @@
+"""科创会遴选工作台: /editions/<id>/selection — quota board, candidate list, marks, publish.
+Plain POST forms (CSRF) that work without JS; a refused mark comes back on its row with the
+refusal's status (403 / 409) and Chinese reason."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from forms import choices as c
+from ..extensions import db
+from ..models import ConferenceEdition, Org
+from ..services.kechuang import selection, selection_board
+from ..services.shared.errors import NotFound, ServiceError
+from .errors import status_of
+
+bp = Blueprint("selection", __name__)
+FILTERS = ("city", "type", "sector", "intent", "marked", "stage", "text", "sort")
+
+
+@bp.get("/selection")
+@login_required
+def latest():
+    edition = db.session.scalar(sa.select(ConferenceEdition).order_by(ConferenceEdition.number.desc()))
+    if edition is None:
+        abort(404)
+    return redirect(url_for("selection.board", edition_id=edition.id))
+
+
+@bp.get("/editions/<int:edition_id>/selection")
+@login_required
+def board(edition_id: int):
+    return _page(edition_id)
+
+
+def _department(edition_id: int) -> Org:
+    edition = db.session.get(ConferenceEdition, edition_id) or abort(404)
+    mine = selection_board.departments_of(edition, current_user)
+    wanted = request.values.get("dept", type=int)
+    found = next((org for org in mine if org.id == wanted), mine[0] if mine else None)
+    if found is None:
+        raise NotFound("您不是本届科创会的遴选部门人员")
+    return found
+
+
+def _page(edition_id: int, refusal: tuple[int | None, str] | None = None, status: int = 200):
+    dept = _department(edition_id)
+    filters = {key: request.args.get(key, "") for key in FILTERS}
+    view = selection_board.quota_board(edition_id, dept.id, current_user, filters,
+                                       request.args.get("page", 1, type=int))
+    cities = db.session.execute(sa.select(Org.id, Org.name).filter_by(org_type="city_association")
+                                .order_by(Org.id)).all()
+    return render_template("selection/board.html", board=view, refusal=refusal, cities=cities,
+                           sorts=selection_board.SORTS, choices=c,
+                           departments=selection_board.departments_of(view.edition, current_user),
+                           ), status
+
+
+def _back(edition_id: int):
+    return redirect(request.form.get("next") or url_for("selection.board", edition_id=edition_id))
+
+
+def _act(edition_id: int, project_id: int | None, action, done: str):
+    try:
+        action()
+    except ServiceError as refused:
+        if request.accept_mimetypes.best == "application/json":
+            return {"ok": False, "message": refused.message}, status_of(refused)
+        return _page(edition_id, (project_id, refused.message), status_of(refused))
+    if request.accept_mimetypes.best == "application/json":
+        return {"ok": True, "message": done}
+    flash(done, "success")
+    return _back(edition_id)
+
+
+@bp.post("/editions/<int:edition_id>/selection/admit")
+@login_required
+def admit(edition_id: int):
+    ids = [int(i) for i in request.form.getlist("project_ids") if i.isdigit()]
+    admitted = request.form.get("admitted", "1") == "1"
+    first = ids[0] if len(ids) == 1 else None
+    return _act(edition_id, first, lambda: selection.mark_admission(ids, admitted, current_user),
+                f"已{'遴选参会' if admitted else '取消参会'}{len(ids)}项")
+
+
+@bp.post("/editions/<int:edition_id>/selection/place")
+@login_required
+def place(edition_id: int):
+    project_id = request.form.get("project_id", type=int)
+    bucket, sector = request.form.get("bucket", ""), request.form.get("sector") or None
+    return _act(edition_id, project_id,
+                lambda: selection.mark_placement(project_id, bucket, sector, current_user),
+                f"已选入{c.label_of(c.SELECTION_BUCKETS, bucket)}")
+
+
+@bp.post("/editions/<int:edition_id>/selection/unplace")
+@login_required
+def unplace(edition_id: int):
+    project_id = request.form.get("project_id", type=int)
+    return _act(edition_id, project_id,
+                lambda: selection.unmark_placement(project_id, current_user), "已撤销推介类别")
+
+
+@bp.post("/editions/<int:edition_id>/selection/publish")
+@login_required
+def publish(edition_id: int):
+    confirm = request.form.get("confirm_short") == "1"
+    try:
+        counts = selection.publish_selection(edition_id, current_user, confirm_short=confirm)
+    except ServiceError as refused:
+        return _page(edition_id, (None, refused.message), status_of(refused))
+    flash(f"遴选结果已发布：入选{counts['selected']}项，未入选{counts['not_selected']}项", "success")
+    return redirect(url_for("selection.board", edition_id=edition_id))
