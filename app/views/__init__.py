@@ -24,6 +24,8 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(kpis.bp)
     from . import documents  # 文书 /instances/<id>/documents/…, /editions/<id>/report.pdf; 导出 /exports
     app.register_blueprint(documents.bp)
+    from . import figures  # 统计数据 /editions/<id>/figures(.xlsx), /calls/<id>/figures(.xlsx)
+    app.register_blueprint(figures.bp)
     from . import notifications  # 提醒 /notifications/<id>/read, 逾期督办 /overdue; header badge
     notifications.install(app)
     from . import selection  # 科创会遴选工作台 /selection, /editions/<id>/selection[/admit|place|unplace|publish]
