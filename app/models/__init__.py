@@ -1,4 +1,6 @@
 """SQLAlchemy models (typed, SQLAlchemy 2)."""
+from .awards import (AwardNomination, AwardRound, ConciergeProfile, ContributionUnit,
+                     QualityProject)
 from .calls import ConferenceEdition, GrantCall
 from .documents import EXPORT_STATUSES, ExportJob, StoredDocument
 from .jobs import ACTIVE_JOB_STATUSES, JOB_STATUSES, Job
@@ -9,6 +11,7 @@ from .records import FollowUpRecord, GrantApplication, KpiEntry, Project
 from .web import Attachment, InstanceViewer, TaskDraft
 
 __all__ = [
+    "AwardNomination", "AwardRound", "ConciergeProfile", "ContributionUnit", "QualityProject",
     "Attachment", "InstanceViewer", "TaskDraft", "Holiday", "Notification",
     "EXPORT_STATUSES", "ExportJob", "StoredDocument", "ACTIVE_JOB_STATUSES", "JOB_STATUSES", "Job",
     "AuditEvent", "ConferenceEdition", "FollowUpRecord", "GrantApplication", "GrantCall",

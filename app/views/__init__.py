@@ -24,6 +24,8 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(kpis.bp)
     from . import documents  # 文书 /instances/<id>/documents/…, /editions/<id>/report.pdf; 导出 /exports
     app.register_blueprint(documents.bp)
+    from . import awards  # 评选表扬 /awards: 百优/十佳科服保姆, 优质科创项目, 突出贡献单位 (issue 11)
+    app.register_blueprint(awards.bp)
     from . import notifications  # 提醒 /notifications/<id>/read, 逾期督办 /overdue; header badge
     notifications.install(app)
     errors.install(app)  # service errors and HTTP errors: the page, or JSON under /api
