@@ -57,7 +57,7 @@ def choose_project(round_id: int, project_id: int, reason, user) -> QualityProje
 def quality_projects(round_id: int) -> list[tuple[QualityProject, Project]]:
     return list(db.session.execute(sa.select(QualityProject, Project).join(
         Project, Project.id == QualityProject.project_id).where(QualityProject.round_id == round_id)
-        .order_by(QualityProject.id)).tuples())
+        .order_by(QualityProject.id)))
 
 
 def remove_project(row_id: int, user) -> None:
