@@ -11,7 +11,7 @@ from .dates import end_of_day
 
 KINDS = {"association": "科协保姆", "professional": "专业保姆", "society": "学会保姆"}
 HONOURS = {"hundred": "百优“科服保姆”", "top_ten": "十佳“科服保姆”"}
-SEED_SOURCE = "种子文件000（第三届“科创会”方案）七（四）"
+SEED_SOURCE = "第三届“科创会”方案（川科协发〔2023〕138号）七（四）"  # seed 000
 
 # seed 000 §七（四）2–3: 百优 110 = 50 + 45 + 15; 科协保姆 省科协 5, 成都 5, other 市州 2 each;
 # 专业保姆 省科协 2, 成都 3, other 市州 2 each; 学会保姆 15 by 学会部; 十佳 5/3/2, not allocated.
