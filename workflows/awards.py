@@ -83,10 +83,15 @@ def refusal(wanted: Nomination, *, already: str | None, taken: int, places: int,
         return (f"该科服保姆已在{HONOURS[already]}名单中，百优、十佳“科服保姆”不重复推荐")
     if by_unit is not None and by_unit != wanted.unit:
         return f"该科服保姆属于{wanted.unit_name}，只能由其所在单位推荐"
-    if deadline is not None and at > end_of_day(deadline):
+    if deadline_passed(deadline, at):
         return f"推荐报送已于{deadline.month}月{deadline.day}日截止"
     if taken >= places:
         what = f"{wanted.unit_name}的{KINDS[wanted.kind]}" if wanted.honour == "hundred" \
             else f"十佳{KINDS[wanted.kind]}"
         return f"{what}名额为{places}名，已推荐{taken}名，不能再推荐"
     return None
+
+
+def deadline_passed(deadline: date | None, at: datetime) -> bool:
+    """A date-only 报送 deadline lasts through its whole Shanghai day (None: no deadline)."""
+    return deadline is not None and at > end_of_day(deadline)

@@ -53,8 +53,11 @@ def show(round_id: int):
     rows = nominations.nominations(round_id)
     if not acting.decides:
         rows = [n for n in rows if n.unit.code in acting.units or n.honour == "top_ten"]
+    allocated = rounds.round_allocation(award_round)
+    table = rounds.allocation_rows(award_round, allocated, None if acting.decides else acting.units,
+                                   rows)
     return render_template("awards/round.html", round=award_round, acting=acting, rows=rows,
-                           allocation=rounds.round_allocation(award_round), lists=papers.LISTS)
+                           allocation=allocated, table=table)
 
 
 @bp.get("/<int:round_id>/ranking")
@@ -173,7 +176,7 @@ def choose_unit(round_id: int):
 @login_required
 @refusal_goes_back("awards.index")
 def remove_project(round_id: int, row_id: int):
-    honours.remove_project(row_id, current_user)
+    honours.remove_project(round_id, row_id, current_user)
     return redirect(url_for("awards.honours_page", round_id=round_id))
 
 
@@ -181,7 +184,7 @@ def remove_project(round_id: int, row_id: int):
 @login_required
 @refusal_goes_back("awards.index")
 def remove_unit(round_id: int, row_id: int):
-    honours.remove_unit(row_id, current_user)
+    honours.remove_unit(round_id, row_id, current_user)
     return redirect(url_for("awards.honours_page", round_id=round_id))
 
 

@@ -181,3 +181,12 @@ def test_withdrawing_before_the_date_and_not_after_approval(award_round, world):
         nominations.withdraw(row.id, city)
     with pytest.raises(NotFound):
         nominations.withdraw(row.id, _users(world)["my_recommender"])
+
+
+def test_a_city_cannot_withdraw_after_the_deadline(award_round, world, clock):
+    city = _users(world)["cd_recommender"]
+    row = nominations.nominate(award_round.id, _users(world)["cd_concierge"].id, "hundred", city)
+    clock.set(datetime(2023, 12, 23, 0, 0, 1, tzinfo=SHANGHAI))
+    with pytest.raises(Conflict, match="推荐报送已于12月22日截止，不能再撤回"):
+        nominations.withdraw(row.id, city)
+    assert db.session.get(AwardNomination, row.id) is not None

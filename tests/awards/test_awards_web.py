@@ -94,3 +94,21 @@ def test_the_admin_sets_a_concierge_kind(client, world):
     assert "周晓岚的保姆类别已设为专业保姆" in done.get_data(as_text=True)
     refused = _post(admin, "/awards/concierges", f"/awards/concierges/{pro.id}/kind", {"kind": "boss"})
     assert "「保姆类别」须为科协保姆、专业保姆或学会保姆" in refused.get_data(as_text=True)
+
+
+def test_every_awards_page_reads_in_chinese_for_every_role(client, world):
+    from app.demo.awards import load_awards
+    service_fixture(world["users"])
+    round_id = load_awards(world["users"]).id
+    logins = set(world["users"]) | {"soc_concierge", "cd_pro_concierge"}
+    pages = {"sel_innovation": ["", f"/{round_id}", f"/{round_id}/ranking", f"/{round_id}/honours",
+                                f"/{round_id}/settings", "/concierges"],
+             "cd_recommender": ["", f"/{round_id}", f"/{round_id}/ranking", f"/{round_id}/honours"],
+             "sel_societies": ["", f"/{round_id}", f"/{round_id}/ranking"],
+             "expert_a": ["", f"/{round_id}", f"/{round_id}/honours"]}
+    for username, urls in pages.items():
+        browser = client(username)
+        for url in urls:
+            response = browser.get(f"/awards{url}")
+            assert response.status_code == 200, (username, url)
+            assert identifiers(response.get_data(as_text=True), logins) == set(), (username, url)

@@ -60,10 +60,10 @@ def quality_projects(round_id: int) -> list[tuple[QualityProject, Project]]:
         .order_by(QualityProject.id)))
 
 
-def remove_project(row_id: int, user) -> None:
+def remove_project(round_id: int, row_id: int, user) -> None:
     expert_actor(user)
     with transaction():
-        db.session.delete(get_or_404(QualityProject, row_id, "记录不存在"))
+        db.session.delete(_row_of(QualityProject, round_id, row_id))
 
 
 def choose_unit(round_id: int, org_id: int, reason, user) -> ContributionUnit:
@@ -82,10 +82,17 @@ def choose_unit(round_id: int, org_id: int, reason, user) -> ContributionUnit:
     return row
 
 
-def remove_unit(row_id: int, user) -> None:
+def remove_unit(round_id: int, row_id: int, user) -> None:
     deciding_actor(user, "评定突出贡献单位")
     with transaction():
-        db.session.delete(get_or_404(ContributionUnit, row_id, "记录不存在"))
+        db.session.delete(_row_of(ContributionUnit, round_id, row_id))
+
+
+def _row_of(model, round_id: int, row_id: int):
+    row = db.session.get(model, row_id)
+    if row is None or row.round_id != round_id:
+        raise NotFound("记录不存在")
+    return row
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from workflows import clock
-from workflows.awards import HONOURS, Nomination, refusal
+from workflows.awards import HONOURS, Nomination, deadline_passed, refusal
 
 from ...extensions import db
 from ...models import AwardNomination, AwardRound
@@ -84,11 +84,8 @@ def withdraw(nomination_id: int, user) -> None:
             if row.approved:
                 raise Conflict("该推荐已由省科协创发部确定，不能撤回")
             deadline = db.session.get(AwardRound, row.round_id).nomination_deadline
-            why = refusal(Nomination("hundred", row.kind, row.unit.code, row.unit.name),
-                          already=None, taken=0, places=1, by_unit=None, deadline=deadline,
-                          at=clock.now())
-            if why:
-                raise Conflict(why.replace("推荐报送", "撤回推荐"))
+            if deadline_passed(deadline, clock.now()):
+                raise Conflict(f"推荐报送已于{deadline.month}月{deadline.day}日截止，不能再撤回")
         db.session.delete(row)
 
 

@@ -72,6 +72,28 @@ def round_allocation(award_round: AwardRound) -> Allocation:
     return Allocation(places, unallocated(award_round.quotas, places), names)
 
 
+@dataclass(frozen=True)
+class UnitRow:
+    code: str
+    name: str
+    cells: list[tuple[int, int]]   # per kind (KINDS order): (nominated, places)
+
+
+def allocation_rows(award_round: AwardRound, allocated: Allocation, units: frozenset[str] | None,
+                    nominated: list) -> list[UnitRow]:
+    """The 名额分配 table: each unit (``units``: only these; None: all) with, per kind, its
+    百优 nominations so far and its places."""
+    counts: dict[tuple[str, str], int] = {}
+    for row in nominated:
+        if row.honour == "hundred":
+            counts[(row.kind, row.unit.code)] = counts.get((row.kind, row.unit.code), 0) + 1
+    codes = list(dict.fromkeys(code for kind in KINDS for code in allocated.places.get(kind, {})))
+    return [UnitRow(code, allocated.names.get(code, code),
+                    [(counts.get((kind, code), 0), allocated.places.get(kind, {}).get(code, 0))
+                     for kind in KINDS])
+            for code in codes if units is None or code in units]
+
+
 def settings_fields(award_round: AwardRound) -> list[tuple[str, str, str]]:
     """(field name, label, value) of every editable number of the round."""
     quotas = award_round.quotas
