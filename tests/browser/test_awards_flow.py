@@ -49,3 +49,10 @@ def test_open_nominate_approve(live_server, page_as, artifacts):
     decider.set_viewport_size(PHONE)
     assert decider.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     decider.screenshot(path=str(artifacts / "awards-round-390.png"), full_page=True)
+    for name in ("honours", "settings"):
+        decider.goto(f"{round_url}/{name}")
+        assert decider.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        decider.screenshot(path=str(artifacts / f"awards-{name}-390.png"), full_page=True)
+        decider.set_viewport_size(DESKTOP)
+        decider.screenshot(path=str(artifacts / f"awards-{name}-1440.png"), full_page=True)
+        decider.set_viewport_size(PHONE)

@@ -103,12 +103,14 @@ def settings_fields(award_round: AwardRound) -> list[tuple[str, str, str]]:
         for code, places in rule.get("units", {}).items():
             fields.append((f"hundred.{kind}.units.{code}", f"百优{KINDS[kind]}：{_org_name(code)}",
                            places))
-        fields.append((f"hundred.{kind}.other_cities", f"百优{KINDS[kind]}：其余市（州）科协各",
-                       rule.get("other_cities", 0)))
+        if kind != "society":  # 学会保姆 go through 学会部, not the 市州
+            fields.append((f"hundred.{kind}.other_cities", f"百优{KINDS[kind]}：其余市（州）科协各",
+                           rule.get("other_cities", 0)))
     for kind, places in quotas["top_ten"].items():
         fields.append((f"top_ten.{kind}", f"十佳{KINDS[kind]}", places))
     for item, label in SCORE_ITEMS.items():
-        fields.append((f"weights.{item}", f"计分权重：{label}", award_round.weights.get(item, "0")))
+        name, unit = label.rstrip("）").split("（")
+        fields.append((f"weights.{item}", f"每{unit}{name}计分", award_round.weights.get(item, "0")))
     return fields
 
 
