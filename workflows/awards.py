@@ -86,8 +86,9 @@ def refusal(wanted: Nomination, *, already: str | None, taken: int, places: int,
     if deadline_passed(deadline, at):
         return f"推荐报送已于{deadline.month}月{deadline.day}日截止"
     if taken >= places:
-        what = f"{wanted.unit_name}的{KINDS[wanted.kind]}" if wanted.honour == "hundred" \
-            else f"十佳{KINDS[wanted.kind]}"
+        what = (f"十佳{KINDS[wanted.kind]}" if wanted.honour == "top_ten"
+                else f"百优{KINDS[wanted.kind]}" if by_unit is None  # 创发部: the kind's total
+                else f"{wanted.unit_name}的{KINDS[wanted.kind]}")
         return f"{what}名额为{places}名，已推荐{taken}名，不能再推荐"
     return None
 

@@ -190,3 +190,15 @@ def test_a_city_cannot_withdraw_after_the_deadline(award_round, world, clock):
     with pytest.raises(Conflict, match="推荐报送已于12月22日截止，不能再撤回"):
         nominations.withdraw(row.id, city)
     assert db.session.get(AwardNomination, row.id) is not None
+
+
+def test_the_innovation_department_fills_up_to_the_kinds_total(award_round, world):
+    raw = {name: value for name, _, value in rounds.settings_fields(award_round)}
+    raw.update({"hundred.society.total": "1", "data_cutoff": "2023-12-15",
+                "nomination_deadline": "2023-12-22"})
+    decider = _users(world)["sel_innovation"]
+    rounds.update_round(award_round.id, raw, decider)
+    first, second = (person(f"soc_f{i}", f"学会保姆填{i}", "concierge", "soc_energy") for i in range(2))
+    assert nominations.nominate(award_round.id, first.id, "hundred", decider).approved
+    with pytest.raises(Conflict, match="百优学会保姆名额为1名，已推荐1名"):
+        nominations.nominate(award_round.id, second.id, "hundred", decider)
