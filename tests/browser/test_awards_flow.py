@@ -4,6 +4,7 @@ box). Screenshots at 1440 and 390 px go to tests/artifacts/."""
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -12,10 +13,8 @@ DESKTOP = {"width": 1440, "height": 900}
 
 
 def test_open_nominate_approve(live_server, page_as, artifacts):
-    from app.demo.people import PEOPLE  # noqa: F401 — the demo people are seeded by the fixture
-    from app.models import User
-    import sqlalchemy as sa
     from app.extensions import db
+    from app.models import User
     from tests.awards.records import service_fixture
     with live_server.context():
         users = {u.username: u for u in db.session.scalars(sa.select(User))}

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...models import Org, User
-from ..shared.common import org_by_code
+from ...models import User
 from ..shared.errors import NotFound, PermissionDenied
 
 
@@ -53,7 +52,3 @@ def expert_actor(user: User) -> Actor:
     if not found.experts:
         raise PermissionDenied("只有大会专家委员会或省科协创发部可以评定优质科创项目")
     return found
-
-
-def unit_org(code: str) -> Org:
-    return org_by_code(code)

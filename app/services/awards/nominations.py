@@ -9,7 +9,7 @@ from workflows.awards import HONOURS, Nomination, deadline_passed, refusal
 
 from ...extensions import db
 from ...models import AwardNomination, AwardRound
-from ..shared.common import get_or_404
+from ..shared.common import get_or_404, org_by_code
 from ..shared.errors import Conflict, NotFound, PermissionDenied
 from ..shared.unit_of_work import transaction
 from .access import Actor, deciding_actor, visible_actor
@@ -68,7 +68,6 @@ def _honour_of(round_id: int, user_id: int) -> str | None:
 
 
 def _org_id(person: Concierge) -> int:
-    from ..shared.common import org_by_code
     return org_by_code(person.unit).id
 
 
