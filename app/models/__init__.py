@@ -1,4 +1,6 @@
 """SQLAlchemy models (typed, SQLAlchemy 2)."""
+from .awards import (AwardNomination, AwardRound, ConciergeProfile, ContributionUnit,
+                     QualityProject)
 from .calls import ConferenceEdition, GrantCall
 from .documents import EXPORT_STATUSES, ExportJob, StoredDocument
 from .jobs import ACTIVE_JOB_STATUSES, JOB_STATUSES, Job
@@ -10,6 +12,7 @@ from .selection import SelectionMark, SelectionShortfall
 from .web import Attachment, InstanceViewer, TaskDraft
 
 __all__ = [
+    "AwardNomination", "AwardRound", "ConciergeProfile", "ContributionUnit", "QualityProject",
     "Attachment", "InstanceViewer", "TaskDraft", "Holiday", "Notification",
     "EXPORT_STATUSES", "ExportJob", "StoredDocument", "ACTIVE_JOB_STATUSES", "JOB_STATUSES", "Job",
     "AuditEvent", "ConferenceEdition", "FollowUpRecord", "GrantApplication", "GrantCall",
