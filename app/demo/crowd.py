@@ -22,6 +22,8 @@ from workflows.dates import SHANGHAI
 from ..extensions import db
 from ..models import ConferenceEdition, Org, RoleAssignment, Task, User
 from ..services.kechuang.projects import record_follow_up, start_project
+from ..services.kechuang.selection import mark_admission, mark_placement, publish_selection
+from ..services.shared.errors import Conflict
 from . import samples
 from .materials import with_materials
 from .people import _hashed, DEMO_PASSWORD
@@ -259,33 +261,38 @@ def load_past_edition(crowd: Crowd, edition: ConferenceEdition, clock: FrozenClo
 
 
 def select_past(crowd: Crowd, edition: ConferenceEdition, pool) -> list:
-    """遴选 of the 2nd edition, project by project, never over a quota (a full bucket sends the
-    project to 集中推介); one in eight is not selected."""
-    from .scenario import complete
-    users, quotas = crowd.world["users"], edition.quotas
-    used = {"opening": {}, "major_roadshow": 0}
-    selected = []
-    for project, intent, crew in pool:
-        if crowd.rng.random() < 0.125:
-            complete(users[SELECTORS[intent]], project.instance, "select_project",
-                     {"select_outcome": "not_selected", "comment": "与本届重点领域契合度不高。"})
-            continue
-        bucket = intent
-        if bucket == "opening":
-            count = used["opening"].get(project.project_type, 0)
-            if count >= quotas["opening_per_type"]:
-                bucket = "showcase"
-            used["opening"][project.project_type] = count + 1
-        if bucket == "major_roadshow":
-            if used["major_roadshow"] >= quotas["roadshow_max"]:
-                bucket = "showcase"
-            used["major_roadshow"] += 1
-        raw = {"select_outcome": "selected", "bucket": bucket,
-               "sector": project.sector if bucket == "major_roadshow" else None,
-               "comment": "入选。"}
-        complete(users[SELECTORS[intent]], project.instance, "select_project", raw)
-        selected.append((project, crew, bucket))
-    return selected
+    """遴选 of the 2nd edition on the board: 创发部 admits seven in eight, each department places
+    what its quotas allow (a refused placement stays at 集中推介洽谈), then 创发部 publishes."""
+    users = crowd.world["users"]
+    admitted = [(project, intent, crew) for project, intent, crew in pool
+                if crowd.rng.random() >= 0.125]
+    mark_admission([project.id for project, _, _ in admitted], True, users["sel_innovation"])
+    for project, intent, _ in admitted:
+        if intent == "showcase" and crowd.rng.random() < 0.4:
+            continue  # 科普部 leaves it to the 集中推介洽谈 sessions
+        try:
+            mark_placement(project.id, intent, project.sector if intent == "major_roadshow" else None,
+                           users[SELECTORS[intent]])
+        except Conflict:  # that bucket is full
+            pass
+    publish_selection(edition.id, users["sel_innovation"], confirm_short=True)
+    return [(project, crew, project.bucket) for project, _, crew in admitted]
+
+
+def mark_current(crowd: Crowd, pool) -> None:
+    """The 3rd edition's board at 12-01: 创发部 has admitted about half of the pool so far and
+    the departments have placed some of those."""
+    users = crowd.world["users"]
+    admitted = [(project, intent) for project, intent in pool if crowd.rng.random() < 0.5]
+    mark_admission([project.id for project, _ in admitted], True, users["sel_innovation"])
+    for project, intent in admitted:
+        if crowd.rng.random() < 0.5:
+            try:
+                mark_placement(project.id, intent,
+                               project.sector if intent == "major_roadshow" else None,
+                               users[SELECTORS[intent]])
+            except Conflict:
+                pass
 
 
 SECTOR_SESSIONS = {"electronics_equipment": "电子信息和装备制造专场",
@@ -299,6 +306,8 @@ def _session(crowd: Crowd, project, bucket: str) -> str:
         return "开幕式重大科创项目发布"
     if bucket == "major_roadshow":
         return SECTOR_SESSIONS[project.sector]
+    if bucket == "showcase":
+        return "重点科创项目集中展推区"
     return f"第{crowd.rng.randint(1, 10)}推介洽谈区"
 
 
@@ -362,6 +371,7 @@ def load_crowd(world: dict, clock: FrozenClock, per_city: int) -> dict:
     past_per_city = max(1, per_city // 2)
     selected = load_past_edition(crowd, past, clock, past_per_city)
     pool = load_current_edition(crowd, world["edition"], clock, per_city)
+    mark_current(crowd, pool)
     return {"current_edition": world["edition"].name, "current": per_city * len(crowd.crews),
             "pool": len(pool), "past_edition": past.name, "past": past_per_city * len(crowd.crews),
             "past_selected": len(selected),

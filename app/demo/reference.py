@@ -83,8 +83,8 @@ def seed_third_conference() -> ConferenceEdition:
                 "directed_slots": {"partner_beijing": 5, "partner_chongqing": 5}},
         sectors=["electronics_equipment", "food_textile_energy_chem", "materials_health",
                  "modern_agriculture"],
-        selection_departments={"opening": "dept_innovation", "major_roadshow": "dept_societies",
-                               "showcase": "dept_popularisation"})
+        selection_departments={"admission": "dept_innovation", "opening": "dept_innovation",
+                               "major_roadshow": "dept_societies", "showcase": "dept_popularisation"})
     db.session.add(edition)
     return edition
 

@@ -17,6 +17,7 @@ from ..models import GrantApplication, GrantCall, Org, Project, Task, User
 from ..services.grant.applications import concierges_of, record_kpi, start_application
 from ..services.steps.instances import complete_task
 from ..services.kechuang.projects import record_follow_up, start_project
+from ..services.kechuang.selection import mark_admission, mark_placement
 from ..services.grant.ranking import publish_ranking
 from ..services.background.jobs import run_pending_jobs
 from ..services.background.timers import fire_due_timers
@@ -74,7 +75,7 @@ def drive_project(world, title: str, until: str = "end", intent: str = "major_ro
         "submit_project": (users["cd_applicant"], samples.submission(title=title)),
         "check_exclusions": (users["cd_recommender"], {"exclusion_outcome": "eligible", "violated_rules": []}),
         "recommend_project": (users["cd_recommender"], samples.recommendation(concierge.id, intent=intent, **sector)),
-        "select_project": (users[SELECTORS[intent]], samples.selection(bucket=intent, **sector)),
+        "select_project": (users["sel_innovation"], samples.selection(bucket=intent, **sector)),
         "pitch_project": (concierge, samples.PITCH),
         "sign_project": (concierge, samples.CONTRACT),
         "follow_up_project": (concierge, {"follow_up_outcome": "landed", "landed_on": "2024-06-30",
@@ -85,10 +86,19 @@ def drive_project(world, title: str, until: str = "end", intent: str = "major_ro
             record_follow_up(project.id, {"occurred_on": "2024-03-01", "action": "走访需求方",
                                           "result": "确定中试场地"}, concierge)
         user, raw = actions[step]
+        if step == "select_project":
+            place_on_board(project, users, intent, raw.get("sector"))
         if step == "submit_project" and materials:
             raw = with_materials(project.instance, user, raw)
         complete(user, project.instance, step, raw)
     return project
+
+
+def place_on_board(project: Project, users, bucket: str, sector: str | None) -> None:
+    """遴选工作台: 创发部 admits the project and the department owning ``bucket`` places it —
+    what the one 遴选 decision then confirms."""
+    mark_admission([project.id], True, users["sel_innovation"])
+    mark_placement(project.id, bucket, sector, users[SELECTORS[bucket]])
 
 
 COUNTY_PROJECT_TITLE = "社区养老智能照护终端"  # 区 → 市 → 省: at its city's 遴选推荐
