@@ -24,6 +24,8 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(kpis.bp)
     from . import documents  # 文书 /instances/<id>/documents/…, /editions/<id>/report.pdf; 导出 /exports
     app.register_blueprint(documents.bp)
+    from . import ranking  # 排序与立项 /calls/<id>/ranking; 评审得分构成 /instances/<id>/score.json
+    app.register_blueprint(ranking.bp)
     from . import notifications  # 提醒 /notifications/<id>/read, 逾期督办 /overdue; header badge
     notifications.install(app)
     errors.install(app)  # service errors and HTTP errors: the page, or JSON under /api
