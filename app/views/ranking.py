@@ -1,4 +1,4 @@
-"""排序与立项: the grant officer previews and publishes a call's ranking, then closes the reserve
+"""排序与立项: the grant officer picks a call (/ranking), previews and publishes a call's ranking, then closes the reserve
 list; 评审得分构成 of one application as JSON (the page shows the same)."""
 from __future__ import annotations
 
@@ -14,6 +14,12 @@ from ..services.shared.errors import InvalidInput, NotFound
 
 bp = Blueprint("ranking", __name__)
 bp.add_app_template_filter(fmt_number, "num")  # 81.33, 95, 0.3: as people write numbers
+
+
+@bp.get("/ranking")
+@login_required
+def index():
+    return render_template("ranking/index.html", calls=pages.officer_calls(current_user))
 
 
 @bp.get("/calls/<int:call_id>/ranking")

@@ -155,3 +155,11 @@ def test_the_officer_draws_reviewers_and_the_page_shows_the_seed(client, grant_w
     html = text(officer.get(f"/instances/{application.instance_id}"))
     assert "随机抽取3名" in html and "抽取种子" in html and "可复核：按抽取种子重新抽取，结果一致" in html
     assert grant_world["users"]["expert_d"].display_name not in html.split("随机抽取3名")[1][:200]
+
+
+def test_the_officer_finds_the_calls_to_rank_from_the_navigation(client, grant_world):
+    officer = text(client("grant_officer").get("/ranking"))
+    assert grant_world["grant_call"].name in officer and url(grant_world) in officer
+    assert 'href="/ranking"' in text(client("grant_officer").get("/"))
+    assert 'href="/ranking"' not in text(client("soc_mfg_applicant").get("/"))
+    assert "您不负责任何申报指南的排序" in text(client("soc_mfg_applicant").get("/ranking"))

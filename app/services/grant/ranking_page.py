@@ -15,7 +15,7 @@ from ...extensions import db
 from ...models import AuditEvent, GrantApplication, GrantCall, Org, User
 from ..shared.access import check_holds
 from ..shared.common import get_or_404
-from .applications import priority_points
+from .applications import priority_points_of
 from ..shared.errors import Conflict
 from .ranking import _check_reviews_finished, _waiting, breakdown_of, reviews_of
 
@@ -75,6 +75,19 @@ class RankingPage:
 
 def _n(value) -> str:
     return fmt_number(Decimal(value))
+
+
+def officer_calls(user: User) -> list[tuple[GrantCall, int, int]]:
+    """The grant calls ``user`` ranks (grant officer of the managing org), newest first, each
+    with (reviewed applications ranked, applications of the call)."""
+    orgs = [r.org_id for r in user.roles if r.role == "grant_officer"]
+    ranked = sa.func.count(GrantApplication.rank)
+    rows = db.session.execute(
+        sa.select(GrantCall, ranked, sa.func.count(GrantApplication.id))
+        .outerjoin(GrantApplication, GrantApplication.call_id == GrantCall.id)
+        .where(GrantCall.managing_org_id.in_(orgs)).group_by(GrantCall.id)
+        .order_by(GrantCall.year.desc(), GrantCall.id.desc()))
+    return [tuple(row) for row in rows]
 
 
 def ranking_page(call_id: int, user: User) -> RankingPage:
@@ -148,7 +161,7 @@ class _Facts:
         society_ids = {a.society_org_id for a in applications}
         self.societies = dict(db.session.execute(
             sa.select(Org.id, Org.name).where(Org.id.in_(society_ids))).all())
-        self.points = {i: priority_points(call, i) for i in society_ids}
+        self.points = priority_points_of(call, society_ids)
         reviewer_ids = {r.get("reviewer") for rs in self.reviews.values() for r in rs}
         self.names = _names(list(reviewer_ids)) if named else {}
 
