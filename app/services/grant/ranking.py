@@ -52,8 +52,8 @@ def _explain(call_id: int, objective_scores: dict, user: User, lock: bool = Fals
     check_holds(user, "grant_officer", call.managing_org_id, "发布该项目的评审排序")
     if lock:  # a concurrent publication waits here, then finds nothing waiting
         db.session.execute(sa.select(GrantCall.id).where(GrantCall.id == call.id).with_for_update())
-    _check_reviews_finished(call)
-    waiting = _waiting(call, "ranking_published")
+    check_reviews_finished(call)
+    waiting = waiting_for(call, "ranking_published")
     if not waiting:
         raise Conflict("没有待排序的申报（排序可能已由他人发布，请刷新页面）")
     scores = _parse_scores(objective_scores, waiting)
@@ -71,7 +71,7 @@ def _already_ranked(call: GrantCall) -> int:
         GrantApplication.call_id == call.id, GrantApplication.rank.is_not(None)))
 
 
-def _check_reviews_finished(call: GrantCall) -> None:
+def check_reviews_finished(call: GrantCall) -> None:
     pending = db.session.scalar(sa.select(sa.func.count()).select_from(Task).join(
         GrantApplication, GrantApplication.instance_id == Task.instance_id).where(
         GrantApplication.call_id == call.id, Task.task_name.in_(STEPS_BEFORE_RANKING)))
@@ -79,7 +79,7 @@ def _check_reviews_finished(call: GrantCall) -> None:
         raise Conflict(f"尚有{pending}项申报的审查或评审未完成，不能发布排序")
 
 
-def _waiting(call: GrantCall, message: str) -> list[tuple[GrantApplication, object]]:
+def waiting_for(call: GrantCall, message: str) -> list[tuple[GrantApplication, object]]:
     """Running applications of the call whose process waits for ``message``, in submission order."""
     applications = db.session.scalars(
         sa.select(GrantApplication).join(ProcessInstance, GrantApplication.instance_id == ProcessInstance.id)
@@ -149,7 +149,7 @@ def promote_next_reserve(instance, result, user) -> None:
     if result.payload["publicity_outcome"] != "objection_upheld":
         return
     call = application_of(instance).call
-    reserves = sorted(_waiting(call, "reserve_promoted"), key=lambda pair: pair[0].rank)
+    reserves = sorted(waiting_for(call, "reserve_promoted"), key=lambda pair: pair[0].rank)
     if reserves:
         application, workflow = reserves[0]
         application.ranking_result = "funded"
@@ -164,7 +164,7 @@ def release_reserves(call_id: int, user: User) -> int:
     with transaction():
         call = get_or_404(GrantCall, call_id, "申报项目不存在")
         check_holds(user, "grant_officer", call.managing_org_id, "关闭候补名单")
-        reserves = _waiting(call, "reserve_promoted")
+        reserves = waiting_for(call, "reserve_promoted")
         for application, workflow in reserves:
             application.ranking_result = "not_funded"
             deliver_message(application.instance, "reserve_released", {}, user, workflow)

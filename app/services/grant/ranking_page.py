@@ -17,7 +17,7 @@ from ..shared.access import check_holds
 from ..shared.common import get_or_404
 from .applications import priority_points_of
 from ..shared.errors import Conflict
-from .ranking import _check_reviews_finished, _waiting, breakdown_of, reviews_of
+from .ranking import check_reviews_finished, waiting_for, breakdown_of, reviews_of
 
 
 @dataclass(frozen=True)
@@ -94,12 +94,12 @@ def ranking_page(call_id: int, user: User) -> RankingPage:
     call = get_or_404(GrantCall, call_id, "申报项目不存在")
     check_holds(user, "grant_officer", call.managing_org_id, "查看该项目的评审排序")
     waiting = []
-    for application, workflow in _waiting(call, "ranking_published"):
+    for application, workflow in waiting_for(call, "ranking_published"):
         breakdown = breakdown_of(workflow, call)
         waiting.append(WaitingRow(application, _reviewers(workflow, breakdown, True),
                                   breakdown.score))
     try:
-        _check_reviews_finished(call)
+        check_reviews_finished(call)
         pending = None
     except Conflict as refused:
         pending = refused.message
@@ -108,7 +108,7 @@ def ranking_page(call_id: int, user: User) -> RankingPage:
 
 def preview_lines(call: GrantCall, explained: list[Explanation]) -> list[ScoreLine]:
     """The 预览 rows, named for the officer."""
-    applications = {a.id: (a, w) for a, w in _waiting(call, "ranking_published")}
+    applications = {a.id: (a, w) for a, w in waiting_for(call, "ranking_published")}
     titles = {i: society_name(a) for i, (a, _) in applications.items()}
     return [ScoreLine(applications[e.application_id][0],
                       _reviewers(applications[e.application_id][1], e.expert, True), e,
