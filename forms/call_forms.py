@@ -157,6 +157,10 @@ class GrantCallSchema(FormSchema):
         help="上一年度绩效评估为优秀的学会，排序时在综合得分上加计的分数，同分时优先；"
              "申报指南只规定“可优先申报”，分值默认1分")
     min_reviewers = f.whole("每项评审专家人数下限", low=1)
+    trim_from_reviewers = f.whole(
+        "去掉最高最低分的专家人数", low=3, required=False,
+        help="评审专家达到该人数时，专家评分去掉一个最高分和一个最低分后取平均；"
+             "本系统默认值5名，可在申报指南设置中修改")
     objective_weight = f.number("客观分权重", low=Decimal(0), high=Decimal(1),
                                 help="平台创新能力和贡献分值在综合得分中的权重，0至1之间")
     review_criteria = f.rows(CriterionSchema, "评审标准", min_items=1)

@@ -145,11 +145,13 @@ def whole(label: str, *, low: int | None = None, high: int | None = None,
                        metadata=_meta(label, help))
 
 
-def id_list(label: str, *, help: str | None = None, min_items: int = 1) -> fields.List:
-    """Distinct user ids (positive integers)."""
+def id_list(label: str, *, help: str | None = None, min_items: int = 1,
+            required: bool = True) -> fields.List:
+    """Distinct user ids (positive integers); optional ones load as an empty list."""
     checks = [v.UniqueItems(label), v.MinItems(label, min_items)]
+    presence = {"required": True} if required else {"load_default": list}
     return fields.List(WholeNumber(validate=v.Between(label, 1)), validate=checks,
-                       required=True, metadata=_meta(label, help))
+                       **presence, metadata=_meta(label, help))
 
 
 def number(label: str, *, low=None, high=None, low_exclusive: bool = False,

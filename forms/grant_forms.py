@@ -47,8 +47,12 @@ class FormalReviewSchema(FormSchema):
 
 
 class ReviewerAssignmentSchema(FormSchema):
-    """分配评审专家 (assign_reviewers): user ids of experts without conflict of interest."""
-    reviewers = f.id_list("评审专家")
+    """分配评审专家 (assign_reviewers): user ids of experts without conflict of interest, chosen
+    by hand or drawn at random (随机抽取 N: the server draws from the conflict-free pool)."""
+    reviewers = f.id_list("评审专家", min_items=0, required=False,
+                          help="逐一勾选评审专家；随机抽取时不勾选")
+    draw_count = f.whole("随机抽取人数", low=1, required=False,
+                         help="填写人数并提交，系统从无利益冲突的专家中随机抽取，抽取种子留档可复核")
 
 
 class ReviewScoreSchema(FormSchema):

@@ -285,12 +285,26 @@ def returned_only_once(payload: dict, ctx: dict) -> Found:
 @rule(gf.ReviewerAssignmentSchema, needs=("min_reviewers", "eligible_reviewer_ids"))
 def reviewers_enough_and_eligible(payload: dict, ctx: dict) -> Found:
     reviewers, minimum = payload["reviewers"], ctx["min_reviewers"]
+    count = payload.get("draw_count")
+    if count is not None:
+        yield from _draw_possible(reviewers, count, minimum, len(ctx["eligible_reviewer_ids"]))
+        return
     if len(reviewers) < minimum:
         yield "reviewers", f"评审专家不少于{minimum}名（当前{len(reviewers)}名）"
     for index, user_id in enumerate(reviewers):
         if user_id not in ctx["eligible_reviewer_ids"]:
             yield (f"reviewers.{index}", f"「评审专家」用户编号{user_id}不在可选评审专家中"
                                          "（非本次评审专家或存在利益冲突）")
+
+
+def _draw_possible(reviewers: list, count: int, minimum: int, pool_size: int) -> Found:
+    """随机抽取: no hand-picked experts besides; at least the minimum, at most the pool."""
+    if reviewers:
+        yield "reviewers", "随机抽取时不勾选评审专家（或清空「随机抽取人数」改为逐一选择）"
+    if count < minimum:
+        yield "draw_count", f"「随机抽取人数」不少于{minimum}名（当前{count}名）"
+    elif count > pool_size:
+        yield "draw_count", f"「随机抽取人数」不能多于无利益冲突的专家人数{pool_size}名（当前{count}名）"
 
 
 @rule(gf.ReviewScoreSchema, needs=("criteria",))

@@ -70,3 +70,100 @@ def _result(position: int, awards: int, reserves: int) -> str:
     if position <= awards:
         return "funded"
     return "reserve" if position <= awards + reserves else "not_funded"
+
+
+# Explained ranking (排序与立项, 评审得分构成) -----------------------------------------------------
+
+TIE_RULE_TEXT = "综合得分相同时，上年度绩效评估优秀的学会优先，其次专家评分高者优先，再次提交时间早者优先"
+DEFAULT_TRIM_FROM_REVIEWERS = 5  # 本系统默认值：5名及以上专家评审时去掉一个最高分和一个最低分
+
+
+@dataclass(frozen=True)
+class ExpertBreakdown:
+    totals: tuple[Decimal, ...]   # in the reviewers' order
+    dropped: tuple[int, ...]      # indexes into ``totals`` left out of the mean (highest, lowest)
+    score: Decimal
+
+
+@dataclass(frozen=True)
+class Explanation:
+    application_id: int
+    expert: ExpertBreakdown
+    objective_score: Decimal
+    objective_weight: Decimal
+    priority_points: Decimal
+    combined_score: Decimal
+    rank: int
+    result: str
+    tie: tuple[str, int, bool] | None = None  # (rule, neighbour's id, ranked ahead of it)
+
+
+def expert_breakdown(totals, trim_from: int = DEFAULT_TRIM_FROM_REVIEWERS) -> ExpertBreakdown:
+    """Mean of the totals; with at least ``trim_from`` totals, one highest (the first of equal
+    ones) and one lowest (the last of equal ones) are dropped (trimmed mean). Decimal, half-up
+    to 2 places."""
+    values = tuple(Decimal(str(total)) for total in totals)
+    if not values:
+        raise ValueError("an expert score needs at least one review")
+    dropped: tuple[int, ...] = ()
+    if len(values) >= max(trim_from, 3):
+        lowest = len(values) - 1 - values[::-1].index(min(values))
+        dropped = (values.index(max(values)), lowest)
+    kept = [v for i, v in enumerate(values) if i not in dropped]
+    score = (sum(kept, Decimal(0)) / len(kept)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+    return ExpertBreakdown(values, dropped, score)
+
+
+def explain_ranking(candidates: list[Candidate], breakdowns: dict[int, ExpertBreakdown],
+                    objective_weight: Decimal, awards: int, reserves: int,
+                    already_ranked: int = 0) -> list[Explanation]:
+    """``rank_candidates`` with each application's score explained and, where its combined score
+    (with priority points) equals a neighbour's, the rule that decided between them."""
+    by_id = {c.application_id: c for c in candidates}
+    ranked = rank_candidates(candidates, objective_weight, awards, reserves, already_ranked)
+    explained = []
+    for index, row in enumerate(ranked):
+        c = by_id[row.application_id]
+        explained.append(Explanation(
+            c.application_id, breakdowns[c.application_id], c.objective_score,
+            Decimal(objective_weight), c.priority_points, row.combined_score, row.rank,
+            row.result, _tie(ranked, index, by_id)))
+    return explained
+
+
+def _tie(ranked: list[Ranked], index: int, by_id: dict[int, Candidate]):
+    """The rule that placed ``ranked[index]`` against an equal neighbour (the one below first:
+    that is the decision at a cut line), or None."""
+    row = ranked[index]
+    for other_index, ahead in ((index + 1, True), (index - 1, False)):
+        if 0 <= other_index < len(ranked):
+            other = ranked[other_index]
+            rule = tie_rule(row.combined_score, by_id[row.application_id],
+                            other.combined_score, by_id[other.application_id])
+            if rule:
+                return rule, other.application_id, ahead
+    return None
+
+
+def tie_rule(score: Decimal, c: Candidate, other_score: Decimal, other: Candidate) -> str | None:
+    """Which rule separates two candidates of the same ordering score: ``priority``,
+    ``expert``, ``submission``; None when the ordering scores differ."""
+    if score + c.priority_points != other_score + other.priority_points:
+        return None
+    if c.priority_points != other.priority_points:
+        return "priority"
+    return "expert" if c.expert_score != other.expert_score else "submission"
+
+
+TIE_REASONS = {"priority": "上年度绩效评估优秀的学会优先", "expert": "专家评分高者优先",
+               "submission": "提交时间早者优先"}
+RESULT_LABELS = {"funded": "拟立项", "reserve": "候补", "not_funded": "未立项"}
+
+
+def tie_sentence(tie: tuple[str, int, bool] | None, neighbour_name: str) -> str:
+    """The tie-break in words, e.g. 与「某学会」的申报综合得分相同，按“专家评分高者优先”排在其前。"""
+    if tie is None:
+        return ""
+    rule, _, ahead = tie
+    return (f"与「{neighbour_name}」的申报综合得分相同，按“{TIE_REASONS[rule]}”"
+            f"排在其{'前' if ahead else '后'}。")

@@ -62,6 +62,8 @@ class GrantCall(db.Model):
     excellent_priority_points: Mapped[Decimal] = mapped_column(Money, default=Decimal("1"),
                                                               server_default="1")
     min_reviewers: Mapped[int]
+    # trimmed mean: from this many reviewers one highest and one lowest total are dropped; ours
+    trim_from_reviewers: Mapped[int] = mapped_column(default=5, server_default="5")
     objective_weight: Mapped[Decimal] = mapped_column(Money)
     review_criteria: Mapped[list] = mapped_column(JSONData)
     kpi_targets: Mapped[list] = mapped_column(JSONData)

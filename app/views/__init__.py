@@ -28,6 +28,8 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(figures.bp)
     from . import awards  # 评选表扬 /awards: 百优/十佳科服保姆, 优质科创项目, 突出贡献单位 (issue 11)
     app.register_blueprint(awards.bp)
+    from . import ranking  # 排序与立项 /calls/<id>/ranking; 评审得分构成 /instances/<id>/score.json
+    app.register_blueprint(ranking.bp)
     from . import notifications  # 提醒 /notifications/<id>/read, 逾期督办 /overdue; header badge
     notifications.install(app)
     from . import selection  # 科创会遴选工作台 /selection, /editions/<id>/selection[/admit|place|unplace|publish]

@@ -19,7 +19,10 @@ from ..services.shared.errors import Conflict, InvalidInput, PermissionDenied
 
 NAV = [("inbox.index", "我的待办", None), ("notifications.overdue", "逾期督办", None),
        ("instances.index", "流程实例", None),
-       ("start.index", "发起申报", None), ("selection.latest", "科创会遴选", "selector"), ("admin.index", "系统管理", "admin")]
+       ("start.index", "发起申报", None),
+       ("selection.latest", "科创会遴选", "selector"),
+       ("ranking.index", "排序与立项", "grant_officer"),
+       ("admin.index", "系统管理", "admin")]
 
 
 def refusal_goes_back(fallback_endpoint: str):

@@ -9,6 +9,7 @@ from workflows.processes import OUTCOME_LABELS
 from ..services.documents import documents
 from ..services.documents import exports
 from ..services.grant import kpi_entries
+from ..services.grant.ranking_page import instance_score_line
 from ..services.reading import instance_views as service
 from .helpers import org_choices
 
@@ -52,7 +53,8 @@ def show(instance_id: int):
     return render_template("instances/show.html", detail=detail, statuses=service.STATUS_LABELS,
                            documents=documents.offered_documents(instance_id, current_user),
                            kpi_entry_id=application.id if kpi_entries.may_record(
-                               application, current_user) else None)
+                               application, current_user) else None,
+                           score_line=instance_score_line(detail.instance, current_user))
 
 
 @bp.get("/instances/<int:instance_id>/diagram.json")

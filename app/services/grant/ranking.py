@@ -8,7 +8,7 @@ from sqlalchemy.orm import contains_eager
 
 from workflows import engine
 from workflows.dates import deadline_iso
-from workflows.ranking import Candidate, expert_score, rank_candidates
+from workflows.ranking import Candidate, Explanation, expert_breakdown, explain_ranking
 
 from ...extensions import db
 from ...models import GrantApplication, GrantCall, ProcessInstance, Task, User
@@ -27,24 +27,41 @@ STEPS_BEFORE_RANKING = ("declare_eligibility", "submit_application", "formal_rev
 
 def publish_ranking(call_id: int, objective_scores: dict[int, str], user: User) -> list[GrantApplication]:
     """The officer enters the platform's objective scores; every reviewed application is ranked
-    and told its result (funded → 公示, reserve → 候补, not funded → ends) in one transaction."""
+    and told its result (funded → 公示, reserve → 候补, not funded → ends) in one transaction.
+    A second publication racing the first finds nothing waiting (Conflict, 409)."""
     with transaction():
-        call = get_or_404(GrantCall, call_id, "申报项目不存在")
-        check_holds(user, "grant_officer", call.managing_org_id, "发布该项目的评审排序")
-        _check_reviews_finished(call)
-        waiting = _waiting(call, "ranking_published")
-        if not waiting:
-            raise Conflict("没有待排序的申报")
-        scores = _parse_scores(objective_scores, waiting)
-        ranked = rank_candidates([_candidate(a, w, scores[a.id]) for a, w in waiting],
-                                 call.objective_weight, call.awards_count, call.reserve_count,
-                                 already_ranked=_already_ranked(call))
-        by_id = {a.id: a for a, _ in waiting}
-        workflows = {a.id: w for a, w in waiting}
-        for row in ranked:
-            application = by_id[row.application_id]
-            _apply_ranking(application, workflows[application.id], row, scores[application.id], call, user)
-    return [by_id[row.application_id] for row in ranked]
+        call, waiting, explained = _explain(call_id, objective_scores, user, lock=True)
+        by_id = {a.id: (a, w) for a, w in waiting}
+        for row in explained:
+            application, workflow = by_id[row.application_id]
+            _apply_ranking(application, workflow, row, call, user)
+    return [by_id[row.application_id][0] for row in explained]
+
+
+def preview_ranking(call_id: int, objective_scores: dict[int, str], user: User
+                    ) -> list[Explanation]:
+    """预览: the ranking ``publish_ranking`` would publish with these scores; nothing is saved."""
+    try:
+        return _explain(call_id, objective_scores, user)[2]
+    finally:
+        db.session.rollback()
+
+
+def _explain(call_id: int, objective_scores: dict, user: User, lock: bool = False):
+    call = get_or_404(GrantCall, call_id, "申报项目不存在")
+    check_holds(user, "grant_officer", call.managing_org_id, "发布该项目的评审排序")
+    if lock:  # a concurrent publication waits here, then finds nothing waiting
+        db.session.execute(sa.select(GrantCall.id).where(GrantCall.id == call.id).with_for_update())
+    check_reviews_finished(call)
+    waiting = waiting_for(call, "ranking_published")
+    if not waiting:
+        raise Conflict("没有待排序的申报（排序可能已由他人发布，请刷新页面）")
+    scores = _parse_scores(objective_scores, waiting)
+    breakdowns = {a.id: breakdown_of(w, call) for a, w in waiting}
+    candidates = [_candidate(a, breakdowns[a.id].score, scores[a.id]) for a, _ in waiting]
+    explained = explain_ranking(candidates, breakdowns, call.objective_weight, call.awards_count,
+                                call.reserve_count, already_ranked=_already_ranked(call))
+    return call, waiting, explained
 
 
 def _already_ranked(call: GrantCall) -> int:
@@ -54,7 +71,7 @@ def _already_ranked(call: GrantCall) -> int:
         GrantApplication.call_id == call.id, GrantApplication.rank.is_not(None)))
 
 
-def _check_reviews_finished(call: GrantCall) -> None:
+def check_reviews_finished(call: GrantCall) -> None:
     pending = db.session.scalar(sa.select(sa.func.count()).select_from(Task).join(
         GrantApplication, GrantApplication.instance_id == Task.instance_id).where(
         GrantApplication.call_id == call.id, Task.task_name.in_(STEPS_BEFORE_RANKING)))
@@ -62,7 +79,7 @@ def _check_reviews_finished(call: GrantCall) -> None:
         raise Conflict(f"尚有{pending}项申报的审查或评审未完成，不能发布排序")
 
 
-def _waiting(call: GrantCall, message: str) -> list[tuple[GrantApplication, object]]:
+def waiting_for(call: GrantCall, message: str) -> list[tuple[GrantApplication, object]]:
     """Running applications of the call whose process waits for ``message``, in submission order."""
     applications = db.session.scalars(
         sa.select(GrantApplication).join(ProcessInstance, GrantApplication.instance_id == ProcessInstance.id)
@@ -90,20 +107,26 @@ def _parse_scores(raw: dict, waiting) -> dict[int, Decimal]:
     return scores
 
 
-def _candidate(application, workflow, objective: Decimal) -> Candidate:
-    expert = _expert_score(workflow)
+def _candidate(application, expert: Decimal, objective: Decimal) -> Candidate:
     order = int(application.submitted_at.timestamp()) if application.submitted_at else application.id
     return Candidate(application.id, expert, objective, order,
                      priority_points(application.call, application.society_org_id))
 
 
-def _expert_score(workflow) -> Decimal:
-    """From the reviews themselves, in Decimal (the script's ``expert_score`` is a float)."""
-    data = engine.process_data(workflow)
-    reviews = data.get("reviews")
+def reviews_of(workflow) -> list[dict]:
+    """The reviews in process data ({"reviewer": user id, "total": …}), in the reviewers' order."""
+    reviews = engine.process_data(workflow).get("reviews") or []
+    return list(reviews.values()) if isinstance(reviews, dict) else list(reviews)
+
+
+def breakdown_of(workflow, call: GrantCall):
+    """The expert score from the reviews themselves, in Decimal, by the call's rule (plain or
+    trimmed mean; the script's ``expert_score`` is a float plain mean)."""
+    reviews = reviews_of(workflow)
     if not reviews:
-        return Decimal(str(data["expert_score"]))
-    return expert_score(reviews.values() if isinstance(reviews, dict) else reviews)
+        score = engine.process_data(workflow)["expert_score"]
+        return expert_breakdown([score], call.trim_from_reviewers)
+    return expert_breakdown([r["total"] for r in reviews], call.trim_from_reviewers)
 
 
 def publicity_ends(call: GrantCall) -> str:
@@ -112,9 +135,9 @@ def publicity_ends(call: GrantCall) -> str:
     return deadline_iso(working_days_from_today(call.publicity_working_days))
 
 
-def _apply_ranking(application, workflow, row, objective, call, user) -> None:
-    application.expert_score = _expert_score(workflow)
-    application.objective_score, application.combined_score = objective, row.combined_score
+def _apply_ranking(application, workflow, row: Explanation, call, user) -> None:
+    application.expert_score = row.expert.score
+    application.objective_score, application.combined_score = row.objective_score, row.combined_score
     application.rank, application.ranking_result = row.rank, row.result
     deliver_message(application.instance, "ranking_published", {
         "result": row.result, "rank": row.rank, "combined_score": str(row.combined_score),
@@ -126,7 +149,7 @@ def promote_next_reserve(instance, result, user) -> None:
     if result.payload["publicity_outcome"] != "objection_upheld":
         return
     call = application_of(instance).call
-    reserves = sorted(_waiting(call, "reserve_promoted"), key=lambda pair: pair[0].rank)
+    reserves = sorted(waiting_for(call, "reserve_promoted"), key=lambda pair: pair[0].rank)
     if reserves:
         application, workflow = reserves[0]
         application.ranking_result = "funded"
@@ -141,7 +164,7 @@ def release_reserves(call_id: int, user: User) -> int:
     with transaction():
         call = get_or_404(GrantCall, call_id, "申报项目不存在")
         check_holds(user, "grant_officer", call.managing_org_id, "关闭候补名单")
-        reserves = _waiting(call, "reserve_promoted")
+        reserves = waiting_for(call, "reserve_promoted")
         for application, workflow in reserves:
             application.ranking_result = "not_funded"
             deliver_message(application.instance, "reserve_released", {}, user, workflow)

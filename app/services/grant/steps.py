@@ -17,6 +17,7 @@ from workflows import clock
 from workflows.dates import add_months, deadline_iso, parse_moment
 from workflows.kpi import reduced_targets
 from workflows.processes import EXPERT_TEAM_GRANT
+from workflows.reviewer_draw import draw_record, replays
 
 from ...extensions import db
 from ...models import AuditEvent, Org, RoleAssignment
@@ -119,6 +120,32 @@ def _reviewer_context(instance, task, user) -> dict:
         org_id=application.society_org_id)))
     return {"min_reviewers": application.call.min_reviewers,
             "eligible_reviewer_ids": users_with_role("expert") - conflicted}
+
+
+def _assignment(payload: dict, ctx: dict) -> dict:
+    """The reviewers chosen, or drawn (随机抽取) with the record that replays the draw."""
+    if payload.get("draw_count") is None:
+        return {"reviewers": payload["reviewers"]}
+    record = draw_record(ctx["eligible_reviewer_ids"], payload["draw_count"])
+    return {"reviewers": record["drawn"], "reviewer_draw": record}
+
+
+def _draw_text(count, instance) -> str:
+    """随机抽取 as the officer reads it: who was drawn from whom, the seed, and 可复核."""
+    record = _recorded_draw(instance) if instance is not None else None
+    if record is None:
+        return f"随机抽取{count}名"
+    check = "可复核：按抽取种子重新抽取，结果一致" if replays(record) else "复核不一致"
+    return (f"随机抽取{record['count']}名：{joined_user_names(record['drawn'])}；"
+            f"抽取范围（无利益冲突的专家{len(record['pool'])}名）：{joined_user_names(record['pool'])}；"
+            f"抽取种子{record['seed']}；{check}")
+
+
+def _recorded_draw(instance) -> dict | None:
+    data = db.session.scalar(sa.select(AuditEvent.data).where(
+        AuditEvent.instance_id == instance.id, AuditEvent.task_name == "assign_reviewers",
+        AuditEvent.kind == "completed").order_by(AuditEvent.id.desc()).limit(1))
+    return ((data or {}).get("process_data") or {}).get("reviewer_draw")
 
 
 def _review_context(instance, task, user) -> dict:
@@ -331,11 +358,12 @@ STEPS = (
     Step(KEY, "formal_review", gf.FormalReviewSchema, Writes(("formal_review_outcome",)),
          context=_formal_review_context, before=_correction_due, due=Due("formal_review_deadline"),
          panels=(ELIGIBILITY, FORMAL)),
-    Step(KEY, "assign_reviewers", gf.ReviewerAssignmentSchema, Writes(("reviewers",)),
+    Step(KEY, "assign_reviewers", gf.ReviewerAssignmentSchema,
+         Writes(derived=_assignment, context_keys=("eligible_reviewer_ids",)),
          context=_reviewer_context,
          options=(OptionSource("eligible_reviewer_ids", "reviewers", user_options),),
          due=Due(days=3), confidential_to=REVIEWERS_ONLY,
-         labels={"reviewers": joined_user_names}, panels=(FORMAL,)),
+         labels={"reviewers": joined_user_names, "draw_count": _draw_text}, panels=(FORMAL,)),
     Step(KEY, "review_application", gf.ReviewScoreSchema,
          Writes(derived=_review, context_keys=("reviewer_id",)), context=_review_context,
          options=(OptionSource("criteria", "scores", _criteria_options),),
