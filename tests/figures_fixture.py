@@ -7,7 +7,7 @@ follow-up; F submitted only; G started, not submitted.
 from __future__ import annotations
 
 from app.demo import samples
-from app.demo.scenario import SELECTORS, complete
+from app.demo.scenario import complete, place_on_board
 from app.services.kechuang.projects import record_follow_up, start_project
 
 CITIES = {"cd": ("ent_cloudwise", "city_chengdu"), "my": ("ent_greenfield", "city_mianyang")}
@@ -34,7 +34,7 @@ def drive(world, city: str, title: str, sector, bucket=None, steps: int = 0,
         (recommender, "check_exclusions", {"exclusion_outcome": "eligible", "violated_rules": []}),
         (recommender, "recommend_project",
          samples.recommendation(concierge.id, intent=bucket or "showcase", **session_sector)),
-        (users[SELECTORS.get(bucket, "sel_popularisation")], "select_project",
+        (users["sel_innovation"], "select_project",
          samples.selection(bucket=bucket, **session_sector)),
         (concierge, "pitch_project", pitch(*parties)),
         (concierge, "sign_project", sign),
@@ -45,6 +45,8 @@ def drive(world, city: str, title: str, sector, bucket=None, steps: int = 0,
         if step == "follow_up_project":
             record_follow_up(project.id, {"occurred_on": "2024-03-01", "action": "走访需求方",
                                           "result": "确定中试场地"}, concierge)
+        if step == "select_project":
+            place_on_board(project, users, bucket, raw.get("sector"))
         complete(user, project.instance, step, raw)
 
 

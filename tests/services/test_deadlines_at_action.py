@@ -31,7 +31,8 @@ DEADLINES = [
     ("check_exclusions", "cd_recommender", lambda u: EXCLUSIONS_OK, (2023, 12, 15), "not_recommended"),
     ("recommend_project", "cd_recommender",
      lambda u: samples.recommendation(u["cd_concierge"].id), (2023, 12, 15), "not_recommended"),
-    ("select_project", "sel_societies", lambda u: samples.selection(), (2023, 12, 20), "not_selected"),
+    ("select_project", "sel_innovation", lambda u: samples.selection(bucket="pitch_sessions", sector=None),
+     (2023, 12, 20), "not_selected"),
     ("follow_up_project", "cd_concierge", lambda u: FOLLOW_UP_LANDED, (2024, 12, 31),
      "returned_to_service"),
 ]

@@ -27,7 +27,7 @@ from tests.reports import pdf
 from workflows.dates import SHANGHAI
 
 from .grant_steps import ACCEPT, ELIGIBLE, apply
-from .steps import complete, task_of
+from .steps import complete, select, task_of
 from tests.uploads import use_upload_dir
 from forms.application_form import ApplicationFormSchema
 
@@ -301,7 +301,10 @@ def project_through(world, title: str, steps: dict) -> None:
     project = start_project(world["edition"].id, orgs["ent_cloudwise"].id, orgs["city_chengdu"].id,
                             title, "tech_transfer", users["cd_applicant"])
     for task_name, (username, raw) in steps.items():
-        complete(users[username], project.instance, task_name, raw)
+        if task_name == "select_project":
+            select(users, project.instance, raw)
+        else:
+            complete(users[username], project.instance, task_name, raw)
 
 
 def roadshow_steps(world, submitted_sector, session_sector) -> dict:

@@ -13,7 +13,7 @@ from app.services.steps.task_forms import prefill
 from tests.conftest import SHANGHAI
 from tests.factories import CONTRACT, PITCH, recommendation, selection, submission
 
-from .steps import audit_kinds, complete, open_tasks, snapshot, task_of, timers_of
+from .steps import audit_kinds, complete, open_tasks, select, snapshot, task_of, timers_of
 
 
 @pytest.fixture
@@ -40,8 +40,8 @@ def test_happy_path_reaches_landed(project, people):
     submit_and_recommend(project, people)
     assert open_tasks(project.instance) == ["select_project"]
     task = task_of(project.instance, "select_project")
-    assert task.org_id == people["sel_societies"].roles[0].org_id  # 学会部 picks the roadshows
-    complete(people["sel_societies"], project.instance, "select_project", selection())
+    assert task.org_id == people["sel_innovation"].roles[0].org_id  # 创发部 admits (seed 000 §七.5)
+    select(people, project.instance, selection())
     complete(people["cd_concierge"], project.instance, "pitch_project", PITCH)
     complete(people["cd_concierge"], project.instance, "sign_project", CONTRACT)
     record_follow_up(project.id, {"occurred_on": "2024-02-20", "action": "走访需求方",
@@ -59,8 +59,7 @@ def test_happy_path_reaches_landed(project, people):
 
 def test_follow_up_closed_with_reason(project, people):
     submit_and_recommend(project, people, intent="showcase", sector=None)
-    complete(people["sel_popularisation"], project.instance, "select_project",
-             selection(bucket="showcase", sector=None))
+    select(people, project.instance, selection(bucket="showcase", sector=None))
     complete(people["cd_concierge"], project.instance, "pitch_project", PITCH)
     complete(people["cd_concierge"], project.instance, "sign_project", {"sign_outcome": "none"})
     complete(people["cd_concierge"], project.instance, "follow_up_project",
@@ -96,8 +95,7 @@ def test_not_recommended_and_not_selected(world, project, people):
                           world["orgs"]["city_chengdu"].id, "第二个项目", "tech_transfer",
                           people["cd_applicant"])
     submit_and_recommend(other, people)
-    complete(people["sel_societies"], other.instance, "select_project",
-             {"select_outcome": "not_selected", "comment": "与专场主题不符"})
+    select(people, other.instance, {"select_outcome": "not_selected", "comment": "与专场主题不符"})
     assert other.instance.outcome == "not_selected"
 
 
@@ -133,7 +131,7 @@ def test_selection_deadline_closes_as_not_selected(project, people, clock):
 
 def test_unlanded_project_returns_to_service_at_year_end(project, people, clock):
     submit_and_recommend(project, people)
-    complete(people["sel_societies"], project.instance, "select_project", selection())
+    select(people, project.instance, selection())
     complete(people["cd_concierge"], project.instance, "pitch_project", PITCH)
     complete(people["cd_concierge"], project.instance, "sign_project", {"sign_outcome": "none"})
     clock.set(datetime(2025, 1, 1, tzinfo=SHANGHAI))
@@ -158,7 +156,7 @@ def complete_raw(task_id, raw, user):
 
 def test_only_assigned_concierge_completes_pitch(project, people):
     submit_and_recommend(project, people)
-    complete(people["sel_societies"], project.instance, "select_project", selection())
+    select(people, project.instance, selection())
     task = task_of(project.instance, "pitch_project")
     assert task.candidate_user_id == people["cd_concierge"].id
     with pytest.raises(NotFound):
@@ -179,7 +177,7 @@ def test_invalid_recommendation_changes_nothing(project, people):
 
 def test_landed_project_cannot_be_submitted_again(world, project, people):
     submit_and_recommend(project, people)
-    complete(people["sel_societies"], project.instance, "select_project", selection())
+    select(people, project.instance, selection())
     complete(people["cd_concierge"], project.instance, "pitch_project", PITCH)
     complete(people["cd_concierge"], project.instance, "sign_project", CONTRACT)
     complete(people["cd_concierge"], project.instance, "follow_up_project",
@@ -280,6 +278,6 @@ def test_quota_of_opening_projects_per_type_is_enforced(world, people, project):
 
 def test_pitch_is_due_by_the_end_of_the_conference(project, people):
     submit_and_recommend(project, people)
-    complete(people["sel_societies"], project.instance, "select_project", selection())
+    select(people, project.instance, selection())
     assert task_of(project.instance, "pitch_project").due_at == \
         datetime(2024, 1, 19, 23, 59, 59, 999999, tzinfo=SHANGHAI)

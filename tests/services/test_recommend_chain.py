@@ -16,7 +16,7 @@ from app.services.shared.visibility import visible_instance
 from app.services.steps.deadlines import LateAction
 from app.services.steps.task_forms import prefill
 from tests.conftest import SHANGHAI
-from tests.services.steps import complete, open_tasks, task_of, timers_of
+from tests.services.steps import complete, open_tasks, select, task_of, timers_of
 
 EXCLUSIONS_OK = {"exclusion_outcome": "eligible", "violated_rules": []}
 
@@ -59,13 +59,12 @@ def test_county_city_province_selected(world, people):
              recommendation(people["cd_concierge"].id, intent="showcase", sector=None,
                             reason="市级择优：需求方已在本市对接。", rank=2))
     assert open_tasks(project.instance) == ["select_project"]
-    select = task_of(project.instance, "select_project")
-    assert select.org_id == world["orgs"]["dept_popularisation"].id  # the city's intent decides
-    assert project.intent == "showcase"
+    selecting = task_of(project.instance, "select_project")
+    assert selecting.org_id == world["orgs"]["dept_innovation"].id  # 创发部 admits (seed 000)
+    assert project.intent == "showcase"  # the city's 推介意向 is the one the province reads
     assert final_recommendation(project.instance)["rank"] == 2
-    assert prefill(select, people["sel_popularisation"]).data == {"bucket": "showcase"}
-    complete(people["sel_popularisation"], project.instance, "select_project",
-             selection(bucket="showcase", sector=None))
+    assert prefill(selecting, people["sel_innovation"]).data == {"bucket": "showcase"}
+    select(people, project.instance, selection(bucket="showcase", sector=None))
     complete(people["cd_concierge"], project.instance, "pitch_project", PITCH)
     complete(people["cd_concierge"], project.instance, "sign_project", CONTRACT)
     assert project.bucket == "showcase" and open_tasks(project.instance) == ["follow_up_project"]

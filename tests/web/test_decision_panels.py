@@ -24,7 +24,7 @@ def test_selector_sees_the_recommendation_in_words(client, world, chengdu_projec
     complete(users["cd_recommender"], instance, "check_exclusions", EXCLUSION_OK)
     complete(users["cd_recommender"], instance, "recommend_project",
              recommendation(users["cd_concierge"].id, reason="中试完成，需求方明确。", rank=2))
-    html = page(client("sel_societies"), f"/tasks/{task_of(instance, 'select_project').id}")
+    html = page(client("sel_innovation"), f"/tasks/{task_of(instance, 'select_project').id}")
     for text in ("推荐意见（推介意向、理由、排序）", "重大科创项目专场推介会", "中试完成，需求方明确。",
                  "推荐排序", "电子信息和装备制造", users["cd_concierge"].display_name,
                  "资格审查意见", "符合条件", "项目申报信息", chengdu_project.title):

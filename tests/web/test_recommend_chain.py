@@ -79,5 +79,5 @@ def test_city_form_shows_the_countys_recommendation_and_starts_from_it(app, worl
         reason="市级择优推荐。", rank=3)))
     assert response.status_code == 302
     assert open_tasks(at_city.instance) == ["select_project"]
-    select = text(logged_in(app, "sel_popularisation").get(task_url(at_city.instance, "select_project")))
+    select = text(logged_in(app, "sel_innovation").get(task_url(at_city.instance, "select_project")))
     assert "市级择优推荐。" in select  # the province reads the city's recommendation
