@@ -17,6 +17,7 @@ bench:
 	.venv/bin/python bench/engine.py
 	.venv/bin/python bench/timers.py
 	.venv/bin/python bench/pdf.py
+	.venv/bin/python bench/selection.py
 
 bench-quick:    ## every benchmark in seconds (CI runs this: a benchmark that crashes or prints no ratio fails)
 	bash scripts/bench_quick.sh

@@ -30,6 +30,11 @@ CRITERIA_TYPES: dict[str, tuple[str, ...]] = {
     "industry_university_contract": ("tech_promotion",),
     "provincial_award": ("tech_promotion",),
 }
+# … and which of them the applicant must declare (the flags are answered by ticking or not)
+CRITERIA_REQUIRED: dict[str, tuple[str, ...]] = {
+    "tech_level": ("tech_transfer", "tech_promotion"),
+    "maturity": ("tech_promotion",),
+}
 
 # 遴选's buckets: the intents, and 集中推介洽谈 for an admitted project in no headline bucket
 SELECTION_BUCKETS: Choices = INTENTS + (("pitch_sessions", "集中推介洽谈"),)

@@ -166,9 +166,13 @@ def selection_within_quota(payload: dict, ctx: dict) -> Found:
 
 @rule(pf.ProjectSubmissionSchema)
 def criteria_fit_the_type(payload: dict, ctx: dict) -> Found:
-    """Seed 004's positive criteria: only for the types they apply to; a contract declared
-    needs its material."""
+    """Seed 004's positive criteria: declared where the type has them, only for the types they
+    apply to; a contract declared needs its material."""
     type_label = c.label_of(c.PROJECT_TYPES, payload["project_type"])
+    for name, types in c.CRITERIA_REQUIRED.items():
+        if payload["project_type"] in types and not payload.get(name):
+            label = field_label(pf.ProjectSubmissionSchema, name)
+            yield name, f"{type_label}项目须填写「{label}」"
     for name, types in c.CRITERIA_TYPES.items():
         if payload.get(name) and payload["project_type"] not in types:
             label = field_label(pf.ProjectSubmissionSchema, name)

@@ -19,5 +19,4 @@ run() {
 run engine bench/engine.py --n 5
 run timers bench/timers.py --waiting 2000 --due 100 --repeat 3
 run pdf bench/pdf.py --runs 2 --baseline-runs 1 --batch 2
-run quota_board bench/quota_board.py --projects 300 --repeat 2
-run grant_ranking bench/grant_ranking.py --applications 20 --reviewers 5 --repeat 3
+run selection bench/selection.py --quick

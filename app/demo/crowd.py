@@ -169,6 +169,11 @@ def _submission(crowd, project, unit_name, sector, serial) -> dict:
                              contact_name=crowd.person(), contact_phone=f"139{serial[-8:]}")
     if project.project_type in ("tech_challenge", "finance_product"):
         raw.pop("proof_ref")
+    if "tech_level" in raw:
+        raw["tech_level"] = crowd.rng.choice(("domestic_leading", "international_advanced", "other"))
+    if "maturity" in raw:
+        raw["maturity"] = crowd.rng.choice(("pilot_done", "early_industrialisation", "other"))
+        raw["provincial_award"] = crowd.rng.random() < 0.3
     return raw
 
 

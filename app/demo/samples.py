@@ -9,12 +9,21 @@ SUBMISSION = {
     "owner_unit": "成都云智装备科技有限公司", "sector": "electronics_equipment",
     "platform_listing_id": "TFKJY-2023-0001", "video_ref": "upload:video-1",
     "introduction_ref": "upload:intro-1", "proof_ref": "upload:proof-1",
+    "tech_level": "domestic_leading",
     "contact_name": "李思远", "contact_phone": "13800000001", "commitment": True,
 }
 
 
 def submission(**changes) -> dict:
-    return {**deepcopy(SUBMISSION), **changes}
+    """SUBMISSION with ``changes``; seed 004's criteria as the type asks for them (技术水平 for
+    成果转化 and 推广, 成熟度 for 推广) unless ``changes`` says otherwise."""
+    raw = {**deepcopy(SUBMISSION), **changes}
+    kind = raw["project_type"]
+    if kind not in ("tech_transfer", "tech_promotion") and "tech_level" not in changes:
+        raw.pop("tech_level")
+    if kind == "tech_promotion" and "maturity" not in changes:
+        raw["maturity"] = "pilot_done"
+    return raw
 
 
 def recommendation(concierge_user_id: int, **changes) -> dict:

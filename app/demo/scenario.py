@@ -22,6 +22,7 @@ from ..services.grant.ranking import publish_ranking
 from ..services.background.jobs import run_pending_jobs
 from ..services.background.timers import fire_due_timers
 from . import samples
+from .awards import load_awards
 from .crowd import load_crowd
 from .materials import with_materials
 from .people import seed_people
@@ -328,6 +329,7 @@ def load_demo(projects_per_city: int = 2) -> dict:
             drive_project(world, DEMO_PROJECT_TITLES[step], until=step, materials=True)
         drive_county_project(world)
         world["crowd"] = load_crowd(world, clock, projects_per_city)
+        load_awards(world["users"])  # the 3rd edition's 评选表扬 round, ranked on the crowd's records
     return world
 
 

@@ -11,7 +11,7 @@ from forms import choices as c
 from ..extensions import db
 from ..models import ConferenceEdition, Org
 from ..services.kechuang import selection, selection_board
-from ..services.shared.errors import NotFound, ServiceError
+from ..services.shared.errors import PermissionDenied, ServiceError
 from .errors import status_of
 
 bp = Blueprint("selection", __name__)
@@ -39,7 +39,7 @@ def _department(edition_id: int) -> Org:
     wanted = request.values.get("dept", type=int)
     found = next((org for org in mine if org.id == wanted), mine[0] if mine else None)
     if found is None:
-        raise NotFound("您不是本届科创会的遴选部门人员")
+        raise PermissionDenied("您不是本届科创会的遴选部门人员")
     return found
 
 

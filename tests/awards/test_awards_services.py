@@ -106,7 +106,7 @@ def test_a_city_may_not_nominate_another_citys_concierge(award_round, world):
     with pytest.raises(PermissionDenied, match="十佳“科服保姆”由省科协创发部在全省范围内择优确定"):
         nominations.nominate(award_round.id, _users(world)["cd_concierge"].id, "top_ten",
                              _users(world)["cd_recommender"])
-    with pytest.raises(NotFound):
+    with pytest.raises(PermissionDenied):
         nominations.nominate(award_round.id, _users(world)["cd_concierge"].id, "hundred",
                              _users(world)["cd_applicant"])
 

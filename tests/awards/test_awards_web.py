@@ -75,8 +75,8 @@ def test_the_innovation_department_decides(client, world):
 def test_people_outside_the_round_see_nothing_and_pdfs_recheck(client, world):
     round_id = _open(world)
     applicant = client("cd_applicant")
-    assert applicant.get("/awards").status_code == 404
-    assert applicant.get(f"/awards/{round_id}/hundred.pdf").status_code == 404
+    assert applicant.get("/awards").status_code == 403
+    assert applicant.get(f"/awards/{round_id}/hundred.pdf").status_code == 403
     assert "评选表扬" not in applicant.get("/").get_data(as_text=True)
     city = client("my_recommender")
     assert "评选表扬" in city.get("/").get_data(as_text=True)

@@ -1,5 +1,5 @@
 """A 科创项目 through the real pages in chromium: the applicant submits, the city 科协 checks and
-recommends, the provincial 学会部 selects; each inbox shows the task while it is theirs and
+recommends, the provincial 创发部 selects; each inbox shows the task while it is theirs and
 not after; a recommender of another city gets the 404 page (existence is not revealed)."""
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ def submission_fields(title: str) -> dict:
             "owner_unit": "成都云智装备科技有限公司", "sector": "electronics_equipment",
             "platform_listing_id": "TFKJY-2023-0101",
             "video_ref": "推介视频.mp4", "introduction_ref": "项目介绍.pdf", "proof_ref": "成果证明.pdf",
+            "tech_level": "domestic_leading",
             "contact_name": "李思远", "contact_phone": "13800000001", "commitment": True}
 
 
@@ -63,7 +64,7 @@ def start_project_by_service(live_server, title: str, username: str = "cd_applic
 def test_project_moves_from_applicant_to_city_to_province(live_server, page_as, artifacts, tmp_path):
     title = "浏览器测试：视觉引导柔性装配"
 
-    applicant, city, province = page_as("cd_applicant"), page_as("cd_recommender"), page_as("sel_societies")
+    applicant, city, province = page_as("cd_applicant"), page_as("cd_recommender"), page_as("sel_innovation")
     start_project_as(applicant, title, tmp_path)
     open_inbox(city)  # a draft is the applicant's alone
     expect(city.locator("tr[data-task-name]", has_text=title)).to_have_count(0)
@@ -91,13 +92,13 @@ def test_project_moves_from_applicant_to_city_to_province(live_server, page_as, 
     open_inbox(city)
     expect(inbox_row(city, "recommend_project", title)).to_have_count(0)
 
-    # offered to the department of the intent only: 学会部 for the major roadshow
-    innovation = page_as("sel_innovation")
-    expect(innovation.locator("tr[data-task-name]", has_text=title)).to_have_count(0)
+    # offered to 创发部, which admits the line-up (seed 000); 学会部 places on the board only
+    societies = page_as("sel_societies")
+    open_inbox(societies)
+    expect(societies.locator("tr[data-task-name]", has_text=title)).to_have_count(0)
     open_task_from_inbox(province, "select_project", title)
-    fill_form(province, {"select_outcome": "selected", "bucket": "major_roadshow",
-                         "sector": "electronics_equipment", "comment": "入选电子信息和装备制造专场。"},
-              tmp_path)
+    fill_form(province, {"select_outcome": "selected", "bucket": "pitch_sessions",
+                         "comment": "入选，参加集中推介洽谈。"}, tmp_path)
     submit_task(province)
     open_inbox(province)
     expect(inbox_row(province, "select_project", title)).to_have_count(0)

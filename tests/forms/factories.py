@@ -109,6 +109,7 @@ def project_submission() -> dict:
         "video_ref": "uploads/video-1.mp4",
         "introduction_ref": "uploads/intro-1.pdf",
         "proof_ref": "uploads/proof-1.pdf",
+        "tech_level": "international_advanced",
         "financing_need_wan": "500",
         "contact_name": "顾南星",
         "contact_phone": "13900000000",

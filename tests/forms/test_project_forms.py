@@ -64,7 +64,7 @@ def test_materials_check_exclusions_needs_are_required_per_type():
 def test_no_proof_of_results_is_needed_for_challenges_and_finance_products(project_type):
     raw, ctx = sample("submit_project")
     raw["project_type"] = project_type
-    del raw["proof_ref"]
+    del raw["proof_ref"], raw["tech_level"]  # 技术水平 is a criterion of 成果转化 and 推广 only
     assert load("submit_project", raw, ctx).payload["proof_ref"] is None
 
 
@@ -351,3 +351,15 @@ def test_a_declared_contract_needs_its_material():
     raw["contract_ref"] = "upload:contract-1"
     form = load("submit_project", raw, ctx).payload
     assert (form["maturity"], form["provincial_award"]) == ("early_industrialisation", True)
+
+
+def test_criteria_the_type_has_are_declared():
+    """Seed 004: 技术水平 for 成果转化 and 推广, 成熟度 for 推广 — declared, not left blank."""
+    raw, ctx = sample("submit_project")
+    del raw["tech_level"]
+    assert refusal("submit_project", raw, ctx) == {"tech_level": ["科技成果转化项目须填写「技术水平」"]}
+    raw["project_type"], raw["tech_level"] = "tech_promotion", "domestic_leading"
+    assert refusal("submit_project", raw, ctx) == {"maturity": ["高新技术推广项目须填写「成熟度」"]}
+    raw["project_type"], raw["tech_level"] = "tech_challenge", None
+    del raw["proof_ref"]
+    assert load("submit_project", raw, ctx).payload["project_type"] == "tech_challenge"

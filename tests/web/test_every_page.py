@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from app.demo.people import PEOPLE
 from app.demo.scenario import load_demo
 from app.extensions import db
-from app.models import Org, ProcessInstance, User
+from app.models import AwardRound, ConferenceEdition, GrantCall, Org, ProcessInstance, User
 from app.services.reading.inbox import inbox
 from app.services.shared.visibility import visible_to
 from workflows.clock import FrozenClock, using_clock
@@ -36,7 +36,7 @@ def test_every_page_for_every_demo_login(ctx):
         for username in usernames:
             client = logged_in(ctx, username)
             user = _user(username)
-            urls = PAGES + [f"/tasks/{row.task.id}" for row in inbox(user)]
+            urls = PAGES + issue_11_pages() + [f"/tasks/{row.task.id}" for row in inbox(user)]
             urls += [f"/instances/{i}" for i in db.session.scalars(
                 sa.select(ProcessInstance.id).where(visible_to(user)))]
             for url in urls:
@@ -48,6 +48,17 @@ def test_every_page_for_every_demo_login(ctx):
                 for word in identifiers(page, allowed | (org_codes if url == "/admin/orgs" else set())):
                     leaks.setdefault(word, set()).add(_where(url))
     assert leaks == {}, "\n".join(f"{word}: {sorted(where)}" for word, where in sorted(leaks.items()))
+
+
+def issue_11_pages() -> list[str]:
+    """遴选工作台, 统计数据, 排序与立项, 评选表扬 — of every edition, call and award round."""
+    editions = db.session.scalars(sa.select(ConferenceEdition.id)).all()
+    calls = db.session.scalars(sa.select(GrantCall.id)).all()
+    rounds = db.session.scalars(sa.select(AwardRound.id)).all()
+    return (["/figures", "/ranking", "/awards", "/awards/concierges"]
+            + [f"/editions/{e}/{page}" for e in editions for page in ("selection", "figures")]
+            + [f"/calls/{c}/{page}" for c in calls for page in ("ranking", "figures")]
+            + [f"/awards/{r}{page}" for r in rounds for page in ("", "/ranking", "/settings", "/honours")])
 
 
 def _where(url: str) -> str:

@@ -33,10 +33,11 @@ def actor(user: User) -> Actor:
 
 
 def visible_actor(user: User) -> Actor:
-    """The actor of someone who takes part in the 评选; anyone else does not see it (404)."""
+    """The actor of someone who takes part in the 评选; anyone else is refused (403, as the
+    other province pages: that the 评选 exists is no secret)."""
     found = actor(user)
     if not found.sees:
-        raise NotFound("页面不存在")
+        raise PermissionDenied("评选表扬仅由省科协、市（州）科协及学会部办理")
     return found
 
 
