@@ -12,7 +12,7 @@ from workflows.awards import HONOURS, KINDS, SCORE_ITEMS
 
 from ..services.awards import concierges as people
 from ..services.awards import honours, nominations, papers, rounds
-from ..services.awards.access import actor, deciding_actor, visible_actor
+from ..services.awards.access import deciding_actor, visible_actor
 from ..services.awards.records import ranking as ranked
 from ..services.shared.errors import InvalidInput
 from .helpers import back_or, refusal_goes_back
@@ -21,10 +21,9 @@ bp = Blueprint("awards", __name__, url_prefix="/awards")
 
 
 @bp.app_context_processor
-def awards_nav():
-    """The 评选表扬 link, for the people who take part (base.html)."""
-    visible = current_user.is_authenticated and actor(current_user).sees
-    return {"awards_nav": visible, "AWARD_KINDS": KINDS, "AWARD_HONOURS": HONOURS,
+def award_labels():
+    """The awards templates' labels."""
+    return {"AWARD_KINDS": KINDS, "AWARD_HONOURS": HONOURS,
             "SCORE_ITEMS": SCORE_ITEMS}
 
 

@@ -10,19 +10,12 @@ from flask_login import current_user, login_required
 from ..services.documents.documents import safe_file_part
 from ..services.reading import call_figures as calls
 from ..services.reading import figures as editions
-from ..services.reading import figure_scope as scope
 from ..services.reading import figure_lists as listing
 from ..services.reading.figure_tables import cell_text
 from ..services.reading.figures_xlsx import workbook
 
 bp = Blueprint("figures", __name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@bp.app_context_processor
-def offer_figures() -> dict:
-    return {"may_read_figures": lambda: current_user.is_authenticated
-            and scope.may_read_figures(current_user)}
 
 
 @bp.get("/figures")

@@ -17,11 +17,24 @@ from ..extensions import db
 from ..models import Org
 from ..services.shared.errors import Conflict, InvalidInput, PermissionDenied
 
+def _reads_figures(user) -> bool:
+    from ..services.reading.figure_scope import may_read_figures
+    return may_read_figures(user)
+
+
+def _takes_part_in_awards(user) -> bool:
+    from ..services.awards.access import actor
+    return actor(user).sees
+
+
+# (endpoint, label, who sees it: everyone (None), a role code, or a test of the user)
 NAV = [("inbox.index", "我的待办", None), ("notifications.overdue", "逾期督办", None),
        ("instances.index", "流程实例", None),
        ("start.index", "发起申报", None),
        ("selection.latest", "科创会遴选", "selector"),
        ("ranking.index", "排序与立项", "grant_officer"),
+       ("figures.index", "统计数据", _reads_figures),
+       ("awards.index", "评选表扬", _takes_part_in_awards),
        ("admin.index", "系统管理", "admin")]
 
 
@@ -60,9 +73,16 @@ def local_time(value: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
 
 
 def nav_items() -> list[tuple[str, str]]:
+    """The entries the logged-in user sees: (endpoint, label)."""
     roles = {r.role for r in current_user.roles} if current_user.is_authenticated else set()
-    return [(endpoint, label) for endpoint, label, role in NAV
-            if endpoint in current_app.view_functions and (role is None or role in roles)]
+    return [(endpoint, label) for endpoint, label, who in NAV
+            if endpoint in current_app.view_functions and _sees(who, roles)]
+
+
+def _sees(who, roles: set[str]) -> bool:
+    if who is None or isinstance(who, str):
+        return who is None or who in roles
+    return current_user.is_authenticated and who(current_user)
 
 
 def install(app: Flask) -> None:

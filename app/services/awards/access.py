@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ...models import User
-from ..shared.errors import NotFound, PermissionDenied
+from ..shared.errors import PermissionDenied
 
 
 @dataclass(frozen=True)
