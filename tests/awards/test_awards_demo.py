@@ -1,5 +1,5 @@
-"""The 评选表扬 demo on the reference people: the round opens once and the two demo cities
-nominate their own 科服保姆; 创发部 picks the next best for 十佳."""
+"""The 评选表扬 demo on the reference people: the round opens once and each city nominates its
+two best 科服保姆 of its own (成都 has two, 绵阳 one); 创发部 picks the next best for 十佳."""
 from __future__ import annotations
 
 from app.demo.awards import load_awards
@@ -15,4 +15,5 @@ def test_the_demo_opens_the_round_and_nominates(world):
     assert load_awards(users).id == award_round.id  # once
     rows = nominations.nominations(award_round.id)
     assert [(r.user.display_name, r.honour, r.approved) for r in rows] == [
-        ("周晓岚", "hundred", False), ("吴承泽", "hundred", False), ("何雨霏", "top_ten", True)]
+        ("周晓岚", "hundred", False), ("郝晴川", "hundred", False), ("吴承泽", "hundred", False),
+        ("何雨霏", "top_ten", True)]
