@@ -198,7 +198,8 @@ def _by_city(edition: ConferenceEdition) -> list[tuple[str, int]]:
         sa.select(Org.name, sa.func.count()).join(Project, Project.city_org_id == Org.id)
         .join(SelectionMark, sa.and_(SelectionMark.project_id == Project.id,
                                      SelectionMark.stage == sr.ADMISSION))
-        .where(Project.edition_id == edition.id).group_by(Org.name).order_by(Org.name)).all()
+        .where(Project.edition_id == edition.id).group_by(Org.id, Org.name)
+        .order_by(Org.id)).all()  # the reference order: 成都 first
     return [(name, count) for name, count in rows]
 
 
