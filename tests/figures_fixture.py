@@ -7,7 +7,7 @@ follow-up; F submitted only; G started, not submitted.
 from __future__ import annotations
 
 from app.demo import samples
-from app.demo.scenario import complete, place_on_board
+from app.demo.acting import complete, place_on_board
 from app.services.kechuang.projects import record_follow_up, start_project
 
 CITIES = {"cd": ("ent_cloudwise", "city_chengdu"), "my": ("ent_greenfield", "city_mianyang")}

@@ -25,6 +25,7 @@ from ..services.kechuang.projects import record_follow_up, start_project
 from ..services.kechuang.selection import mark_admission, mark_placement, publish_selection
 from ..services.shared.errors import Conflict
 from . import samples
+from .acting import SELECTORS, complete
 from .materials import with_materials
 from .people import _hashed, DEMO_PASSWORD
 from .reference import CITIES, _org
@@ -60,8 +61,6 @@ PARTIES = ("某装备制造集团", "某农业产业化龙头企业", "某医药
 
 TYPES = (("tech_transfer", 35), ("tech_promotion", 30), ("tech_challenge", 30), ("finance_product", 5))
 INTENTS = (("opening", 10), ("major_roadshow", 45), ("showcase", 45))
-SELECTORS = {"opening": "sel_innovation", "major_roadshow": "sel_societies",
-             "showcase": "sel_popularisation"}
 
 
 @dataclass
@@ -194,7 +193,6 @@ def drive_to_pool(crowd: Crowd, edition: ConferenceEdition, crew: CityCrew, seri
     """One project of ``crew``'s city through the steps before ``stage``: "submit_project",
     "check_exclusions", "excluded", "recommend_project", "not_recommended" or "select_project"
     (recommended: waiting in the province's pool). Returns the project and its 推介意向."""
-    from .scenario import complete
     project, applicant, sector = _submit(crowd, edition, crew, serial)
     unit_name = db.session.get(Org, project.owner_org_id).name
     if stage == "submit_project":
@@ -317,7 +315,6 @@ def _session(crowd: Crowd, project, bucket: str) -> str:
 
 
 def pitch_and_sign(crowd: Crowd, project, crew: CityCrew, bucket: str) -> None:
-    from .scenario import complete
     concierge = _concierge_of(project, crew)
     parties = [{"name": crowd.rng.choice(PARTIES), "party_type": "demand_side"}
                for _ in range(crowd.rng.randint(1, 3))]
@@ -343,7 +340,6 @@ def pitch_and_sign(crowd: Crowd, project, crew: CityCrew, bucket: str) -> None:
 
 def follow_up(crowd: Crowd, project, crew: CityCrew) -> None:
     """One to three 一单一策 records; a contract lands more often than an intent."""
-    from .scenario import complete
     concierge = _concierge_of(project, crew)
     for month in range(crowd.rng.randint(1, 3)):
         record_follow_up(project.id, {"occurred_on": f"2023-0{month + 2}-15", "action": "走访供需双方",

@@ -6,22 +6,20 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-import sqlalchemy as sa
 
 from forms.call_kinds import CALL_KINDS
 from workflows.clock import FrozenClock, using_clock
 from workflows.dates import SHANGHAI, add_months
 
 from ..extensions import db
-from ..models import GrantApplication, GrantCall, Org, Project, Task, User
+from ..models import GrantApplication, GrantCall, Org, Project, User
 from ..services.grant.applications import concierges_of, record_kpi, start_application
-from ..services.steps.instances import complete_task
 from ..services.kechuang.projects import record_follow_up, start_project
-from ..services.kechuang.selection import mark_admission, mark_placement
 from ..services.grant.ranking import publish_ranking
 from ..services.background.jobs import run_pending_jobs
 from ..services.background.timers import fire_due_timers
 from . import samples
+from .acting import complete, place_on_board
 from .awards import load_awards
 from .crowd import load_crowd
 from .materials import with_materials
@@ -40,12 +38,6 @@ FAILED_STEPS = GRANT_STEPS[:GRANT_STEPS.index("finance_confirm_evaluation") + 1]
     "rectify", "re_evaluate", "refund", "end")
 
 
-def complete(user, instance, task_name: str, raw: dict) -> None:
-    query = sa.select(Task.id).filter_by(instance_id=instance.id, task_name=task_name)
-    query = query.where(sa.or_(Task.candidate_user_id == user.id, Task.candidate_user_id.is_(None)))
-    complete_task(db.session.scalars(query).first(), raw, user)
-
-
 # invented projects, one standing before each step (the last one has landed)
 DEMO_PROJECT_TITLES = {
     "submit_project": "高精度光纤光栅桥梁健康监测系统",
@@ -58,8 +50,6 @@ DEMO_PROJECT_TITLES = {
     "end": "丘陵山区小型智能农机",
 }
 
-SELECTORS = {"opening": "sel_innovation", "major_roadshow": "sel_societies",
-             "showcase": "sel_popularisation"}
 
 
 def drive_project(world, title: str, until: str = "end", intent: str = "major_roadshow",
@@ -93,13 +83,6 @@ def drive_project(world, title: str, until: str = "end", intent: str = "major_ro
             raw = with_materials(project.instance, user, raw)
         complete(user, project.instance, step, raw)
     return project
-
-
-def place_on_board(project: Project, users, bucket: str, sector: str | None) -> None:
-    """遴选工作台: 创发部 admits the project and the department owning ``bucket`` places it —
-    what the one 遴选 decision then confirms."""
-    mark_admission([project.id], True, users["sel_innovation"])
-    mark_placement(project.id, bucket, sector, users[SELECTORS[bucket]])
 
 
 COUNTY_PROJECT_TITLE = "社区养老智能照护终端"  # 区 → 市 → 省: at its city's 遴选推荐

@@ -45,7 +45,7 @@ def snapshot(instance: ProcessInstance) -> tuple:
 def select(people, instance: ProcessInstance, raw: dict) -> ProcessInstance:
     """遴选 as seed 000 divides it: on the board 创发部 admits the project and the department
     owning its bucket places it; 创发部's 遴选 decision then confirms it (or declines it)."""
-    from app.demo.scenario import SELECTORS, place_on_board
+    from app.demo.acting import SELECTORS, place_on_board
     if raw["select_outcome"] == "selected" and raw["bucket"] in SELECTORS:
         place_on_board(instance.project, people, raw["bucket"], raw.get("sector"))
     return complete(people["sel_innovation"], instance, "select_project", raw)
