@@ -8,6 +8,7 @@ import pytest
 
 from app.demo.reference import _org
 from app.demo.samples import CONTRACT, PITCH, recommendation, selection, submission
+from app.services.documents.document_data import edition_facts
 from app.services.kechuang.projects import start_project
 from app.services.kechuang.steps import final_recommendation
 from app.services.reading.inbox import inbox
@@ -112,6 +113,10 @@ def test_city_declines(world, people):
              {"recommend_outcome": "not_recommended", "reason": "本市名额有限，未予推荐。"})
     assert (project.instance.status, project.instance.outcome) == ("completed", "not_recommended")
     assert project.outcome == "not_recommended" and project.intent is None
+    # the county said 推荐, the city did not: the 统计数据 funnel and the report count it as not
+    # recommended (both read edition_facts)
+    funnel = edition_facts(world["edition"]).funnel([project])
+    assert (funnel["submitted"], funnel["recommended"]) == (1, 0)
 
 
 def test_a_county_project_is_its_own_and_its_citys_only(world, people):

@@ -7,6 +7,7 @@ Where a step's full form is kept: the audit trail (``completed`` events carry th
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -216,27 +217,46 @@ _AREA_OF_BUCKET = {"opening": "开幕式发布", "showcase": "重点科创项目
 ROADSHOW_AREA = "重大科创项目专场推介会（{sector}）"
 
 
-def conference_report_data(edition: ConferenceEdition) -> dict:
+@dataclass(frozen=True)
+class EditionFacts:
+    """What an edition's 科创会 figures are counted from — the 成果统计报告 and the 统计数据 pages."""
+    projects: list[Project]
+    pitched: dict[int, dict]         # instance id: its 推介洽谈 form (presented at the conference)
+    recommended: set[int]            # the final 推荐 said "推荐" (a county's: as its city decided)
+    sessions: dict[int, str | None]  # instance id: the 专场 遴选 chose
+
+    def shown(self, projects: list[Project]) -> list[Project]:
+        return [p for p in projects if p.instance_id in self.pitched]
+
+    def funnel(self, projects: list[Project]) -> dict:
+        return funnel_totals(projects, self.shown(projects), self.recommended)
+
+
+def edition_facts(edition: ConferenceEdition) -> EditionFacts:
     projects = list(db.session.scalars(sa.select(Project).filter_by(edition_id=edition.id)
                                        .order_by(Project.id)))
-    pitched = _last_forms(edition.id, "pitch_project")  # presented at the conference
-    shown = [p for p in projects if p.instance_id in pitched]
     sessions = {ident: form.get("sector") for ident, form
-                in _last_forms(edition.id, "select_project").items()}
-    final = _last_forms(edition.id, "recommend_project") | _last_forms(edition.id, "city_recommend_project")
-    recommended = {ident for ident, form in final.items()  # a county's: as its city decided
+                in last_forms(edition.id, "select_project").items()}
+    final = last_forms(edition.id, "recommend_project") | last_forms(edition.id, "city_recommend_project")
+    recommended = {ident for ident, form in final.items()
                    if form.get("recommend_outcome") == "recommended"}
+    return EditionFacts(projects, last_forms(edition.id, "pitch_project"), recommended, sessions)
+
+
+def conference_report_data(edition: ConferenceEdition) -> dict:
+    facts = edition_facts(edition)
+    shown = facts.shown(facts.projects)
     return {"edition": {"name": edition.name, "year": edition.year,
                         "starts_on": edition.conference_start.isoformat(),
                         "ends_on": edition.conference_end.isoformat()},
             "generated_at": clock.now().isoformat(),
-            "by_area": [{"area": area, **_tally(rows)}
-                        for area, rows in _by_area(edition, shown, sessions)],
-            "by_city": [{"city": city, **_tally(rows)} for city, rows in _by_city(shown)],
-            "totals": _totals(projects, shown, recommended)}
+            "by_area": [{"area": area, **tally_outcomes(rows)}
+                        for area, rows in by_area(edition, shown, facts.sessions)],
+            "by_city": [{"city": city, **tally_outcomes(rows)} for city, rows in _by_city(shown)],
+            "totals": facts.funnel(facts.projects)}
 
 
-def _last_forms(edition_id: int, task_name: str) -> dict[int, dict]:
+def last_forms(edition_id: int, task_name: str) -> dict[int, dict]:
     """{instance id: the form of its last completion of ``task_name``}, for the edition's projects."""
     instances = sa.select(Project.instance_id).filter_by(edition_id=edition_id)
     events = db.session.scalars(sa.select(AuditEvent).where(
@@ -245,7 +265,7 @@ def _last_forms(edition_id: int, task_name: str) -> dict[int, dict]:
     return {event.instance_id: form_of(event) for event in events}
 
 
-def _by_area(edition: ConferenceEdition, projects: list[Project], sessions: dict[int, str | None]):
+def by_area(edition: ConferenceEdition, projects: list[Project], sessions: dict[int, str | None]):
     """推介区: 开幕式发布, each 专场推介会 sector of the edition, 集中推介 (all listed). A
     project's 专场 is the one 遴选 chose (``sessions``), not the 所属领域 it was submitted with."""
     sectors = dict(choices.SECTORS)
@@ -271,7 +291,7 @@ def _by_city(projects: list[Project]):
         yield "省直及其他", elsewhere
 
 
-def _tally(projects: list[Project]) -> dict:
+def tally_outcomes(projects: list[Project]) -> dict:
     """A funnel: pitched ≥ agreed an intent (those who went on to sign included) ≥ signed."""
     signed = [p for p in projects if p.sign_outcome == "contract"]
     return {"pitched": len(projects),
@@ -280,10 +300,10 @@ def _tally(projects: list[Project]) -> dict:
                                                        start=Decimal(0))}
 
 
-def _totals(projects: list[Project], pitched: list[Project], recommended: set[int]) -> dict:
+def funnel_totals(projects: list[Project], pitched: list[Project], recommended: set[int]) -> dict:
     """``recommended``: the instances whose 推荐 concluded "推荐" (a 不推荐 form may still
     carry the 推介意向 that was filled in)."""
-    tally = _tally(pitched)
+    tally = tally_outcomes(pitched)
     return {"submitted": sum(bool(p.details) for p in projects),
             "recommended": sum(p.instance_id in recommended for p in projects),
             "selected": sum(p.bucket is not None for p in projects),

@@ -17,8 +17,8 @@ from forms import choices
 from workflows.city_scores import QUALITY_BUCKETS, WEIGHTS, score_cities
 
 from ...extensions import db
-from ...models import ConferenceEdition, Org, Project, User
-from ..documents.document_data import _by_area, _last_forms, _tally, _totals, city_label
+from ...models import ConferenceEdition, Org, User
+from ..documents.document_data import EditionFacts, by_area, city_label, edition_facts, tally_outcomes
 from ..shared.common import get_or_404
 from .figure_scope import Scope, edition_scope
 from .figure_tables import Column, Table
@@ -39,36 +39,14 @@ class EditionFigures:
     tables: list[Table]
 
 
-@dataclass(frozen=True)
-class _Facts:
-    projects: list[Project]
-    pitched: dict[int, dict]       # instance id: the 推介洽谈 form
-    recommended: set[int]
-    sessions: dict[int, str | None]
-
-    def funnel(self, projects: list[Project]) -> dict:
-        shown = [p for p in projects if p.instance_id in self.pitched]
-        return _totals(projects, shown, self.recommended)
-
-
 def edition_figures(edition_id: int, user: User) -> EditionFigures:
     scope = edition_scope(user)
     edition = get_or_404(ConferenceEdition, edition_id, "科创会届次不存在")
-    facts = _facts(edition)
+    facts = edition_facts(edition)
     cities = _cities()
     tables = [funnel_table(facts), city_table(facts, cities, scope), sector_table(facts),
               area_table(facts, edition), city_score_table(facts, cities, scope)]
     return EditionFigures(edition, scope, tables)
-
-
-def _facts(edition: ConferenceEdition) -> _Facts:
-    projects = list(db.session.scalars(sa.select(Project).filter_by(edition_id=edition.id)
-                                       .order_by(Project.id)))
-    recommended = {ident for ident, form in _last_forms(edition.id, "recommend_project").items()
-                   if form.get("recommend_outcome") == "recommended"}
-    sessions = {ident: form.get("sector")
-                for ident, form in _last_forms(edition.id, "select_project").items()}
-    return _Facts(projects, _last_forms(edition.id, "pitch_project"), recommended, sessions)
 
 
 def _cities() -> list[Org]:
@@ -83,7 +61,7 @@ def _funnel_columns(first: Column) -> tuple[Column, ...]:
             Column("contract_wan", "合同金额（万元）", "wan"))
 
 
-def funnel_table(facts: _Facts) -> Table:
+def funnel_table(facts: EditionFacts) -> Table:
     """Each stage's count and its share of the projects collected (征集)."""
     totals = facts.funnel(facts.projects)
     collected = totals["submitted"]
@@ -102,7 +80,7 @@ def _share(count: int, collected: int) -> Decimal | None:
     return (Decimal(count * 100) / collected).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
-def city_table(facts: _Facts, cities: list[Org], scope: Scope) -> Table:
+def city_table(facts: EditionFacts, cities: list[Org], scope: Scope) -> Table:
     rows = []
     for city in cities:
         if scope.sees_city(city.id):
@@ -116,7 +94,7 @@ def city_table(facts: _Facts, cities: list[Org], scope: Scope) -> Table:
                  {"group": TOTAL, **facts.funnel(facts.projects)}, chart=OUTCOMES, ident="city")
 
 
-def sector_table(facts: _Facts) -> Table:
+def sector_table(facts: EditionFacts) -> Table:
     """By the 所属领域 the project was submitted with (optional: blank ones in their own row)."""
     rows = []
     for code, label in (*choices.SECTORS, (None, NO_SECTOR)):
@@ -127,19 +105,19 @@ def sector_table(facts: _Facts) -> Table:
                  {"group": TOTAL, **facts.funnel(facts.projects)}, chart=OUTCOMES, ident="sector")
 
 
-def area_table(facts: _Facts, edition: ConferenceEdition) -> Table:
+def area_table(facts: EditionFacts, edition: ConferenceEdition) -> Table:
     """By 推介区: the 专场 遴选 chose, as the 成果统计报告 counts it."""
-    shown = [p for p in facts.projects if p.instance_id in facts.pitched]
-    rows = [{"group": area, **_tally(group)} for area, group in _by_area(edition, shown, facts.sessions)]
+    shown = facts.shown(facts.projects)
+    rows = [{"group": area, **tally_outcomes(group)} for area, group in by_area(edition, shown, facts.sessions)]
     columns = (Column("group", "推介区", "text"), *(Column(k, label) for k, label in OUTCOMES),
                Column("contract_wan", "合同金额（万元）", "wan"))
-    return Table("按推介区", columns, rows, {"group": TOTAL, **_tally(shown)}, chart=OUTCOMES,
+    return Table("按推介区", columns, rows, {"group": TOTAL, **tally_outcomes(shown)}, chart=OUTCOMES,
                  ident="area")
 
 
 # 市州绩效评价 -----------------------------------------------------------------------------
 
-def city_figures(facts: _Facts, city_id: int) -> dict[str, int]:
+def city_figures(facts: EditionFacts, city_id: int) -> dict[str, int]:
     """seed 000 §八（三）: 优质科创项目 recommended, demand-side parties met (distinct names at the
     city's projects' 推介洽谈), 供需对接合作 (intents and contracts)."""
     own = [p for p in facts.projects if p.city_org_id == city_id]
@@ -161,7 +139,7 @@ SCORE_METHOD = ("评分方法：每项指标以得分最高的市（州）为100
                 "权重与口径为本系统默认值，可由系统维护人员按评价办法调整。")
 
 
-def city_score_table(facts: _Facts, cities: list[Org], scope: Scope) -> Table:
+def city_score_table(facts: EditionFacts, cities: list[Org], scope: Scope) -> Table:
     scored = score_cities([(city, city_figures(facts, city.id)) for city in cities])
     columns = (Column("rank", "排名"), Column("city", "市（州）", "text"),
                *(Column(key, label) for key, label, _ in WEIGHTS), Column("score", "综合得分", "score"))
