@@ -8,6 +8,29 @@ from zoneinfo import ZoneInfo
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
+MOMENT_FORMAT = "%Y年%m月%d日 %H:%M"
+DAY_FORMAT = "%Y年%m月%d日"
+
+
+def shown_moment(moment: datetime | None) -> str:
+    """A moment as every page shows it, in 北京时间: "2023年12月15日 23:59" (a naive value is
+    read as Shanghai time); "—" for none."""
+    if moment is None:
+        return "—"
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(SHANGHAI)
+    return moment.strftime(MOMENT_FORMAT)
+
+
+def shown_day(day: date | datetime | None) -> str:
+    """A calendar day as every page shows it: "2023年12月15日" (an aware moment's Shanghai day)."""
+    if day is None:
+        return "—"
+    if isinstance(day, datetime) and day.tzinfo is not None:
+        day = day.astimezone(SHANGHAI)
+    return day.strftime(DAY_FORMAT)
+
+
 def add_months(day: date, months: int) -> date:
     """``day`` plus calendar months; the 31st of January plus one month is the end of February."""
     index = day.month - 1 + months

@@ -2,15 +2,15 @@
 filters and the navigation (service errors otherwise go to views/errors.py)."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from functools import wraps
 
 import sqlalchemy as sa
-from flask import Flask, current_app, flash, redirect, request, url_for
+from flask import Flask, current_app, flash, redirect, request, send_from_directory, url_for
 from flask_login import current_user
 
 from workflows import clock
-from workflows.dates import SHANGHAI
+from workflows.dates import shown_day, shown_moment
 from workflows.processes import OUTCOME_LABELS, ROLE_LABELS
 
 from ..extensions import db
@@ -27,14 +27,25 @@ def _takes_part_in_awards(user) -> bool:
     return actor(user).sees
 
 
+def _starts_something(user) -> bool:
+    from ..services.steps.starting import may_start
+    return may_start(user)
+
+
+def _uses_exports(user) -> bool:
+    from ..services.documents.exports import may_use_exports
+    return may_use_exports(user)
+
+
 # (endpoint, label, who sees it: everyone (None), a role code, or a test of the user)
 NAV = [("inbox.index", "我的待办", None), ("notifications.overdue", "逾期督办", None),
-       ("instances.index", "流程实例", None),
-       ("start.index", "发起申报", None),
+       ("instances.index", "项目与申报", None),
+       ("start.index", "发起申报", _starts_something),
        ("selection.latest", "科创会遴选", "selector"),
        ("ranking.index", "排序与立项", "grant_officer"),
        ("figures.index", "统计数据", _reads_figures),
        ("awards.index", "评选表扬", _takes_part_in_awards),
+       ("documents.export_index", "批量导出", _uses_exports),
        ("admin.index", "系统管理", "admin")]
 
 
@@ -67,9 +78,14 @@ def org_choices(org_type: str) -> list[tuple[int, str]]:
         sa.select(Org).filter_by(org_type=org_type).order_by(Org.id))]
 
 
-def local_time(value: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
-    """Aware UTC from the database, shown in 北京时间."""
-    return value.astimezone(SHANGHAI).strftime(pattern) if value else "—"
+def local_time(value: datetime | None) -> str:
+    """Aware UTC from the database, shown in 北京时间: "2023年12月15日 23:59"."""
+    return shown_moment(value)
+
+
+def local_date(value: date | datetime | None) -> str:
+    """A day (or an aware moment's Shanghai day): "2023年12月15日"."""
+    return shown_day(value)
 
 
 def nav_items() -> list[tuple[str, str]]:
@@ -85,8 +101,16 @@ def _sees(who, roles: set[str]) -> bool:
     return current_user.is_authenticated and who(current_user)
 
 
+def favicon():
+    """/favicon.ico, which browsers ask for whatever the page links: the same icon as favicon.svg."""
+    return send_from_directory(current_app.static_folder, "img/favicon.ico",
+                               mimetype="image/vnd.microsoft.icon", max_age=7 * 24 * 3600)
+
+
 def install(app: Flask) -> None:
+    app.add_url_rule("/favicon.ico", "favicon", favicon)
     app.add_template_filter(local_time)
+    app.add_template_filter(local_date)
     app.add_template_global(clock.now, "clock_now")
     app.add_template_global(nav_items)
     app.add_template_global(OUTCOME_LABELS, "OUTCOME_LABELS")

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from workflows import clock
-from workflows.dates import SHANGHAI, end_of_day
+from workflows.dates import SHANGHAI, end_of_day, shown_day
 from workflows.processes import ESCALATION_RULES, EscalationRule, escalation_rule
 
 from ...extensions import db
@@ -104,7 +104,7 @@ def _ids_of(rows: list[dict]) -> list[int]:
 
 
 def _day(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+    return shown_day(day)
 
 
 class _People:

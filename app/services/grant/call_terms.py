@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from forms.call_kinds import CALL_KINDS
 from forms.validators import fmt_number
+from workflows.dates import shown_day
 
 from ...models import GrantCall
 
@@ -25,7 +26,7 @@ class Term:
 
 
 def _day(value) -> str:
-    return value.strftime("%Y年%m月%d日")
+    return shown_day(value)
 
 
 def call_terms(call: GrantCall) -> list[Term]:

@@ -3,13 +3,13 @@ the Step's labels for values only the database can name (people, criteria)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from marshmallow import Schema, fields
 
 from forms.registry import schema_instance
-from workflows.dates import SHANGHAI
+from workflows.dates import shown_day, shown_moment
 
 EMPTY = "—"
 
@@ -104,6 +104,8 @@ def _text(field: fields.Field, value) -> str:
     choices = dict(field.metadata.get("choices", ()))
     if isinstance(value, (list, dict)):
         return _plain(value, choices)
+    if isinstance(field, fields.Date) and isinstance(value, str):  # before DateTime, its base
+        return _day(value)
     if isinstance(field, fields.DateTime) and isinstance(value, str):
         return _moment(value)
     text = _number(value) if isinstance(field, fields.Decimal) else _plain(value, choices)
@@ -136,9 +138,14 @@ def _moment(value: str) -> str:
         moment = datetime.fromisoformat(value)
     except ValueError:
         return value
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(SHANGHAI)
-    return moment.strftime("%Y-%m-%d %H:%M")
+    return shown_moment(moment)
+
+
+def _day(value: str) -> str:
+    try:
+        return shown_day(date.fromisoformat(value))
+    except ValueError:
+        return value
 
 
 def _empty(value) -> bool:

@@ -5,7 +5,7 @@ from contextlib import contextmanager
 
 import sqlalchemy as sa
 
-from workflows.dates import SHANGHAI
+from workflows.dates import SHANGHAI, shown_moment
 
 from ...extensions import db
 from ...models import AuditEvent, ProcessInstance, Task, User
@@ -53,7 +53,7 @@ def handled_by_someone(task_id: str, user: User) -> TaskHandled | None:
     if not _may_see(done.instance_id, user):
         return TaskHandled(GONE)
     by, at = done.display_name or "系统", done.at.astimezone(SHANGHAI)
-    return TaskHandled(f"该事项已由{by}于{at:%Y-%m-%d %H:%M}办理，无需再次办理。", by, at)
+    return TaskHandled(f"该事项已由{by}于{shown_moment(at)}办理，无需再次办理。", by, at)
 
 
 def _may_see(instance_id: int, user: User) -> bool:
