@@ -11,7 +11,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from workflows import clock
 
 from ...extensions import db
-from ...models import ConferenceEdition, GrantApplication, ProcessInstance, Project, Task, User
+from ...models import (ConferenceEdition, GrantApplication, ProcessInstance, Project, RoleAssignment,
+                       Task, User)
 from ..shared.access import may_see_task
 from ..shared.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..steps.deadlines import on_time, task_action
@@ -37,6 +38,7 @@ class InboxRow:
     instance: ProcessInstance
     project: Project | None
     application: GrantApplication | None
+    shared: bool = True  # offered to several people, so one of them 认领s it first
 
     @property
     def overdue(self) -> bool:
@@ -67,7 +69,24 @@ def inbox(user: User, wanted: InboxFilter = InboxFilter()) -> list[InboxRow]:
     if grouped and wanted.task_name != "select_project":  # one line per edition instead
         query = query.where(sa.not_(sa.and_(Task.task_name == "select_project",
                                             Project.edition_id.in_(grouped))))
-    return [InboxRow(*row) for row in db.session.execute(query).all()]
+    found = db.session.execute(query).all()
+    holders = _holders({(task.role, task.org_id) for task, *_ in found if task.candidate_user_id is None})
+    return [InboxRow(*row, shared=row[0].candidate_user_id is None
+                     and holders.get((row[0].role, row[0].org_id), 0) > 1) for row in found]
+
+
+def _holders(offers: set[tuple[str, int]]) -> dict[tuple[str, int], int]:
+    """How many active people hold each (role, org): a task offered to one person alone is
+    simply theirs — nobody else could take it, so there is nothing to 认领."""
+    if not offers:
+        return {}
+    rows = db.session.execute(
+        sa.select(RoleAssignment.role, RoleAssignment.org_id, sa.func.count())
+        .join(User, User.id == RoleAssignment.user_id)
+        .where(User.active.is_(True),
+               sa.tuple_(RoleAssignment.role, RoleAssignment.org_id).in_(sorted(offers)))
+        .group_by(RoleAssignment.role, RoleAssignment.org_id)).all()
+    return {(role, org_id): count for role, org_id, count in rows}
 
 
 # 遴选: thousands of select_project tasks are one line per edition, linking to the board
