@@ -18,6 +18,7 @@ CITIES = [
     ("bazhong", "巴中"), ("ziyang", "资阳"), ("aba", "阿坝州"), ("ganzi", "甘孜州"),
     ("liangshan", "凉山州"),
 ]
+AUTONOMOUS_PREFECTURES = {"aba", "ganzi", "liangshan"}  # 自治州: 阿坝州科学技术协会, no 市
 # 县（市、区）科协 (seed 004's 区科协 level): a few per 市州 — public geography, invented as orgs.
 COUNTIES = {
     "chengdu": [("wuhou", "成都市武侯区"), ("pidu", "成都市郫都区"), ("jianyang", "简阳市")],
@@ -53,7 +54,7 @@ def seed_orgs() -> dict[str, Org]:
     for code, name in DEPARTMENTS:
         orgs[code] = _org(code, f"省科协{name}", "department", orgs["province"])
     for code, name in CITIES:
-        suffix = "科学技术协会" if name.endswith("州") else "市科学技术协会"
+        suffix = "科学技术协会" if code in AUTONOMOUS_PREFECTURES else "市科学技术协会"  # 泸州市, 阿坝州
         orgs[f"city_{code}"] = _org(f"city_{code}", f"{name}{suffix}", "city_association", orgs["province"])
     for city_code, counties in COUNTIES.items():
         city = orgs[f"city_{city_code}"]

@@ -66,6 +66,11 @@ def may_export(user: User, call: GrantCall) -> bool:
     return is_admin(user) or user.holds("grant_officer", call.managing_org_id)
 
 
+def may_use_exports(user: User) -> bool:
+    """Whether 批量导出 is in the person's menu: an officer of some call's department, or an admin."""
+    return is_admin(user) or any(r.role == "grant_officer" for r in user.roles)
+
+
 def exportable_calls(user: User) -> list[tuple[GrantCall, int]]:
     """(call, submitted applications) for every call ``user`` may export."""
     calls = db.session.scalars(sa.select(GrantCall).order_by(GrantCall.year.desc(), GrantCall.id))

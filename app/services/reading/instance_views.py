@@ -205,7 +205,7 @@ def _note(event: AuditEvent, titles: dict[str, str], instance) -> str:
         return verdict + ("（按抵减后的目标）" if reduced else "")
     if event.kind == "document_frozen":
         return (f"{KINDS[data['kind']].title}第{data.get('version')}版已存档"
-                f"（{data.get('pages')}页，SHA-256 {str(data.get('sha256'))[:12]}…）")
+                f"（{data.get('pages')}页，文件校验码 {str(data.get('sha256'))[:12]}…）")
     record = catalog().process(instance.process_key).records.get(event.kind)
     if record is not None:
         return shown_line(record.form, data, record.labels, instance)

@@ -27,5 +27,5 @@ def visible_instance(instance_id: int, user: User) -> ProcessInstance:
     instance = db.session.scalar(sa.select(ProcessInstance).where(
         ProcessInstance.id == instance_id, visible_to(user)))
     if instance is None:
-        raise NotFound("流程实例不存在")
+        raise NotFound("项目或申报不存在")
     return instance

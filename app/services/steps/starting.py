@@ -28,6 +28,12 @@ def applicant_orgs(user: User, org_types: tuple[str, ...]) -> list[Org]:
     return [orgs[ident] for ident in sorted(orgs)]
 
 
+def may_start(user: User) -> bool:
+    """Whether 发起申报 is offered at all: the person is the applicant of a project owner or of
+    a society (whether an edition or call is open right now the page itself says)."""
+    return bool(applicant_orgs(user, PROJECT_OWNER_TYPES) or applicant_orgs(user, ("society",)))
+
+
 def is_open(deadline) -> bool:
     """The deadline day has not passed (the same rule start_project / start_application apply)."""
     return clock.now() <= end_of_day(deadline)
