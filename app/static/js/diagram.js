@@ -83,6 +83,26 @@
     }
   }
 
+  /* When the model is wider than the box, bring the (first) current step into view. */
+  function showCurrent(viewer, ids) {
+    var canvas = viewer.get("canvas");
+    var element = ids.map(function (id) { return viewer.get("elementRegistry").get(id); })
+      .filter(Boolean)[0];
+    if (!element) { return; }
+    var box = canvas.viewbox();
+    var inner = box.inner;
+    var x = box.x, y = box.y;
+    if (element.x + element.width > box.x + box.width || element.x < box.x) {
+      x = Math.max(inner.x - PAD, Math.min(element.x - box.width / 4, inner.x + inner.width - box.width + PAD));
+    }
+    if (element.y + element.height > box.y + box.height || element.y < box.y) {
+      y = Math.max(inner.y - PAD, Math.min(element.y - box.height / 3, inner.y + inner.height - box.height + PAD));
+    }
+    if (x !== box.x || y !== box.y) {
+      canvas.viewbox({ x: x, y: y, width: box.width, height: box.height });
+    }
+  }
+
   function sizeToContent(canvas) {
     var inner = canvas.viewbox().inner;
     var width = container.clientWidth || 800;
@@ -128,6 +148,7 @@
       mark(viewer, data.current || [], "gf-current");
       sizeToContent(canvas);
       fit(canvas, false);
+      showCurrent(viewer, data.current || []);
       var report = tools(canvas);
       viewer.on("canvas.viewbox.changed", report);
       container.dataset.ready = "true";
