@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from .dates import end_of_day
+from .dates import end_of_day, shown_day
 
 KINDS = {"association": "科协保姆", "professional": "专业保姆", "society": "学会保姆"}
 HONOURS = {"hundred": "百优“科服保姆”", "top_ten": "十佳“科服保姆”"}
@@ -84,7 +84,7 @@ def refusal(wanted: Nomination, *, already: str | None, taken: int, places: int,
     if by_unit is not None and by_unit != wanted.unit:
         return f"该科服保姆属于{wanted.unit_name}，只能由其所在单位推荐"
     if deadline_passed(deadline, at):
-        return f"推荐报送已于{deadline.month}月{deadline.day}日截止"
+        return f"推荐报送已于{shown_day(deadline)}截止"
     if taken >= places:
         what = (f"十佳{KINDS[wanted.kind]}" if wanted.honour == "top_ten"
                 else f"百优{KINDS[wanted.kind]}" if by_unit is None  # 创发部: the kind's total

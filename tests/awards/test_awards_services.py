@@ -117,7 +117,7 @@ def test_nominations_close_at_the_end_of_the_deadline_day_in_shanghai(award_roun
     clock.set(datetime(2023, 12, 22, 23, 59, 59, tzinfo=SHANGHAI))
     nominations.nominate(award_round.id, _users(world)["cd_concierge"].id, "hundred", city)
     clock.set(datetime(2023, 12, 23, 0, 0, 1, tzinfo=SHANGHAI))
-    with pytest.raises(Conflict, match="推荐报送已于12月22日截止"):
+    with pytest.raises(Conflict, match="推荐报送已于2023年12月22日截止"):
         nominations.nominate(award_round.id, late.id, "hundred", city)
     # 创发部 decides after the date: it may still fill the list
     nominations.nominate(award_round.id, late.id, "hundred", _users(world)["sel_innovation"])
@@ -187,7 +187,7 @@ def test_a_city_cannot_withdraw_after_the_deadline(award_round, world, clock):
     city = _users(world)["cd_recommender"]
     row = nominations.nominate(award_round.id, _users(world)["cd_concierge"].id, "hundred", city)
     clock.set(datetime(2023, 12, 23, 0, 0, 1, tzinfo=SHANGHAI))
-    with pytest.raises(Conflict, match="推荐报送已于12月22日截止，不能再撤回"):
+    with pytest.raises(Conflict, match="推荐报送已于2023年12月22日截止，不能再撤回"):
         nominations.withdraw(row.id, city)
     assert db.session.get(AwardNomination, row.id) is not None
 

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from workflows import clock
 from workflows.awards import HONOURS, Nomination, deadline_passed, refusal
+from workflows.dates import shown_day
 
 from ...extensions import db
 from ...models import AwardNomination, AwardRound
@@ -84,7 +85,7 @@ def withdraw(nomination_id: int, user) -> None:
                 raise Conflict("该推荐已由省科协创发部确定，不能撤回")
             deadline = db.session.get(AwardRound, row.round_id).nomination_deadline
             if deadline_passed(deadline, clock.now()):
-                raise Conflict(f"推荐报送已于{deadline.month}月{deadline.day}日截止，不能再撤回")
+                raise Conflict(f"推荐报送已于{shown_day(deadline)}截止，不能再撤回")
         db.session.delete(row)
 
 
