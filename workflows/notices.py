@@ -1,5 +1,6 @@
-"""Which decisions the applicant is told about (消息), as data: a completed user task (or a
-message an instance receives) with a given outcome → the kind of notice and its text.
+"""Which decisions the applicant is told about (消息), as data: a completed user task (a
+message the instance receives, a task that opens) with a given outcome → the kind of notice
+and its text.
 
 ``text`` is formatted with ``title`` (the project or application), ``org`` (the organisation
 that decided: the completed task's) and the decision's own fields (form and process data, or
@@ -32,8 +33,8 @@ EVENT_KINDS = {
 @dataclass(frozen=True)
 class NoticeEvent:
     process: str
-    source: str                          # user task id, or "message:<message name>"
-    when: tuple[str, object] | None      # (field, value) the decision's data must hold
+    source: str  # a completed user task's id, "message:<name>" received, "ready:<task id>" opened
+    when: tuple | None  # (field, value), or several such pairs, the decision's data holds
     kind: str                            # EVENT_KINDS
     text: str
     detail: tuple[str, str] | None = None  # (field, label) appended when given
@@ -80,11 +81,16 @@ EVENTS: tuple[NoticeEvent, ...] = (
     NoticeEvent(G, "evaluate_performance", ("evaluation_passed", True), "evaluated",
                 "您的项目「{title}」绩效评估合格。", ("comment", "评估意见")),
     NoticeEvent(G, "evaluate_performance", ("evaluation_passed", False), "evaluated",
-                "您的项目「{title}」绩效评估不合格，将限期整改。", ("comment", "评估意见")),
+                "您的项目「{title}」绩效评估不合格。", ("comment", "评估意见")),
+    NoticeEvent(G, "ready:rectify", None, "rectification",
+                "您的项目「{title}」须在整改期限内完成整改并提交整改报告。"),
     NoticeEvent(G, "re_evaluate", ("re_evaluation_passed", True), "rectification",
                 "您的项目「{title}」整改复评合格。", ("comment", "复评意见")),
-    NoticeEvent(G, "re_evaluate", ("re_evaluation_passed", False), "refund",
-                "您的项目「{title}」整改复评不合格，须全额退还资助经费。", ("comment", "复评意见")),
+    NoticeEvent(G, "re_evaluate", (("re_evaluation_passed", False), ("rectification_open", True)),
+                "rectification", "您的项目「{title}」整改复评未达标，请在整改期限内继续整改。",
+                ("comment", "复评意见")),
+    NoticeEvent(G, "ready:refund", None, "refund",
+                "您的项目「{title}」整改期满仍未达到绩效目标，须全额退还资助经费。"),
 )
 
 NEW_TASK_TEXT = "您有新的待办：「{task}」（{title}）。"
@@ -93,7 +99,13 @@ NEW_TASK_TEXT = "您有新的待办：「{task}」（{title}）。"
 def events_for(process: str, source: str, data: dict) -> list[NoticeEvent]:
     """The events this decision (its data) raises."""
     return [event for event in _BY_SOURCE.get((process, source), ())
-            if event.when is None or data.get(event.when[0]) == event.when[1]]
+            if all(data.get(name) == value for name, value in _pairs(event.when))]
+
+
+def _pairs(when) -> tuple:
+    if when is None:
+        return ()
+    return when if isinstance(when[0], tuple) else (when,)
 
 
 _BY_SOURCE: dict[tuple[str, str], list[NoticeEvent]] = {}

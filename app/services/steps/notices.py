@@ -31,8 +31,19 @@ _INSERT = sa.insert(Notification.__table__)
 class _Pending:
     """Notices of the open transaction, and who holds which role where (looked up once)."""
     rows: list[dict] = field(default_factory=list)
+    keys: set[tuple] = field(default_factory=set)  # (user, task, kind) is told once
     holders: dict[tuple[int, str], list[int]] = field(default_factory=dict)
     org_names: dict[int, str] = field(default_factory=dict)
+
+    def add(self, user_id, instance_id, task_id, kind, message, now) -> bool:
+        """Queue one notice; False if this person is already told this of this task."""
+        if task_id is not None:
+            if (user_id, task_id, kind) in self.keys:
+                return False
+            self.keys.add((user_id, task_id, kind))
+        self.rows.append(dict(user_id=user_id, instance_id=instance_id, task_id=task_id, kind=kind,
+                              message=message[:500], created_at=now, read_at=None, emailed_at=None))
+        return True
 
     def of_role(self, org_id: int, role: str) -> list[int]:
         key = (org_id, role)
@@ -62,16 +73,16 @@ def collect(instance: ProcessInstance, *, kind: str, actor: User | None, task, d
     pending = _pending()
     offered = _offered(pending, new_tasks, actor)
     told: set[int] = set()
-    for notice in _events(instance, kind, task, data or {}):
+    for notice in _events(instance, kind, task, data or {}, new_tasks):
         subject, text = notice
         for user_id in applicants(instance, pending):
             task_id = offered.get(user_id, (None, None))[0]
-            pending.rows.append(_row(user_id, instance.id, task_id, subject.kind, text, now))
+            pending.add(user_id, instance.id, task_id, subject.kind, text, now)
             told.add(user_id)
     for user_id, (task_id, title) in offered.items():
         if user_id not in told:  # told of the decision already, and linked to the new task
-            pending.rows.append(_row(user_id, instance.id, task_id, "new_task",
-                                     NEW_TASK_TEXT.format(task=title, title=instance.title), now))
+            pending.add(user_id, instance.id, task_id, "new_task",
+                        NEW_TASK_TEXT.format(task=title, title=instance.title), now)
 
 
 def _offered(pending: _Pending, new_tasks: list[dict], actor: User | None) -> dict[int, tuple]:
@@ -87,19 +98,23 @@ def _offered(pending: _Pending, new_tasks: list[dict], actor: User | None) -> di
     return offered
 
 
-def _events(instance, kind: str, task, data: dict) -> list[tuple[NoticeEvent, str]]:
+def _events(instance, kind: str, task, data: dict, new_tasks: list[dict]
+            ) -> list[tuple[NoticeEvent, str]]:
+    """The decision of this change (a completion or a message) and the tasks it opened, as
+    the events of workflows/notices.py they raise, each with its text."""
+    sources = []
     if kind == "completed" and task is not None:
-        source, values = task.task_name, {**data.get("form", {}), **data.get("process_data", {})}
-        org_id = task.org_id
+        sources.append((task.task_name, {**data.get("form", {}), **data.get("process_data", {})},
+                        task.org_id))
     elif kind == "message":
-        source, values, org_id = f"message:{data.get('message')}", data.get("payload") or {}, None
-    else:
-        return []
-    found = events_for(instance.process_key, source, values)
-    if not found:
-        return []
-    names = {"title": instance.title, "org": _pending().org_name(org_id)}
-    return [(found_event, _text(found_event, values, names)) for found_event in found]
+        sources.append((f"message:{data.get('message')}", data.get("payload") or {}, None))
+    sources += [(f"ready:{row['task_name']}", {}, None) for row in new_tasks]
+    found = []
+    for source, values, org_id in sources:
+        for raised in events_for(instance.process_key, source, values):
+            names = {"title": instance.title, "org": _pending().org_name(org_id)}
+            found.append((raised, _text(raised, values, names)))
+    return found
 
 
 def _text(notice: NoticeEvent, values: dict, names: dict) -> str:
@@ -133,11 +148,6 @@ def applicants(instance: ProcessInstance, pending: _Pending | None = None) -> li
     if found:
         return found
     return [instance.started_by_id] if instance.started_by_id else []
-
-
-def _row(user_id, instance_id, task_id, kind, message, now) -> dict:
-    return dict(user_id=user_id, instance_id=instance_id, task_id=task_id, kind=kind,
-                message=message[:500], created_at=now, read_at=None, emailed_at=None)
 
 
 # Written when the transaction commits; dropped with a rollback -------------------------------
