@@ -11,9 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Notification, Task, User
-from app.services.background import mail
-from app.services.grant.ranking import publish_ranking
+from app.models import Notification, User
 from app.services.kechuang.projects import start_project
 from app.services.shared.errors import InvalidInput
 from app.services.shared.unit_of_work import transaction
@@ -25,7 +23,7 @@ from tests.smtp_sink import SmtpSink
 
 from .grant_steps import ACCEPT, apply, reviewed
 from .steps import complete, select, task_of
-from .test_grant_paths import (ALL_TARGETS, FINANCE_AGREED, RECTIFIED, evaluate, fund,
+from .test_grant_paths import (ALL_TARGETS, RECTIFIED, evaluate, fund,
                                to_evaluation)
 from .test_reminders import mail_server
 
