@@ -27,6 +27,7 @@ EVENT_KINDS = {
     "rectification": "整改",
     "refund": "退款",
     "new_task": "新待办",
+    "delegated": "转办",
 }
 
 
@@ -94,6 +95,7 @@ EVENTS: tuple[NoticeEvent, ...] = (
 )
 
 NEW_TASK_TEXT = "您有新的待办：「{task}」（{title}）。"
+DELEGATED_TEXT = "{by}将待办「{task}」（{title}）转办给您。转办原因：{reason}"
 
 
 def events_for(process: str, source: str, data: dict) -> list[NoticeEvent]:

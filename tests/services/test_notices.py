@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import Notification, User
 from app.services.kechuang.projects import start_project
+from app.services.reading.inbox import delegate_task
 from app.services.shared.errors import InvalidInput
 from app.services.shared.unit_of_work import transaction
 from app.services.steps.instances import complete_in_transaction
@@ -25,6 +26,7 @@ from .grant_steps import ACCEPT, apply, reviewed
 from .steps import complete, select, task_of
 from .test_grant_paths import (ALL_TARGETS, RECTIFIED, evaluate, fund,
                                to_evaluation)
+from .test_inbox import _second_recommender
 from .test_reminders import mail_server
 
 
@@ -225,3 +227,17 @@ def test_no_email_for_people_without_an_address(project, people, clock):
         complete(people["cd_applicant"], project.instance, "submit_project", submission())
         run_jobs()
     assert told(people["cd_recommender"], "new_task") and sink.messages == []
+
+
+def test_delegated_task_tells_the_colleague(world, project, people):
+    second = _second_recommender(world)
+    complete(people["cd_applicant"], project.instance, "submit_project", submission())
+    task = task_of(project.instance, "check_exclusions")
+    assert [n.task_id for n in told(second, "new_task")] == [task.id]  # offered to the role
+    with pytest.raises(InvalidInput):  # refused: nobody told
+        delegate_task(task.id, people["cd_recommender"], second.id, "  ")
+    assert told(second, "delegated") == []
+    delegate_task(task.id, people["cd_recommender"], second.id, "本周出差，请代为审核")
+    [delegated] = told(second, "delegated")
+    assert delegated.task_id == task.id and "转办原因：本周出差，请代为审核" in delegated.message
+    assert people["cd_recommender"].display_name in delegated.message

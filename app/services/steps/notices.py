@@ -1,6 +1,6 @@
 """消息 raised by a change of an instance: the applicant is told of the decisions listed in
 workflows/notices.py (退回 with its comment, 推荐, 遴选, 立项/资助, 绩效评价 …) and whoever is
-offered a new task is told "您有新的待办".
+offered a new task is told "您有新的待办" (and a colleague a task is 转办 to, ``tell_delegated``).
 
 ``save_instance`` calls ``collect`` for each change; the rows wait in the session and are
 written with one INSERT (executemany) when that transaction commits — so a publication that
@@ -17,7 +17,8 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from forms.validators import fmt_number
-from workflows.notices import NEW_TASK_TEXT, NoticeEvent, events_for
+from workflows import clock
+from workflows.notices import DELEGATED_TEXT, NEW_TASK_TEXT, NoticeEvent, events_for
 
 from ...extensions import db
 from ...models import Notification, Org, ProcessInstance, RoleAssignment, User
@@ -83,6 +84,16 @@ def collect(instance: ProcessInstance, *, kind: str, actor: User | None, task, d
         if user_id not in told:  # told of the decision already, and linked to the new task
             pending.add(user_id, instance.id, task_id, "new_task",
                         NEW_TASK_TEXT.format(task=title, title=instance.title), now)
+
+
+def tell_delegated(task, by: User, to: User, reason: str) -> None:
+    """转办: the colleague now holding the task is told (once per task)."""
+    told = db.session.scalar(sa.select(Notification.id).filter_by(
+        user_id=to.id, task_id=task.id, kind="delegated").limit(1))
+    if told is None:
+        _pending().add(to.id, task.instance_id, task.id, "delegated", DELEGATED_TEXT.format(
+            by=by.display_name, task=task.title, title=task.instance.title, reason=reason),
+            clock.now())
 
 
 def _offered(pending: _Pending, new_tasks: list[dict], actor: User | None) -> dict[int, tuple]:
