@@ -95,6 +95,9 @@ EVENTS: tuple[NoticeEvent, ...] = (
 )
 
 NEW_TASK_TEXT = "您有新的待办：「{task}」（{title}）。"
+# Tasks nobody is told of one by one: every project of an edition reaches 遴选 (hundreds), and
+# the departments decide them together on the 遴选工作台, not from one notice per project.
+QUIET_NEW_TASKS = frozenset({(K, "select_project")})
 DELEGATED_TEXT = "{by}将待办「{task}」（{title}）转办给您。转办原因：{reason}"
 
 

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 
 from forms.validators import fmt_number
 from workflows import clock
-from workflows.notices import DELEGATED_TEXT, NEW_TASK_TEXT, NoticeEvent, events_for
+from workflows.notices import (DELEGATED_TEXT, NEW_TASK_TEXT, QUIET_NEW_TASKS, NoticeEvent,
+                               events_for)
 
 from ...extensions import db
 from ...models import Notification, Org, ProcessInstance, RoleAssignment, User
@@ -72,7 +73,9 @@ def collect(instance: ProcessInstance, *, kind: str, actor: User | None, task, d
     """The notices of one saved change (``kind`` as audited: started, completed, message,
     timer); ``new_tasks``: the task rows this change created."""
     pending = _pending()
-    offered = _offered(pending, new_tasks, actor)
+    offered = _offered(pending, [row for row in new_tasks
+                                 if (instance.process_key, row["task_name"]) not in QUIET_NEW_TASKS],
+                       actor)
     told: set[int] = set()
     for notice in _events(instance, kind, task, data or {}, new_tasks):
         subject, text = notice
