@@ -18,7 +18,7 @@ from workflows import clock as workflow_clock
 from .login import csrf_token
 from .test_notifications import badge
 
-ROW = re.compile(r'<tr data-notification="(\d+)" data-kind="([a-z_]+)" class="([^"]*)">(.*?)</tr>', re.S)
+ROW = re.compile(r'<li data-notification="(\d+)" data-kind="([a-z_]+)" class="([^"]*)">(.*?)</li>', re.S)
 
 
 def rows(page: str) -> list[tuple[str, str, bool, str]]:
