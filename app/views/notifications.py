@@ -1,27 +1,36 @@
-"""提醒 (到期提醒、逾期督办 for me) and the 逾期 view of tasks escalated to my organisations."""
+"""消息 (every notice of mine: decisions, new tasks, 到期提醒、逾期督办), marking them read, and
+the 逾期 view of tasks escalated to my organisations."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..services.background import reminders as service
+from ..services.reading import notices as notices_service
 from .helpers import back_or
 
 bp = Blueprint("notifications", __name__)
+
+
+@bp.get("/notifications")
+@login_required
+def index():
+    listing = notices_service.my_notices(current_user, request.args.get("page", 1, type=int))
+    return render_template("notifications/index.html", listing=listing)
 
 
 @bp.post("/notifications/<int:notification_id>/read")
 @login_required
 def mark_read(notification_id: int):
     service.mark_read(notification_id, current_user)
-    return back_or(url_for("inbox.index"))
+    return back_or(url_for("notifications.index"))
 
 
 @bp.post("/notifications/read-all")
 @login_required
 def mark_all_read():
     service.mark_all_read(current_user)
-    return back_or(url_for("inbox.index"))
+    return back_or(url_for("notifications.index"))
 
 
 @bp.get("/overdue")
@@ -36,7 +45,7 @@ def unread_notification_count() -> int:
 
 
 def my_unread_notifications() -> list:
-    """For the 提醒 list at the top of the inbox."""
+    """For the 提醒 list at the top of the inbox (到期提醒、逾期督办 only)."""
     return service.unread_notifications(current_user) if current_user.is_authenticated else []
 
 

@@ -25,6 +25,7 @@ from app.services.shared.settings import MailSettings
 from app.services.kechuang.projects import start_project
 from tests.conftest import SHANGHAI
 from tests.factories import submission
+from app.models.notices import REMINDER_KINDS
 from tests.jobs import job_statuses, run_jobs
 from tests.smtp_sink import SmtpSink
 from tests.web.login import logged_in
@@ -48,9 +49,9 @@ def chengdu(world, people):
 
 
 def sent(kind=None):
+    """The reminders and escalations sent (not the 消息 of decisions and new tasks)."""
     query = sa.select(User.username, Notification.kind).join(User, User.id == Notification.user_id)
-    if kind:
-        query = query.where(Notification.kind == kind)
+    query = query.where(Notification.kind == kind if kind else Notification.kind.in_(REMINDER_KINDS))
     return sorted(db.session.execute(query).all())
 
 

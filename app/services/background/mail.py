@@ -1,4 +1,4 @@
-"""E-mail of notifications (到期提醒, 逾期督办): one job per e-mail, enqueued with the
+"""E-mail of notifications (到期提醒, 逾期督办, 消息): one job per e-mail, enqueued with the
 notification and sent by the worker through the SMTP server of ``settings.current().mail``;
 a failed send is retried by the job queue with backoff. A worker that dies between sending
 and recording it may send that e-mail twice (at least once, never lost)."""
@@ -21,6 +21,10 @@ from . import jobs
 JOB_KIND = "notification_email"
 MAX_ATTEMPTS = 8  # with the queue's backoff: retried through about an hour of SMTP outage
 SUBJECT_PREFIX = "【天府科创】"
+
+
+def mail_configured() -> bool:
+    return bool(settings.current().mail.server)
 
 
 def enqueue_emails(notification_ids: list[int]) -> int:

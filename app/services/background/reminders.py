@@ -18,6 +18,7 @@ from workflows.processes import ESCALATION_RULES, EscalationRule, escalation_rul
 
 from ...extensions import db
 from ...models import Notification, Org, ProcessInstance, RoleAssignment, Task, User
+from ...models.notices import REMINDER_KINDS
 from ..shared import settings
 from ..shared.errors import NotFound
 from ..shared.projections import grant_view
@@ -147,8 +148,10 @@ class _People:
 # --- the 提醒 list and the 逾期 view -----------------------------------------------------------
 
 def unread_notifications(user: User, limit: int = 50) -> list[Notification]:
+    """Unread 到期提醒 and 逾期督办 (the other notices are on the 消息 page)."""
     return list(db.session.scalars(
-        sa.select(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        sa.select(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None),
+                                      Notification.kind.in_(REMINDER_KINDS))
         .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)))
 
 

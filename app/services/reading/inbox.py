@@ -17,6 +17,7 @@ from ..shared.access import may_see_task
 from ..shared.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..steps.deadlines import on_time, task_action
 from ..steps.handled import existing_task
+from ..steps import notices
 from ..steps.saving import record_audit
 
 DUE_SOON = timedelta(days=7)
@@ -202,6 +203,7 @@ def delegate_task(task_id: str, user: User, to_user_id: int, reason: str) -> Tas
         task.claimed_by_id = colleague.id
         record_audit(task.instance, "delegated", user, task=task,
                      data={"to_user_id": colleague.id, "to": colleague.display_name, "reason": reason})
+        notices.tell_delegated(task, user, colleague, reason)
     return task
 
 

@@ -13,15 +13,17 @@ from ...models import InstanceViewer, ProcessInstance, Task, Timer
 
 
 def sync_projections(instance: ProcessInstance, before: engine.Waits, after: engine.Waits,
-                     process, now: datetime) -> None:
+                     process, now: datetime) -> list[dict]:
     """Apply the difference between what the workflow waited for before this change and after
     it. The rows always equal ``before`` (every change goes through here, in one transaction),
-    so no reading back is needed. ``process``: the catalogue's Process (its rules and Steps)."""
-    _sync_tasks(instance, before, after, process, now)
+    so no reading back is needed. ``process``: the catalogue's Process (its rules and Steps).
+    Returns the task rows it created (who is offered a new task is told, steps/notices.py)."""
+    new = _sync_tasks(instance, before, after, process, now)
     _sync_timers(instance, before, after)
+    return new
 
 
-def _sync_tasks(instance, before, after, process, now) -> None:
+def _sync_tasks(instance, before, after, process, now) -> list[dict]:
     gone = before.task_ids - after.task_ids
     if gone:
         _delete_rows(Task, gone)
@@ -31,6 +33,7 @@ def _sync_tasks(instance, before, after, process, now) -> None:
         db.session.execute(_INSERT[Task], new)
         grant_view(instance.id, {(None, r["candidate_user_id"]) if r["candidate_user_id"]
                                  else (r["org_id"], None) for r in new})
+    return new
 
 
 def grant_view(instance_id: int, viewers: set[tuple[int | None, int | None]]) -> None:

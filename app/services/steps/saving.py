@@ -18,6 +18,7 @@ from ..shared.definitions import specs_of
 from ..shared.errors import Conflict, ServiceError
 from ..shared.progress import read_view
 from ..shared.projections import current_step, sync_projections
+from . import notices
 from .catalog import catalog
 
 
@@ -65,8 +66,10 @@ def save_instance(instance: ProcessInstance, workflow, before: engine.Waits, *, 
                      current_step=current_step(workflow, after),
                      **read_view(workflow, outcome, process.rules))
         workflow_cache.remember_after_commit(instance, (workflow, after))
-        sync_projections(instance, before, after, process, now)
+        new_tasks = sync_projections(instance, before, after, process, now)
         record_audit(instance, kind, actor, step_before=step_before, task=task, data=data, at=now)
+        notices.collect(instance, kind=kind, actor=actor, task=task, data=data,
+                        new_tasks=new_tasks, now=now)
     if instance.outcome and process.on_end:
         process.on_end(instance)
 
