@@ -73,10 +73,13 @@ def drive_project(world, title: str, until: str = "end", intent: str = "major_ro
                                           "landing_evidence": "技术许可合同已履行，产线投产。"}),
     }
     for step in PROJECT_STEPS[:PROJECT_STEPS.index(until)]:
-        if step == "follow_up_project":
-            record_follow_up(project.id, {"occurred_on": "2024-03-01", "action": "走访需求方",
-                                          "result": "确定中试场地"}, concierge)
         user, raw = actions[step]
+        if step == "follow_up_project":
+            with samples.once_landed():
+                record_follow_up(project.id, {"occurred_on": "2024-03-01", "action": "走访需求方",
+                                              "result": "确定中试场地"}, concierge)
+                complete(user, project.instance, step, raw)
+            continue
         if step == "select_project":
             place_on_board(project, users, intent, raw.get("sector"))
         if step == "submit_project" and materials:

@@ -83,7 +83,8 @@ def record_follow_up(project_id: int, raw: dict, user: User) -> FollowUpRecord:
         if task is None:
             raise NotFound("该项目当前不在跟踪服务阶段")
         check_may_complete(user, task)
-        form = validated("follow_up_record", raw)
+        form = validated("follow_up_record", raw, {"started_at": project.instance.created_at,
+                                                   "now": clock.now()})
         now = clock.now()
         record = FollowUpRecord(project_id=project.id, recorded_by_id=user.id, recorded_at=now, **form)
         db.session.add(record)
