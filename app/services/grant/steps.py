@@ -337,7 +337,9 @@ def _reductions_text(reductions: dict, instance) -> str:
 ELIGIBILITY = Decisions("申报资格自查", ("declare_eligibility",), latest=True)
 APPLICATION = Decisions("申报书（最新提交）", ("submit_application",), latest=True, folded=True)
 FORMAL = Decisions("形式审查意见", ("formal_review",))
-REVIEWS = Reviews("专家评审意见与得分")
+REVIEWS = Reviews("专家评审意见与得分",
+                  criteria=lambda instance: a.application_of(instance).call.review_criteria,
+                  trim_from=lambda instance: a.application_of(instance).call.trim_from_reviewers)
 AWARD = Decisions("立项、协议与拨款", ("issue_approval", "sign_agreement", "disburse_funds"))
 MIDTERM = Decisions("中期督查意见", ("midterm_check",))
 EVALUATIONS = Decisions("绩效评估与整改", ("evaluate_performance", "rectify", "re_evaluate"))
