@@ -105,6 +105,7 @@ def test_officer_sees_every_review_with_criteria_and_the_expert_score_the_applic
     for name, total in (("expert_a", "75"), ("expert_b", "60"), ("expert_c", "69.5")):
         assert users[name].display_name in reviews and total in reviews
     assert "共3份评审，专家得分（平均分）68.17分" in reviews
+    assert f'/calls/{application.call_id}/ranking' in officer
     assert identifiers(officer) == set()
     for outsider in ("soc_mfg_applicant", "expert_a"):  # an expert sees no other's review
         response = client(outsider).get(url)

@@ -72,6 +72,7 @@ class Reviews:
     task: str = "review_application"
     criteria: Callable | None = None      # instance → [{"code", "label", "max"}]
     trim_from: Callable | None = None     # instance → reviews from which the extremes drop
+    link: Callable | None = None          # (instance, user) → Link to the ranking, or None
 
     def __call__(self, instance, user) -> PanelView | None:
         found = _completions(instance, user, (self.task,))
@@ -80,9 +81,9 @@ class Reviews:
         forms = [(event.data["form"], entry.actor) for event, entry in found]
         breakdown = expert_breakdown([form["total"] for form, _ in forms],
                                      *([self.trim_from(instance)] if self.trim_from else []))
-        return PanelView(self.title, [entry for _, entry in found],
-                         _score_summary(breakdown), fields=(self._table(instance, forms,
-                                                                        breakdown),))
+        return PanelView(self.title, [entry for _, entry in found], _score_summary(breakdown),
+                         fields=(self._table(instance, forms, breakdown),),
+                         link=self.link(instance, user) if self.link else None)
 
     def _table(self, instance, forms, breakdown) -> Shown:
         criteria = list(self.criteria(instance)) if self.criteria else []
