@@ -178,7 +178,9 @@ def returned_decision(instance, task_name: str, user) -> Returned | None:
             return None
         titles = step_titles(instance.definition)
         return Returned(titles.get(step.task, step.task), actor or "系统", event.at,
-                        decision_line(step.schema(instance), form, step.labels, instance),
+                        decision_line(step.schema(instance),
+                                      {k: v for k, v in form.items() if k != "comment"},
+                                      step.labels, instance),
                         str(form.get("comment") or ""))
     return None
 
