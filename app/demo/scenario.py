@@ -105,6 +105,22 @@ def drive_county_project(world, title: str = COUNTY_PROJECT_TITLE) -> Project:
     return project
 
 
+RETURNED_PROJECT_TITLE = "高海拔光伏支架抗风加固技术"
+RETURN_COMMENT = "成果证明材料缺少盖章页，请补充后重新提交；天府科技云发布编号请与平台核对。"
+
+
+def drive_returned_project(world, title: str = RETURNED_PROJECT_TITLE) -> Project:
+    """A 科创项目 of 成都 that 资格审查 returned with a comment: its applicant has it to redo."""
+    users, orgs = world["users"], world["orgs"]
+    project = start_project(world["edition"].id, orgs["ent_cloudwise"].id, orgs["city_chengdu"].id,
+                            title, "tech_transfer", users["cd_applicant"])
+    raw = with_materials(project.instance, users["cd_applicant"], samples.submission(title=title))
+    complete(users["cd_applicant"], project.instance, "submit_project", raw)
+    complete(users["cd_recommender"], project.instance, "check_exclusions",
+             {"exclusion_outcome": "returned", "violated_rules": [], "comment": RETURN_COMMENT})
+    return project
+
+
 def at(day: date, hour: int = 9) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=SHANGHAI)
 
@@ -314,6 +330,7 @@ def load_demo(projects_per_city: int = 2) -> dict:
             clock.set(datetime(2023, 12, 1, 9, tzinfo=SHANGHAI))
             drive_project(world, DEMO_PROJECT_TITLES[step], until=step, materials=True)
         drive_county_project(world)
+        drive_returned_project(world)
         world["crowd"] = load_crowd(world, clock, projects_per_city)
         load_awards(world["users"])  # the 3rd edition's 评选表扬 round, ranked on the crowd's records
     return world
