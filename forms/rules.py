@@ -221,7 +221,7 @@ def _shown_day(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def _happened(*names: str, future_ok: tuple[str, ...] = ()):
+def _happened(*names: str, future_ok: tuple[str, ...] = (), started_what: str = "项目"):
     """A rule on the dates (or times) of ``names`` — things that have happened: not before the
     project started (context ``started_at``), nor after today (``now``) unless in
     ``future_ok``. A time compares as its Beijing date."""
@@ -234,16 +234,18 @@ def _happened(*names: str, future_ok: tuple[str, ...] = ()):
             day = _local_day(value) if isinstance(value, datetime) else value
             label = field_label(schema, name)
             if day < started:
-                yield name, (f"「{label}」{_shown_day(day)}早于项目发起日期{_shown_day(started)}，"
+                yield name, (f"「{label}」{_shown_day(day)}早于{started_what}发起日期{_shown_day(started)}，"
                              "请核对")
             elif day > today and name not in future_ok:
                 yield name, f"「{label}」{_shown_day(day)}晚于今天，只能填写已发生的日期"
     return check
 
 
-def dates_happened(schema: type, *names: str, future_ok: tuple[str, ...] = ()) -> None:
-    """Register the plausibility of ``names`` on ``schema`` (skipped without the dates)."""
-    check = _happened(*names, future_ok=future_ok)
+def dates_happened(schema: type, *names: str, future_ok: tuple[str, ...] = (),
+                   started_what: str = "项目") -> None:
+    """Register the plausibility of ``names`` on ``schema`` (skipped without the dates);
+    ``started_what`` names what was started (项目, 申报)."""
+    check = _happened(*names, future_ok=future_ok, started_what=started_what)
 
     @rule(schema, optional=("started_at", "now"))
     def happened(payload: dict, ctx: dict) -> Found:
@@ -255,6 +257,19 @@ dates_happened(pf.PitchSchema, "pitched_at", future_ok=("pitched_at",))
 dates_happened(pf.SigningSchema, "signed_on", future_ok=("signed_on",))
 dates_happened(pf.FollowUpClosingSchema, "landed_on")
 dates_happened(pf.FollowUpRecordSchema, "occurred_on")
+# the grant's papers: never before the application was started (their dates are those of the
+# documents, which an office may enter ahead of the day, so the future is not refused)
+dates_happened(gf.FinanceConcurrenceSchema, "signed_on", future_ok=("signed_on",), started_what="申报")
+dates_happened(gf.ApprovalNoticeSchema, "issued_on", future_ok=("issued_on",), started_what="申报")
+dates_happened(gf.PlainAgreementSchema, "signed_on", future_ok=("signed_on",), started_what="申报")
+dates_happened(gf.AgreementSchema, "signed_on", future_ok=("signed_on",), started_what="申报")
+dates_happened(gf.ConciergeServiceSchema, "served_on", future_ok=("served_on",), started_what="申报")
+dates_happened(gf.FundingSchema, "paid_on", future_ok=("paid_on",), started_what="申报")
+dates_happened(gf.MidtermCheckSchema, "checked_on", future_ok=("checked_on",), started_what="申报")
+dates_happened(gf.EvaluationSchema, "evaluated_on", future_ok=("evaluated_on",), started_what="申报")
+dates_happened(gf.ReducibleEvaluationSchema, "evaluated_on", future_ok=("evaluated_on",), started_what="申报")
+dates_happened(gf.RectificationSchema, "submitted_on", future_ok=("submitted_on",), started_what="申报")
+dates_happened(gf.RefundSchema, "paid_on", future_ok=("paid_on",), started_what="申报")
 
 
 # 专家团 grant: 申报书 ----------------------------------------------------------------------

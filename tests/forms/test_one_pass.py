@@ -90,3 +90,10 @@ def test_date_errors_come_with_the_schema_errors_in_one_pass():
     assert refusal("follow_up_project", raw, DATES) == {
         "landed_on": ["「落地日期」2025年1月1日晚于今天，只能填写已发生的日期"],
         "landing_evidence": ["落地见效时须填写「落地见效情况」"]}
+
+
+def test_a_grant_paper_dated_before_the_application_started_is_refused():
+    raw, ctx = sample("midterm_check")
+    raw["checked_on"] = "2023-11-30"
+    errors = refusal("midterm_check", raw, ctx | DATES)
+    assert errors == {"checked_on": ["「督查日期」2023年11月30日早于申报发起日期2023年12月1日，请核对"]}

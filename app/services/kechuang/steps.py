@@ -6,7 +6,6 @@ import sqlalchemy as sa
 
 from forms import project_forms as pf
 from forms.registry import Writes
-from workflows import clock
 from workflows.processes import KECHUANG
 
 from ...extensions import db
@@ -69,12 +68,6 @@ def _select_facts(instance, task, user) -> dict:
                           "placed": placed.bucket if placed else None,
                           "partner_code": facts["partner_code"],
                           "partner_name": facts["partner_name"]}}
-
-
-def dates_facts(instance, task=None, user=None) -> dict:
-    """started_at: when the project was started (nothing of it happened before); now: the
-    clock's (what has happened is not in the future)."""
-    return {"started_at": instance.created_at, "now": clock.now()}
 
 
 def _typed_at_start(instance) -> dict:
@@ -198,14 +191,11 @@ STEPS = (
          options=(OptionSource("sectors", "sector", sector_options),),
          due=Due("select_deadline"), panels=(SUBJECT, RECOMMENDATION, CHECKS, SelectionQuota()),
          earlier=_as_recommended),
-    Step(KEY, "pitch_project", pf.PitchSchema, context=dates_facts, due=Due("conference_end"),
-         assignee=_concierge,
+    Step(KEY, "pitch_project", pf.PitchSchema, due=Due("conference_end"), assignee=_concierge,
          panels=(SUBJECT, RECOMMENDATION, SELECTION)),
-    Step(KEY, "sign_project", pf.SigningSchema, Writes(("sign_outcome",)), context=dates_facts,
-         after=_after_sign,
+    Step(KEY, "sign_project", pf.SigningSchema, Writes(("sign_outcome",)), after=_after_sign,
          due=Due("conference_end"), assignee=_concierge, panels=(SUBJECT, SELECTION, PITCH)),
     Step(KEY, "follow_up_project", pf.FollowUpClosingSchema, Writes(("follow_up_outcome",)),
-         context=dates_facts,
          due=Due("follow_up_until"), assignee=_concierge, panels=(SUBJECT, PITCH)),
 )
 
