@@ -4,9 +4,10 @@ Each rule is registered for the form schemas it checks and names the context key
 ``needs`` must be present (the Step's context builder supplies them; KeyError otherwise), a rule
 whose ``optional`` key is absent is skipped. The meaning of each key is documented where the
 Step builds it (app/services/<process>/steps.py). Each rule yields (path, message) pairs; paths
-are those of FormValidationError. A rule registered with ``partial=True`` also runs when the
-schema refuses the form, on the part of the payload that loaded (it must skip what is missing),
-so its errors show with the schema's.
+are those of FormValidationError. Every rule also runs when the schema refuses the form, so its
+errors show with the schema's in one pass: a rule registered with ``partial=True`` reads the part
+of the payload that loaded (it must skip what is missing); any other reads the fields that loaded
+whole and is skipped when it needs one the schema refused.
 """
 from __future__ import annotations
 
