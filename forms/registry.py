@@ -112,7 +112,30 @@ def _refused(schema_class, error: ValidationError, context: dict) -> FormValidat
             continue
         known = errors.setdefault(path, [])
         known.extend(message for message in messages if message not in known)
-    return FormValidationError(errors)
+    return FormValidationError(_in_form_order(schema_class, errors, error.data))
+
+
+def _in_form_order(schema_class, errors: dict[str, list[str]], raw) -> dict[str, list[str]]:
+    """The errors in the order a person reads the form: by its fields, within one by what was
+    posted (a section's keys, a table's rows), what was not posted last."""
+    fields = list(schema_instance(schema_class).fields)
+
+    def place(path: str) -> tuple:
+        first, *rest = path.split(".")
+        key = [fields.index(first) if first in fields else len(fields)]
+        node = raw.get(first) if isinstance(raw, dict) else None
+        for part in rest:
+            if isinstance(node, dict) and part in node:
+                key.append(list(node).index(part))
+                node = node[part]
+            elif isinstance(node, list) and part.isdigit():
+                key.append(int(part))
+                node = node[int(part)] if int(part) < len(node) else None
+            else:
+                key.append(10 ** 6)
+                node = None
+        return tuple(key)
+    return dict(sorted(errors.items(), key=lambda item: place(item[0])))
 
 
 def _schema_checks(schema_class, loaded: dict) -> dict[str, list[str]]:

@@ -78,11 +78,11 @@ def test_returned_task_and_history_show_the_comment(live_server, page_as, artifa
     history.screenshot(path=str(artifacts / "history-with-return-1440.png"))
 
 
-def _own_call() -> GrantCall:
-    """A copy of the 2024 专家团 call for this test alone (the live database is shared)."""
+def _own_call(code: str = "expert_team_context_browser") -> GrantCall:
+    """A copy of the 2024 专家团 call for one test (the live database is shared)."""
     source = db.session.scalar(sa.select(GrantCall).filter_by(program_code="expert_team", year=2024))
     columns = {c.key: getattr(source, c.key) for c in GrantCall.__table__.columns if c.key != "id"}
-    call = GrantCall(**{**columns, "program_code": "expert_team_context_browser"})
+    call = GrantCall(**{**columns, "program_code": code})
     db.session.add(call)
     db.session.flush()
     return call
@@ -105,3 +105,29 @@ def test_officer_reads_every_review_on_the_application(live_server, page_as, art
     reviews.screenshot(path=str(artifacts / "instance-reviews-1440.png"))
     officer.set_viewport_size(PHONE)
     reviews.screenshot(path=str(artifacts / "instance-reviews-390.png"))
+
+
+def test_a_refused_review_names_every_error_at_once(live_server, page_as, artifacts):
+    from app.demo.samples import REVIEWERS
+    from tests.services.grant_steps import ACCEPT, apply
+    with live_server.context(), using_clock(FrozenClock(datetime(2024, 3, 20, 10, tzinfo=SHANGHAI))):
+        world = _world() | {"grant_call": _own_call("expert_team_context_refused")}
+        users = world["users"]
+        application = apply(world, "soc_drone", "soc_drone_applicant")
+        complete(users["grant_officer"], application.instance, "formal_review", ACCEPT)
+        complete(users["grant_officer"], application.instance, "assign_reviewers",
+                 {"reviewers": [users[name].id for name in REVIEWERS]})
+        db.session.commit()
+        task_id = task_of(application.instance, "review_application").id
+    expert = page_as("expert_a")
+    expert.set_viewport_size({"width": 1440, "height": 900})
+    expert.goto(f"/tasks/{task_id}")
+    expert.fill("[name='scores.measures']", "35")
+    expert.fill("[name='scores.goals']", "-1")
+    expert.click("button[name=_action][value=submit]")
+    errors = expert.locator("main")
+    expect(errors).to_contain_text("「重点工作内容及具体举措」满分30分，不能超过30分")
+    expect(errors).to_contain_text("「项目目标及预期成效」不能小于0")
+    expect(errors).to_contain_text("「评审意见」为必填项")
+    expect(errors).to_contain_text("「实施条件及保障措施」未评分")
+    expert.screenshot(path=str(artifacts / "review-refused-once-1440.png"), full_page=True)

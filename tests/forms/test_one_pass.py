@@ -97,3 +97,11 @@ def test_a_grant_paper_dated_before_the_application_started_is_refused():
     raw["checked_on"] = "2023-11-30"
     errors = refusal("midterm_check", raw, ctx | DATES)
     assert errors == {"checked_on": ["「督查日期」2023年11月30日早于申报发起日期2023年12月1日，请核对"]}
+
+
+def test_errors_come_in_the_order_of_the_form():
+    _, ctx = sample("review_application")
+    assert list(refusal("review_application", {"comment": None, "scores": {"plan": 41}}, ctx)) == [
+        "scores.plan", "scores.team", "comment"]
+    raw = {"scores": {"team": "高", "plan": 50}, "comment": None}
+    assert list(refusal("review_application", raw, ctx)) == ["scores.team", "scores.plan", "comment"]
