@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from marshmallow import ValidationError
+from marshmallow.decorators import VALIDATES_SCHEMA
 
 from forms import call_forms as cf
 from forms import grant_forms as gf
@@ -18,8 +19,8 @@ from forms import people_forms as people
 from forms import project_forms as pf
 from forms import start_forms as sf
 from forms.base import FormSchema
-from forms.errors import FormValidationError
-from forms.rules import required_keys, run_rules
+from forms.errors import FormValidationError, flatten_messages
+from forms.rules import relabelled, required_keys, run_rules
 
 # Forms that are not user tasks: rows recorded along the way, and calls created by an admin.
 DATA_FORMS: dict[str, type[FormSchema]] = {
@@ -95,9 +96,60 @@ def load_form(form: type[FormSchema] | str, raw: dict, context: dict | None = No
 
 
 def _refused(schema_class, error: ValidationError, context: dict) -> FormValidationError:
-    """The schema's errors, with those of the rules that can judge the part that loaded."""
-    refused = FormValidationError.from_marshmallow(error.messages)
+    """Every error at once: the schema's field errors, its cross-field checks and the rules
+    over the context, the last two judged on the part that loaded — a check that needs a
+    field that failed is skipped, and so is a message on a field the schema already refused."""
+    schema_errors = flatten_messages(error.messages)
     loaded = error.valid_data if isinstance(error.valid_data, dict) else {}
-    for path, messages in run_rules(schema_class, loaded, context, partial=True).items():
-        refused.errors.setdefault(path, []).extend(messages)
-    return refused
+    failed = frozenset(path.split(".")[0] for path in schema_errors)
+    later = _schema_checks(schema_class, {k: v for k, v in loaded.items() if k not in failed})
+    for path, messages in run_rules(schema_class, loaded, context, True, failed).items():
+        later.setdefault(path, []).extend(messages)
+    errors = relabelled(schema_class, schema_errors, context)
+    refused_paths = set(errors)
+    for path, messages in later.items():
+        if path in refused_paths:
+            continue
+        known = errors.setdefault(path, [])
+        known.extend(message for message in messages if message not in known)
+    return FormValidationError(_in_form_order(schema_class, errors, error.data))
+
+
+def _in_form_order(schema_class, errors: dict[str, list[str]], raw) -> dict[str, list[str]]:
+    """The errors in the order a person reads the form: by its fields, within one by what was
+    posted (a section's keys, a table's rows), what was not posted last."""
+    fields = list(schema_instance(schema_class).fields)
+
+    def place(path: str) -> tuple:
+        first, *rest = path.split(".")
+        key = [fields.index(first) if first in fields else len(fields)]
+        node = raw.get(first) if isinstance(raw, dict) else None
+        for part in rest:
+            if isinstance(node, dict) and part in node:
+                key.append(list(node).index(part))
+                node = node[part]
+            elif isinstance(node, list) and part.isdigit():
+                key.append(int(part))
+                node = node[int(part)] if int(part) < len(node) else None
+            else:
+                key.append(10 ** 6)
+                node = None
+        return tuple(key)
+    return dict(sorted(errors.items(), key=lambda item: place(item[0])))
+
+
+def _schema_checks(schema_class, loaded: dict) -> dict[str, list[str]]:
+    """The form's own cross-field checks (``@validates_schema``, which marshmallow skips once a
+    field fails) over the fields that loaded; a check reading a field that failed is skipped."""
+    schema, errors = schema_instance(schema_class), {}
+    for name, many, options in schema._hooks[VALIDATES_SCHEMA]:
+        if many or options.get("pass_original"):
+            continue
+        try:
+            getattr(schema, name)(loaded, partial=None, many=False, unknown=None)
+        except ValidationError as refused:
+            for path, messages in flatten_messages(refused.normalized_messages()).items():
+                errors.setdefault(path, []).extend(messages)
+        except (KeyError, TypeError, AttributeError, IndexError, ValueError):
+            continue  # it needs a field the schema refused
+    return errors

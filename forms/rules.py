@@ -4,15 +4,17 @@ Each rule is registered for the form schemas it checks and names the context key
 ``needs`` must be present (the Step's context builder supplies them; KeyError otherwise), a rule
 whose ``optional`` key is absent is skipped. The meaning of each key is documented where the
 Step builds it (app/services/<process>/steps.py). Each rule yields (path, message) pairs; paths
-are those of FormValidationError. A rule registered with ``partial=True`` also runs when the
-schema refuses the form, on the part of the payload that loaded (it must skip what is missing),
-so its errors show with the schema's.
+are those of FormValidationError. Every rule also runs when the schema refuses the form, so its
+errors show with the schema's in one pass: a rule registered with ``partial=True`` reads the part
+of the payload that loaded (it must skip what is missing); any other reads the fields that loaded
+whole and is skipped when it needs one the schema refused.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import ROUND_DOWN, Decimal
 from types import MappingProxyType
 
@@ -29,6 +31,7 @@ from forms.application_tables import BudgetSchema, MemberSchema, lead_rows
 from forms.base import field_label
 from forms.call_forms import TeamRulesSchema
 from forms.validators import fmt_number
+from workflows.dates import SHANGHAI
 from workflows.kpi import entry_counts, evaluate_kpis, reduced_targets
 
 Found = Iterator[tuple[str, str]]
@@ -60,17 +63,43 @@ def required_keys(form: type) -> set[str]:
     return {key for r in RULES.get(form, ()) for key in r.needs}
 
 
-def run_rules(form: type, payload: dict, context: dict,
-              partial: bool = False) -> dict[str, list[str]]:
+def run_rules(form: type, payload: dict, context: dict, partial: bool = False,
+              failed: frozenset[str] = frozenset()) -> dict[str, list[str]]:
     """Errors of the rules of ``form``, skipping those whose optional keys are absent
-    (load_form has already checked the required ones); ``partial``: only the rules that
-    run on the part of a refused form that loaded."""
+    (load_form has already checked the required ones). ``partial``: on the part of a refused
+    form that loaded, so every error shows in one pass — a rule not written for a partial
+    payload is skipped when it reads a field that is missing or malformed; it never sees the
+    ``failed`` fields (those the schema refused in part), a partial rule sees what loaded."""
     errors: dict[str, list[str]] = {}
+    whole = {key: value for key, value in payload.items() if key not in failed}
     for r in RULES.get(form, ()):
-        if (r.partial or not partial) and all(key in context for key in r.optional):
-            for path, message in r.check(payload, context):
-                errors.setdefault(path, []).append(message)
+        if not all(key in context for key in r.optional):
+            continue
+        try:
+            found = list(r.check(payload if r.partial else whole, context))
+        except (KeyError, TypeError, AttributeError, IndexError, ValueError, ArithmeticError):
+            if not partial or r.partial:
+                raise
+            continue  # it needs a field the schema refused
+        for path, message in found:
+            errors.setdefault(path, []).append(message)
     return errors
+
+
+RELABELS: dict[type, Callable[[str, str, dict], tuple[str, str]]] = {}
+
+
+def relabelled(form: type, errors: dict[str, list[str]], context: dict) -> dict[str, list[str]]:
+    """The schema's errors with what only the context can name put in (a score's criterion)."""
+    relabel = RELABELS.get(form)
+    if relabel is None:
+        return {path: list(messages) for path, messages in errors.items()}
+    result: dict[str, list[str]] = {}
+    for path, messages in errors.items():
+        for message in messages:
+            new_path, new_message = relabel(path, message, context)
+            result.setdefault(new_path, []).append(new_message)
+    return result
 
 
 def wan(amount) -> str:
@@ -146,6 +175,8 @@ def selection_within_quota(payload: dict, ctx: dict) -> Found:
     if payload["select_outcome"] != "selected":
         return
     bucket, sel = payload["bucket"], ctx["selection"]
+    if bucket == "major_roadshow" and not payload.get("sector"):
+        return  # the form itself requires the 专场领域, and says so
     label = c.label_of(c.SELECTION_BUCKETS, bucket)
     if _opening_refused(bucket, ctx):
         yield "bucket", "科技金融创新产品不参加开幕式发布，请选择其他「入选推介类别」"
@@ -179,6 +210,67 @@ def criteria_fit_the_type(payload: dict, ctx: dict) -> Found:
             yield name, f"「{label}」不适用于{type_label}项目"
     if payload.get("industry_university_contract") and not payload.get("contract_ref"):
         yield "contract_ref", "已签订产学研合同或协议的，须上传「产学研合同或协议」"
+
+
+# Dates of what has happened: not before the project existed, not in the future ------------
+
+def _local_day(moment) -> date:
+    return moment.astimezone(SHANGHAI).date()
+
+
+def _shown_day(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _happened(*names: str, future_ok: tuple[str, ...] = (), started_what: str = "项目"):
+    """A rule on the dates (or times) of ``names`` — things that have happened: not before the
+    project started (context ``started_at``), nor after today (``now``) unless in
+    ``future_ok``. A time compares as its Beijing date."""
+    def check(payload: dict, ctx: dict, schema: type) -> Found:
+        started, today = _local_day(ctx["started_at"]), _local_day(ctx["now"])
+        for name in names:
+            value = payload.get(name)
+            if value is None:
+                continue
+            day = _local_day(value) if isinstance(value, datetime) else value
+            label = field_label(schema, name)
+            if day < started:
+                yield name, (f"「{label}」{_shown_day(day)}早于{started_what}发起日期{_shown_day(started)}，"
+                             "请核对")
+            elif day > today and name not in future_ok:
+                yield name, f"「{label}」{_shown_day(day)}晚于今天，只能填写已发生的日期"
+    return check
+
+
+def dates_happened(schema: type, *names: str, future_ok: tuple[str, ...] = (),
+                   started_what: str = "项目") -> None:
+    """Register the plausibility of ``names`` on ``schema`` (skipped without the dates);
+    ``started_what`` names what was started (项目, 申报)."""
+    check = _happened(*names, future_ok=future_ok, started_what=started_what)
+
+    @rule(schema, optional=("started_at", "now"))
+    def happened(payload: dict, ctx: dict) -> Found:
+        yield from check(payload, ctx, schema)
+
+
+# a 推介时间 or 签约日期 may be entered ahead (a session booked, a signing scheduled at 大会)
+dates_happened(pf.PitchSchema, "pitched_at", future_ok=("pitched_at",))
+dates_happened(pf.SigningSchema, "signed_on", future_ok=("signed_on",))
+dates_happened(pf.FollowUpClosingSchema, "landed_on")
+dates_happened(pf.FollowUpRecordSchema, "occurred_on")
+# the grant's papers: never before the application was started (their dates are those of the
+# documents, which an office may enter ahead of the day, so the future is not refused)
+dates_happened(gf.FinanceConcurrenceSchema, "signed_on", future_ok=("signed_on",), started_what="申报")
+dates_happened(gf.ApprovalNoticeSchema, "issued_on", future_ok=("issued_on",), started_what="申报")
+dates_happened(gf.PlainAgreementSchema, "signed_on", future_ok=("signed_on",), started_what="申报")
+dates_happened(gf.AgreementSchema, "signed_on", future_ok=("signed_on",), started_what="申报")
+dates_happened(gf.ConciergeServiceSchema, "served_on", future_ok=("served_on",), started_what="申报")
+dates_happened(gf.FundingSchema, "paid_on", future_ok=("paid_on",), started_what="申报")
+dates_happened(gf.MidtermCheckSchema, "checked_on", future_ok=("checked_on",), started_what="申报")
+dates_happened(gf.EvaluationSchema, "evaluated_on", future_ok=("evaluated_on",), started_what="申报")
+dates_happened(gf.ReducibleEvaluationSchema, "evaluated_on", future_ok=("evaluated_on",), started_what="申报")
+dates_happened(gf.RectificationSchema, "submitted_on", future_ok=("submitted_on",), started_what="申报")
+dates_happened(gf.RefundSchema, "paid_on", future_ok=("paid_on",), started_what="申报")
 
 
 # 专家团 grant: 申报书 ----------------------------------------------------------------------
@@ -311,9 +403,11 @@ def _draw_possible(reviewers: list, count: int, minimum: int, pool_size: int) ->
         yield "draw_count", f"「随机抽取人数」不能多于无利益冲突的专家人数{pool_size}名（当前{count}名）"
 
 
-@rule(gf.ReviewScoreSchema, needs=("criteria",))
+@rule(gf.ReviewScoreSchema, needs=("criteria",), partial=True)
 def scores_match_criteria(payload: dict, ctx: dict) -> Found:
-    scores = payload["scores"]
+    scores = payload.get("scores")
+    if not isinstance(scores, dict):
+        return  # the schema refused the scores, and says so
     known = {criterion["code"] for criterion in ctx["criteria"]}
     for code in scores:
         if code not in known:
@@ -323,8 +417,24 @@ def scores_match_criteria(payload: dict, ctx: dict) -> Found:
         if code not in scores:
             yield f"scores.{code}", f"「{label}」未评分"
         elif scores[code] > top:
-            yield (f"scores.{code}", f"「{label}」得分不超过{fmt_number(top)}分"
+            yield (f"scores.{code}", f"「{label}」满分{fmt_number(top)}分，不能超过{fmt_number(top)}分"
                                      f"（当前{fmt_number(scores[code])}分）")
+
+
+def _score_named(path: str, message: str, ctx: dict) -> tuple[str, str]:
+    """「评分」不能小于0 on "scores.<code>.value" → 「<criterion>」不能小于0 on "scores.<code>"."""
+    parts = path.split(".")
+    if parts[0] != "scores" or len(parts) < 2:
+        return path, message
+    names = {criterion["code"]: criterion["label"] for criterion in ctx.get("criteria") or ()}
+    label = names.get(parts[1])
+    if label is None:
+        return path, message
+    message = message.replace("「评分」中的一项", f"「{label}」").replace("「评分」", f"「{label}」")
+    return f"scores.{parts[1]}", message
+
+
+RELABELS[gf.ReviewScoreSchema] = _score_named
 
 
 def amount_must_equal(schema: type, key: str, what: str) -> None:

@@ -43,8 +43,11 @@ def drive(world, city: str, title: str, sector, bucket=None, steps: int = 0,
     ]
     for user, step, raw in actions[:steps]:
         if step == "follow_up_project":
-            record_follow_up(project.id, {"occurred_on": "2024-03-01", "action": "走访需求方",
-                                          "result": "确定中试场地"}, concierge)
+            with samples.once_landed():
+                record_follow_up(project.id, {"occurred_on": "2024-03-01", "action": "走访需求方",
+                                              "result": "确定中试场地"}, concierge)
+                complete(user, project.instance, step, raw)
+            continue
         if step == "select_project":
             place_on_board(project, users, bucket, raw.get("sector"))
         complete(user, project.instance, step, raw)

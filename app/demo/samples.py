@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 from copy import deepcopy
+from datetime import datetime
+
+from workflows.clock import FrozenClock, using_clock
+from workflows.dates import SHANGHAI
 
 SUBMISSION = {
     "title": "工业机器人视觉引导柔性装配技术", "project_type": "tech_transfer",
@@ -184,3 +188,9 @@ FAILED_PATH_INPUTS = {
     "refund": ("finance_officer", {"amount_wan": "30", "paid_on": "2025-03-01",
                                    "voucher_number": "TK-2025-001"}),
 }
+
+
+def once_landed():
+    """The clock on the day after the samples' 落地日期 (2024-06-30), for recording the
+    follow-up: what has happened is never dated in the future."""
+    return using_clock(FrozenClock(datetime(2024, 7, 1, 9, tzinfo=SHANGHAI)))

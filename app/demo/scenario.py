@@ -73,10 +73,13 @@ def drive_project(world, title: str, until: str = "end", intent: str = "major_ro
                                           "landing_evidence": "技术许可合同已履行，产线投产。"}),
     }
     for step in PROJECT_STEPS[:PROJECT_STEPS.index(until)]:
-        if step == "follow_up_project":
-            record_follow_up(project.id, {"occurred_on": "2024-03-01", "action": "走访需求方",
-                                          "result": "确定中试场地"}, concierge)
         user, raw = actions[step]
+        if step == "follow_up_project":
+            with samples.once_landed():
+                record_follow_up(project.id, {"occurred_on": "2024-03-01", "action": "走访需求方",
+                                              "result": "确定中试场地"}, concierge)
+                complete(user, project.instance, step, raw)
+            continue
         if step == "select_project":
             place_on_board(project, users, intent, raw.get("sector"))
         if step == "submit_project" and materials:
@@ -99,6 +102,22 @@ def drive_county_project(world, title: str = COUNTY_PROJECT_TITLE) -> Project:
              {"exclusion_outcome": "eligible", "violated_rules": []})
     complete(users["wh_recommender"], project.instance, "recommend_project", samples.recommendation(
         users["cd_concierge"].id, intent="showcase", sector=None, reason="区内养老服务需求明确，已在两个社区试用。"))
+    return project
+
+
+RETURNED_PROJECT_TITLE = "高海拔光伏支架抗风加固技术"
+RETURN_COMMENT = "成果证明材料缺少盖章页，请补充后重新提交；天府科技云发布编号请与平台核对。"
+
+
+def drive_returned_project(world, title: str = RETURNED_PROJECT_TITLE) -> Project:
+    """A 科创项目 of 成都 that 资格审查 returned with a comment: its applicant has it to redo."""
+    users, orgs = world["users"], world["orgs"]
+    project = start_project(world["edition"].id, orgs["ent_cloudwise"].id, orgs["city_chengdu"].id,
+                            title, "tech_transfer", users["cd_applicant"])
+    raw = with_materials(project.instance, users["cd_applicant"], samples.submission(title=title))
+    complete(users["cd_applicant"], project.instance, "submit_project", raw)
+    complete(users["cd_recommender"], project.instance, "check_exclusions",
+             {"exclusion_outcome": "returned", "violated_rules": [], "comment": RETURN_COMMENT})
     return project
 
 
@@ -311,6 +330,7 @@ def load_demo(projects_per_city: int = 2) -> dict:
             clock.set(datetime(2023, 12, 1, 9, tzinfo=SHANGHAI))
             drive_project(world, DEMO_PROJECT_TITLES[step], until=step, materials=True)
         drive_county_project(world)
+        drive_returned_project(world)
         world["crowd"] = load_crowd(world, clock, projects_per_city)
         load_awards(world["users"])  # the 3rd edition's 评选表扬 round, ranked on the crowd's records
     return world

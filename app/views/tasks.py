@@ -65,4 +65,5 @@ def _page(task, data: dict, errors: dict | None = None, status: int = 200, prefi
                            documentation=service.step_documentation(task), prefill=prefill,
                            instance_url=instance_url,
                            panels=service.decision_panels(task, current_user),
+                           returned=service.sent_back(task, current_user),
                            colleagues=inbox_service.colleagues_for(task, current_user)), status

@@ -92,7 +92,7 @@ def test_score_above_the_criterion_maximum_is_refused():
     raw, ctx = sample("review_application")
     raw["scores"]["plan"] = 41
     assert refusal("review_application", raw, ctx) == {
-        "scores.plan": ["「工作方案」得分不超过40分（当前41分）"]}
+        "scores.plan": ["「工作方案」满分40分，不能超过40分（当前41分）"]}
 
 
 def test_score_for_an_unknown_criterion_is_refused():
@@ -106,7 +106,7 @@ def test_negative_score_is_refused():
     raw, ctx = sample("review_application")
     raw["scores"]["plan"] = -1
     assert refusal("review_application", raw, ctx) == {
-        "scores.plan.value": ["「评分」不能小于0（当前-1）"]}
+        "scores.plan": ["「工作方案」不能小于0（当前-1）"]}
 
 
 def test_review_needs_the_reviewer_in_context():

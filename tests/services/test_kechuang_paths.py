@@ -36,7 +36,10 @@ def submit_and_recommend(project, people, **recommend_changes):
              recommendation(people["cd_concierge"].id, **recommend_changes))
 
 
-def test_happy_path_reaches_landed(project, people):
+AFTER_LANDING = datetime(2024, 7, 1, 9, 0, tzinfo=SHANGHAI)  # a 落地日期 is not in the future
+
+
+def test_happy_path_reaches_landed(project, people, clock):
     submit_and_recommend(project, people)
     assert open_tasks(project.instance) == ["select_project"]
     task = task_of(project.instance, "select_project")
@@ -44,6 +47,7 @@ def test_happy_path_reaches_landed(project, people):
     select(people, project.instance, selection())
     complete(people["cd_concierge"], project.instance, "pitch_project", PITCH)
     complete(people["cd_concierge"], project.instance, "sign_project", CONTRACT)
+    clock.set(AFTER_LANDING)
     record_follow_up(project.id, {"occurred_on": "2024-02-20", "action": "走访需求方",
                                   "result": "确定中试场地"}, people["cd_concierge"])
     complete(people["cd_concierge"], project.instance, "follow_up_project",
@@ -175,11 +179,12 @@ def test_invalid_recommendation_changes_nothing(project, people):
     assert snapshot(project.instance) == before
 
 
-def test_landed_project_cannot_be_submitted_again(world, project, people):
+def test_landed_project_cannot_be_submitted_again(world, project, people, clock):
     submit_and_recommend(project, people)
     select(people, project.instance, selection())
     complete(people["cd_concierge"], project.instance, "pitch_project", PITCH)
     complete(people["cd_concierge"], project.instance, "sign_project", CONTRACT)
+    clock.set(AFTER_LANDING)
     complete(people["cd_concierge"], project.instance, "follow_up_project",
              {"follow_up_outcome": "landed", "landed_on": "2024-06-30", "landing_evidence": "已投产"})
     from tests.services.editions import next_edition

@@ -46,7 +46,7 @@ def test_officer_sees_every_review_with_criteria_names_and_the_average(client, w
     users = world["users"]
     instance = published(world, clock).instance
     html = page(client("grant_officer"), f"/tasks/{task_of(instance, 'conclude_publicity').id}")
-    assert "专家评审意见与得分" in html and "共3份评审，平均分84分" in html
+    assert "专家评审意见与得分" in html and "共3份评审，专家得分（平均分）84分" in html
     assert html.count("重点工作内容及具体举措 25分") == 3 and "合计 84分" in html
     for name in REVIEWERS:
         assert users[name].display_name in html

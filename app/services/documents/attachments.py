@@ -238,9 +238,20 @@ def _record_staged(task: Task, path: str, ref: str, user: User) -> Attachment | 
         content = read_stored(sha256)
     except NotFound:
         return None
+    kept = _same_file(task, path, sha256, name)
+    if kept is not None:  # chosen again after a refused submit or a 暂存: listed once
+        return kept
     kind = next((k for k in kinds_of(path) if k.matches(content[:16])), PDF)
     stored = StoredFile(sha256, f"{sha256[:2]}/{sha256}", len(content))
     return _recorded(task.instance_id, task.task_name, path, name, kind, stored, user)
+
+
+def _same_file(task: Task, path: str, sha256: str, name: str) -> Attachment | None:
+    """The attachment already recording these bytes under this name for this field of the
+    task (the same file uploaded again), if any."""
+    return db.session.scalar(sa.select(Attachment).filter_by(
+        instance_id=task.instance_id, task_name=task.task_name, field=path, sha256=sha256,
+        filename=name).order_by(Attachment.id).limit(1))
 
 
 def _foreign_refs(task: Task, raw: dict, labels: dict) -> dict:

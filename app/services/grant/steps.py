@@ -27,7 +27,7 @@ from ..shared.holidays import working_days_from_today
 
 from ..steps.catalog import Process, Record
 from ..steps.choices import joined_user_names, user_options
-from ..steps.panels import Decisions, Reviews
+from ..steps.panels import Decisions, Link, Reviews
 from ..steps.step import Due, OptionSource, Step
 from ..steps.saving import record_audit
 from . import applications as a
@@ -337,7 +337,16 @@ def _reductions_text(reductions: dict, instance) -> str:
 ELIGIBILITY = Decisions("申报资格自查", ("declare_eligibility",), latest=True)
 APPLICATION = Decisions("申报书（最新提交）", ("submit_application",), latest=True, folded=True)
 FORMAL = Decisions("形式审查意见", ("formal_review",))
-REVIEWS = Reviews("专家评审意见与得分")
+def _ranking_link(instance, user) -> Link | None:
+    """The call's 评审排序 page, for its grant officers."""
+    call = a.application_of(instance).call
+    return Link("打开本指南的评审排序", "ranking.show", {"call_id": call.id}) \
+        if user.holds("grant_officer", call.managing_org_id) else None
+
+
+REVIEWS = Reviews("专家评审意见与得分", link=_ranking_link,
+                  criteria=lambda instance: a.application_of(instance).call.review_criteria,
+                  trim_from=lambda instance: a.application_of(instance).call.trim_from_reviewers)
 AWARD = Decisions("立项、协议与拨款", ("issue_approval", "sign_agreement", "disburse_funds"))
 MIDTERM = Decisions("中期督查意见", ("midterm_check",))
 EVALUATIONS = Decisions("绩效评估与整改", ("evaluate_performance", "rectify", "re_evaluate"))

@@ -13,6 +13,7 @@ from ..shared.errors import Conflict, InvalidInput, NotFound
 from ..shared.projections import grant_view
 from ..steps.instances import start_instance
 from ..steps.saving import record_audit
+from ..steps.step import dates_of
 from ..shared.unit_of_work import transaction
 
 PROCESS_KEY = "kechuang_project"
@@ -83,7 +84,7 @@ def record_follow_up(project_id: int, raw: dict, user: User) -> FollowUpRecord:
         if task is None:
             raise NotFound("该项目当前不在跟踪服务阶段")
         check_may_complete(user, task)
-        form = validated("follow_up_record", raw)
+        form = validated("follow_up_record", raw, dates_of(project.instance))
         now = clock.now()
         record = FollowUpRecord(project_id=project.id, recorded_by_id=user.id, recorded_at=now, **form)
         db.session.add(record)

@@ -217,3 +217,27 @@ def departments_of(edition: ConferenceEdition, user: User) -> list[Org]:
     codes = set(edition.selection_departments.values())
     return [org for org in db.session.scalars(sa.select(Org).where(Org.code.in_(codes)))
             if user.holds("selector", org.id)]
+
+
+@dataclass(frozen=True)
+class SelectionQuota:
+    """The 遴选 task's panel: the edition's quotas, what is used and left (this project not
+    counted), and the way to the board where the department places projects."""
+    title: str = "本届遴选名额"
+    tasks: tuple[str, ...] = ()  # it reads no earlier step
+
+    def __call__(self, instance, user):
+        from ..steps.form_display import Shown
+        from ..steps.panels import Link, PanelView
+        from .projects import project_of
+        project = project_of(instance)
+        if project is None or not project.edition.quotas:
+            return None
+        lines = quota_lines(project.edition, selection.usage(project.edition_id, project.id))
+        table = Shown("名额", kind="table", columns=("类别", "名额", "已选", "剩余"),
+                      rows=tuple((Shown("", text=line.label), Shown("", text=line.quota),
+                                  Shown("", text=str(line.used)), Shown("", text=line.left))
+                                 for line in lines))
+        return PanelView(self.title, [], "已选数不含本项目。", fields=(table,),
+                         link=Link("打开遴选工作台", "selection.board",
+                                   {"edition_id": project.edition_id}))

@@ -16,6 +16,7 @@ from ..steps.choices import exclusion_options, sector_options, user_name, user_o
 from ..steps.panels import Decisions
 from ..steps.step import Due, OptionSource, Step
 from . import selection
+from .selection_board import SelectionQuota
 from .projects import project_of
 
 KEY = KECHUANG.key
@@ -188,7 +189,7 @@ STEPS = (
     Step(KEY, "select_project", pf.SelectionSchema, Writes(("select_outcome", "bucket")),
          context=_select_facts, after=_after_select,
          options=(OptionSource("sectors", "sector", sector_options),),
-         due=Due("select_deadline"), panels=(SUBJECT, RECOMMENDATION, CHECKS),
+         due=Due("select_deadline"), panels=(SUBJECT, RECOMMENDATION, CHECKS, SelectionQuota()),
          earlier=_as_recommended),
     Step(KEY, "pitch_project", pf.PitchSchema, due=Due("conference_end"), assignee=_concierge,
          panels=(SUBJECT, RECOMMENDATION, SELECTION)),

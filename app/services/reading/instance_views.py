@@ -3,7 +3,7 @@ files, history), its diagram highlights and file downloads — only what the use
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -17,8 +17,9 @@ from ...models import Attachment, AuditEvent, Org, ProcessDefinition, ProcessIns
 from ..documents.attachments import REF_PREFIX, stored_path
 from ..shared.definitions import step_titles
 from ..shared.errors import NotFound
-from ..steps.form_display import Shown, link_files, shown_form, shown_line
+from ..steps.form_display import Shown, decision_line, link_files, shown_form, shown_line
 from ..steps.catalog import catalog
+from ..steps.panels import PanelView, Reviews
 from ..shared.visibility import visible_instance, visible_to
 
 PAGE_SIZE = 50
@@ -90,12 +91,14 @@ def _conditions(wanted: InstanceFilter):
 
 @dataclass(frozen=True)
 class EnteredForm:
-    """The latest completion of one task: who, when, and the form as filled in."""
+    """One completion of a task: who, when, and the form as filled in; ``earlier``: the
+    rounds of the same task it replaced (a form returned and submitted again), oldest first."""
     task_name: str
     title: str
     actor: str
     at: datetime
     fields: list[Shown]
+    earlier: tuple[EnteredForm, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,7 @@ class InstanceDetail:
     history: list[HistoryRow]
     titles: dict[str, str]  # task name → Chinese step name
     facts: list[tuple[str, str]] = field(default_factory=list)  # the process's own (label, text)
+    reviews: list[PanelView] = field(default_factory=list)  # every review and the score, if readable
 
 
 def instance_detail(instance_id: int, user: User) -> InstanceDetail:
@@ -138,12 +142,22 @@ def instance_detail(instance_id: int, user: User) -> InstanceDetail:
     return InstanceDetail(instance, db.session.get(Org, instance.owner_org_id), instance.definition,
                           _entered(shown, instance, titles, files), attachments,
                           [_history_row(event, actor, titles, event.task_name in hidden, instance)
-                           for event, actor in events], titles, _process_facts(instance))
+                           for event, actor in events], titles, _process_facts(instance),
+                          _reviews(instance, user))
 
 
 def _process_facts(instance: ProcessInstance) -> list[tuple[str, str]]:
     facts = catalog().process(instance.process_key).facts
     return facts(instance) if facts else []
+
+
+def _reviews(instance: ProcessInstance, user: User) -> list[PanelView]:
+    """The process's review panels (each expert's scores, the expert score), for those who
+    may read the reviews — the panels check it, as on the task pages."""
+    panels = {panel for step in catalog().process(instance.process_key).steps
+              for panel in step.panels if isinstance(panel, Reviews)}
+    views = (panel(instance, user) for panel in sorted(panels, key=lambda panel: panel.title))
+    return [view for view in views if view is not None]
 
 
 CONFIDENTIAL_ACTOR = "（评审保密）"
@@ -158,15 +172,39 @@ def hidden_steps(instance: ProcessInstance, user: User) -> set[str]:
 
 
 def _entered(events, instance, titles: dict[str, str], files: dict) -> list[EnteredForm]:
-    latest: dict[str, tuple[AuditEvent, str | None]] = {}
+    """Every completion, grouped by task in the order of their latest completion: the last
+    round in full (several entries when completed side by side, e.g. each expert's review),
+    the rounds it replaced — a completion followed by another step's before the task was
+    completed again — kept as ``earlier`` on the group's first entry."""
+    rounds: dict[str, list[list[tuple]]] = {}
+    last_task = None
     for event, actor in events:
-        if event.kind == "completed" and event.task_name and event.data:
-            latest.pop(event.task_name, None)  # re-insert: ordered by the latest completion
-            latest[event.task_name] = (event, actor)
-    steps = {name: catalog().find(instance.process_key, name) for name in latest}
-    return [EnteredForm(name, titles.get(name, name), actor or "系统", event.at,
-                        link_files(_shown_entry(steps[name], event, instance), files))
-            for name, (event, actor) in latest.items() if steps[name] is not None]
+        if event.kind != "completed" or not event.task_name or not event.data:
+            continue
+        name = event.task_name
+        runs = rounds.pop(name, [])  # re-insert: ordered by the latest completion
+        if runs and last_task == name:
+            runs[-1].append((event, actor))
+        else:
+            runs.append([(event, actor)])
+        rounds[name], last_task = runs, name
+    steps = {name: catalog().find(instance.process_key, name) for name in rounds}
+    entered = []
+    for name, runs in rounds.items():
+        if steps[name] is None:
+            continue
+        shown = [[_entered_form(steps[name], event, actor, instance, titles, files)
+                  for event, actor in run] for run in runs]
+        earlier = tuple(form for run in shown[:-1] for form in run)
+        current = shown[-1]
+        entered.append(replace(current[0], earlier=earlier))
+        entered.extend(current[1:])
+    return entered
+
+
+def _entered_form(step, event, actor, instance, titles, files) -> EnteredForm:
+    return EnteredForm(step.task, titles.get(step.task, step.task), actor or "系统", event.at,
+                       link_files(_shown_entry(step, event, instance), files))
 
 
 def _shown_entry(step, event: AuditEvent, instance) -> list[Shown]:
@@ -206,6 +244,11 @@ def _note(event: AuditEvent, titles: dict[str, str], instance) -> str:
     if event.kind == "document_frozen":
         return (f"{KINDS[data['kind']].title}第{data.get('version')}版已存档"
                 f"（{data.get('pages')}页，文件校验码 {str(data.get('sha256'))[:12]}…）")
+    if event.kind == "completed":
+        step = catalog().find(instance.process_key, event.task_name)
+        form = data.get("form")
+        return decision_line(step.schema(instance), form, step.labels, instance) \
+            if step is not None and isinstance(form, dict) else ""
     record = catalog().process(instance.process_key).records.get(event.kind)
     if record is not None:
         return shown_line(record.form, data, record.labels, instance)

@@ -49,6 +49,22 @@ def shown_line(schema_class: type[Schema], payload: dict, labels=None, instance=
                     if item.kind in ("text", "file"))
 
 
+# What a decision says, in a line of the history: its outcome(s), total and comment
+DECISION_FIELDS = ("comment", "reason", "opinion", "close_reason")
+
+
+def decision_line(schema_class: type[Schema], payload: dict, labels=None, instance=None) -> str:
+    """"审查结论：退回补充材料；审查意见：……" — the fields of a completed form that say what was
+    decided and why (its ``…_outcome`` choices, a review's total, the comment), else ""."""
+    names = [name for name in schema_instance(schema_class).fields
+             if name.endswith("_outcome") or name in DECISION_FIELDS]
+    shown = shown_line(schema_class, {name: payload[name] for name in names if name in payload},
+                       labels, instance)
+    if not _empty(payload.get("total")):  # a review's, added when it loaded
+        shown = "；".join(part for part in (f"总分：{_number(payload['total'])}分", shown) if part)
+    return shown
+
+
 def link_files(items, files: dict[str, tuple[int, str]]) -> list[Shown]:
     """The items with file references found in ``files`` ({reference: (attachment id, file
     name)}) shown as those files; other references stay as they are."""

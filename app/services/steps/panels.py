@@ -4,6 +4,7 @@ each reads the audit trail (never a workflow) and shows values through the earli
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -11,12 +12,13 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from forms.validators import fmt_number
+from workflows.ranking import expert_breakdown
 
 from ...extensions import db
 from ...models import AuditEvent, User
 from ..shared.definitions import step_titles
 from ..documents.attachments import stored_files
-from .form_display import Shown, link_files, shown_form
+from .form_display import Shown, decision_line, link_files, shown_form
 
 
 @dataclass(frozen=True)
@@ -29,11 +31,21 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class Link:
+    """A page to go on to (the template builds the URL from the endpoint)."""
+    text: str
+    endpoint: str
+    values: dict
+
+
+@dataclass(frozen=True)
 class PanelView:
     title: str
     entries: list[Entry]
     summary: str = ""
     folded: bool = False  # long (a whole 申报书): shown closed, opened on demand
+    fields: tuple[Shown, ...] = ()  # shown above the entries (a table of scores or quotas)
+    link: Link | None = None
 
 
 @dataclass(frozen=True)
@@ -53,18 +65,55 @@ class Decisions:
 
 @dataclass(frozen=True)
 class Reviews:
-    """Every review of ``task`` with its per-criterion scores and total, and their average."""
+    """Every review of ``task``: a table of each expert's score per criterion (named from the
+    call's criteria by ``criteria``) and total, and the expert score as the ranking computes it
+    (the trimmed mean, workflows/ranking.py) — to those who may read the reviews only."""
     title: str
     task: str = "review_application"
+    criteria: Callable | None = None      # instance → [{"code", "label", "max"}]
+    trim_from: Callable | None = None     # instance → reviews from which the extremes drop
+    link: Callable | None = None          # (instance, user) → Link to the ranking, or None
 
     def __call__(self, instance, user) -> PanelView | None:
         found = _completions(instance, user, (self.task,))
         if not found:
             return None
-        totals = [Decimal(str(event.data["form"]["total"])) for event, _ in found]
-        average = sum(totals) / len(totals)
-        summary = f"共{len(totals)}份评审，平均分{fmt_number(average.quantize(Decimal('0.01')))}分"
-        return PanelView(self.title, [entry for _, entry in found], summary)
+        forms = [(event.data["form"], entry.actor) for event, entry in found]
+        breakdown = expert_breakdown([form["total"] for form, _ in forms],
+                                     *([self.trim_from(instance)] if self.trim_from else []))
+        return PanelView(self.title, [entry for _, entry in found], _score_summary(breakdown),
+                         fields=(self._table(instance, forms, breakdown),),
+                         link=self.link(instance, user) if self.link else None)
+
+    def _table(self, instance, forms, breakdown) -> Shown:
+        criteria = list(self.criteria(instance)) if self.criteria else []
+        codes = [row["code"] for row in criteria]
+        for form, _ in forms:  # a criterion scored but no longer in the call: still shown
+            codes += [code for code in form.get("scores", {}) if code not in codes]
+        names = {row["code"]: f"{row['label']}（满分{fmt_number(Decimal(str(row['max'])))}分）"
+                 for row in criteria}
+        rows = tuple(
+            (Shown("", text=actor), *(Shown("", text=_score(form.get("scores", {}).get(code)))
+                                      for code in codes),
+             Shown("", text=_score(form["total"]) + ("（去掉）" if index in breakdown.dropped
+                                                       else "")))
+            for index, (form, actor) in enumerate(forms))
+        return Shown("评分表", kind="table",
+                     columns=("评审专家", *(names.get(code, code) for code in codes), "总分"),
+                     rows=rows)
+
+
+def _score(value) -> str:
+    return "—" if value is None else fmt_number(Decimal(str(value)))
+
+
+def _score_summary(breakdown) -> str:
+    count, score = len(breakdown.totals), fmt_number(breakdown.score)
+    if not breakdown.dropped:
+        return f"共{count}份评审，专家得分（平均分）{score}分"
+    high, low = (fmt_number(breakdown.totals[i]) for i in breakdown.dropped)
+    return (f"共{count}份评审，去掉一个最高分{high}分和一个最低分{low}分后，"
+            f"其余{count - 2}份的平均分（专家得分）{score}分")
 
 
 def _completions(instance, user, tasks) -> list[tuple[AuditEvent, Entry]]:
@@ -91,6 +140,49 @@ def _completions(instance, user, tasks) -> list[tuple[AuditEvent, Entry]]:
 def _entry(step, event: AuditEvent, actor: str, instance, titles: dict, files: dict) -> Entry:
     fields = shown_form(step.schema(instance), event.data["form"], step.labels, instance)
     return Entry(titles.get(step.task, step.task), actor, event.at, link_files(fields, files))
+
+
+@dataclass(frozen=True)
+class Returned:
+    """The decision that sent a task back to be done again: which step, who, when, what it
+    decided and its comment (what to change)."""
+    title: str
+    actor: str
+    at: datetime
+    decision: str
+    comment: str
+
+
+RETURNED = "returned"  # the outcome code of every 退回 (资格审查, 形式审查)
+
+
+def returned_decision(instance, task_name: str, user) -> Returned | None:
+    """The 退回 that reopened ``task_name`` — the latest completion after the task's own last
+    one whose outcome is "returned" — if ``user`` may read that step; None when the task was
+    never done before (or not sent back)."""
+    from .catalog import catalog
+    rows = db.session.execute(
+        sa.select(AuditEvent, User.display_name).outerjoin(User, User.id == AuditEvent.actor_id)
+        .where(AuditEvent.instance_id == instance.id, AuditEvent.kind == "completed")
+        .order_by(AuditEvent.id.desc())).all()
+    roles = {assignment.role for assignment in user.roles}
+    for event, actor in rows:
+        if event.task_name == task_name:
+            return None
+        form = (event.data or {}).get("form")
+        if not isinstance(form, dict) or not any(
+                key.endswith("_outcome") and value == RETURNED for key, value in form.items()):
+            continue
+        step = catalog().find(instance.process_key, event.task_name)
+        if step is None or not step.readable_by(roles):
+            return None
+        titles = step_titles(instance.definition)
+        return Returned(titles.get(step.task, step.task), actor or "系统", event.at,
+                        decision_line(step.schema(instance),
+                                      {k: v for k, v in form.items() if k != "comment"},
+                                      step.labels, instance),
+                        str(form.get("comment") or ""))
+    return None
 
 
 def panels_for(step, instance, user) -> list[PanelView]:

@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import Any
 
 from forms.base import FormSchema
+from workflows import clock
 from forms.registry import NOTHING, FormResult, Writes, load_form
 
 Context = Callable[[Any, Any, Any], dict]          # (instance, task, user) → facts for rules
@@ -62,7 +63,11 @@ class Step:
     variants: tuple[type[FormSchema], ...] = ()  # the other forms form_of may pick
 
     def facts(self, instance, task, user) -> dict:
-        return self.context(instance, task, user) if self.context else {}
+        """The facts its rules need: its own, and for every step ``started_at`` (when the
+        instance started: nothing of it happened before) and ``now`` (the clock's: what has
+        happened is not in the future) — forms/rules.py dates_happened."""
+        own = self.context(instance, task, user) if self.context else {}
+        return {**dates_of(instance), **own}
 
     def schema(self, instance) -> type[FormSchema]:
         """The form of this step for ``instance``: ``form``, unless the instance's own kind picks
@@ -97,6 +102,10 @@ class Step:
 
     def readable_by(self, roles: set[str]) -> bool:
         return self.confidential_to is None or bool(roles & self.confidential_to)
+
+
+def dates_of(instance) -> dict:
+    return {"started_at": instance.created_at, "now": clock.now()} if instance is not None else {}
 
 
 def with_paths(data: dict, values: Mapping[str, Any]) -> dict:

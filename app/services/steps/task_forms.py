@@ -19,7 +19,7 @@ from ..shared.unit_of_work import transaction
 from .deadlines import deadlines_kept, on_time
 from .handled import existing_task, handled_by_someone, task_gone, told_who_handled
 from .instances import complete_in_transaction
-from .panels import PanelView, panels_for
+from .panels import PanelView, Returned, panels_for, returned_decision
 from .step import with_paths
 
 Options = list[tuple[str, str]]
@@ -52,6 +52,11 @@ def task_form_options(task: Task, user: User) -> dict[str, Options]:
 def decision_panels(task: Task, user: User) -> list[PanelView]:
     """The Step's panels: earlier decisions, the subject as submitted, the reviews."""
     return panels_for(step_of(task), task.instance, user)
+
+
+def sent_back(task: Task, user: User) -> Returned | None:
+    """The 退回 this task was reopened by (its comment, who and when), for the person redoing it."""
+    return returned_decision(task.instance, task.task_name, user)
 
 
 # Prefill: my draft, else the last submission of this step (a returned form), else what was
