@@ -11,6 +11,8 @@ from ..services.documents import exports
 from ..services.grant import kpi_entries
 from ..services.grant.ranking_page import instance_score_line
 from ..services.reading import instance_views as service
+from ..services.reading import list_exports as lists
+from .downloads import xlsx_response
 from .helpers import org_choices
 
 bp = Blueprint("instances", __name__)
@@ -27,6 +29,14 @@ def index():
         export_calls=exports.exportable_calls(current_user),
         editions=documents.conference_editions(current_user),
         publicity_calls=documents.publicity_calls(current_user))
+
+
+@bp.get("/instances.xlsx")
+@login_required
+def export():
+    """导出Excel: every instance the search matches (all pages)."""
+    sheet = lists.instances_sheet(current_user, _filter_from(request.args))
+    return xlsx_response(sheet.content, "流程查询")
 
 
 def _filter_from(args) -> service.InstanceFilter:
