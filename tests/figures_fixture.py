@@ -43,7 +43,7 @@ def drive(world, city: str, title: str, sector, bucket=None, steps: int = 0,
     ]
     for user, step, raw in actions[:steps]:
         if step == "follow_up_project":
-            record_follow_up(project.id, {"occurred_on": "2024-03-01", "action": "走访需求方",
+            record_follow_up(project.id, {"occurred_on": "2023-12-01", "action": "走访需求方",
                                           "result": "确定中试场地"}, concierge)
         if step == "select_project":
             place_on_board(project, users, bucket, raw.get("sector"))

@@ -9,6 +9,7 @@ from workflows.processes import OUTCOME_LABELS
 from ..services.documents import documents
 from ..services.documents import exports
 from ..services.grant import kpi_entries
+from ..services.kechuang import follow_ups
 from ..services.grant.ranking_page import instance_score_line
 from ..services.reading import instance_views as service
 from ..services.reading import list_exports as lists
@@ -64,7 +65,8 @@ def show(instance_id: int):
                            documents=documents.offered_documents(instance_id, current_user),
                            kpi_entry_id=application.id if kpi_entries.may_record(
                                application, current_user) else None,
-                           score_line=instance_score_line(detail.instance, current_user))
+                           score_line=instance_score_line(detail.instance, current_user),
+                           follow_up_records=follow_ups.shown_on_instance(detail.instance))
 
 
 @bp.get("/instances/<int:instance_id>/diagram.json")

@@ -44,7 +44,7 @@ def test_happy_path_reaches_landed(project, people):
     select(people, project.instance, selection())
     complete(people["cd_concierge"], project.instance, "pitch_project", PITCH)
     complete(people["cd_concierge"], project.instance, "sign_project", CONTRACT)
-    record_follow_up(project.id, {"occurred_on": "2024-02-20", "action": "走访需求方",
+    record_follow_up(project.id, {"occurred_on": "2023-12-01", "action": "走访需求方",
                                   "result": "确定中试场地"}, people["cd_concierge"])
     complete(people["cd_concierge"], project.instance, "follow_up_project",
              {"follow_up_outcome": "landed", "landed_on": "2024-06-30",

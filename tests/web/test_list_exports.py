@@ -113,7 +113,7 @@ def test_selection_xlsx_is_the_departments_filtered_pool(world, client, chengdu_
     assert isinstance(ours["推荐时间"], datetime)
     chengdu = orgs["city_chengdu"].id
     filtered = selector.get(f"{url}?city={chengdu}").get_data(as_text=True)
-    assert f"selection.xlsx?dept=" in filtered and f"city={chengdu}" in filtered
+    assert "selection.xlsx?dept=" in filtered and f"city={chengdu}" in filtered
     narrowed = rows_of(sheet_of(selector.get(f"{url}.xlsx?city={chengdu}")))
     assert [r["项目名称"] for r in narrowed] == [chengdu_project.title]
     # not a selector: refused like the board; another department: only its own pool
