@@ -150,6 +150,6 @@ class FollowUpClosingSchema(FormSchema):
 
 class FollowUpRecordSchema(FormSchema):
     """One follow-up visit (一单一策 record), stored as a row, not a task."""
-    occurred_on = f.day("服务日期")
-    action = f.long_text("服务内容", 500)
-    result = f.long_text("服务结果", 500)
+    occurred_on = f.day("日期", help="开展跟踪服务的日期，不早于项目提交、不晚于今天")
+    action = f.long_text("采取措施", 500)
+    result = f.long_text("结果", 500)

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from forms.call_kinds import CALL_KINDS
 from workflows.clock import FrozenClock, using_clock
+from workflows.clock import now as clock_now
 from workflows.dates import SHANGHAI, add_months
 
 from ..extensions import db
@@ -85,7 +86,22 @@ def drive_project(world, title: str, until: str = "end", intent: str = "major_ro
         if step == "submit_project" and materials:
             raw = with_materials(project.instance, user, raw)
         complete(user, project.instance, step, raw)
+    if until == "follow_up_project":  # 跟踪服务 under way: records before the conclusion
+        for action, result in FOLLOW_UP_RECORDS:
+            record_follow_up(project.id, {"occurred_on": _today(), "action": action,
+                                          "result": result}, concierge)
     return project
+
+
+FOLLOW_UP_RECORDS = (  # invented
+    ("电话回访项目方，了解合同履行进度", "首期技术许可费已支付，样机进入试制"),
+    ("陪同需求方赴项目方实验室现场考察", "双方商定中试场地与验收指标，约定下月再访"),
+)
+
+
+def _today() -> str:
+    """A record of 跟踪服务 is dated no later than today (the demo's clock)."""
+    return clock_now().astimezone(SHANGHAI).date().isoformat()
 
 
 COUNTY_PROJECT_TITLE = "社区养老智能照护终端"  # 区 → 市 → 省: at its city's 遴选推荐

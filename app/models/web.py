@@ -49,3 +49,6 @@ class Attachment(db.Model):
     storage_key: Mapped[str] = mapped_column(sa.String(200))
     uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # a file of one 跟踪服务 record (登记跟踪记录), else NULL
+    follow_up_record_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("follow_up_records.id"), index=True)

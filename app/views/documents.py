@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 
 from ..services.documents import documents as service
 from ..services.documents import exports
+from .downloads import xlsx_response
 from .helpers import refusal_goes_back
 
 bp = Blueprint("documents", __name__)
@@ -125,6 +126,14 @@ def job_json(job) -> dict:
             "done": job.done, "total": job.total, "percent": job.percent, "error": job.error,
             "sha256": job.sha256 if done else None,
             "download_url": url_for("documents.export_download", job_id=job.id) if done else None}
+
+
+@bp.get("/exports/<int:job_id>/manifest.xlsx")
+@login_required
+def export_manifest(job_id: int):
+    """The 清单 of a finished export as Excel (the same file the zip holds)."""
+    content, name = exports.job_manifest(job_id, current_user)
+    return xlsx_response(content, name.removesuffix(".xlsx"))
 
 
 @bp.get("/exports/<int:job_id>/download")

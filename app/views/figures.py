@@ -2,17 +2,15 @@
 grant team (/calls/<id>/figures), each with its .xlsx; every request re-checks role and scope."""
 from __future__ import annotations
 
-from io import BytesIO
-
-from flask import Blueprint, Response, render_template, send_file
+from flask import Blueprint, Response, render_template
 from flask_login import current_user, login_required
 
-from ..services.documents.documents import safe_file_part
 from ..services.reading import call_figures as calls
 from ..services.reading import figures as editions
 from ..services.reading import figure_lists as listing
 from ..services.reading.figure_tables import cell_text
 from ..services.reading.figures_xlsx import workbook
+from .downloads import xlsx_response
 
 bp = Blueprint("figures", __name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -55,8 +53,4 @@ def call_xlsx(call_id: int):
 
 
 def _xlsx(content: bytes, name: str) -> Response:
-    response = send_file(BytesIO(content), mimetype=XLSX, as_attachment=True,
-                         download_name=f"{safe_file_part(name, 120) or '统计'}.xlsx", etag=False, max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return xlsx_response(content, name)

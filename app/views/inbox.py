@@ -8,6 +8,8 @@ from forms.choices import SECTORS
 from workflows.processes import PROCESSES
 
 from ..services.reading import inbox as service
+from ..services.reading import list_exports as lists
+from .downloads import xlsx_response
 from .helpers import back_or, org_choices, refusal_goes_back
 
 bp = Blueprint("inbox", __name__)
@@ -27,6 +29,14 @@ def index():
         task_names=sorted({(r.task.task_name, r.task.title) for r in rows}, key=lambda p: p[1]),
         cities=org_choices("city_association"), sectors=SECTORS,
         due_choices=DUE_CHOICES)
+
+
+@bp.get("/inbox.xlsx")
+@login_required
+def export():
+    """导出Excel: every row the page's filters match."""
+    sheet = lists.inbox_sheet(current_user, _filter_from(request.args))
+    return xlsx_response(sheet.content, "我的待办")
 
 
 def _filter_from(args) -> service.InboxFilter:

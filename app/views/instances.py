@@ -9,8 +9,11 @@ from workflows.processes import OUTCOME_LABELS
 from ..services.documents import documents
 from ..services.documents import exports
 from ..services.grant import kpi_entries
+from ..services.kechuang import follow_ups
 from ..services.grant.ranking_page import instance_score_line
 from ..services.reading import instance_views as service
+from ..services.reading import list_exports as lists
+from .downloads import xlsx_response
 from .helpers import org_choices
 
 bp = Blueprint("instances", __name__)
@@ -27,6 +30,14 @@ def index():
         export_calls=exports.exportable_calls(current_user),
         editions=documents.conference_editions(current_user),
         publicity_calls=documents.publicity_calls(current_user))
+
+
+@bp.get("/instances.xlsx")
+@login_required
+def export():
+    """导出Excel: every instance the search matches (all pages)."""
+    sheet = lists.instances_sheet(current_user, _filter_from(request.args))
+    return xlsx_response(sheet.content, "流程查询")
 
 
 def _filter_from(args) -> service.InstanceFilter:
@@ -54,7 +65,8 @@ def show(instance_id: int):
                            documents=documents.offered_documents(instance_id, current_user),
                            kpi_entry_id=application.id if kpi_entries.may_record(
                                application, current_user) else None,
-                           score_line=instance_score_line(detail.instance, current_user))
+                           score_line=instance_score_line(detail.instance, current_user),
+                           follow_up_records=follow_ups.shown_on_instance(detail.instance))
 
 
 @bp.get("/instances/<int:instance_id>/diagram.json")

@@ -12,6 +12,8 @@ from ..extensions import db
 from ..models import ConferenceEdition, Org
 from ..services.kechuang import selection, selection_board
 from ..services.shared.errors import PermissionDenied, ServiceError
+from ..services.reading import list_exports as lists
+from .downloads import xlsx_response
 from .errors import status_of
 
 bp = Blueprint("selection", __name__)
@@ -31,6 +33,16 @@ def latest():
 @login_required
 def board(edition_id: int):
     return _page(edition_id)
+
+
+@bp.get("/editions/<int:edition_id>/selection.xlsx")
+@login_required
+def export(edition_id: int):
+    """导出Excel: the department's whole pool as the board's filters narrow it."""
+    dept = _department(edition_id)
+    filters = {key: request.args.get(key, "") for key in FILTERS}
+    sheet = lists.selection_sheet(edition_id, dept.id, current_user, filters)
+    return xlsx_response(sheet.content, f"{dept.name}-遴选项目")
 
 
 def _department(edition_id: int) -> Org:
@@ -53,6 +65,7 @@ def _page(edition_id: int, refusal: tuple[int | None, str] | None = None, status
     return render_template("selection/board.html", board=view, refusal=refusal, cities=cities,
                            sorts=selection_board.SORTS, choices=c,
                            departments=selection_board.departments_of(view.edition, current_user),
+                           export_args={key: value for key, value in filters.items() if value},
                            ), status
 
 

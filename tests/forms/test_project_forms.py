@@ -303,7 +303,7 @@ def test_closing_writes_the_outcome():
 
 def test_follow_up_record_limits_its_texts():
     raw = {"occurred_on": "2024-03-01", "action": "走" * 501, "result": "明确需求"}
-    assert refusal("follow_up_record", raw) == {"action": ["「服务内容」不超过500字（当前501字）"]}
+    assert refusal("follow_up_record", raw) == {"action": ["「采取措施」不超过500字（当前501字）"]}
     raw["action"] = "走访"
     assert load_form("follow_up_record", raw).payload["occurred_on"] == dt.date(2024, 3, 1)
 

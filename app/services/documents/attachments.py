@@ -43,7 +43,13 @@ class FileKind:
 PDF = FileKind("PDF文件", ".pdf,application/pdf", "application/pdf",
                lambda head: head.startswith(b"%PDF-"))
 MP4 = FileKind("MP4视频", ".mp4,video/mp4", "video/mp4", lambda head: head[4:8] == b"ftyp")
-KINDS = {"video_ref": (MP4, PDF)}  # by field name; every other upload must be a PDF
+JPEG = FileKind("JPG图片", ".jpg,.jpeg,image/jpeg", "image/jpeg",
+                lambda head: head.startswith(b"\xff\xd8\xff"))
+PNG = FileKind("PNG图片", ".png,image/png", "image/png",
+               lambda head: head.startswith(b"\x89PNG\r\n\x1a\n"))
+FOLLOW_UP_FILES = "follow_up_files"  # the files of a 跟踪服务 record (走访记录, 现场照片)
+# by field name; every other upload must be a PDF
+KINDS = {"video_ref": (MP4, PDF), FOLLOW_UP_FILES: (PDF, JPEG, PNG)}
 
 
 def kinds_of(path: str) -> tuple[FileKind, ...]:
@@ -198,6 +204,37 @@ def _staged(task_id: str, path: str, storage, label: str, user: User) -> str:
     name = _display_name(storage.filename)
     signature = _signature(task_id, path, stored.sha256, name, user)
     return f"{UPLOAD_PREFIX}{stored.sha256}:{signature}:{name}"
+
+
+def stage_files(task_id: str, path: str, storages, label: str, user: User) -> tuple[list[str], dict]:
+    """Files uploaded beside a form that is not the task's own (a 跟踪服务 record): each checked
+    and kept like a task form's upload, handed back as a signed "upload:" reference — so a
+    refused form keeps them — with the errors of those refused (all of them, not the first)."""
+    refs, errors = [], []
+    for storage in storages:
+        try:
+            refs.append(_staged(task_id, path, storage, label, user))
+        except InvalidInput as err:
+            errors.extend(f"{storage.filename}：{message}" if storage.filename else message
+                          for messages in err.errors.values() for message in messages)
+    return refs, ({path: errors} if errors else {})
+
+
+def record_staged_files(task: Task, path: str, refs: list[str], label: str, user: User) -> list[Attachment]:
+    """Inside the use case's transaction: the attachment rows of staged files (only those this
+    person staged for this field of this task)."""
+    recorded = []
+    for ref in refs:
+        attachment = _record_staged(task, path, ref, user) if ref.startswith(UPLOAD_PREFIX) else None
+        if attachment is None:
+            raise InvalidInput({path: [f"「{label}」所引用的文件不存在，请重新上传"]})
+        recorded.append(attachment)
+    return recorded
+
+
+def staged_name(ref: str) -> str:
+    """The file name a staged reference carries (to show a refused form's files)."""
+    return ref.split(":", 3)[3] if ref.startswith(UPLOAD_PREFIX) and ref.count(":") >= 3 else ""
 
 
 def _signature(task_id: str, path: str, sha256: str, name: str, user: User) -> str:

@@ -17,6 +17,7 @@ import os
 import tempfile
 import zipfile
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO, Callable
 
@@ -31,6 +32,9 @@ from ...models import ExportJob, GrantApplication, GrantCall, ProcessInstance, U
 from . import document_data
 from .attachments import read_stored, store_bytes
 from ..shared.common import get_or_404
+from ..shared.spreadsheet import csv_cell
+from ..reading.figure_tables import Column
+from ..reading.figures_xlsx import list_workbook
 from .documents import latest_submitted, safe_file_part
 from ..background import jobs
 from ..shared.errors import NotFound, PermissionDenied
@@ -38,6 +42,7 @@ from ..shared.unit_of_work import transaction
 from ..shared.visibility import is_admin
 
 MANIFEST_NAME = "manifest.csv"
+MANIFEST_XLSX_NAME = "申报书清单.xlsx"  # the same 清单 for office staff (Excel)
 MANIFEST_HEADER = ("序号", "业务编号", "申报单位", "项目名称", "版本", "提交时间", "页数",
                    "SHA-256", "文件名", "当前状态")
 Progress = Callable[[int, int], None]  # (done, total)
@@ -57,6 +62,7 @@ class ManifestRow:
     sha256: str
     filename: str
     state: str  # where it stands (形式审查, 填报申报书 after a return, 形式审查未通过 …)
+    submitted_moment: datetime | None = None  # the .xlsx writes a real date cell
 
 
 # Who may export what ---------------------------------------------------------------------------
@@ -118,6 +124,7 @@ def write_export(call_id: int, out: BinaryIO, progress: Progress | None = None) 
             if progress:
                 progress(number, len(applications))
         archive.writestr(MANIFEST_NAME, manifest_csv(rows))
+        archive.writestr(MANIFEST_XLSX_NAME, manifest_xlsx(rows))
     return rows
 
 
@@ -129,7 +136,8 @@ def _manifest_row(number: int, application: GrantApplication) -> ManifestRow:
     filename = (f"{number:03d}-{safe_file_part(society, 60)}-{instance.business_key}"
                 f"-第{stored.version}版.pdf")
     return ManifestRow(number, instance.business_key, society, application.title, stored.version,
-                       submitted, stored.pages, stored.sha256, filename, _state(instance))
+                       submitted, stored.pages, stored.sha256, filename, _state(instance),
+                       application.submitted_at)
 
 
 def _state(instance: ProcessInstance) -> str:
@@ -145,20 +153,37 @@ def manifest_csv(rows: list[ManifestRow]) -> bytes:
     writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow(MANIFEST_HEADER)
     for row in rows:
-        writer.writerow(_cell(value) for value in (
+        writer.writerow(csv_cell(value) for value in (
             row.number, row.business_key, row.society, row.project_name, f"第{row.version}版",
             row.submitted_at, row.pages, row.sha256, row.filename, row.state))
     return text.getvalue().encode("utf-8-sig")
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+MANIFEST_COLUMNS = (
+    Column("number", "序号", "count"), Column("business_key", "业务编号", "text"),
+    Column("society", "申报单位", "text"), Column("project_name", "项目名称", "text"),
+    Column("version", "版本", "text"), Column("submitted_at", "提交时间", "datetime"),
+    Column("pages", "页数", "count"), Column("filename", "文件名", "text"),
+    Column("sha256", "文件校验码", "text"), Column("state", "当前状态", "text"))
 
 
-def _cell(value) -> str:
-    """A cell a spreadsheet shows as text: one starting like a formula (an applicant's project
-    name "=HYPERLINK(…)") gets a leading apostrophe."""
-    text = str(value)
-    return f"'{text}" if text.startswith(_FORMULA_START) else text
+def manifest_xlsx(rows: list[ManifestRow]) -> bytes:
+    """The 清单 as an Excel workbook (a real date cell for 提交时间)."""
+    return list_workbook("申报书清单", MANIFEST_COLUMNS, [
+        {"number": row.number, "business_key": row.business_key, "society": row.society,
+         "project_name": row.project_name, "version": f"第{row.version}版",
+         "submitted_at": row.submitted_moment, "pages": row.pages, "filename": row.filename,
+         "sha256": row.sha256, "state": row.state} for row in rows])
+
+
+def job_manifest(job_id: int, user: User) -> tuple[bytes, str]:
+    """(the 清单 .xlsx of a finished export, its download name), for who may follow the job."""
+    job, content, name = job_zip(job_id, user)
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        if MANIFEST_XLSX_NAME not in archive.namelist():
+            raise NotFound("该导出生成较早，没有Excel清单，请重新导出")
+        manifest = archive.read(MANIFEST_XLSX_NAME)
+    return manifest, name.removesuffix(".zip") + "-清单.xlsx"
 
 
 def export_size(call_id: int) -> int:

@@ -7,13 +7,11 @@ from workflows.dates import deadline_iso, end_of_day
 
 from ...extensions import db
 from ...models import ConferenceEdition, FollowUpRecord, Org, Project, User
-from ..shared.access import check_holds, check_may_complete
-from ..shared.common import validated, get_or_404, new_business_key, open_task, org_by_code
-from ..shared.errors import Conflict, InvalidInput, NotFound
+from ..shared.access import check_holds
+from ..shared.common import get_or_404, new_business_key, org_by_code
+from ..shared.errors import Conflict, InvalidInput
 from ..shared.projections import grant_view
 from ..steps.instances import start_instance
-from ..steps.saving import record_audit
-from ..steps.step import dates_of
 from ..shared.unit_of_work import transaction
 
 PROCESS_KEY = "kechuang_project"
@@ -78,15 +76,5 @@ def project_of(instance) -> Project:
 
 def record_follow_up(project_id: int, raw: dict, user: User) -> FollowUpRecord:
     """The concierge adds one follow-up record (一单一策) while the project is followed up."""
-    with transaction():
-        project = get_or_404(Project, project_id, "项目不存在")
-        task = open_task(project.instance_id, "follow_up_project")
-        if task is None:
-            raise NotFound("该项目当前不在跟踪服务阶段")
-        check_may_complete(user, task)
-        form = validated("follow_up_record", raw, dates_of(project.instance))
-        now = clock.now()
-        record = FollowUpRecord(project_id=project.id, recorded_by_id=user.id, recorded_at=now, **form)
-        db.session.add(record)
-        record_audit(project.instance, "follow_up", user, data=form, at=now)
-    return record
+    from .follow_ups import record_follow_up as recorded  # its rules live with the task page's
+    return recorded(project_id, raw, user)

@@ -55,9 +55,7 @@ def quota_board(edition_id: int, department_org_id: int, user: User, filters: di
     """The board a selector of ``department_org_id`` sees (its pool only)."""
     edition = get_or_404(ConferenceEdition, edition_id, "科创会届次不存在")
     department = get_or_404(Org, department_org_id, "部门不存在")
-    buckets = [k for k, code in edition.selection_departments.items() if code == department.code]
-    if sr.bucket_owner(sr.ADMISSION, edition.selection_departments) == department.code:
-        buckets = sorted(set(buckets) | {sr.ADMISSION})
+    buckets = _buckets(edition, department)
     check_holds(user, "selector", department.id, "查看该部门的遴选工作台")
     if not buckets:
         raise selection.NotFound("该部门不负责本届科创会遴选")
@@ -140,13 +138,36 @@ def _filtered(query, filters: dict, admitted, placed):
     return query
 
 
-def _rows(edition, query, buckets: list[str], sort: str, page: int) -> list[dict]:
+def board_rows(edition_id: int, department_org_id: int, user: User, filters: dict) -> list[dict]:
+    """Every candidate of the department's pool matching ``filters`` (all pages: the .xlsx),
+    checked like the board itself."""
+    edition = get_or_404(ConferenceEdition, edition_id, "科创会届次不存在")
+    department = get_or_404(Org, department_org_id, "部门不存在")
+    check_holds(user, "selector", department.id, "查看该部门的遴选工作台")
+    buckets = _buckets(edition, department)
+    if not buckets:
+        raise selection.NotFound("该部门不负责本届科创会遴选")
+    query = _pool(edition, sr.ADMISSION in buckets, filters)
+    return _rows(edition, query, buckets, filters.get("sort", "intent"), None)
+
+
+def _buckets(edition: ConferenceEdition, department: Org) -> list[str]:
+    buckets = [k for k, code in edition.selection_departments.items() if code == department.code]
+    if sr.bucket_owner(sr.ADMISSION, edition.selection_departments) == department.code:
+        buckets = sorted(set(buckets) | {sr.ADMISSION})
+    return buckets
+
+
+def _rows(edition, query, buckets: list[str], sort: str, page: int | None) -> list[dict]:
+    """One page of rows (every row when ``page`` is None)."""
     mine = [b for b in buckets if b in sr.HEADLINE_BUCKETS]
     order = {"title": (Project.title,), "city": (Project.city_org_id, Project.id),
              "type": (Project.project_type, Project.id)}.get(
         sort, (sa.case((Project.intent.in_(mine or ["-"]), 0), else_=1), Project.id))
-    found = db.session.execute(query.order_by(*order).limit(PAGE_SIZE)
-                               .offset((page - 1) * PAGE_SIZE)).all()
+    query = query.order_by(*order)
+    if page is not None:
+        query = query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+    found = db.session.execute(query).all()
     cities = _names({p.city_org_id for p, *_ in found} | {p.recommender_org_id for p, *_ in found})
     recommended = _recommendations([p.instance_id for p, *_ in found])
     return [_row(p, admitted, bucket, sector, cities, recommended.get(p.instance_id, {}))
@@ -159,10 +180,10 @@ def _names(ids: set) -> dict[int, str]:
 
 def _recommendations(instance_ids: list[int]) -> dict[int, dict]:
     """The recommender's 推介意向、理由、排序 (the last recommend_project completion of each)."""
-    rows = db.session.execute(sa.select(AuditEvent.instance_id, AuditEvent.data).where(
+    rows = db.session.execute(sa.select(AuditEvent.instance_id, AuditEvent.data, AuditEvent.at).where(
         AuditEvent.instance_id.in_(instance_ids), AuditEvent.task_name == "recommend_project",
         AuditEvent.kind == "completed").order_by(AuditEvent.id)).all()
-    return {ident: (data or {}).get("form") or {} for ident, data in rows}
+    return {ident: ((data or {}).get("form") or {}) | {"_at": at} for ident, data, at in rows}
 
 
 def _row(project: Project, admitted, bucket, sector, names: dict, form: dict) -> dict:
@@ -173,6 +194,7 @@ def _row(project: Project, admitted, bucket, sector, names: dict, form: dict) ->
             "intent": c.label_of(c.INTENTS, project.intent) if project.intent else "—",
             "sector": c.label_of(c.SECTORS, project.sector) if project.sector else "—",
             "reason": form.get("reason") or "—", "rank": form.get("rank") or "—",
+            "recommended_at": form.get("_at"),
             "badges": criteria_badges(project.details or {}),
             "admitted": admitted is not None,
             "placed": c.label_of(c.SELECTION_BUCKETS, bucket) if bucket else None,

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from reports.charts import grouped_bar_chart
 
-KINDS = ("text", "count", "wan", "score", "percent")
+KINDS = ("text", "count", "wan", "score", "percent", "date", "datetime")
 
 
 @dataclass(frozen=True)

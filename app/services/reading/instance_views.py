@@ -61,15 +61,23 @@ def page_count(total: int) -> int:
 
 def list_instances(user: User, wanted: InstanceFilter) -> InstanceList:
     """The instances ``user`` may see that match ``wanted``, latest change first, one page."""
-    query = (sa.select(ProcessInstance, Org.name).join(Org, Org.id == ProcessInstance.owner_org_id)
-             .where(visible_to(user), *_conditions(wanted)))
+    query = _matching(user, wanted)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
     page = min(max(wanted.page, 1), page_count(total))
-    rows = db.session.execute(
-        query.options(joinedload(ProcessInstance.definition))
-        .order_by(ProcessInstance.updated_at.desc(), ProcessInstance.id.desc())
-        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    rows = db.session.execute(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     return InstanceList([tuple(row) for row in rows], total, page)
+
+
+def all_instances(user: User, wanted: InstanceFilter) -> list[tuple[ProcessInstance, str]]:
+    """Every instance of the list (all its pages), as the .xlsx export takes it."""
+    return [tuple(row) for row in db.session.execute(_matching(user, wanted)).all()]
+
+
+def _matching(user: User, wanted: InstanceFilter):
+    return (sa.select(ProcessInstance, Org.name).join(Org, Org.id == ProcessInstance.owner_org_id)
+            .where(visible_to(user), *_conditions(wanted))
+            .options(joinedload(ProcessInstance.definition))
+            .order_by(ProcessInstance.updated_at.desc(), ProcessInstance.id.desc()))
 
 
 def _conditions(wanted: InstanceFilter):
