@@ -31,7 +31,7 @@ from forms.application_tables import BudgetSchema, MemberSchema, lead_rows
 from forms.base import field_label
 from forms.call_forms import TeamRulesSchema
 from forms.validators import fmt_number
-from workflows.dates import SHANGHAI
+from workflows.dates import SHANGHAI, shown_day
 from workflows.kpi import entry_counts, evaluate_kpis, reduced_targets
 
 Found = Iterator[tuple[str, str]]
@@ -218,8 +218,6 @@ def _local_day(moment) -> date:
     return moment.astimezone(SHANGHAI).date()
 
 
-def _shown_day(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _happened(*names: str, future_ok: tuple[str, ...] = (), started_what: str = "项目"):
@@ -235,10 +233,10 @@ def _happened(*names: str, future_ok: tuple[str, ...] = (), started_what: str = 
             day = _local_day(value) if isinstance(value, datetime) else value
             label = field_label(schema, name)
             if day < started:
-                yield name, (f"「{label}」{_shown_day(day)}早于{started_what}发起日期{_shown_day(started)}，"
+                yield name, (f"「{label}」{shown_day(day)}早于{started_what}发起日期{shown_day(started)}，"
                              "请核对")
             elif day > today and name not in future_ok:
-                yield name, f"「{label}」{_shown_day(day)}晚于今天，只能填写已发生的日期"
+                yield name, f"「{label}」{shown_day(day)}晚于今天，只能填写已发生的日期"
     return check
 
 

@@ -8,8 +8,6 @@ from zoneinfo import ZoneInfo
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-MOMENT_FORMAT = "%Y年%m月%d日 %H:%M"
-DAY_FORMAT = "%Y年%m月%d日"
 
 
 def shown_moment(moment: datetime | None) -> str:
@@ -19,7 +17,7 @@ def shown_moment(moment: datetime | None) -> str:
         return "—"
     if moment.tzinfo is not None:
         moment = moment.astimezone(SHANGHAI)
-    return moment.strftime(MOMENT_FORMAT)
+    return f"{shown_day(moment)} {moment:%H:%M}"
 
 
 def shown_day(day: date | datetime | None) -> str:
@@ -28,7 +26,7 @@ def shown_day(day: date | datetime | None) -> str:
         return "—"
     if isinstance(day, datetime) and day.tzinfo is not None:
         day = day.astimezone(SHANGHAI)
-    return day.strftime(DAY_FORMAT)
+    return f"{day.year}年{day.month}月{day.day}日"  # as 公文 write it: no leading zeros
 
 
 def add_months(day: date, months: int) -> date:

@@ -78,9 +78,9 @@ def test_a_landing_in_the_future_is_refused_today_passes():
 def test_a_follow_up_record_is_neither_before_the_start_nor_in_the_future():
     record = {"action": "走访需求方", "result": "确定中试场地"}
     assert refusal("follow_up_record", record | {"occurred_on": "2023-11-01"}, DATES) == {
-        "occurred_on": ["「服务日期」2023年11月1日早于项目发起日期2023年12月1日，请核对"]}
+        "occurred_on": ["「日期」2023年11月1日早于项目发起日期2023年12月1日，请核对"]}
     assert refusal("follow_up_record", record | {"occurred_on": "2024-08-01"}, DATES) == {
-        "occurred_on": ["「服务日期」2024年8月1日晚于今天，只能填写已发生的日期"]}
+        "occurred_on": ["「日期」2024年8月1日晚于今天，只能填写已发生的日期"]}
     assert load_form("follow_up_record", record | {"occurred_on": "2024-03-01"}, DATES)
 
 

@@ -202,7 +202,7 @@ def test_attachment_whose_file_is_missing_is_404(app, people, chengdu, attachmen
 
 def test_entered_forms_walk_nested_sections_and_tables():
     pitch = {item.label: item for item in shown_form(step_named("pitch_project").form, PITCH)}
-    assert pitch["推介时间"].text == "2024年01月18日 14:30"
+    assert pitch["推介时间"].text == "2024年1月18日 14:30"
     parties = pitch["对接洽谈方"]
     assert parties.kind == "table" and parties.columns[:2] == ("洽谈方名称", "洽谈方类型")
     assert [cell.text for cell in parties.rows[0]] == ["德阳某重型装备公司", "需求方", "—"]

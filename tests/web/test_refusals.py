@@ -23,7 +23,7 @@ from .formdata import flatten, input_value, post_form, text
 from .login import csrf_token, logged_in
 
 ELIGIBLE_FORM = {"exclusion_outcome": "eligible"}
-HANDLED = "该事项已由{name}于2023年12月01日 09:00办理，无需再次办理。"  # the frozen clock's time
+HANDLED = "该事项已由{name}于2023年12月1日 09:00办理，无需再次办理。"  # the frozen clock's time
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from forms.call_kinds import CALL_KINDS
 from forms.validators import fmt_number
 from workflows import clock
-from workflows.dates import deadline_iso, end_of_day
+from workflows.dates import deadline_iso, end_of_day, shown_day
 
 from ...extensions import db
 from ...models import GrantApplication, GrantCall, KpiEntry, Org, RoleAssignment, Task, User
@@ -56,7 +56,7 @@ def _open_application(call_id: int, society_org_id: int, user: User) -> GrantApp
     if society.org_type != "society":
         raise InvalidInput({"society_org_id": ["「申报主体」须为省级学会（协会、研究会、促进会）"]})
     if clock.now() > end_of_day(call.apply_deadline):
-        raise Conflict(f"{call.name}已于{call.apply_deadline:%Y年%m月%d日}截止申报")
+        raise Conflict(f"{call.name}已于{shown_day(call.apply_deadline)}截止申报")
     if db.session.scalar(sa.select(GrantApplication.id).filter_by(call_id=call.id,
                                                                  society_org_id=society.id)):
         raise Conflict("该学会已提交过本年度申报，不能重复申报")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from forms.call_forms import county_deadline
 from workflows import clock
-from workflows.dates import deadline_iso, end_of_day
+from workflows.dates import deadline_iso, end_of_day, shown_day
 
 from ...extensions import db
 from ...models import ConferenceEdition, FollowUpRecord, Org, Project, User
@@ -26,7 +26,7 @@ def start_project(edition_id: int, owner_org_id: int, recommender_org_id: int, t
         check_holds(user, "applicant", owner_org_id, "以该单位名义申报科创项目")
         edition = get_or_404(ConferenceEdition, edition_id, "科创会届次不存在")
         if clock.now() > end_of_day(edition.submit_deadline):
-            raise Conflict(f"{edition.name}项目征集已于{edition.submit_deadline:%Y年%m月%d日}截止")
+            raise Conflict(f"{edition.name}项目征集已于{shown_day(edition.submit_deadline)}截止")
         owner = get_or_404(Org, owner_org_id, "项目方单位不存在")
         recommender = db.session.get(Org, recommender_org_id)
         if recommender is None or recommender.org_type not in RECOMMENDER_TYPES:

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from forms import choices as c
 from forms import selection_rules as sr
 from workflows import clock
-from workflows.dates import end_of_day
+from workflows.dates import end_of_day, shown_day
 
 from ...extensions import db
 from ...models import (ConferenceEdition, Org, Project, SelectionMark, SelectionShortfall, Task,
@@ -102,7 +102,7 @@ def check_owner(edition: ConferenceEdition, bucket: str, user: User) -> Org:
 
 def check_before_deadline(edition: ConferenceEdition) -> None:
     if clock.now() > end_of_day(edition.select_deadline):
-        raise Conflict(f"{edition.name}遴选已于{edition.select_deadline:%Y年%m月%d日}截止，"
+        raise Conflict(f"{edition.name}遴选已于{shown_day(edition.select_deadline)}截止，"
                        "不能再修改遴选名单")
 
 

@@ -16,7 +16,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from workflows import clock, engine
-from workflows.dates import SHANGHAI
+from workflows.dates import SHANGHAI, shown_day
 from workflows.processes import OUTCOME_LABELS
 
 from ...extensions import db
@@ -80,7 +80,7 @@ def on_time(task: Task) -> Task:
 
 def late_message(task_title: str, due_at: datetime, outcome: str | None = None) -> str:
     day = due_at.astimezone(SHANGHAI)
-    message = f"「{task_title}」已于{day:%Y年%m月%d日}截止，不能再办理"
+    message = f"「{task_title}」已于{shown_day(day)}截止，不能再办理"
     return f"{message}；已按期限办结：{OUTCOME_LABELS.get(outcome, '已处理')}。" if outcome else f"{message}。"
 
 
