@@ -107,11 +107,11 @@ def test_a_bad_record_gets_every_error_at_once_and_adds_nothing(client, followin
                   [(io.BytesIO(PDF), "走访记录.pdf"), (io.BytesIO(b"MZ not a pdf"), "病毒.exe")])
     assert refused.status_code == 422
     shown = text(refused)
-    assert "「日期」不能晚于今天" in shown and "「采取措施」" in shown and "「附件」须为" in shown
+    assert "「日期」2023年12月2日晚于今天" in shown and "「采取措施」" in shown and "「附件」须为" in shown
     assert "已上传：走访记录.pdf" in shown  # the good file is kept for the next try
     assert count() == 0
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Attachment)
                              .where(Attachment.follow_up_record_id.is_not(None))) == 0
     before = add(concierge, task_id, {"occurred_on": "2023-11-30", "action": "走访", "result": "无"})
-    assert before.status_code == 422 and "「日期」不能早于项目提交之日" in text(before) and count() == 0
+    assert before.status_code == 422 and "「日期」2023年11月30日早于项目发起日期" in text(before) and count() == 0
     assert task_of(following.instance, "follow_up_project").id == task_id
