@@ -72,6 +72,8 @@ def back_or(fallback: str):
         return redirect(referrer)
     return redirect(fallback)
 
+HEADER_PAGES = {"notifications.index"}  # linked from the header (消息), not from the menu
+
 
 def org_choices(org_type: str) -> list[tuple[int, str]]:
     return [(o.id, o.name) for o in db.session.scalars(
@@ -95,6 +97,15 @@ def nav_items() -> list[tuple[str, str]]:
             if endpoint in current_app.view_functions and _sees(who, roles)]
 
 
+def nav_active(endpoint: str) -> bool:
+    """The entry of the page shown: its own endpoint, else the entry of the page's blueprint —
+    unless the page is another entry's or the header's own (消息 shares 逾期督办's blueprint)."""
+    if request.endpoint == endpoint:
+        return True
+    elsewhere = {entry for entry, _, _ in NAV} | HEADER_PAGES
+    return request.endpoint not in elsewhere and request.blueprint == endpoint.split(".")[0]
+
+
 def _sees(who, roles: set[str]) -> bool:
     if who is None or isinstance(who, str):
         return who is None or who in roles
@@ -113,5 +124,6 @@ def install(app: Flask) -> None:
     app.add_template_filter(local_date)
     app.add_template_global(clock.now, "clock_now")
     app.add_template_global(nav_items)
+    app.add_template_global(nav_active)
     app.add_template_global(OUTCOME_LABELS, "OUTCOME_LABELS")
     app.add_template_global(ROLE_LABELS, "ROLE_LABELS")

@@ -73,6 +73,15 @@ def test_the_menu_offers_what_the_role_can_use(world, client):
     assert all("流程实例" not in entries for entries in (applicant, expert, officer))
 
 
+def test_the_menu_marks_the_page_shown_and_only_it(world, client):
+    recommender = client("cd_recommender")
+    def current(url: str) -> list[str]:
+        return re.findall(r'aria-current="page">([^<>]+)', header(read(recommender, url)))
+    assert current("/overdue") == ["逾期督办"]
+    assert current("/notifications") == ["消息"]  # 消息 shares 逾期督办's blueprint, not its entry
+    assert current("/instances") == ["项目与申报"]
+
+
 def test_the_instance_page_speaks_to_office_staff(world, client, chengdu_project):
     for username in ("cd_recommender", "admin"):
         html = read(client(username), f"/instances/{chengdu_project.instance_id}")
