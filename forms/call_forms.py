@@ -149,6 +149,8 @@ class GrantCallSchema(FormSchema):
     period_end = f.day("项目周期截止日期")
     evaluation_deadline = f.day("绩效评估截止日期")
     publicity_working_days = f.whole("公示期（工作日）", low=1)
+    rectification_months = f.whole("限期整改期限（月）", low=1, high=24, required=False,
+                                   help="绩效评估不合格项目自评估之日起的整改期限；默认1个月")
     correction_working_days = f.whole(
         "补正期限（工作日）", low=1, required=False,
         help="形式审查退回补正后，自退回之日起的工作日数；申报指南未规定，默认5个工作日")
