@@ -36,7 +36,9 @@ def index():
 
 
 def _page(subject: str, obj, data: dict, errors: dict, status: int = 200, timeline=None):
-    form = build(schema_for(service.FORM_NAMES[subject]), data, errors=errors)
+    form = build(schema_for(service.FORM_NAMES[subject]), data, errors=errors,
+                 options=service.form_options(subject))
+    _department_selects(form.nodes, data)
     if timeline is None and obj is not None and not errors:
         timeline = service.timeline_of(subject, obj)
     history = service.history(subject, obj) if obj is not None else []
@@ -44,6 +46,18 @@ def _page(subject: str, obj, data: dict, errors: dict, status: int = 200, timeli
                            timeline=timeline, history=history, errors=errors,
                            org_choices=service.managing_org_choices(current_user) if obj is None else [],
                            managing_org_id=request.form.get("_managing_org_id", type=int)), status
+
+
+def _department_selects(nodes, data: dict) -> None:
+    """遴选部门: a select of the 省科协部门 per stage (the map renders numbers otherwise)."""
+    departments = service.org_code_choices("department")
+    chosen = data.get("selection_departments") if isinstance(data.get("selection_departments"), dict) else {}
+    for node in nodes:
+        if node.path == "selection_departments":
+            for child in node.children:
+                code = child.path.rsplit(".", 1)[-1]
+                child.kind, child.value = "select", str(chosen.get(code, ""))
+                child.options = departments
 
 
 def _preview_or_refusal(subject: str, obj, data: dict):

@@ -3,7 +3,7 @@ snapshot (who, when, number, what changed); running instances read the version t
 with.
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0017
 """
 import sqlalchemy as sa
 from alembic import op
@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql
 JSON = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql")
 
 revision = "0016"
-down_revision = "0014"
+down_revision = "0017"  # brief said 0014; main already holds 0015 and 0017
 branch_labels = None
 depends_on = None
 

@@ -86,6 +86,20 @@ def managing_org_choices(user: User) -> list[tuple[int, str]]:
     return [(org.id, org.name) for org in db.session.scalars(query)]
 
 
+def org_code_choices(org_type: str) -> list[tuple[str, str]]:
+    return [(org.code, org.name) for org in db.session.scalars(
+        sa.select(Org).where(Org.org_type == org_type).order_by(Org.name))]
+
+
+def form_options(subject: str) -> dict:
+    """Server-given choices of the form: the map rows (stages, partner associations)."""
+    if subject != EDITION:
+        return {}
+    from forms.call_forms import SELECTION_STAGES
+    return {"selection_departments": list(SELECTION_STAGES),
+            "quotas.directed_slots": org_code_choices("partner_association")}
+
+
 # Validation, create, edit ------------------------------------------------------------------------
 
 def validated_settings(subject: str, raw: dict) -> dict:
