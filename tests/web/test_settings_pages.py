@@ -75,12 +75,15 @@ def test_admin_creates_a_grant_call_with_criteria_and_kpi_rows(client, world):
     criteria = [{"code": "plan", "label": "实施方案", "max": "60"},
                 {"code": "team", "label": "团队基础", "max": "40"}]
     fields = call_fields(call, year=2031, name="2031年度示范项目", review_criteria=criteria)
+    for optional in ("correction_working_days", "rectification_months", "trim_from_reviewers"):
+        fields.pop(optional)  # left blank: our defaults
     fields["_managing_org_id"] = str(call.managing_org_id)
     answer = post(admin, "/admin/calls/new", fields)
     assert answer.status_code == 302, text(answer)
     created = db.session.scalar(sa.select(GrantCall).filter_by(year=2031, program_code=call.program_code))
     assert [row["label"] for row in created.review_criteria] == ["实施方案", "团队基础"]
     assert created.kpi_targets == call.kpi_targets
+    assert (created.correction_working_days, created.rectification_months) == (5, 1)
     assert versions(cs.CALL, created.id) == [1]
 
 

@@ -110,6 +110,18 @@ def validated_settings(subject: str, raw: dict) -> dict:
         raise InvalidInput(err.errors) from err
 
 
+def _with_defaults(subject: str, payload: dict) -> dict:
+    """Every setting; an optional one left blank takes our default (docs/settings.md)."""
+    columns = MODELS[subject].__table__.c
+    values = {}
+    for name in setting_names(subject):
+        value = payload.get(name)
+        if value is None and columns[name].default is not None:
+            value = columns[name].default.arg
+        values[name] = value
+    return values
+
+
 def _unique(subject: str, payload: dict, own_id: int | None) -> None:
     model = MODELS[subject]
     if subject == EDITION:
@@ -130,7 +142,7 @@ def create_edition(raw: dict, user: User) -> ConferenceEdition:
         check_edition_admin(user)
         payload = validated_settings(EDITION, raw)
         _unique(EDITION, payload, None)
-        edition = ConferenceEdition(**payload)
+        edition = ConferenceEdition(**_with_defaults(EDITION, payload))
         db.session.add(edition)
         db.session.flush()
         _record(EDITION, edition, user)
@@ -161,7 +173,7 @@ def create_call(raw: dict, managing_org_id, user: User) -> GrantCall:
                                     .order_by(Org.id))
         if finance is None:
             raise InvalidInput({"_managing_org_id": ["系统中尚无财政厅机构，请先在“机构”中创建"]})
-        call = GrantCall(**payload, process_key="expert_team_grant", managing_org_id=managing,
+        call = GrantCall(**_with_defaults(CALL, payload), process_key="expert_team_grant", managing_org_id=managing,
                          finance_org_id=finance)
         db.session.add(call)
         db.session.flush()
@@ -181,11 +193,7 @@ def _update(subject: str, obj, raw: dict, user: User) -> SettingsVersion | None:
     payload = validated_settings(subject, raw)
     _unique(subject, payload, obj.id)
     ensure_version(subject, obj)  # settings saved before versioning become version 1
-    columns = MODELS[subject].__table__.c
-    for name in setting_names(subject):
-        value = payload.get(name)
-        if value is None and columns[name].default is not None:
-            value = columns[name].default.arg  # an optional setting left blank: our default
+    for name, value in _with_defaults(subject, payload).items():
         setattr(obj, name, value)
     db.session.flush()
     return _record(subject, obj, user)
