@@ -48,7 +48,7 @@ class EditionQuotasSchema(FormSchema):
         keys=fields.String(validate=MaxChars("定向名额", 50)),
         values=f.whole("定向名额", low=0), required=False, load_default=dict,
         metadata={"label": "兄弟省市科协定向名额",
-                  "help": "每个兄弟省市科协推荐项目的入选名额（机构代码 → 项目数）；不填为0"})
+                  "help": "每个兄弟省市科协推荐项目的入选名额；不填为0"})
 
     @validates_schema
     def min_not_above_max(self, data, **kwargs):
