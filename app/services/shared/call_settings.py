@@ -211,7 +211,7 @@ def _record(subject: str, obj, user: User | None) -> SettingsVersion | None:
         changed = ["新建"]
     else:
         changed = [setting_label(subject, name) for name in setting_names(subject)
-                   if latest.snapshot.get(name) != after.get(name)]
+                   if _comparable(latest.snapshot.get(name)) != _comparable(after.get(name))]
         if not changed:
             return None
     version = SettingsVersion(subject=subject, subject_id=obj.id,
@@ -221,6 +221,20 @@ def _record(subject: str, obj, user: User | None) -> SettingsVersion | None:
     db.session.add(version)
     db.session.flush()
     return version
+
+
+def _comparable(value):
+    """30, "30" and "30.0000" are one amount: numbers compared as numbers, at any depth."""
+    if isinstance(value, dict):
+        return {key: _comparable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_comparable(item) for item in value]
+    if isinstance(value, (int, float, str)) and not isinstance(value, bool):
+        try:
+            return Decimal(str(value)).normalize()
+        except ArithmeticError:
+            return value
+    return value
 
 
 def ensure_version(subject: str, obj) -> SettingsVersion:
