@@ -4,13 +4,13 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from marshmallow import validates_schema
+from marshmallow import fields, validates_schema
 
 from forms.call_kinds import CALL_KIND_CHOICES
 from forms import choices as c
 from forms import fields as f
 from forms.base import FormSchema, error_on, raise_errors
-from forms.validators import repeated_items, repeated_message
+from forms.validators import MaxChars, repeated_items, repeated_message
 
 
 def order_errors(schema: FormSchema, data: dict, names: tuple[str, ...],
@@ -40,6 +40,15 @@ class EditionQuotasSchema(FormSchema):
                                help="科技成果转化、高新技术推广、科技难题攻关各类")
     roadshow_min = f.whole("专场推介项目数下限", low=0)
     roadshow_max = f.whole("专场推介项目数上限", low=0)
+    roadshow_sector_max = f.whole("每个领域专场推介项目数上限", low=1, required=False,
+                                  help="不填则不限（本系统默认值）")
+    showcase_max = f.whole("重点科创项目集中推介项目数上限", low=1, required=False,
+                           help="不填则不限（本系统默认值）")
+    directed_slots = fields.Dict(
+        keys=fields.String(validate=MaxChars("定向名额", 50)),
+        values=f.whole("定向名额", low=0), required=False, load_default=dict,
+        metadata={"label": "兄弟省市科协定向名额",
+                  "help": "每个兄弟省市科协推荐项目的入选名额；不填为0"})
 
     @validates_schema
     def min_not_above_max(self, data, **kwargs):
@@ -55,6 +64,10 @@ COUNTY_RECOMMEND_LEAD_DAYS = 7
 def county_deadline(recommend_deadline, county_recommend_deadline=None):
     """The county 科协's 报送截止 of an edition: its own date, else the labelled default."""
     return county_recommend_deadline or recommend_deadline - timedelta(days=COUNTY_RECOMMEND_LEAD_DAYS)
+
+
+# who selects: 入选 (admission) and each 推介意向 (forms/selection_rules.py: ADMISSION)
+SELECTION_STAGES = (("admission", "参会项目入选"),) + tuple(c.INTENTS)
 
 
 class ConferenceEditionSchema(FormSchema):
@@ -74,8 +87,8 @@ class ConferenceEditionSchema(FormSchema):
     follow_up_until = f.day("跟踪服务截止日期")
     quotas = f.section(EditionQuotasSchema, "遴选名额")
     sectors = f.choice_list("专场推介领域", c.SECTORS, min_items=1)
-    selection_departments = f.code_map("遴选部门", c.INTENTS,
-                                       help="每个推介意向由哪个省科协部门遴选（部门机构代码）")
+    selection_departments = f.code_map("遴选部门", SELECTION_STAGES,
+                                       help="参会项目入选和每个推介意向由哪个省科协部门遴选")
 
     @validates_schema
     def dates_in_order(self, data, **kwargs):
@@ -149,6 +162,8 @@ class GrantCallSchema(FormSchema):
     period_end = f.day("项目周期截止日期")
     evaluation_deadline = f.day("绩效评估截止日期")
     publicity_working_days = f.whole("公示期（工作日）", low=1)
+    rectification_months = f.whole("限期整改期限（月）", low=1, high=24, required=False,
+                                   help="绩效评估不合格项目自评估之日起的整改期限；默认1个月")
     correction_working_days = f.whole(
         "补正期限（工作日）", low=1, required=False,
         help="形式审查退回补正后，自退回之日起的工作日数；申报指南未规定，默认5个工作日")

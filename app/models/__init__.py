@@ -1,7 +1,7 @@
 """SQLAlchemy models (typed, SQLAlchemy 2)."""
 from .awards import (AwardNomination, AwardRound, ConciergeProfile, ContributionUnit,
                      QualityProject)
-from .calls import ConferenceEdition, GrantCall
+from .calls import ConferenceEdition, GrantCall, SettingsVersion
 from .documents import EXPORT_STATUSES, ExportJob, StoredDocument
 from .jobs import ACTIVE_JOB_STATUSES, JOB_STATUSES, Job
 from .notices import Holiday, Notification
@@ -15,7 +15,7 @@ __all__ = [
     "AwardNomination", "AwardRound", "ConciergeProfile", "ContributionUnit", "QualityProject",
     "Attachment", "InstanceViewer", "TaskDraft", "Holiday", "Notification",
     "EXPORT_STATUSES", "ExportJob", "StoredDocument", "ACTIVE_JOB_STATUSES", "JOB_STATUSES", "Job",
-    "AuditEvent", "ConferenceEdition", "FollowUpRecord", "GrantApplication", "GrantCall",
+    "AuditEvent", "ConferenceEdition", "SettingsVersion", "FollowUpRecord", "GrantApplication", "GrantCall",
     "KpiEntry", "ORG_TYPES", "Org", "ProcessDefinition", "ProcessInstance", "Project",
     "RoleAssignment", "Task", "Timer", "User", "SelectionMark", "SelectionShortfall",
 ]

@@ -2,14 +2,14 @@
 that the processes read (an admin creates a new one; no code changes)."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from .types import JSONData, Money
+from .types import JSONData, Money, UTCDateTime
 
 
 class ConferenceEdition(db.Model):
@@ -74,3 +74,20 @@ class GrantCall(db.Model):
     source_fixed: Mapped[list | None] = mapped_column(JSONData)
     managing_org_id: Mapped[int] = mapped_column(sa.ForeignKey("orgs.id"))
     finance_org_id: Mapped[int] = mapped_column(sa.ForeignKey("orgs.id"))
+
+
+class SettingsVersion(db.Model):
+    """One saved state of an edition's or a call's settings (系统管理 → 届次与申报指南): the
+    whole snapshot, who saved it, when and which settings changed. A process instance records
+    the version it started with (``settings_version`` in its data) and reads that snapshot at
+    the moment of action, so a later edit never changes a running instance."""
+    __tablename__ = "settings_versions"
+    __table_args__ = (sa.UniqueConstraint("subject", "subject_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject: Mapped[str] = mapped_column(sa.String(16))  # "edition" | "call"
+    subject_id: Mapped[int] = mapped_column(index=True)
+    number: Mapped[int]
+    snapshot: Mapped[dict] = mapped_column(JSONData)
+    changed: Mapped[list] = mapped_column(JSONData)  # Chinese labels of the settings changed
+    saved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime)

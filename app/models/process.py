@@ -50,6 +50,9 @@ class ProcessInstance(db.Model):
     # once ended the process data its pages show (e.g. ineligible_reasons)
     progress: Mapped[dict | None] = mapped_column(JSONData, deferred=True)
     outcome_data: Mapped[dict | None] = mapped_column(JSONData, deferred=True)
+    # the version of its edition's or call's settings it started with (settings_versions.number):
+    # the values it reads at the moment of action (services/shared/call_settings.py)
+    settings_version: Mapped[int | None]
 
     definition: Mapped[ProcessDefinition] = relationship()  # many-to-one: identity-map hit
 

@@ -17,6 +17,8 @@ def register_views(app: Flask) -> None:
         app.register_blueprint(blueprint)
     from .admin_people import bp as admin_people_bp  # 用户与机构: /admin/users, /admin/orgs
     app.register_blueprint(admin_people_bp)
+    from .settings import bp as settings_bp  # 届次与申报指南: /admin/settings, /admin/editions…, /admin/calls…
+    app.register_blueprint(settings_bp)
     from . import start, tasks  # 发起申报 /start, /start/project, /start/grant/<id>; 办理 /tasks/<id>
     for blueprint in (start.bp, tasks.bp):
         app.register_blueprint(blueprint)

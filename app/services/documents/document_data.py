@@ -19,6 +19,7 @@ from forms.call_kinds import CALL_KINDS, application_form
 from forms.registry import schema_instance
 from workflows import clock
 
+from ..shared.call_settings import call_settings
 from ...extensions import db
 from ...models import (AuditEvent, ConferenceEdition, GrantApplication, Org, Project, TaskDraft,
                       User)
@@ -57,7 +58,7 @@ def application_data(application: GrantApplication, form: dict | None,
                      submitted_at: datetime | None) -> dict:
     """The 申报书 of the call's kind: a 科技服务团's prints the call's KPI targets beside its
     commitments."""
-    call = application.call
+    call = call_settings(application.instance)  # the version its instance started with
     facts = {"name": call.name, "year": call.year, "kind": call.kind}
     if call.kind == "service_team":
         facts["kpi_targets"] = [dict(row) for row in call.kpi_targets or []]
@@ -127,7 +128,7 @@ def approval_notice_data(application: GrantApplication) -> dict | None:
     event = last_completion(audit_trail(application.instance_id, ("completed",)), "issue_approval")
     if event is None:
         return None
-    call, notice = application.call, form_of(event)
+    call, notice = call_settings(application.instance), form_of(event)
     return {"call": {"name": call.name, "year": call.year, "award_amount_wan": call.award_amount_wan},
             **team_facts(application),
             "notice": {key: notice.get(key) for key in ("notice_number", "issued_on", "amount_wan")},

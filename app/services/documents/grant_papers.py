@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from reports.filters import as_date
 
+from ..shared.call_settings import call_settings
 from ...extensions import db
 from ...models import AuditEvent, GrantApplication, GrantCall, KpiEntry
 from ..shared.common import open_task
@@ -60,7 +61,7 @@ def agreement_data(application: GrantApplication) -> dict | None:
     signed = last_completion(events, "sign_agreement")
     if signed is None:
         return None
-    call, notice = application.call, form_of(last_completion(events, "issue_approval"))
+    call, notice = call_settings(application.instance), form_of(last_completion(events, "issue_approval"))
     return {"call": {**_call(call), "kpi_targets": list(call.kpi_targets or [])},
             "issuer": issuer_name(call.managing_org_id), **team_facts(application),
             "amount_wan": notice.get("amount_wan") or call.award_amount_wan,
@@ -75,7 +76,7 @@ def midterm_opinion_data(application: GrantApplication) -> dict | None:
     checked = last_completion(audit_trail(application.instance_id, ("completed",)), "midterm_check")
     if checked is None:
         return None
-    call, form = application.call, form_of(checked)
+    call, form = call_settings(application.instance), form_of(checked)
     actuals = kpi_actuals_until(application.id, as_date(form.get("checked_on")))
     return {"call": _call(call), "issuer": issuer_name(call.managing_org_id),
             **team_facts(application), "period_end": call.period_end.isoformat(), "midterm": form,

@@ -11,6 +11,7 @@ from forms.validators import fmt_number
 from workflows import clock
 from workflows.dates import deadline_iso, end_of_day, shown_day
 
+from ..shared.call_settings import CALL, call_settings, started_version
 from ...extensions import db
 from ...models import GrantApplication, GrantCall, KpiEntry, Org, RoleAssignment, Task, User
 from ..shared.access import check_holds
@@ -64,6 +65,7 @@ def _open_application(call_id: int, society_org_id: int, user: User) -> GrantApp
         PROCESS_KEY, business_key=new_business_key(f"ZJT{call.year}"),
         title=f"{society.name} — {call.name}", owner_org_id=society.id,
         data=_start_data(call, society), user=user)
+    instance.settings_version = started_version(CALL, call)  # it keeps these values
     application = GrantApplication(call=call, instance=instance, society_org_id=society.id,
                                    title=instance.title)
     db.session.add(application)
@@ -181,7 +183,7 @@ def record_kpi(application_id: int, raw: dict, user: User) -> KpiEntry:
     on a “科创中国” call with its 平台确认编号, a written deliverable with its 字数."""
     with transaction():
         application = recordable_application(application_id, user)
-        form = validated("kpi_entry", raw, kpi_entry_context(application.call))
+        form = validated("kpi_entry", raw, kpi_entry_context(call_settings(application.instance)))
         now = clock.now()
         entry = KpiEntry(application_id=application.id, recorded_by_id=user.id, recorded_at=now, **form)
         db.session.add(entry)

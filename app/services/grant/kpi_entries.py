@@ -15,6 +15,7 @@ from forms.validators import fmt_number
 
 from ...extensions import db
 from ...models import GrantApplication, KpiEntry, User
+from ..shared.call_settings import call_settings
 from .applications import recordable_application
 from .kpis import kpi_actuals, needs_platform_confirmation
 
@@ -57,7 +58,7 @@ def kpi_entry_page(application_id: int, user: User) -> KpiEntryPage:
     """The page for the society's applicant while the project is implemented (else the
     refusal record_kpi gives)."""
     application = recordable_application(application_id, user)
-    call = application.call
+    call = call_settings(application.instance)  # the values its instance started with
     platform = needs_platform_confirmation(call)
     fields = [name for name in gf.kpi_entry_fields(platform, call.kpi_targets)
               if name not in NOT_ON_PAGE]

@@ -10,18 +10,19 @@ from workflows.kpi import KpiResult, evaluate_kpis, sum_entries
 
 from ...extensions import db
 from ...models import GrantApplication, GrantCall, KpiEntry
+from ..shared.call_settings import call_settings
 
 
 def kpi_actuals(application: GrantApplication) -> dict[str, Decimal]:
     """{KPI code: total} of the entries that count (a written deliverable only when long enough)."""
     entries = db.session.execute(sa.select(KpiEntry.kpi_code, KpiEntry.quantity, KpiEntry.word_count)
                                  .filter_by(application_id=application.id)).all()
-    return sum_entries(application.call.kpi_targets, [tuple(entry) for entry in entries])
+    return sum_entries(call_settings(application.instance).kpi_targets, [tuple(entry) for entry in entries])
 
 
 def kpi_outcome(application: GrantApplication) -> tuple[bool, list[KpiResult]]:
     """Pass/fail against the call's targets, as 绩效评估 reduced them (kpi_reductions)."""
-    return evaluate_kpis(application.call.kpi_targets, kpi_actuals(application),
+    return evaluate_kpis(call_settings(application.instance).kpi_targets, kpi_actuals(application),
                          application.kpi_reductions)
 
 

@@ -22,6 +22,7 @@ from workflows.reviewer_draw import draw_record, replays
 from ...extensions import db
 from ...models import AuditEvent, Org, RoleAssignment
 from ..documents.documents import freeze_application
+from ..shared.call_settings import call_settings
 from ..shared.common import users_with_role
 from ..shared.holidays import working_days_from_today
 
@@ -41,7 +42,7 @@ REVIEWERS_ONLY = frozenset({"grant_officer", "admin"})  # 评审保密: who revi
 # Facts the rules need, and records kept on the application --------------------------------
 
 def _award_context(instance, task, user) -> dict:
-    call = a.application_of(instance).call
+    call = call_settings(instance)
     return {"award_amount_wan": call.award_amount_wan, "period_end": call.period_end}
 
 
@@ -57,7 +58,7 @@ def _application_context(instance, task, user) -> dict:
     """Award and period limits, the call's team rules when it sets them (else the 2024 guide's
     apply), and the eligibility declared first (section 一 must match)."""
     context = _award_context(instance, task, user)
-    call = a.application_of(instance).call
+    call = call_settings(instance)
     if call.team_rules is not None:
         context["team_rules"] = call.team_rules
     if call.kind == "service_team":  # its 绩效目标 commit to each of the call's targets
@@ -70,7 +71,7 @@ def _application_context(instance, task, user) -> dict:
 
 def _application_form(instance):
     """The 申报书 of the call's kind (专家团, 科技服务团, 产业创新论坛, 产学融合会议)."""
-    return application_form(a.application_of(instance).call.kind)
+    return application_form(call_settings(instance).kind)
 
 
 def _standing_as_declared(instance) -> dict:
@@ -109,7 +110,7 @@ def _correction_due(instance, result) -> dict:
     from today (the apply deadline has usually passed by 形式审查)."""
     if result.payload["formal_review_outcome"] != "returned":
         return {}
-    days = a.application_of(instance).call.correction_working_days
+    days = call_settings(instance).correction_working_days
     return {"returned_for_correction": True,
             "submission_due": deadline_iso(working_days_from_today(days))}
 
@@ -118,7 +119,7 @@ def _reviewer_context(instance, task, user) -> dict:
     application = a.application_of(instance)
     conflicted = set(db.session.scalars(sa.select(RoleAssignment.user_id).filter_by(
         org_id=application.society_org_id)))
-    return {"min_reviewers": application.call.min_reviewers,
+    return {"min_reviewers": call_settings(application.instance).min_reviewers,
             "eligible_reviewer_ids": users_with_role("expert") - conflicted}
 
 
@@ -149,13 +150,13 @@ def _recorded_draw(instance) -> dict | None:
 
 
 def _review_context(instance, task, user) -> dict:
-    return {"criteria": a.application_of(instance).call.review_criteria,
+    return {"criteria": call_settings(instance).review_criteria,
             "reviewer_id": task.candidate_user_id}
 
 
 def _agreement_form(instance):
     """With the 科服保姆 table where the call's kind has 科服保姆 (专家团), else without."""
-    wording = CALL_KINDS[a.application_of(instance).call.kind].wording
+    wording = CALL_KINDS[call_settings(instance).kind].wording
     return gf.AgreementSchema if wording.concierges else gf.PlainAgreementSchema
 
 
@@ -177,18 +178,18 @@ def _evaluation_context(instance, task, user) -> dict:
     """The call's KPI rows and the actuals: the form's reductions (if the call allows them)
     decide the pass/fail (forms/rules.py evaluation_passed)."""
     application = a.application_of(instance)
-    return {"kpi_targets": application.call.kpi_targets, "kpi_actuals": kpi_actuals(application)}
+    return {"kpi_targets": call_settings(application.instance).kpi_targets, "kpi_actuals": kpi_actuals(application)}
 
 
 def _evaluation_form(instance):
     """可适当抵减 calls evaluate with the reduction fields; the others never see them."""
-    reducible = a.application_of(instance).call.reduction_allowed
+    reducible = call_settings(instance).reduction_allowed
     return gf.ReducibleEvaluationSchema if reducible else gf.EvaluationSchema
 
 
 def _targets_to_reduce(instance) -> dict:
     """A reducible call's 抵减 starts from its own targets (unchanged means not reduced)."""
-    call = a.application_of(instance).call
+    call = call_settings(instance)
     if not call.reduction_allowed:
         return {}
     return {"kpi_reductions": {row["code"]: str(row["target"]) for row in call.kpi_targets}}
@@ -213,14 +214,14 @@ def _re_evaluation_context(instance, task, user) -> dict:
 def _rectification_due(instance, result) -> dict:
     """限期整改 one month (the call's months) from the date of the 绩效评估结果 notice (评估日期)
     through the end of the last day, Shanghai calendar (seed 003: 从下达绩效评估结果通知之日起)."""
-    months = a.application_of(instance).call.rectification_months
+    months = call_settings(instance).rectification_months
     return {"rectification_due": deadline_iso(add_months(result.payload["evaluated_on"], months))}
 
 
 def _after_evaluation(instance, result, user) -> None:
     """Keep the reduced targets (整改复评 judges by them too), then the outcome."""
     application = a.application_of(instance)
-    lowered = reduced_targets(application.call.kpi_targets, result.payload.get("kpi_reductions"))
+    lowered = reduced_targets(call_settings(application.instance).kpi_targets, result.payload.get("kpi_reductions"))
     application.kpi_reductions = {code: str(value) for code, value in lowered.items()} or None
     passed = _record_kpi_evaluation(instance, user, result.payload.get("reduction_reason"))
     application.excellent = bool(passed and result.payload.get("excellent"))
@@ -251,7 +252,7 @@ def _last_reduction_reason(instance) -> str | None:
 
 def _award_amount(instance) -> dict:
     """立项 and 拨付 are the call's 每项资助金额 (its rule refuses any other): shown read-only."""
-    return {"amount_wan": a.application_of(instance).call.award_amount_wan}
+    return {"amount_wan": call_settings(instance).award_amount_wan}
 
 
 def _refund_amount(instance) -> dict:
@@ -304,7 +305,7 @@ def _criteria_options(criteria) -> list[tuple[str, str]]:
 
 def _scores_text(scores: dict, instance) -> str:
     """{criterion code: score} as "创新性 25分；…；合计 80分" with the call's criterion names."""
-    criteria = a.application_of(instance).call.review_criteria if instance is not None else []
+    criteria = call_settings(instance).review_criteria if instance is not None else []
     names = {row["code"]: row["label"] for row in criteria}
     values = {code: Decimal(str(value)) for code, value in scores.items()}
     parts = [f"{names.get(code, '其他评分项')} {fmt_number(value)}分" for code, value in values.items()]
@@ -316,7 +317,7 @@ REVIEW_LABELS = {"scores": _scores_text}
 
 def _commitments_text(commitments: dict, instance) -> str:
     """{KPI code: figure} as "汇聚可转移转化科技成果 100项；…" with the call's KPI names."""
-    targets = a.application_of(instance).call.kpi_targets if instance is not None else []
+    targets = call_settings(instance).kpi_targets if instance is not None else []
     rows = {row["code"]: row for row in targets}
     return "；".join(f"{rows[code]['label']} {fmt_number(Decimal(str(value)))}{rows[code]['unit']}"
                     if code in rows else f"其他绩效指标 {fmt_number(Decimal(str(value)))}"
@@ -324,7 +325,7 @@ def _commitments_text(commitments: dict, instance) -> str:
 
 def _reductions_text(reductions: dict, instance) -> str:
     """{KPI code: figure} as "完成技术转移转化 5项→3项；…": only the targets lowered."""
-    targets = a.application_of(instance).call.kpi_targets if instance is not None else []
+    targets = call_settings(instance).kpi_targets if instance is not None else []
     rows = {row["code"]: row for row in targets}
     lowered = reduced_targets(targets, reductions)
     return "；".join(f"{rows[code]['label']} {fmt_number(Decimal(str(rows[code]['target'])))}"
@@ -339,14 +340,14 @@ APPLICATION = Decisions("申报书（最新提交）", ("submit_application",), 
 FORMAL = Decisions("形式审查意见", ("formal_review",))
 def _ranking_link(instance, user) -> Link | None:
     """The call's 评审排序 page, for its grant officers."""
-    call = a.application_of(instance).call
+    call = call_settings(instance)
     return Link("打开本指南的评审排序", "ranking.show", {"call_id": call.id}) \
         if user.holds("grant_officer", call.managing_org_id) else None
 
 
 REVIEWS = Reviews("专家评审意见与得分", link=_ranking_link,
-                  criteria=lambda instance: a.application_of(instance).call.review_criteria,
-                  trim_from=lambda instance: a.application_of(instance).call.trim_from_reviewers)
+                  criteria=lambda instance: call_settings(instance).review_criteria,
+                  trim_from=lambda instance: call_settings(instance).trim_from_reviewers)
 AWARD = Decisions("立项、协议与拨款", ("issue_approval", "sign_agreement", "disburse_funds"))
 MIDTERM = Decisions("中期督查意见", ("midterm_check",))
 EVALUATIONS = Decisions("绩效评估与整改", ("evaluate_performance", "rectify", "re_evaluate"))
@@ -416,7 +417,7 @@ STEPS = (
 
 def _kpi_name(code: str, instance) -> str:
     """A KPI code as the call names it (绩效指标 of the 申报指南)."""
-    targets = a.application_of(instance).call.kpi_targets if instance is not None else []
+    targets = call_settings(instance).kpi_targets if instance is not None else []
     return next((row["label"] for row in targets if row["code"] == code), "其他绩效指标")
 
 

@@ -5,6 +5,7 @@ from forms.call_forms import county_deadline
 from workflows import clock
 from workflows.dates import deadline_iso, end_of_day, shown_day
 
+from ..shared.call_settings import EDITION, started_version
 from ...extensions import db
 from ...models import ConferenceEdition, FollowUpRecord, Org, Project, User
 from ..shared.access import check_holds
@@ -38,6 +39,7 @@ def start_project(edition_id: int, owner_org_id: int, recommender_org_id: int, t
             PROCESS_KEY, business_key=new_business_key(f"KC{edition.number}"), title=title,
             owner_org_id=owner.id, data=_start_data(edition, owner, recommender, project_type),
             user=user)
+        instance.settings_version = started_version(EDITION, edition)  # it keeps these values
         if recommender.org_type == "county_association":  # its city sees it from the start
             grant_view(instance.id, {(recommender.city_id, None)})
         project = Project(edition=edition, instance=instance, owner_org_id=owner.id,

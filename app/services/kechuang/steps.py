@@ -10,6 +10,7 @@ from workflows.processes import KECHUANG
 
 from ...extensions import db
 from ...models import AuditEvent, Org, Project
+from ..shared.call_settings import edition_settings
 from ..shared.common import users_with_role
 from ..steps.catalog import Process, Record
 from ..steps.choices import exclusion_options, sector_options, user_name, user_options
@@ -30,7 +31,7 @@ def _submission_facts(instance, task, user) -> dict:
     landed = db.session.scalars(sa.select(Project.platform_listing_id).where(
         Project.outcome == "landed", Project.edition_id != project.edition_id,
         Project.platform_listing_id.is_not(None)))
-    return {"landed_listing_ids": set(landed), "sectors": project.edition.sectors}
+    return {"landed_listing_ids": set(landed), "sectors": edition_settings(project.instance).sectors}
 
 
 def _exclusion_facts(instance, task, user) -> dict:
@@ -43,7 +44,7 @@ def _recommend_facts(instance, task, user) -> dict:
     """concierge_user_ids: the 科服保姆 the recommending org may assign (a county's: its own and
     its city's; the city recommending a county's project on picks among the same)."""
     project = project_of(instance)
-    return {"project_type": project.project_type, "sectors": project.edition.sectors,
+    return {"project_type": project.project_type, "sectors": edition_settings(project.instance).sectors,
             "concierge_user_ids": _concierges(project)}
 
 
@@ -62,7 +63,7 @@ def _select_facts(instance, task, user) -> dict:
     placed = selection.marks_of(project.id).get("placement")
     facts = selection.project_facts(project)
     return {"project_type": project.project_type, "quotas": project.edition.quotas,
-            "sectors": project.edition.sectors,
+            "sectors": edition_settings(project.instance).sectors,
             "selection": {"usage": selection.usage(project.edition_id, project.id),
                           "owned": selection.owned_buckets(project.edition, user),
                           "placed": placed.bucket if placed else None,
