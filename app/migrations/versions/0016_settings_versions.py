@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql
 JSON = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql")
 
 revision = "0016"
-down_revision = "0017"  # brief said 0014; main already holds 0015 and 0017
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
