@@ -146,3 +146,17 @@ MINIMAL_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
                b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
                b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
                b"trailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def own_call(code: str, label: str):
+    """A copy of the 2024 专家团 call for one test (the live database is shared: others leave
+    applications of the 2024 call unreviewed), named apart so that pages listing calls by name
+    tell them from the reference call. Call inside an app context; flushed, not committed."""
+    from app.extensions import db
+    from app.models import GrantCall
+    source = db.session.scalar(sa.select(GrantCall).filter_by(program_code="expert_team", year=2024))
+    columns = {c.key: getattr(source, c.key) for c in GrantCall.__table__.columns if c.key != "id"}
+    call = GrantCall(**{**columns, "program_code": code, "name": f"{source.name}（{label}）"})
+    db.session.add(call)
+    db.session.flush()
+    return call

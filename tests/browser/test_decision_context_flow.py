@@ -13,8 +13,9 @@ from playwright.sync_api import expect
 from app.demo.materials import with_materials
 from app.demo.samples import recommendation, submission
 from app.extensions import db
-from app.models import ConferenceEdition, GrantCall, Org, User
+from app.models import ConferenceEdition, Org, User
 from app.services.kechuang.projects import start_project
+from tests.browser.pages import own_call
 from tests.conftest import SHANGHAI
 from tests.services.steps import complete, task_of
 from workflows.clock import FrozenClock, using_clock
@@ -78,20 +79,10 @@ def test_returned_task_and_history_show_the_comment(live_server, page_as, artifa
     history.screenshot(path=str(artifacts / "history-with-return-1440.png"))
 
 
-def _own_call(code: str = "expert_team_context_browser") -> GrantCall:
-    """A copy of the 2024 专家团 call for one test (the live database is shared)."""
-    source = db.session.scalar(sa.select(GrantCall).filter_by(program_code="expert_team", year=2024))
-    columns = {c.key: getattr(source, c.key) for c in GrantCall.__table__.columns if c.key != "id"}
-    call = GrantCall(**{**columns, "program_code": code})
-    db.session.add(call)
-    db.session.flush()
-    return call
-
-
 def test_officer_reads_every_review_on_the_application(live_server, page_as, artifacts):
     from tests.web.test_ranking_page import scored
     with live_server.context(), using_clock(FrozenClock(datetime(2024, 3, 20, 10, tzinfo=SHANGHAI))):
-        world = _world() | {"grant_call": _own_call()}
+        world = _world() | {"grant_call": own_call("expert_team_context_browser", "评审查看测试")}
         application = scored(world, "soc_hydrogen", "soc_h2_applicant",
                              [(28, 27, 18, 17), (25, 26, 16, 17), (20, 20, 10, 10)])
         db.session.commit()
@@ -111,7 +102,7 @@ def test_a_refused_review_names_every_error_at_once(live_server, page_as, artifa
     from app.demo.samples import REVIEWERS
     from tests.services.grant_steps import ACCEPT, apply
     with live_server.context(), using_clock(FrozenClock(datetime(2024, 3, 20, 10, tzinfo=SHANGHAI))):
-        world = _world() | {"grant_call": _own_call("expert_team_context_refused")}
+        world = _world() | {"grant_call": own_call("expert_team_context_refused", "退回测试")}
         users = world["users"]
         application = apply(world, "soc_drone", "soc_drone_applicant")
         complete(users["grant_officer"], application.instance, "formal_review", ACCEPT)

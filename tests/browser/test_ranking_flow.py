@@ -9,22 +9,12 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from app.extensions import db
-from app.models import GrantCall, Org, User
+from app.models import Org, User
+from tests.browser.pages import own_call
 from tests.conftest import SHANGHAI
 from workflows.clock import FrozenClock, using_clock
 
 PHONE = {"width": 390, "height": 844}
-
-
-def own_call() -> GrantCall:
-    """A copy of the 2024 专家团 call for this test alone: other browser tests leave
-    applications of the shared database's 2024 call unreviewed, which holds its ranking back."""
-    source = db.session.scalar(sa.select(GrantCall).filter_by(program_code="expert_team", year=2024))
-    columns = {c.key: getattr(source, c.key) for c in GrantCall.__table__.columns if c.key != "id"}
-    call = GrantCall(**{**columns, "program_code": "expert_team_ranking_browser"})
-    db.session.add(call)
-    db.session.flush()
-    return call
 
 
 def _reviewed_pair(live_server):
@@ -32,7 +22,7 @@ def _reviewed_pair(live_server):
     societies no other browser test applies with (the live server's database is shared)."""
     from tests.web.test_ranking_page import scored
     with live_server.context(), using_clock(FrozenClock(datetime(2024, 3, 20, 10, tzinfo=SHANGHAI))):
-        world = {"grant_call": own_call(),
+        world = {"grant_call": own_call("expert_team_ranking_browser", "排序测试"),
                  "orgs": {o.code: o for o in db.session.scalars(sa.select(Org))},
                  "users": {u.username: u for u in db.session.scalars(sa.select(User))}}
         call = world["grant_call"]
