@@ -35,6 +35,9 @@ LAPTOP = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844}
 SERIOUS = {"serious", "critical"}
 NOW = datetime(2024, 3, 20, 10, 0, tzinfo=SHANGHAI)  # where the demo's grant applications stand
+# the process diagram (instance pages) is drawn after the load, from a fetch: drawn or failed
+DIAGRAM_SETTLED = ("() => { const d = document.getElementById('diagram');"
+                   " return !d || d.dataset.ready === 'true' || !d.textContent.includes('加载中'); }")
 COUNTY_TITLE = "县域数字乡村综合服务平台"  # a project at 武侯区科协's 资格审查 (the demo's is past it)
 
 
@@ -213,7 +216,8 @@ def test_every_main_page_reads_on_a_laptop_and_a_phone(role, demo_server, browse
             for viewport in (LAPTOP, PHONE):
                 watch.problems.clear()
                 page.set_viewport_size(viewport)
-                response = page.goto(path, wait_until="networkidle")
+                response = page.goto(path, wait_until="load")
+                page.wait_for_function(DIAGRAM_SETTLED)
                 name = f"{role.key}-{page_name(path)}-{viewport['width']}"
                 page.screenshot(path=str(screens / f"{name}.png"), full_page=True)
                 problems = list(watch.problems)
