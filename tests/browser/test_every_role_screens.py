@@ -134,11 +134,11 @@ def screens(artifacts):
 
 
 def page_name(path: str) -> str:
-    """/ → inbox, /tasks/<id> → task, /calls/3/ranking → calls-ranking."""
-    parts = [p for p in path.split("?")[0].strip("/").split("/") if p and not re.fullmatch(r"[\d-]+|[0-9a-f-]{32,36}", p)]
+    """/ → inbox, /tasks/<id> → task, /instances/<id> → instance, /calls/3/ranking → calls-3-ranking."""
+    parts = [p for p in path.strip("/").split("/") if p]
     if not parts:
         return "inbox"
-    if parts[0] in ("tasks", "instances") and len(parts) == 1:
+    if parts[0] in ("tasks", "instances") and len(parts) == 2:
         return parts[0][:-1]
     return "-".join(parts)
 
