@@ -92,6 +92,9 @@ def demo_server(tmp_path_factory):
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{root / 'demo.sqlite'}",
                       "TESTING": True, "UPLOAD_DIR": root / "uploads"})
     clock = FrozenClock(NOW)
+    # the restored-workflow cache is per process and keyed by instance id: the package's live
+    # server has instances of the same ids in its own database
+    workflow_cache.cache.clear()
     with app.app_context():
         upgrade_and_deploy()
         load_demo(projects_per_city=0)
