@@ -10,6 +10,7 @@ One browser context per role; both widths are visited in it.
 """
 from __future__ import annotations
 
+import json
 import re
 import threading
 from dataclasses import dataclass, field
@@ -214,7 +215,7 @@ def test_every_main_page_reads_on_a_laptop_and_a_phone(role, demo_server, browse
         paths += special_pages(page, paths) + list(role.extra)
         assert any(p.startswith("/instances/") for p in paths), f"{role.key} sees no instance: {paths}"
 
-        report = []
+        report, minor = [], {}
         for path in paths:
             for viewport in (LAPTOP, PHONE):
                 watch.problems.clear()
@@ -226,10 +227,14 @@ def test_every_main_page_reads_on_a_laptop_and_a_phone(role, demo_server, browse
                 problems = list(watch.problems)
                 if response is None or response.status != 200:
                     problems.append(f"answered {response.status if response else None}")
-                violations = [v for v in axe.run(page).response["violations"] if v["impact"] in SERIOUS]
-                problems += [describe(v) for v in violations]
+                violations = axe.run(page).response["violations"]
+                problems += [describe(v) for v in violations if v["impact"] in SERIOUS]
+                minor[name] = [describe(v) for v in violations if v["impact"] not in SERIOUS]
                 if problems:
                     report.append(f"{name} ({path}):\n    " + "\n    ".join(problems))
+        # moderate and minor findings, to read beside the screenshots (not a failure)
+        (screens / f"{role.key}-axe-minor.json").write_text(
+            json.dumps({k: v for k, v in minor.items() if v}, ensure_ascii=False, indent=1), encoding="utf-8")
         assert not report, f"{role.key} ({role.username}), {len(paths)} pages:\n" + "\n".join(report)
     finally:
         context.close()
