@@ -88,6 +88,7 @@ def demo_server(tmp_path_factory):
     from app.services.kechuang.projects import start_project
     from app.demo import samples
     from app.demo.acting import complete
+    from app.demo.materials import with_materials
 
     root = tmp_path_factory.mktemp("demo-live")
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{root / 'demo.sqlite'}",
@@ -105,7 +106,8 @@ def demo_server(tmp_path_factory):
             unit = db.session.scalar(sa.select(Org).filter_by(code="ent_cloudwise"))
             edition = db.session.scalar(sa.select(Project).filter_by(title="川茶智能化精制生产线")).edition
             project = start_project(edition.id, unit.id, county.id, COUNTY_TITLE, "tech_transfer", applicant)
-            complete(applicant, project.instance, "submit_project", samples.submission(title=COUNTY_TITLE))
+            raw = with_materials(project.instance, applicant, samples.submission(title=COUNTY_TITLE))
+            complete(applicant, project.instance, "submit_project", raw)
         db.session.remove()
 
     previous = set_default_clock(clock)
