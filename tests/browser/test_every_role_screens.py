@@ -73,7 +73,9 @@ class Watch:
         page.on("console", lambda m: m.type == "error" and self.problems.append(
             f"console error: {m.text} ({m.location.get('url', '')})"))
         page.on("pageerror", lambda e: self.problems.append(f"script error: {e}"))
-        page.on("requestfailed", lambda r: self.problems.append(
+        # ERR_ABORTED: a request the next navigation cut off (the favicon, fetched after the
+        # load), or one whose error response the "response" handler below reports already
+        page.on("requestfailed", lambda r: r.failure != "net::ERR_ABORTED" and self.problems.append(
             f"request failed: {r.method} {urlsplit(r.url).path} — {r.failure}"))
         page.on("response", lambda r: r.status >= 400 and self.problems.append(
             f"response {r.status}: {r.request.method} {urlsplit(r.url).path}"))
