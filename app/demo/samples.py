@@ -152,9 +152,10 @@ FORMAL_REVIEW_ACCEPTED = {
     "formal_review_outcome": "accepted",
     "checklist": {"materials_complete": True, "format_ok": True, "stamped": True,
                   "consistent": True, "eligibility_ok": True}}
+AGREEMENT_CONCIERGES = ("林晓雯", "赵明轩", "孙雅琴")  # invented
 AGREEMENT = {"agreement_number": "XY-2024-001", "signed_on": "2024-05-06",
-             "concierges": [{"name": f"保姆{n}", "phone": f"1380000001{n}", "organisation": "学会秘书处"}
-                            for n in range(3)]}
+             "concierges": [{"name": name, "phone": f"1380000001{n}", "organisation": "学会秘书处"}
+                            for n, name in enumerate(AGREEMENT_CONCIERGES)]}
 MIDTERM = {"checked_on": "2024-09-02", "status": "on_track", "findings": "进展正常。"}
 ELIGIBLE = {"inspection_previous": "合格", "inspection_last": "合格", "penalized": False,
             "notified": False}

@@ -29,7 +29,18 @@ def started_project(live_server, title: str) -> tuple[int, int]:
         user = db.session.scalar(sa.select(User).filter_by(username="cd_applicant"))
         instance_id = start_project(edition.id, orgs["ent_cloudwise"], orgs["city_chengdu"], title,
                                     "tech_transfer", user).instance_id
-        return instance_id, open_task(instance_id, "submit_project").id
+        task_id = open_task(instance_id, "submit_project").id
+        _unread_notice(user, instance_id)
+        return instance_id, task_id
+
+
+def _unread_notice(user, instance_id: int) -> None:
+    """Unread 消息, so that the 菜单 button carries its count (the widest the header gets)."""
+    from app.models import Notification
+    from workflows import clock
+    db.session.add(Notification(user_id=user.id, instance_id=instance_id, task_id=None,
+                                kind="recommended", message="您的项目已获推荐。", created_at=clock.now()))
+    db.session.commit()
 
 
 def page_width(page) -> int:
@@ -44,6 +55,7 @@ def test_on_a_phone_the_header_is_one_row_and_the_inbox_cards(live_server, page_
     header = page.locator("header.topbar")
     toggle = page.locator("button.menu-toggle")
     assert toggle.is_visible() and not page.locator("nav.mainnav").is_visible()
+    assert toggle.locator(".badge").is_visible()  # the unread count rides on the button
     assert header.bounding_box()["height"] < 70  # brand and 菜单 side by side, no wrapped nav
     row = page.locator("tr[data-task-name=submit_project]", has_text="窄屏卡片里的柔性装配")
     assert row.evaluate("e => getComputedStyle(e).display") == "block"  # a card, not a table row

@@ -33,7 +33,7 @@ def test_agreement_once_signed_with_parties_amount_period_and_the_calls_targets(
     assert kinds(application, users["soc_mat_applicant"])[-1] == "agreement"
     text = paper(application, "agreement", users["soc_mat_applicant"])
     for expected in ("项目实施协议", "甲方", "四川省科学技术协会", "乙方四川省新材料研究会", "资助经费30万元",
-                     "2024年12月31日", "科技供需交易合作总金额", "≥600", "保姆0", "甲方（盖章）", "乙方（盖章）"):
+                     "2024年12月31日", "科技供需交易合作总金额", "≥600", "林晓雯", "甲方（盖章）", "乙方（盖章）"):
         assert expected in text, expected
     served = documents.document_pdf(application.instance_id, "agreement", users["grant_officer"])
     assert served.filename == "四川省新材料研究会-项目实施协议.pdf"

@@ -439,7 +439,7 @@ def test_the_named_concierges_become_accounts_with_their_service_task(grant_worl
     application = reviewed(grant_world)
     fund(grant_world, clock, application)
     concierges = concierges_of(application.society_org_id)
-    assert [c.display_name for c in concierges] == ["保姆0", "保姆1", "保姆2"]
+    assert [c.display_name for c in concierges] == ["林晓雯", "赵明轩", "孙雅琴"]
     assert all(c.holds("concierge", application.society_org_id) and c.password_hash is None
                for c in concierges)
     assert [r.task.task_name for r in inbox(concierges[1])] == ["concierge_service"]

@@ -140,7 +140,7 @@ def test_a_concierge_account_records_its_service_from_its_inbox(client, ctx, gra
     concierge.password_hash = generate_password_hash("kfbm-secret")  # set by an administrator
     db.session.commit()
     history = text(client("grant_officer").get(f"/instances/{application.instance_id}"))
-    assert "开通科服保姆账号：保姆0、保姆1、保姆2" in history
+    assert "开通科服保姆账号：林晓雯、赵明轩、孙雅琴" in history
     browser = logged_in(ctx, concierge.username, "kfbm-secret")
     assert "科服保姆服务" in text(browser.get("/"))
     response = post_form(browser, task_url(application.instance, "concierge_service"),
