@@ -37,7 +37,7 @@ def index():
 def export():
     """导出Excel: every instance the search matches (all pages)."""
     sheet = lists.instances_sheet(current_user, _filter_from(request.args))
-    return xlsx_response(sheet.content, "流程查询")
+    return xlsx_response(sheet.content, "项目与申报")
 
 
 def _filter_from(args) -> service.InstanceFilter:

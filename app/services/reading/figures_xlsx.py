@@ -1,4 +1,4 @@
-"""The one .xlsx writer: a sheet per table (a figures page, or a list — 我的待办, 流程查询, 遴选,
+"""The one .xlsx writer: a sheet per table (a figures page, or a list — 我的待办, 项目与申报, 遴选,
 导出清单), Chinese headers, number formats, real Excel dates in 北京时间, column widths by
 content, the header row frozen, 合计 in bold, text never taken for a formula."""
 from __future__ import annotations

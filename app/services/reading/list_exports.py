@@ -1,4 +1,4 @@
-"""导出Excel: the lists of the pages as .xlsx — 我的待办, 流程查询, the 遴选 board, the export's
+"""导出Excel: the lists of the pages as .xlsx — 我的待办, 项目与申报, the 遴选 board, the export's
 清单 — every row the page's filters match (not one page), checked like the page itself."""
 from __future__ import annotations
 
@@ -70,7 +70,7 @@ def instances_sheet(user: User, wanted: instance_views.InstanceFilter) -> Sheet:
              "started": instance.created_at, "updated": instance.updated_at,
              "completed": instance.completed_at}
             for instance, owner in instance_views.all_instances(user, wanted)]
-    return _sheet("流程查询", INSTANCE_COLUMNS, rows)
+    return _sheet("项目与申报", INSTANCE_COLUMNS, rows)
 
 
 SELECTION_COLUMNS = (
