@@ -92,7 +92,7 @@ def test_list_columns_show_process_version_step_and_outcome(app, people, chengdu
              {"exclusion_outcome": "excluded", "violated_rules": ["widely_promoted"],
               "comment": "已在省内大面积推广"})
     html = page(logged_in(app, "cd_recommender"), "/instances")
-    assert "科创项目" in html and "v1" in html and "成都云智装备科技有限公司" in html
+    assert "科创项目" in html and "（第1版）" in html and "成都云智装备科技有限公司" in html
     assert "不予推荐" in html  # the outcome, in Chinese
 
 
@@ -137,7 +137,7 @@ def test_diagram_current_step_after_return_is_not_also_done(app, people, chengdu
 
 def test_instance_page_shows_header_diagram_and_entered_data(app, chengdu):
     html = page(logged_in(app, "cd_recommender"), f"/instances/{chengdu.instance.id}")
-    assert chengdu.instance.business_key in html and "科创项目" in html and "v1" in html
+    assert chengdu.instance.business_key in html and "科创项目" in html and "（第1版）" in html
     assert "资格审查" in html  # the current step
     assert 'id="diagram"' in html and "bpmn-navigated-viewer.production.min.js" in html
     assert "js/diagram.js" in html and "cdn" not in html.lower()
