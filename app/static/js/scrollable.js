@@ -4,6 +4,9 @@
 (function () {
   "use strict";
   var SCROLLS = /(auto|scroll)/;
+  // the boxes our stylesheets let scroll (not every element: a 遴选 board has thousands of rows)
+  var CANDIDATES = "main table.list, main .chart-box, main .table-scroll, main .table-wrap, " +
+                   "main .decision-panel dd, main [style*=overflow], main [data-scroll-focus]";
 
   function overflows(el) {
     var style = window.getComputedStyle(el);
@@ -12,7 +15,7 @@
   }
 
   function mark() {
-    var boxes = document.querySelectorAll("main *");
+    var boxes = document.querySelectorAll(CANDIDATES);
     for (var i = 0; i < boxes.length; i++) {
       var el = boxes[i];
       if (el.hasAttribute("data-scroll-focus")) {
