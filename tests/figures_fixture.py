@@ -7,8 +7,8 @@ follow-up; F submitted only; G started, not submitted.
 from __future__ import annotations
 
 from app.demo import samples
-from app.demo.acting import complete, place_on_board
-from app.services.kechuang.projects import record_follow_up, start_project
+from app.demo.acting import complete, land, place_on_board
+from app.services.kechuang.projects import start_project
 
 CITIES = {"cd": ("ent_cloudwise", "city_chengdu"), "my": ("ent_greenfield", "city_mianyang")}
 
@@ -38,15 +38,11 @@ def drive(world, city: str, title: str, sector, bucket=None, steps: int = 0,
          samples.selection(bucket=bucket, **session_sector)),
         (concierge, "pitch_project", pitch(*parties)),
         (concierge, "sign_project", sign),
-        (concierge, "follow_up_project", {"follow_up_outcome": "landed", "landed_on": "2024-06-30",
-                                          "landing_evidence": "技术许可合同已履行，产线投产。"}),
+        (concierge, "follow_up_project", samples.LANDED),
     ]
     for user, step, raw in actions[:steps]:
         if step == "follow_up_project":
-            with samples.once_landed():
-                record_follow_up(project.id, {"occurred_on": "2024-03-01", "action": "走访需求方",
-                                              "result": "确定中试场地"}, concierge)
-                complete(user, project.instance, step, raw)
+            land(project, concierge)
             continue
         if step == "select_project":
             place_on_board(project, users, bucket, raw.get("sector"))

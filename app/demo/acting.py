@@ -6,8 +6,10 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..models import Project, Task
+from ..services.kechuang.projects import record_follow_up
 from ..services.kechuang.selection import mark_admission, mark_placement
 from ..services.steps.instances import complete_task
+from . import samples
 
 # which demo selector places projects in which 推介类别 (each department its own)
 SELECTORS = {"opening": "sel_innovation", "major_roadshow": "sel_societies",
@@ -18,6 +20,14 @@ def complete(user, instance, task_name: str, raw: dict) -> None:
     query = sa.select(Task.id).filter_by(instance_id=instance.id, task_name=task_name)
     query = query.where(sa.or_(Task.candidate_user_id == user.id, Task.candidate_user_id.is_(None)))
     complete_task(db.session.scalars(query).first(), raw, user)
+
+
+def land(project: Project, concierge) -> None:
+    """跟踪服务 to its end: one 跟踪记录, then the conclusion 落地见效 — with the clock after the
+    samples' 落地日期, since what has happened is never dated in the future."""
+    with samples.once_landed():
+        record_follow_up(project.id, samples.FIRST_VISIT, concierge)
+        complete(concierge, project.instance, "follow_up_project", samples.LANDED)
 
 
 def place_on_board(project: Project, users, bucket: str, sector: str | None) -> None:

@@ -191,6 +191,11 @@ FAILED_PATH_INPUTS = {
 }
 
 
+LANDED = {"follow_up_outcome": "landed", "landed_on": "2024-06-30",
+          "landing_evidence": "技术许可合同已履行，产线投产。"}
+FIRST_VISIT = {"occurred_on": "2024-03-01", "action": "走访需求方", "result": "确定中试场地"}
+
+
 def once_landed():
     """The clock on the day after the samples' 落地日期 (2024-06-30), for recording the
     follow-up: what has happened is never dated in the future."""

@@ -20,7 +20,7 @@ from ..services.grant.ranking import publish_ranking
 from ..services.background.jobs import run_pending_jobs
 from ..services.background.timers import fire_due_timers
 from . import samples
-from .acting import complete, place_on_board
+from .acting import complete, land, place_on_board
 from .awards import load_awards
 from .crowd import load_crowd
 from .materials import with_materials
@@ -70,16 +70,12 @@ def drive_project(world, title: str, until: str = "end", intent: str = "major_ro
         "select_project": (users["sel_innovation"], samples.selection(bucket=intent, **sector)),
         "pitch_project": (concierge, samples.PITCH),
         "sign_project": (concierge, samples.CONTRACT),
-        "follow_up_project": (concierge, {"follow_up_outcome": "landed", "landed_on": "2024-06-30",
-                                          "landing_evidence": "技术许可合同已履行，产线投产。"}),
+        "follow_up_project": (concierge, samples.LANDED),
     }
     for step in PROJECT_STEPS[:PROJECT_STEPS.index(until)]:
         user, raw = actions[step]
         if step == "follow_up_project":
-            with samples.once_landed():
-                record_follow_up(project.id, {"occurred_on": "2024-03-01", "action": "走访需求方",
-                                              "result": "确定中试场地"}, concierge)
-                complete(user, project.instance, step, raw)
+            land(project, concierge)
             continue
         if step == "select_project":
             place_on_board(project, users, intent, raw.get("sector"))
