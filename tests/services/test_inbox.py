@@ -18,11 +18,6 @@ from tests.factories import submission
 from .steps import audit_kinds, complete, task_of
 
 
-@pytest.fixture
-def people(world):
-    return world["users"]
-
-
 def new_project(world, unit="ent_cloudwise", city="city_chengdu", applicant="cd_applicant"):
     return start_project(world["edition"].id, world["orgs"][unit].id, world["orgs"][city].id,
                          "收件箱测试项目", "tech_transfer", world["users"][applicant])

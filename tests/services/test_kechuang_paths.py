@@ -16,18 +16,6 @@ from tests.factories import CONTRACT, PITCH, recommendation, selection, submissi
 from .steps import audit_kinds, complete, open_tasks, select, snapshot, task_of, timers_of
 
 
-@pytest.fixture
-def people(world):
-    return world["users"]
-
-
-@pytest.fixture
-def project(world, people):
-    orgs = world["orgs"]
-    return start_project(world["edition"].id, orgs["ent_cloudwise"].id, orgs["city_chengdu"].id,
-                         "视觉引导柔性装配", "tech_transfer", people["cd_applicant"])
-
-
 def submit_and_recommend(project, people, **recommend_changes):
     complete(people["cd_applicant"], project.instance, "submit_project", submission())
     complete(people["cd_recommender"], project.instance, "check_exclusions",

@@ -30,18 +30,6 @@ from .test_inbox import _second_recommender
 from .test_reminders import mail_server
 
 
-@pytest.fixture
-def people(world):
-    return world["users"]
-
-
-@pytest.fixture
-def project(world, people):
-    orgs = world["orgs"]
-    return start_project(world["edition"].id, orgs["ent_cloudwise"].id, orgs["city_chengdu"].id,
-                         "视觉引导柔性装配", "tech_transfer", people["cd_applicant"])
-
-
 def told(user, kind=None) -> list[Notification]:
     query = sa.select(Notification).filter_by(user_id=user.id).order_by(Notification.id)
     if kind:

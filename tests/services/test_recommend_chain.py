@@ -26,11 +26,6 @@ def midnight_after(year, month, day) -> datetime:
     return datetime(year, month, day, tzinfo=SHANGHAI) + timedelta(days=1)
 
 
-@pytest.fixture
-def people(world):
-    return world["users"]
-
-
 def county_project(world, county="county_wuhou", title="武侯区智能传感项目"):
     orgs, users = world["orgs"], world["users"]
     project = start_project(world["edition"].id, orgs["ent_cloudwise"].id, orgs[county].id,

@@ -34,11 +34,6 @@ from .steps import complete
 
 
 @pytest.fixture
-def people(world):
-    return world["users"]
-
-
-@pytest.fixture
 def chengdu(world, people):
     """A 成都 project submitted: 成都科协's 资格审查 is due 2023-12-15 (推荐截止)."""
     project = start_project(world["edition"].id, world["orgs"]["ent_cloudwise"].id,

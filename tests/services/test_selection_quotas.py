@@ -21,11 +21,6 @@ from .steps import complete, open_tasks
 
 
 @pytest.fixture
-def people(world):
-    return world["users"]
-
-
-@pytest.fixture
 def orgs(world):
     return world["orgs"]
 
