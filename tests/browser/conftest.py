@@ -92,12 +92,21 @@ def live_server(tmp_path_factory):
         seed_people(world["orgs"])
         db.session.remove()
 
-    previous = set_default_clock(clock)  # every request thread sees 2023-12-01 09:00
+    with serving(app, clock, "grantflow-live-server") as base_url:  # requests see 2023-12-01 09:00
+        yield LiveServer(app, base_url, clock)
+
+
+@contextmanager
+def serving(app, clock: FrozenClock, name: str):
+    """``app`` served on a free port of 127.0.0.1 from a thread, every request thread on
+    ``clock``; yields the base URL. Afterwards the server, its database connections and the
+    per-process workflow cache are let go."""
+    previous = set_default_clock(clock)
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, name="grantflow-live-server", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
     thread.start()
     try:
-        yield LiveServer(app, f"http://127.0.0.1:{server.server_port}", clock)
+        yield f"http://127.0.0.1:{server.server_port}"
     finally:
         server.shutdown()
         thread.join(timeout=10)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -20,15 +19,14 @@ from urllib.parse import urlsplit
 import pytest
 import sqlalchemy as sa
 from axe_playwright_python.sync_playwright import Axe
-from werkzeug.serving import make_server
 
 from app import create_app
 from app.extensions import db
 from app.services.shared import workflow_cache
-from workflows.clock import FrozenClock, set_default_clock, using_clock
+from workflows.clock import FrozenClock, using_clock
 from workflows.dates import SHANGHAI
 
-from .conftest import TIMEOUT_MS, _QuietHandler
+from .conftest import TIMEOUT_MS, serving
 
 pytestmark = pytest.mark.browser
 
@@ -112,21 +110,8 @@ def demo_server(tmp_path_factory):
             complete(applicant, project.instance, "submit_project", raw)
         db.session.remove()
 
-    previous = set_default_clock(clock)
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, name="grantflow-demo-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-        set_default_clock(previous)
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-        workflow_cache.cache.clear()
+    with serving(app, clock, "grantflow-demo-server") as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="module")
