@@ -72,17 +72,7 @@ def _preview_or_refusal(subject: str, obj, data: dict):
 @bp.route("/editions/new", methods=["GET", "POST"])
 def new_edition():
     _admins_only()
-    if request.method == "GET":
-        return _page(service.EDITION, None, {}, {})
-    data = unflatten(request.form)
-    if request.form.get("_action") == PREVIEW:
-        return _preview_or_refusal(service.EDITION, None, data)
-    try:
-        edition = service.create_edition(data, current_user)
-    except InvalidInput as refused:
-        return _page(service.EDITION, None, data, refused.errors, 422)
-    flash(f"已创建“{edition.name}”。", "success")
-    return redirect(url_for(".edition", edition_id=edition.id))
+    return _create(service.EDITION, lambda data: service.create_edition(data, current_user))
 
 
 @bp.route("/editions/<int:edition_id>", methods=["GET", "POST"])
@@ -94,17 +84,8 @@ def edition(edition_id: int):
 
 @bp.route("/calls/new", methods=["GET", "POST"])
 def new_call():
-    if request.method == "GET":
-        return _page(service.CALL, None, {}, {})
-    data = unflatten(request.form)
-    if request.form.get("_action") == PREVIEW:
-        return _preview_or_refusal(service.CALL, None, data)
-    try:
-        call = service.create_call(data, request.form.get("_managing_org_id"), current_user)
-    except InvalidInput as refused:
-        return _page(service.CALL, None, data, refused.errors, 422)
-    flash(f"已创建“{call.name}”。", "success")
-    return redirect(url_for(".call", call_id=call.id))
+    return _create(service.CALL, lambda data: service.create_call(
+        data, request.form.get("_managing_org_id"), current_user))
 
 
 @bp.route("/calls/<int:call_id>", methods=["GET", "POST"])
@@ -112,6 +93,29 @@ def call(call_id: int):
     obj = service.get_or_404(service.GrantCall, call_id, "申报指南不存在")
     service.check_may_edit_call(current_user, obj)
     return _edit(service.CALL, obj, service.update_call)
+
+
+# the page of each subject: (endpoint, its id argument)
+PAGES = {service.EDITION: (".edition", "edition_id"), service.CALL: (".call", "call_id")}
+
+
+def _page_of(subject: str, obj_id: int):
+    endpoint, key = PAGES[subject]
+    return redirect(url_for(endpoint, **{key: obj_id}))
+
+
+def _create(subject: str, create):
+    if request.method == "GET":
+        return _page(subject, None, {}, {})
+    data = unflatten(request.form)
+    if request.form.get("_action") == PREVIEW:
+        return _preview_or_refusal(subject, None, data)
+    try:
+        obj = create(data)
+    except InvalidInput as refused:
+        return _page(subject, None, data, refused.errors, 422)
+    flash(f"已创建“{obj.name}”。", "success")
+    return _page_of(subject, obj.id)
 
 
 def _edit(subject: str, obj, update):
@@ -128,6 +132,4 @@ def _edit(subject: str, obj, update):
         flash("设置没有变化，未保存新版本。", "success")
     else:
         flash(f"已保存为第{version.number}版；已在办理中的项目仍按其开始时的版本办理。", "success")
-    endpoint = ".edition" if subject == service.EDITION else ".call"
-    key = "edition_id" if subject == service.EDITION else "call_id"
-    return redirect(url_for(endpoint, **{key: obj.id}))
+    return _page_of(subject, obj.id)
