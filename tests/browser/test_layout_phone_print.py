@@ -35,11 +35,13 @@ def started_project(live_server, title: str) -> tuple[int, int]:
 
 
 def _unread_notice(user, instance_id: int) -> None:
-    """Unread 消息, so that the 菜单 button carries its count (the widest the header gets)."""
+    """Twelve unread 消息, so that the 菜单 button carries a two-digit count (a demo applicant
+    has 11): the widest the header gets."""
     from app.models import Notification
     from workflows import clock
-    db.session.add(Notification(user_id=user.id, instance_id=instance_id, task_id=None,
-                                kind="recommended", message="您的项目已获推荐。", created_at=clock.now()))
+    db.session.add_all(Notification(user_id=user.id, instance_id=instance_id, task_id=None,
+                                    kind="recommended", message="您的项目已获推荐。",
+                                    created_at=clock.now()) for _ in range(12))
     db.session.commit()
 
 
@@ -56,6 +58,8 @@ def test_on_a_phone_the_header_is_one_row_and_the_inbox_cards(live_server, page_
     toggle = page.locator("button.menu-toggle")
     assert toggle.is_visible() and not page.locator("nav.mainnav").is_visible()
     assert toggle.locator(".badge").is_visible()  # the unread count rides on the button
+    brand = page.locator("header.topbar .brand").bounding_box()
+    assert abs(toggle.bounding_box()["y"] - brand["y"]) < brand["height"]  # on the brand's row
     assert header.bounding_box()["height"] < 70  # brand and 菜单 side by side, no wrapped nav
     row = page.locator("tr[data-task-name=submit_project]", has_text="窄屏卡片里的柔性装配")
     assert row.evaluate("e => getComputedStyle(e).display") == "block"  # a card, not a table row
