@@ -48,6 +48,6 @@ PYTHON=${PYTHON:-python3}
 .venv/bin/grantflow fonts
 
 if command -v npm >/dev/null; then
-  npm ci --no-audit --no-fund --loglevel=error >/dev/null
+  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
   scripts/vendor.sh
 fi

@@ -36,7 +36,9 @@ def register_views(app: Flask) -> None:
     notifications.install(app)
     from . import selection  # 科创会遴选工作台 /selection, /editions/<id>/selection[/admit|place|unplace|publish]
     app.register_blueprint(selection.bp)
-    errors.install(app)  # service errors and HTTP errors: the page, or JSON under /api
+    errors.install(app)  # service errors and HTTP errors: the page, or problem+json under /api
+    from .. import api as rest_api  # the REST API /api/v1 (flask-smorest), docs at /api/v1/docs
+    rest_api.install(app)
 
 
 @login_manager.user_loader

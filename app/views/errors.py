@@ -1,28 +1,37 @@
-"""The one error handler: a refused use case or HTTP error becomes its page, or JSON under /api."""
+"""The one error handler: a refused use case or HTTP error becomes its page, or under /api an
+``application/problem+json`` document (app/api/problems.py)."""
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
+
+from forms.errors import flatten_messages
 
 from ..services.shared.errors import (Conflict, InvalidInput, NotFound, PermissionDenied,
                                       ServiceError)
 
-# status → (code in JSON, page title, message when the error brings none of its own)
+# status → (code for a machine, page title, message when the error brings none of its own)
 ANSWERS = {
     400: ("bad_request", "请求无效", "请求无效或表单已过期，请返回重试。"),
     401: ("unauthorized", "请先登录", "请先登录。"),
     403: ("forbidden", "无权访问", "您没有执行此操作的权限。"),
     404: ("not_found", "页面不存在", "您访问的页面不存在，或您无权查看。"),
+    405: ("method_not_allowed", "请求方法无效", "该地址不支持此请求方法。"),
+    406: ("not_acceptable", "无法提供", "无法以所要求的格式答复。"),
     409: ("conflict", "无法办理", "该事项已变化，请刷新后重试。"),
+    412: ("precondition_failed", "版本已变化", "该项目已被修改（If-Match 与当前版本不符），请重新读取后重试。"),
     413: ("too_large", "文件过大", "上传的文件超过大小限制。"),
+    415: ("unsupported_media_type", "格式不支持", "请求体的格式不受支持，请发送 JSON。"),
     422: ("invalid_input", "输入有误", "输入有误，请修改后重试。"),
+    428: ("precondition_required", "缺少版本条件", "此操作须带 If-Match 头。"),
 }
 STATUS_OF = ((NotFound, 404), (PermissionDenied, 403), (Conflict, 409), (InvalidInput, 422))
+HANDLED_STATUSES = (400, 401, 403, 404, 405, 406, 412, 413, 415, 422, 428)
 
 
 def install(app: Flask) -> None:
     app.register_error_handler(ServiceError, service_error)
-    for status in (400, 403, 404, 413):
+    for status in HANDLED_STATUSES:
         app.register_error_handler(status, http_error)
 
 
@@ -36,18 +45,37 @@ def service_error(error: ServiceError):
     status = status_of(error)
     # 404: the same page as a missing id; 422: every field error is listed below the heading
     message = error.message if status in (403, 409) else None
-    return answer(status, message, getattr(error, "errors", None))
+    return answer(status, message, getattr(error, "errors", None), code=error.code)
 
 
 def http_error(error: HTTPException):
-    return answer(error.code or 500)
+    data = getattr(error, "data", None) or {}  # webargs (the API's arguments): their errors
+    errors = _field_errors(data.get("messages")) if data.get("messages") else None
+    return answer(error.code or 500, data.get("message"), errors, headers=data.get("headers"))
 
 
-def answer(status: int, message: str | None = None, errors: dict | None = None):
-    """The page — or under /api the JSON {"error", "message", "errors"} — for ``status``."""
-    code, title, default = ANSWERS.get(status, ANSWERS[409])
+def _field_errors(messages: dict) -> dict:
+    """webargs' {location: {field: [messages]}} as {dotted path: [messages]}: the request
+    body's fields by their names, a query or header argument as "query.page"."""
+    errors: dict = {}
+    for location, nested in messages.items():
+        prefix = "" if location in ("json", "form", "files") else location
+        errors.update(flatten_messages(nested, prefix))
+    return errors
+
+
+def is_api_request() -> bool:
+    return request.path == "/api" or request.path.startswith("/api/")
+
+
+def answer(status: int, message: str | None = None, errors: dict | None = None,
+           code: str | None = None, headers: dict | None = None):
+    """The page — or under /api the problem+json document — for ``status``."""
+    default_code, title, default = ANSWERS.get(status, ANSWERS[409])
     message, errors = message or default, errors or {}
-    if request.path == "/api" or request.path.startswith("/api/"):
-        return jsonify(error=code, message=message, errors=errors), status
+    if is_api_request():
+        from ..api.problems import problem
+        return problem(status, code if code and status != 404 else default_code, title, message,
+                       errors, headers)
     return render_template("errors/error.html", code=status, title=title, message=message,
-                           errors=errors), status
+                           errors=errors), status, headers or {}

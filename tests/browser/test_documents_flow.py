@@ -238,6 +238,6 @@ def test_documents_download_export_and_stay_hidden_from_other_societies(
                 f"/instances/{mine.instance_id}"):
         assert_not_found(other.goto(url), other)
     answer = other.request.get(f"/api/instances/{mine.instance_id}/documents")
-    assert answer.status == 404 and answer.json()["error"] == "not_found"
+    assert answer.status == 404 and answer.json()["code"] == "not_found"
     own = other.request.get(f"/api/instances/{theirs.instance_id}/documents")  # the control
     assert own.status == 200 and own.json()[0]["sha256"] == theirs.sha256

@@ -219,7 +219,7 @@ def test_api_lists_documents_with_hash_size_and_url(app, submitted):
     assert hashlib.sha256(response.data).hexdigest() == entry["sha256"] and len(response.data) == entry["size"]
     anonymous = app.test_client()
     answer = anonymous.get(f"/api/instances/{submitted.instance_id}/documents")
-    assert answer.status_code == 401 and answer.get_json()["error"] == "unauthorized"
+    assert answer.status_code == 401 and answer.get_json()["code"] == "unauthorized"
 
 
 def test_conference_report_for_province_officials_only(app, world):

@@ -189,26 +189,29 @@ def test_422_keeps_every_typed_value_and_lists_every_error(client, application):
 
 # JSON under /api -------------------------------------------------------------------------
 
-def test_api_refusals_are_json_with_code_message_and_errors(app, world, chengdu_project):
+def test_api_refusals_are_problem_json_with_code_detail_and_errors(app, world, chengdu_project):
     outsider = logged_in(app, "my_recommender")
     answer = outsider.get(f"/api/instances/{chengdu_project.instance_id}/documents")
-    assert answer.status_code == 404
-    assert answer.get_json() == {"error": "not_found", "message": "您访问的页面不存在，或您无权查看。",
-                                 "errors": {}}
+    assert answer.status_code == 404 and answer.mimetype == "application/problem+json"
+    assert answer.get_json() == {"type": "urn:grantflow:problem:not_found", "title": "页面不存在",
+                                 "status": 404, "code": "not_found",
+                                 "detail": "您访问的页面不存在，或您无权查看。", "errors": {}}
     forbidden = outsider.get(f"/api/editions/{world['edition'].id}/report.pdf")
-    assert forbidden.status_code == 403 and forbidden.get_json()["error"] == "forbidden"
-    assert forbidden.get_json()["message"] and forbidden.get_json()["errors"] == {}
-    assert outsider.get("/api/no-such-thing").get_json()["error"] == "not_found"
+    assert forbidden.status_code == 403 and forbidden.get_json()["code"] == "forbidden"
+    assert forbidden.get_json()["detail"] and forbidden.get_json()["errors"] == {}
+    assert outsider.get("/api/no-such-thing").get_json()["code"] == "not_found"
 
 
 def test_refused_input_under_api_is_422_json_with_every_field_error(app):
     refused = InvalidInput({"cover.project_name": ["「项目名称」为必填项"],
                             "team.members": ["专家团成员不少于10人（当前9人）"]})
     with app.test_request_context("/api/anything"):
-        body, status = service_error(refused)
-    assert status == 422 and body.get_json() == {
-        "error": "invalid_input", "message": "输入有误，请修改后重试。", "errors": refused.errors}
+        answer = service_error(refused)
+    assert answer.status_code == 422 and answer.mimetype == "application/problem+json"
+    assert answer.get_json() == {
+        "type": "urn:grantflow:problem:invalid_input", "title": "输入有误", "status": 422,
+        "code": "invalid_input", "detail": "输入有误，请修改后重试。", "errors": refused.errors}
     with app.test_request_context("/tasks/x"):
-        page, status = service_error(refused)
+        page, status, _headers = service_error(refused)
     assert status == 422 and all(m in page for msgs in refused.errors.values() for m in msgs)
 

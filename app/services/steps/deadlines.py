@@ -39,6 +39,7 @@ class DueTimer:
 class LateAction(Conflict):
     """The task's deadline passed before the action: refused, the instance moved on as its
     timer says."""
+    code = "deadline_passed"
 
     def __init__(self, message: str, instance_id: int, task_title: str, due_at: datetime):
         super().__init__(message)

@@ -24,6 +24,7 @@ from .catalog import catalog
 
 class ProcessError(ServiceError):
     """The process model could not advance (a modelling error); nothing was changed."""
+    code = "process_error"
 
 
 @contextmanager
