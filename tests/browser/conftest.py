@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,13 +16,12 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from app import create_app
 from app.extensions import db
-from app.services.shared import workflow_cache
-from workflows.clock import FrozenClock, set_default_clock, using_clock
+from workflows.clock import FrozenClock, using_clock
 from workflows.dates import SHANGHAI
+from tests.live import serving
 
 START = datetime(2023, 12, 1, 9, 0, tzinfo=SHANGHAI)
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"  # tests/artifacts/, git-ignored
@@ -49,11 +47,6 @@ def _skip_or_fail(reason: str):
                     pytrace=False)
     pytest.skip(f"{reason}; install it with `GRANTFLOW_BROWSER=1 bash scripts/install.sh` "
                 "(Debian: apt-get install chromium fonts-noto-cjk)")
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, *args, **kwargs) -> None:  # one line per request is noise in pytest
-        pass
 
 
 @dataclass
@@ -94,28 +87,6 @@ def live_server(tmp_path_factory):
 
     with serving(app, clock, "grantflow-live-server") as base_url:  # requests see 2023-12-01 09:00
         yield LiveServer(app, base_url, clock)
-
-
-@contextmanager
-def serving(app, clock: FrozenClock, name: str):
-    """``app`` served on a free port of 127.0.0.1 from a thread, every request thread on
-    ``clock``; yields the base URL. Afterwards the server, its database connections and the
-    per-process workflow cache are let go."""
-    previous = set_default_clock(clock)
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-        set_default_clock(previous)
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-        workflow_cache.cache.clear()
 
 
 @pytest.fixture(scope="package")

@@ -26,7 +26,9 @@ from app.services.shared import workflow_cache
 from workflows.clock import FrozenClock, using_clock
 from workflows.dates import SHANGHAI
 
-from .conftest import TIMEOUT_MS, serving
+from tests.live import serving
+
+from .conftest import TIMEOUT_MS
 
 pytestmark = pytest.mark.browser
 
