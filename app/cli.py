@@ -166,10 +166,33 @@ def export_applications_command(call_id: int, out_path: str):
     click.echo(f"已导出 {len(rows)} 份申报书：{out_path}")
 
 
+@click.command("api-token")
+@click.argument("username")
+@click.option("--name", default="命令行创建", show_default=True, help="The token's name (名称)")
+@click.option("--days", default=90, show_default=True, type=int, help="Days it lives: 30, 90, 180 or 365")
+@with_appcontext
+def api_token_command(username: str, name: str, days: int):
+    """Create an API token for USERNAME and print its secret (shown once; only its hash is
+    kept) — as the 「API令牌」 page does, for scripts and docs/api.md."""
+    import sqlalchemy as sa
+    from .extensions import db
+    from .models import User
+    from .services.shared import api_tokens
+    from .services.shared.errors import InvalidInput
+    user = db.session.scalar(sa.select(User).filter_by(username=username))
+    if user is None or not user.active:
+        raise click.ClickException(f"用户 {username} 不存在或已停用")
+    try:
+        made = api_tokens.create_token(user, name, days)
+    except InvalidInput as error:
+        raise click.ClickException(error.message) from error
+    click.echo(made.secret)
+
+
 def register_commands(app) -> None:
     for command in (init_db_command, demo_command, fire_timers_command, worker_command,
                     scheduler_command, run_jobs_command, remind_command,
-                    export_applications_command):
+                    export_applications_command, api_token_command):
         app.cli.add_command(command)
 
 

@@ -87,3 +87,20 @@ def test_worker_is_also_called_scheduler_and_run_jobs_reports_count(ctx):
     assert scheduler_command.callback is worker_command.callback
     result = ctx.test_cli_runner().invoke(run_jobs_command)
     assert result.exit_code == 0 and "已执行 0 个后台任务" in result.output
+
+
+def test_api_token_command_prints_a_secret_that_authenticates_once_shown(ctx, world):
+    from app.cli import api_token_command
+    from app.models import ApiToken
+    result = ctx.test_cli_runner().invoke(api_token_command, ["cd_applicant", "--days", "30"])
+    assert result.exit_code == 0, result.output
+    secret = result.output.strip()
+    assert secret.startswith("gf_")
+    stored = db.session.scalar(sa.select(ApiToken))
+    assert stored.name == "命令行创建" and secret not in (stored.token_hash, stored.prefix)
+    me = ctx.test_client().get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"})
+    assert me.get_json()["username"] == "cd_applicant"
+    refused = ctx.test_cli_runner().invoke(api_token_command, ["cd_applicant", "--days", "7"])
+    assert refused.exit_code != 0 and "有效期" in refused.output
+    unknown = ctx.test_cli_runner().invoke(api_token_command, ["nobody"])
+    assert unknown.exit_code != 0 and "不存在" in unknown.output
