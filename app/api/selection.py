@@ -24,7 +24,7 @@ STAGES = (("admission", "遴选参会"), ("placement", "推介类别"))
 
 # Arguments ----------------------------------------------------------------------------------
 
-class BoardArgs(paging.PageArgs):
+class SelectionBoardArgs(paging.PageArgs):
     dept = fields.Integer(metadata={"label": "遴选部门", "description": "遴选部门的机构编号（本人任遴选人员的部门；缺省为第一个）"})
     city = fields.Integer(metadata={"label": "市州", "description": "市州科协的机构编号"})
     type = fields.String(validate=OneOfChoices("项目类型", c.PROJECT_TYPES), metadata={"label": "项目类型"})
@@ -38,13 +38,13 @@ class BoardArgs(paging.PageArgs):
                          metadata={"label": "排序", "description": "intent 推介意向优先 / title / city / type"})
 
 
-class AdmitArgs(FormSchema):
+class SelectionAdmitArgs(FormSchema):
     project_ids = fields.List(fields.Integer(), required=True, metadata={"label": "项目"})
     admitted = fields.Boolean(load_default=True, metadata={
         "label": "遴选参会", "description": "true 遴选参会 / false 取消参会"})
 
 
-class PlaceArgs(FormSchema):
+class SelectionPlaceArgs(FormSchema):
     project_id = fields.Integer(required=True, metadata={"label": "项目"})
     bucket = fields.String(required=True, metadata={
         "label": "入选推介类别", "description": "opening / major_roadshow / showcase / pitch_sessions"})
@@ -52,35 +52,35 @@ class PlaceArgs(FormSchema):
         "label": "专场领域", "description": "重大科创项目专场推介会的领域（缺省为项目的所属领域）"})
 
 
-class UnplaceArgs(FormSchema):
+class SelectionUnplaceArgs(FormSchema):
     project_id = fields.Integer(required=True, metadata={"label": "项目"})
 
 
-class PublishArgs(FormSchema):
+class SelectionPublishArgs(FormSchema):
     confirm_short = fields.Boolean(load_default=False, metadata={
         "label": "确认在未达下限时发布", "description": "下限未达到时须为 true 才发布"})
 
 
 # Responses ----------------------------------------------------------------------------------
 
-class NamedSchema(Schema):
+class SelectionNamedSchema(Schema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
 
 
-class CodeLabelSchema(Schema):
+class SelectionCodeLabelSchema(Schema):
     code = fields.String(required=True)
     label = fields.String(required=True)
 
 
-class QuotaLineSchema(Schema):
+class SelectionQuotaLineSchema(Schema):
     label = fields.String(required=True, metadata={"description": "类别", "example": "开幕式发布·科技成果转化"})
     quota = fields.String(required=True, metadata={"description": "名额（如 10、≥3000、5–8、不限）"})
     used = fields.Integer(required=True, metadata={"description": "已选"})
     left = fields.String(required=True, metadata={"description": "剩余（下限类为“差N”，不限为“不限”）"})
 
 
-class ShortfallSchema(Schema):
+class SelectionShortfallSchema(Schema):
     minimum = fields.String(required=True, metadata={"description": "overall_min / roadshow_min"})
     minimum_label = fields.String(required=True)
     required = fields.Integer(required=True, metadata={"description": "下限"})
@@ -88,12 +88,12 @@ class ShortfallSchema(Schema):
     recorded_at = fields.DateTime(required=True)
 
 
-class CountSchema(Schema):
+class SelectionCountSchema(Schema):
     name = fields.String(required=True)
     count = fields.Integer(required=True)
 
 
-class CandidateSchema(Schema):
+class SelectionCandidateSchema(Schema):
     id = fields.Integer(required=True, metadata={"description": "项目编号"})
     title = fields.String(required=True)
     city = fields.String(required=True, metadata={"description": "市州"})
@@ -112,30 +112,30 @@ class CandidateSchema(Schema):
     default_sector = fields.String(required=True, allow_none=True, metadata={"description": "项目的所属领域代码"})
 
 
-class BoardSchema(Schema):
-    edition = fields.Nested(NamedSchema, required=True)
+class SelectionBoardSchema(Schema):
+    edition = fields.Nested(SelectionNamedSchema, required=True)
     select_deadline = fields.Date(required=True, metadata={"description": "遴选截止日（当日24时止）"})
     open = fields.Boolean(required=True, metadata={"description": "遴选截止前"})
-    department = fields.Nested(NamedSchema, required=True, metadata={"description": "本看板的遴选部门"})
-    departments = fields.List(fields.Nested(NamedSchema), required=True, metadata={
+    department = fields.Nested(SelectionNamedSchema, required=True, metadata={"description": "本看板的遴选部门"})
+    departments = fields.List(fields.Nested(SelectionNamedSchema), required=True, metadata={
         "description": "本人任遴选人员的部门（可用 dept 切换）"})
-    buckets = fields.List(fields.Nested(CodeLabelSchema), required=True, metadata={
+    buckets = fields.List(fields.Nested(SelectionCodeLabelSchema), required=True, metadata={
         "description": "本部门负责的类别"})
     admits = fields.Boolean(required=True, metadata={"description": "本部门负责遴选参会（看到全部候选项目）"})
-    quota_lines = fields.List(fields.Nested(QuotaLineSchema), required=True)
+    quota_lines = fields.List(fields.Nested(SelectionQuotaLineSchema), required=True)
     warnings = fields.List(fields.String(), required=True, metadata={"description": "下限未达到（截止前）"})
-    recorded_shortfalls = fields.List(fields.Nested(ShortfallSchema), required=True)
-    by_city = fields.List(fields.Nested(CountSchema), required=True, metadata={"description": "各市州遴选参会项数"})
-    by_sector = fields.List(fields.Nested(CountSchema), required=True, metadata={"description": "重大科创项目专场各领域项数"})
-    pool = fields.Nested(paging.page_schema(CandidateSchema), required=True, metadata={
+    recorded_shortfalls = fields.List(fields.Nested(SelectionShortfallSchema), required=True)
+    by_city = fields.List(fields.Nested(SelectionCountSchema), required=True, metadata={"description": "各市州遴选参会项数"})
+    by_sector = fields.List(fields.Nested(SelectionCountSchema), required=True, metadata={"description": "重大科创项目专场各领域项数"})
+    pool = fields.Nested(paging.page_schema(SelectionCandidateSchema), required=True, metadata={
         "description": "本部门的候选项目（一页）"})
 
 
-class DoneSchema(Schema):
+class SelectionDoneSchema(Schema):
     message = fields.String(required=True, metadata={"example": "已遴选参会1项"})
 
 
-class PublishedSchema(DoneSchema):
+class SelectionPublishedSchema(SelectionDoneSchema):
     selected = fields.Integer(required=True, metadata={"description": "入选项数"})
     not_selected = fields.Integer(required=True, metadata={"description": "未入选项数"})
 
@@ -170,8 +170,8 @@ def _rank_text(row: dict) -> dict:
 @blp.get("")
 @blp.doc(summary="遴选工作台：名额、各市州与领域统计、本部门的候选项目",
          description="仅本届科创会遴选部门的遴选人员（否则 403）。候选项目分页（Link 头）；筛选同网页。")
-@blp.arguments(BoardArgs, location="query")
-@blp.response(200, BoardSchema)
+@blp.arguments(SelectionBoardArgs, location="query")
+@blp.response(200, SelectionBoardSchema)
 @blp.alt_response(403, response="FORBIDDEN")
 @blp.alt_response(404, response="NOT_FOUND")
 def board(args, edition_id: int):
@@ -194,8 +194,8 @@ def _refusals(view):
 @blp.post("/admit")
 @blp.doc(summary="遴选参会 / 取消参会（创发部）",
          description="拒绝时（非本部门类别 403；已截止、已选入推介类别 409）不做任何改动，detail 为中文原因。")
-@blp.arguments(AdmitArgs)
-@blp.response(200, DoneSchema)
+@blp.arguments(SelectionAdmitArgs)
+@blp.response(200, SelectionDoneSchema)
 @_refusals
 def admit(args, edition_id: int):
     selection.mark_admission(args["project_ids"], args["admitted"], current_user,
@@ -206,8 +206,8 @@ def admit(args, edition_id: int):
 @blp.post("/place")
 @blp.doc(summary="选入推介类别（负责该类别的部门）",
          description="名额已满、尚未遴选参会、已截止为 409；非本部门类别 403；类别无效 422。拒绝时不做任何改动。")
-@blp.arguments(PlaceArgs)
-@blp.response(200, DoneSchema)
+@blp.arguments(SelectionPlaceArgs)
+@blp.response(200, SelectionDoneSchema)
 @_refusals
 def place(args, edition_id: int):
     selection.mark_placement(args["project_id"], args["bucket"], args["sector"] or None,
@@ -217,8 +217,8 @@ def place(args, edition_id: int):
 
 @blp.post("/unplace")
 @blp.doc(summary="撤销推介类别（负责该类别的部门）")
-@blp.arguments(UnplaceArgs)
-@blp.response(200, DoneSchema)
+@blp.arguments(SelectionUnplaceArgs)
+@blp.response(200, SelectionDoneSchema)
 @_refusals
 def unplace(args, edition_id: int):
     selection.unmark_placement(args["project_id"], current_user, edition_id)
@@ -228,8 +228,8 @@ def unplace(args, edition_id: int):
 @blp.post("/publish")
 @blp.doc(summary="发布遴选结果（创发部）",
          description="下限未达到时须 confirm_short=true，否则 409 说明差额；发布后各项目进入下一环节。")
-@blp.arguments(PublishArgs)
-@blp.response(200, PublishedSchema)
+@blp.arguments(SelectionPublishArgs)
+@blp.response(200, SelectionPublishedSchema)
 @_refusals
 def publish(args, edition_id: int):
     counts = selection.publish_selection(edition_id, current_user, confirm_short=args["confirm_short"])
