@@ -57,13 +57,13 @@ class FiguresScopeSchema(Schema):
     note = fields.String(required=True)
 
 
-class EditionFiguresSchema(Schema):
+class FiguresEditionSchema(Schema):
     edition = fields.Nested(FiguresRefSchema, required=True)
     scope = fields.Nested(FiguresScopeSchema, required=True)
     tables = fields.List(fields.Nested(FiguresTableSchema), required=True)
 
 
-class CallFiguresSchema(Schema):
+class FiguresCallSchema(Schema):
     call = fields.Nested(FiguresRefSchema, required=True)
     tables = fields.List(fields.Nested(FiguresTableSchema), required=True)
 
@@ -112,7 +112,7 @@ def index():
 @blp.get("/editions/<int:edition_id>/figures")
 @blp.doc(summary="科创会成果统计：项目漏斗、按市（州）、按所属领域、按推介区、市（州）绩效评价",
          description="省科协有关部门看全部；市（州）科协看全省汇总与本市（州）的行；其他人 403。")
-@blp.response(200, EditionFiguresSchema)
+@blp.response(200, FiguresEditionSchema)
 @blp.alt_response(403, response="FORBIDDEN")
 @blp.alt_response(404, response="NOT_FOUND")
 def edition(edition_id: int):
@@ -126,7 +126,7 @@ def edition(edition_id: int):
 @blp.get("/calls/<int:call_id>/figures")
 @blp.doc(summary="申报项目绩效进度：各立项团队的绩效指标完成情况",
          description="仅该申报指南的项目管理员与系统管理员（否则 403，同网页）。")
-@blp.response(200, CallFiguresSchema)
+@blp.response(200, FiguresCallSchema)
 @blp.alt_response(403, response="FORBIDDEN")
 @blp.alt_response(404, response="NOT_FOUND")
 def call(call_id: int):
