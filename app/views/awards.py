@@ -13,7 +13,7 @@ from workflows.awards import HONOURS, KINDS, SCORE_ITEMS
 from ..services.awards import concierges as people
 from ..services.awards import honours, nominations, papers, rounds
 from ..services.awards.access import deciding_actor, visible_actor
-from ..services.awards.records import ranking as ranked
+from ..services.awards.records import visible_ranking
 from ..services.shared.errors import InvalidInput
 from .helpers import back_or, refusal_goes_back
 
@@ -49,9 +49,7 @@ def open_round():
 def show(round_id: int):
     award_round = rounds.get_round(round_id, current_user)
     acting = visible_actor(current_user)
-    rows = nominations.nominations(round_id)
-    if not acting.decides:
-        rows = [n for n in rows if n.unit.code in acting.units or n.honour == "top_ten"]
+    rows = nominations.visible_nominations(round_id, acting)
     allocated = rounds.round_allocation(award_round)
     table = rounds.allocation_rows(award_round, allocated, None if acting.decides else acting.units,
                                    rows)
@@ -64,12 +62,8 @@ def show(round_id: int):
 def ranking(round_id: int):
     award_round = rounds.get_round(round_id, current_user)
     acting = visible_actor(current_user)
-    rows = ranked(award_round)
-    if not acting.decides:  # a 市州科协 (学会部) sees its own 科服保姆 only
-        rows = [r for r in rows if r.concierge.unit in acting.units]
     kind = request.args.get("kind", "")
-    if kind:
-        rows = [r for r in rows if r.concierge.kind == kind]
+    rows = visible_ranking(award_round, acting, kind)  # a 市州科协 (学会部): its own only
     listed = {n.user_id: n for n in nominations.nominations(round_id)}
     return render_template("awards/ranking.html", round=award_round, acting=acting, rows=rows,
                            listed=listed, kind=kind)
