@@ -129,3 +129,29 @@ def test_opening_and_who_sees_the_rounds(api, world):
                 f"/api/v1/awards/{opened.get_json()['id']}/ranking"):
         assert outsider.get(url).status_code == 403, url
     assert decider.get("/api/v1/awards/99999").status_code == 404
+
+
+def test_the_answers_match_the_contract(api, ctx, world):
+    from .board_contract import conforms
+    round_id = _open(world)
+    service_fixture(world["users"])
+    users, city, decider = world["users"], api("cd_recommender"), api("sel_innovation")
+    nominated = city.post(f"/api/v1/awards/{round_id}/nominate",
+                          json={"user_id": users["cd_concierge"].id, "honour": "hundred"})
+    conforms(ctx, nominated, "post", "/api/v1/awards/{round_id}/nominate")
+    ident = nominated.get_json()["nomination"]["id"]
+    conforms(ctx, city.post(f"/api/v1/awards/{round_id}/nominate",
+                            json={"user_id": users["my_concierge"].id, "honour": "hundred"}),
+             "post", "/api/v1/awards/{round_id}/nominate")
+    for who in (city, decider):
+        conforms(ctx, who.get("/api/v1/awards"), "get", "/api/v1/awards")
+        conforms(ctx, who.get(f"/api/v1/awards/{round_id}"), "get", "/api/v1/awards/{round_id}")
+        conforms(ctx, who.get(f"/api/v1/awards/{round_id}/ranking"), "get", "/api/v1/awards/{round_id}/ranking")
+    conforms(ctx, decider.post(f"/api/v1/awards/nominations/{ident}/approve"), "post",
+             "/api/v1/awards/nominations/{nomination_id}/approve")
+    conforms(ctx, city.post(f"/api/v1/awards/nominations/{ident}/withdraw"), "post",
+             "/api/v1/awards/nominations/{nomination_id}/withdraw")
+    conforms(ctx, decider.post(f"/api/v1/awards/nominations/{ident}/withdraw"), "post",
+             "/api/v1/awards/nominations/{nomination_id}/withdraw")
+    conforms(ctx, decider.post("/api/v1/awards/open", json={"edition_id": world["edition"].id}), "post",
+             "/api/v1/awards/open")

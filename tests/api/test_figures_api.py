@@ -71,3 +71,14 @@ def test_a_calls_progress_per_team(api, world, clock):
     listing = officer.get("/api/v1/figures").get_json()
     assert {"id": call.id, "name": call.name} in listing["calls"]
     assert world["edition"].id in [e["id"] for e in listing["editions"]]
+
+
+def test_the_answers_match_the_contract(api, ctx, world, clock):
+    from .board_contract import conforms
+    seven_projects(world)
+    for who in ("sel_innovation", "my_concierge", "cd_applicant"):
+        conforms(ctx, api(who).get(f"/api/v1/editions/{world['edition'].id}/figures"), "get",
+                 "/api/v1/editions/{edition_id}/figures")
+        conforms(ctx, api(who).get("/api/v1/figures"), "get", "/api/v1/figures")
+    conforms(ctx, api("grant_officer").get(f"/api/v1/calls/{world['grant_call'].id}/figures"), "get",
+             "/api/v1/calls/{call_id}/figures")

@@ -73,3 +73,14 @@ def test_the_paths_are_in_the_contract(api, world):
     operations = spec["paths"]["/api/v1/applications/{application_id}/kpis"]
     assert set(operations) >= {"get", "post"}
     assert "requestBody" in operations["post"]
+
+
+def test_the_answers_match_the_contract(api, ctx, world, clock):
+    from .board_contract import conforms
+    application = implemented(world, clock, brand_event_call(world, "academia_meeting"))
+    society, path = api(APPLICANT), "/api/v1/applications/{application_id}/kpis"
+    conforms(ctx, society.get(url(application)), "get", path)
+    conforms(ctx, society.post(url(application), json=REPORT), "post", path)
+    conforms(ctx, society.post(url(application), json={**REPORT, "word_count": 1}), "post", path)
+    conforms(ctx, society.get(url(application)), "get", path)
+    conforms(ctx, api("grant_officer").get(url(application)), "get", path)

@@ -96,3 +96,21 @@ def test_the_paths_are_in_the_contract(api, world):
     paths = api("grant_officer").get("/api/v1/openapi.json").get_json()["paths"]
     for tail in ("", "/platform-scores", "/publish", "/close-reserve"):
         assert f"/api/v1/calls/{{call_id}}/ranking{tail}" in paths
+
+
+def test_the_answers_match_the_contract(api, ctx, grant_world, two):
+    from .board_contract import conforms
+    a, b = two
+    officer = api("grant_officer")
+    conforms(ctx, officer.get(url(grant_world)), "get", "/api/v1/calls/{call_id}/ranking")
+    scores = {"objective_scores": {str(a.id): "90", str(b.id): "60"}}
+    conforms(ctx, officer.post(url(grant_world, "/platform-scores"), json=scores), "post",
+             "/api/v1/calls/{call_id}/ranking/platform-scores")
+    conforms(ctx, officer.post(url(grant_world, "/publish"), json={"objective_scores": {}}), "post",
+             "/api/v1/calls/{call_id}/ranking/publish")
+    conforms(ctx, officer.post(url(grant_world, "/publish"), json=scores), "post",
+             "/api/v1/calls/{call_id}/ranking/publish")
+    conforms(ctx, officer.get(url(grant_world)), "get", "/api/v1/calls/{call_id}/ranking")
+    conforms(ctx, officer.get("/api/v1/ranking"), "get", "/api/v1/ranking")
+    conforms(ctx, officer.post(url(grant_world, "/close-reserve")), "post",
+             "/api/v1/calls/{call_id}/ranking/close-reserve")

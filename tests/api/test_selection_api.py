@@ -132,3 +132,19 @@ def test_the_paths_are_in_the_contract(api, world):
     paths = api("sel_innovation").get("/api/v1/openapi.json").get_json()["paths"]
     for tail in ("", "/admit", "/place", "/unplace", "/publish"):
         assert f"/api/v1/editions/{{edition_id}}/selection{tail}" in paths
+
+
+def test_the_answers_match_the_contract(api, ctx, world, edition):
+    from .board_contract import conforms
+    [project] = filler(world, admitted_by=None)
+    filler(world, "tech_transfer", 10, bucket="opening")
+    [eleventh] = filler(world, "tech_transfer")
+    innovation, path = api("sel_innovation"), "/api/v1/editions/{edition_id}/selection"
+    conforms(ctx, innovation.get(url(edition, "?per_page=2")), "get", path)
+    conforms(ctx, innovation.get(url(edition, "?sort=x")), "get", path)
+    conforms(ctx, innovation.post(url(edition, "/admit"), json={"project_ids": [project]}), "post", f"{path}/admit")
+    conforms(ctx, innovation.post(url(edition, "/place"), json={"project_id": eleventh, "bucket": "opening"}),
+             "post", f"{path}/place")
+    conforms(ctx, innovation.post(url(edition, "/unplace"), json={"project_id": eleventh}), "post", f"{path}/unplace")
+    conforms(ctx, innovation.post(url(edition, "/publish"), json={}), "post", f"{path}/publish")
+    conforms(ctx, api("cd_applicant").get(url(edition)), "get", path)
