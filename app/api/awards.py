@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from flask import request
 from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
@@ -13,9 +14,12 @@ from forms.base import FormSchema
 from forms.validators import OneOfChoices
 from workflows.awards import HONOURS, KINDS, SCORE_ITEMS
 
-from ..services.awards import nominations, rounds
+from ..services.awards import concierges as people
+from ..services.awards import honours, nominations, rounds
+from ..services.awards.papers import LISTS
 from ..services.awards.access import visible_actor
 from ..services.awards.records import visible_ranking
+from ..views.awards import list_pdf_response
 from . import PREFIX
 
 blp = Blueprint("api_awards", __name__, url_prefix=f"{PREFIX}/awards",
@@ -37,6 +41,21 @@ class AwardsNominateArgs(FormSchema):
     user_id = fields.Integer(required=True, metadata={"label": "科服保姆", "description": "科服保姆的用户编号"})
     honour = fields.String(required=True, metadata={
         "label": "名单", "description": "hundred 百优（推荐单位、创发部）/ top_ten 十佳（创发部）"})
+
+
+class AwardsProjectArgs(FormSchema):
+    project_id = fields.Integer(required=True, metadata={"label": "科创项目"})
+    reason = fields.String(load_default=None, allow_none=True, metadata={"label": "评定理由"})
+
+
+class AwardsUnitArgs(FormSchema):
+    org_id = fields.Integer(required=True, metadata={"label": "单位"})
+    reason = fields.String(load_default=None, allow_none=True, metadata={"label": "评定理由"})
+
+
+class AwardsKindArgs(FormSchema):
+    kind = fields.String(required=True, metadata={
+        "label": "保姆类别", "description": "association / professional / society；空字符串恢复为按单位推定"})
 
 
 # Responses ----------------------------------------------------------------------------------
@@ -274,3 +293,196 @@ def approve(nomination_id: int):
 def withdraw(nomination_id: int):
     nominations.withdraw(nomination_id, current_user)
     return {"message": "已撤回", "nomination": None}
+
+
+# 优质科创项目 and 突出贡献单位 ------------------------------------------------------------
+
+class AwardsFiguresSchema(Schema):
+    recommended = fields.Integer(required=True, metadata={"description": "推荐至省的项目数"})
+    selected = fields.Integer(required=True, metadata={"description": "其中入选数"})
+    signed = fields.Integer(required=True, metadata={"description": "其中签约数"})
+
+
+class AwardsProjectSchema(Schema):
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+
+
+class AwardsChosenProjectSchema(Schema):
+    id = fields.Integer(required=True, metadata={"description": "评定记录编号"})
+    project = fields.Nested(AwardsProjectSchema, required=True)
+    reason = fields.String(required=True)
+    chosen_at = fields.DateTime(required=True)
+
+
+class AwardsUnitSchema(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    figures = fields.Nested(AwardsFiguresSchema, required=True, allow_none=True)
+
+
+class AwardsChosenUnitSchema(Schema):
+    id = fields.Integer(required=True, metadata={"description": "评定记录编号"})
+    unit = fields.Nested(AwardsUnitSchema, required=True)
+    reason = fields.String(required=True)
+    chosen_at = fields.DateTime(required=True)
+
+
+class AwardsHonoursSchema(Schema):
+    round_id = fields.Integer(required=True)
+    eligible_projects = fields.List(fields.Nested(AwardsProjectSchema), required=True, metadata={
+        "description": "可评定的项目（本届推介或达成合作意向）"})
+    quality_projects = fields.List(fields.Nested(AwardsChosenProjectSchema), required=True)
+    candidate_units = fields.List(fields.Nested(AwardsUnitSchema), required=True)
+    contribution_units = fields.List(fields.Nested(AwardsChosenUnitSchema), required=True)
+
+
+class AwardsMessageSchema(Schema):
+    message = fields.String(required=True)
+
+
+def _figures(found) -> dict | None:
+    return vars(found) if found else None
+
+
+@blp.get("/<int:round_id>/honours")
+@blp.doc(summary="优质科创项目与突出贡献单位：可评定的与已评定的")
+@blp.response(200, AwardsHonoursSchema)
+@_alt(403, 404)
+def honours_board(round_id: int):
+    award_round = rounds.get_round(round_id, current_user)
+    figures = honours.unit_figures(award_round)
+    return {"round_id": award_round.id,
+            "eligible_projects": [{"id": p.id, "title": p.title} for p in honours.eligible_projects(award_round)],
+            "quality_projects": [{"id": row.id, "project": {"id": p.id, "title": p.title},
+                                  "reason": row.reason, "chosen_at": row.chosen_at}
+                                 for row, p in honours.quality_projects(round_id)],
+            "candidate_units": [{"id": o.id, "name": o.name, "figures": _figures(figures.get(o.id))}
+                                for o in honours.candidate_units()],
+            "contribution_units": [{"id": row.id, "unit": {"id": row.org.id, "name": row.org.name,
+                                                           "figures": _figures(figures.get(row.org_id))},
+                                    "reason": row.reason, "chosen_at": row.chosen_at}
+                                   for row in honours.contribution_units(round_id)]}
+
+
+@blp.post("/<int:round_id>/quality-projects")
+@blp.doc(summary="评定优质科创项目（大会专家委员会、创发部）",
+         description="只能从本届推介或达成合作意向的项目中评定（否则 409）；评定理由必填（422）。")
+@blp.arguments(AwardsProjectArgs)
+@blp.response(201, AwardsMessageSchema)
+@_alt(403, 404, 409, 422)
+def choose_project(args, round_id: int):
+    honours.choose_project(round_id, args["project_id"], args["reason"], current_user)
+    return {"message": "已评定为优质科创项目"}
+
+
+@blp.delete("/<int:round_id>/quality-projects/<int:row_id>")
+@blp.doc(summary="撤销一项优质科创项目的评定")
+@blp.response(204)
+@_alt(403, 404)
+def remove_project(round_id: int, row_id: int):
+    honours.remove_project(round_id, row_id, current_user)
+
+
+@blp.post("/<int:round_id>/contribution-units")
+@blp.doc(summary="评定突出贡献单位（创发部）", description="已评定 409；评定理由必填（422）。")
+@blp.arguments(AwardsUnitArgs)
+@blp.response(201, AwardsMessageSchema)
+@_alt(403, 404, 409, 422)
+def choose_unit(args, round_id: int):
+    honours.choose_unit(round_id, args["org_id"], args["reason"], current_user)
+    return {"message": "已评定为突出贡献单位"}
+
+
+@blp.delete("/<int:round_id>/contribution-units/<int:row_id>")
+@blp.doc(summary="撤销一个突出贡献单位的评定（创发部）")
+@blp.response(204)
+@_alt(403, 404)
+def remove_unit(round_id: int, row_id: int):
+    honours.remove_unit(round_id, row_id, current_user)
+
+
+# 评选设置, 科服保姆类别, the printed lists ----------------------------------------------------
+
+class AwardsSettingSchema(Schema):
+    name = fields.String(required=True, metadata={"example": "hundred.association.total"})
+    label = fields.String(required=True)
+    value = fields.String(required=True)
+
+
+class AwardsSettingsSchema(Schema):
+    round_id = fields.Integer(required=True)
+    data_cutoff = fields.Date(required=True)
+    nomination_deadline = fields.Date(required=True)
+    issued_on = fields.Date(required=True, allow_none=True)
+    fields_ = fields.List(fields.Nested(AwardsSettingSchema), required=True, data_key="fields", metadata={
+        "description": "可修改的名额与计分（name 为修改时的键）"})
+
+
+class AwardsConciergeSchema(Schema):
+    user_id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    org = fields.String(required=True, metadata={"description": "所在单位"})
+    kind = fields.String(required=True)
+    kind_label = fields.String(required=True)
+    inferred = fields.Boolean(required=True, metadata={"description": "类别按单位推定（未设定）"})
+    unit = fields.String(required=True, metadata={"description": "名额所属单位"})
+
+
+def settings_json(award_round, found) -> dict:
+    return {"round_id": award_round.id, "data_cutoff": award_round.data_cutoff,
+            "nomination_deadline": award_round.nomination_deadline, "issued_on": award_round.issued_on,
+            "fields_": [{"name": n, "label": label, "value": str(v)} for n, label, v in found]}
+
+
+def concierge_json(person) -> dict:
+    return {"user_id": person.user.id, "name": person.user.display_name, "org": person.org.name,
+            "kind": person.kind, "kind_label": person.kind_label, "inferred": person.inferred,
+            "unit": person.unit_name}
+
+
+@blp.get("/<int:round_id>/settings")
+@blp.doc(summary="评选设置：日期、名额与计分（创发部）")
+@blp.response(200, AwardsSettingsSchema)
+@_alt(403, 404)
+def settings(round_id: int):
+    return settings_json(*rounds.round_settings(round_id, current_user))
+
+
+@blp.put("/<int:round_id>/settings")
+@blp.doc(summary="修改评选设置（创发部，全部或不改）",
+         description="请求体：GET 返回的各 fields 的 name → 值，另加 data_cutoff、nomination_deadline、"
+                     "issued_on（年-月-日）。任一无效则 422 逐项列出，不做任何改动。",
+         requestBody={"required": True, "content": {"application/json": {"schema": {
+             "type": "object", "additionalProperties": {"type": "string", "nullable": True}}}}})
+@blp.response(200, AwardsSettingsSchema)
+@_alt(403, 404, 422)
+def update_settings(round_id: int):
+    raw = request.get_json(silent=True)
+    rounds.update_round(round_id, raw if isinstance(raw, dict) else {}, current_user)
+    return settings_json(*rounds.round_settings(round_id, current_user))
+
+
+@blp.get("/concierges")
+@blp.doc(summary="科服保姆及其类别（创发部）")
+@blp.response(200, AwardsConciergeSchema(many=True))
+@_alt(403)
+def concierges():
+    return [concierge_json(p) for p in people.concierges_for(current_user)]
+
+
+@blp.put("/concierges/<int:user_id>/kind")
+@blp.doc(summary="设定科服保姆类别（创发部）")
+@blp.arguments(AwardsKindArgs)
+@blp.response(200, AwardsConciergeSchema)
+@_alt(403, 404, 422)
+def set_kind(args, user_id: int):
+    return concierge_json(people.set_kind(user_id, args["kind"], current_user))
+
+
+@blp.get("/<int:round_id>/lists/<code>.pdf")
+@blp.doc(summary="印发的名单（PDF）", description=f"code：{'、'.join(LISTS)}；其他 404。")
+@blp.response(200, content_type="application/pdf", description="名单（PDF）")
+@_alt(403, 404)
+def list_pdf(round_id: int, code: str):
+    return list_pdf_response(round_id, code)

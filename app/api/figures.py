@@ -15,6 +15,8 @@ from ..services.reading import call_figures as calls
 from ..services.reading import figure_lists as listing
 from ..services.reading import figures as editions
 from ..services.reading.figure_tables import KINDS, Table, cell_text
+from ..services.reading.figures_xlsx import workbook
+from ..views.downloads import XLSX, xlsx_response
 from . import PREFIX
 
 blp = Blueprint("api_figures", __name__, url_prefix=PREFIX,
@@ -132,3 +134,23 @@ def edition(edition_id: int):
 def call(call_id: int):
     figures = calls.call_figures(call_id, current_user)
     return {"call": _ref(figures.call), "tables": [table_json(t) for t in figures.tables]}
+
+
+@blp.get("/editions/<int:edition_id>/figures.xlsx")
+@blp.doc(summary="科创会成果统计（Excel，同网页的各表）")
+@blp.response(200, content_type=XLSX, description="成果统计（.xlsx）")
+@blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(404, response="NOT_FOUND")
+def edition_xlsx(edition_id: int):
+    figures = editions.edition_figures(edition_id, current_user)
+    return xlsx_response(workbook(figures.tables), f"{figures.edition.name}-成果统计")
+
+
+@blp.get("/calls/<int:call_id>/figures.xlsx")
+@blp.doc(summary="申报项目绩效进度（Excel，同网页的各表）")
+@blp.response(200, content_type=XLSX, description="绩效进度（.xlsx）")
+@blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(404, response="NOT_FOUND")
+def call_xlsx(call_id: int):
+    figures = calls.call_figures(call_id, current_user)
+    return xlsx_response(workbook(figures.tables), f"{figures.call.name}-绩效进度")

@@ -12,9 +12,11 @@ from forms.base import FormSchema
 from forms.validators import OneOfChoices
 
 from ..services.kechuang import selection, selection_board
+from ..services.reading import list_exports
+from ..views.downloads import XLSX, xlsx_response
 from . import PREFIX, paging
 
-blp = Blueprint("api_selection", __name__, url_prefix=f"{PREFIX}/editions/<int:edition_id>/selection",
+blp = Blueprint("api_selection", __name__, url_prefix=f"{PREFIX}/editions/<int:edition_id>",
                 description="科创会遴选：名额看板、候选项目与遴选标记、发布遴选结果")
 
 MINIMUM_LABELS = {"overall_min": "参会项目总数", "roadshow_min": "重大科创项目专场推介项目数"}
@@ -167,7 +169,7 @@ def _rank_text(row: dict) -> dict:
     return {**row, "rank": str(row["rank"])}
 
 
-@blp.get("")
+@blp.get("/selection")
 @blp.doc(summary="遴选工作台：名额、各市州与领域统计、本部门的候选项目",
          description="仅本届科创会遴选部门的遴选人员（否则 403）。候选项目分页（Link 头）；筛选同网页。")
 @blp.arguments(SelectionBoardArgs, location="query")
@@ -191,7 +193,7 @@ def _refusals(view):
     return view
 
 
-@blp.post("/admit")
+@blp.post("/selection/admit")
 @blp.doc(summary="遴选参会 / 取消参会（创发部）",
          description="拒绝时（非本部门类别 403；已截止、已选入推介类别 409）不做任何改动，detail 为中文原因。")
 @blp.arguments(SelectionAdmitArgs)
@@ -203,7 +205,7 @@ def admit(args, edition_id: int):
     return {"message": f"已{'遴选参会' if args['admitted'] else '取消参会'}{len(args['project_ids'])}项"}
 
 
-@blp.post("/place")
+@blp.post("/selection/place")
 @blp.doc(summary="选入推介类别（负责该类别的部门）",
          description="名额已满、尚未遴选参会、已截止为 409；非本部门类别 403；类别无效 422。拒绝时不做任何改动。")
 @blp.arguments(SelectionPlaceArgs)
@@ -215,7 +217,7 @@ def place(args, edition_id: int):
     return {"message": f"已选入{c.label_of(c.SELECTION_BUCKETS, args['bucket'])}"}
 
 
-@blp.post("/unplace")
+@blp.post("/selection/unplace")
 @blp.doc(summary="撤销推介类别（负责该类别的部门）")
 @blp.arguments(SelectionUnplaceArgs)
 @blp.response(200, SelectionDoneSchema)
@@ -225,7 +227,7 @@ def unplace(args, edition_id: int):
     return {"message": "已撤销推介类别"}
 
 
-@blp.post("/publish")
+@blp.post("/selection/publish")
 @blp.doc(summary="发布遴选结果（创发部）",
          description="下限未达到时须 confirm_short=true，否则 409 说明差额；发布后各项目进入下一环节。")
 @blp.arguments(SelectionPublishArgs)
@@ -235,3 +237,16 @@ def publish(args, edition_id: int):
     counts = selection.publish_selection(edition_id, current_user, confirm_short=args["confirm_short"])
     return {"message": f"遴选结果已发布：入选{counts['selected']}项，未入选{counts['not_selected']}项",
             "selected": counts["selected"], "not_selected": counts["not_selected"]}
+
+
+@blp.get("/selection.xlsx")
+@blp.doc(summary="导出本部门的候选项目（Excel，全部页，按同样的筛选）")
+@blp.arguments(SelectionBoardArgs, location="query")
+@blp.response(200, content_type=XLSX, description="遴选项目表（.xlsx）")
+@blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(404, response="NOT_FOUND")
+def export(args, edition_id: int):
+    dept = selection_board.department_for(edition_id, current_user, args.get("dept"))
+    filters = {key: str(args[key]) for key in FILTERS if args.get(key) not in (None, "")}
+    sheet = list_exports.selection_sheet(edition_id, dept.id, current_user, filters)
+    return xlsx_response(sheet.content, f"{dept.name}-遴选项目")

@@ -12,7 +12,7 @@ from workflows.awards import HONOURS, KINDS, SCORE_ITEMS
 
 from ..services.awards import concierges as people
 from ..services.awards import honours, nominations, papers, rounds
-from ..services.awards.access import deciding_actor, visible_actor
+from ..services.awards.access import visible_actor
 from ..services.awards.records import visible_ranking
 from ..services.shared.errors import InvalidInput
 from .helpers import back_or, refusal_goes_back
@@ -100,8 +100,7 @@ def withdraw(nomination_id: int):
 @bp.route("/<int:round_id>/settings", methods=["GET", "POST"])
 @login_required
 def settings(round_id: int):
-    award_round = rounds.get_round(round_id, current_user)
-    deciding_actor(current_user, "修改评选设置")
+    award_round, fields = rounds.round_settings(round_id, current_user)
     errors, values = {}, {}
     if request.method == "POST":
         values = request.form.to_dict()
@@ -113,14 +112,13 @@ def settings(round_id: int):
             flash("评选设置已保存", "success")
             return redirect(url_for("awards.show", round_id=round_id))
     return render_template("awards/settings.html", round=award_round, errors=errors, values=values,
-                           fields=rounds.settings_fields(award_round)), 422 if errors else 200
+                           fields=fields), 422 if errors else 200
 
 
 @bp.get("/concierges")
 @login_required
 def concierges():
-    deciding_actor(current_user, "设定科服保姆类别")
-    return render_template("awards/concierges.html", people=people.all_concierges())
+    return render_template("awards/concierges.html", people=people.concierges_for(current_user))
 
 
 @bp.post("/concierges/<int:user_id>/kind")
@@ -184,6 +182,11 @@ def remove_unit(round_id: int, row_id: int):
 @bp.get("/<int:round_id>/<code>.pdf")
 @login_required
 def list_pdf(round_id: int, code: str):
+    return list_pdf_response(round_id, code)
+
+
+def list_pdf_response(round_id: int, code: str):
+    """One printed list as an attachment (the page and the API), never cached."""
     pdf, name, pages = papers.list_pdf(round_id, code, current_user)
     response = send_file(BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
                          download_name=name, etag=False, max_age=0)

@@ -155,3 +155,93 @@ def test_the_answers_match_the_contract(api, ctx, world):
              "/api/v1/awards/nominations/{nomination_id}/withdraw")
     conforms(ctx, decider.post("/api/v1/awards/open", json={"edition_id": world["edition"].id}), "post",
              "/api/v1/awards/open")
+
+
+def test_quality_projects_by_the_experts_with_refusals(api, world):
+    from tests.awards.records import at, completed, project
+    round_id = _open(world)
+    pitched, quiet = project("智能巡检机器人", "city_chengdu"), project("未推介项目", "city_chengdu")
+    completed(pitched.instance_id, "pitch_project", at("2024-01-18"), {})
+    db.session.commit()
+    expert, url = api("expert_a"), f"/api/v1/awards/{round_id}/quality-projects"
+    board = expert.get(f"/api/v1/awards/{round_id}/honours").get_json()
+    assert [p["title"] for p in board["eligible_projects"]] == ["智能巡检机器人"]
+    refused = expert.post(url, json={"project_id": quiet.id, "reason": "很好"})
+    assert refused.status_code == 409 and "只能从本届科创会上推介或达成合作意向的科创项目中评定" in refused.get_json()["detail"]
+    empty = expert.post(url, json={"project_id": pitched.id, "reason": " "})
+    assert empty.status_code == 422 and empty.get_json()["errors"]["reason"] == ["「评定理由」必填"]
+    assert api("sel_societies").post(url, json={"project_id": pitched.id, "reason": "很好"}).status_code == 403
+    assert expert.get(f"/api/v1/awards/{round_id}/honours").get_json()["quality_projects"] == []
+    done = expert.post(url, json={"project_id": pitched.id, "reason": "转化前景好"})
+    assert done.status_code == 201
+    [chosen] = expert.get(f"/api/v1/awards/{round_id}/honours").get_json()["quality_projects"]
+    assert (chosen["project"]["title"], chosen["reason"]) == ("智能巡检机器人", "转化前景好")
+    assert expert.delete(f"{url}/{chosen['id']}").status_code == 204
+    assert expert.delete(f"{url}/{chosen['id']}").status_code == 404
+
+
+def test_contribution_units_settings_and_kinds_are_the_deciders(api, world):
+    round_id = _open(world)
+    service_fixture(world["users"])
+    decider, city = api("sel_innovation"), api("cd_recommender")
+    chengdu = world["orgs"]["city_chengdu"]
+    url = f"/api/v1/awards/{round_id}/contribution-units"
+    assert city.post(url, json={"org_id": chengdu.id, "reason": "组织有力"}).status_code == 403
+    assert decider.post(url, json={"org_id": chengdu.id, "reason": "组织有力"}).status_code == 201
+    again = decider.post(url, json={"org_id": chengdu.id, "reason": "组织有力"})
+    assert again.status_code == 409 and again.get_json()["detail"] == f"{chengdu.name}已评定为突出贡献单位"
+    [unit] = decider.get(f"/api/v1/awards/{round_id}/honours").get_json()["contribution_units"]
+    assert unit["unit"]["name"] == chengdu.name
+    assert decider.delete(f"{url}/{unit['id']}").status_code == 204
+
+    assert city.get(f"/api/v1/awards/{round_id}/settings").status_code == 403
+    settings = decider.get(f"/api/v1/awards/{round_id}/settings").get_json()
+    values = {f["name"]: f["value"] for f in settings["fields"]}
+    assert values["hundred.association.total"] == "50"
+    body = {**values, "data_cutoff": "2023-12-15", "nomination_deadline": "2023-12-22", "issued_on": ""}
+    bad = decider.put(f"/api/v1/awards/{round_id}/settings", json={**body, "hundred.association.total": "x"})
+    assert bad.status_code == 422 and bad.get_json()["errors"]["hundred.association.total"] == [
+        "「百优科协保姆总数」须为不小于0的整数"]
+    assert decider.get(f"/api/v1/awards/{round_id}/settings").get_json() == settings
+    saved = decider.put(f"/api/v1/awards/{round_id}/settings", json={**body, "hundred.association.total": "40"})
+    assert saved.status_code == 200
+    assert {f["name"]: f["value"] for f in saved.get_json()["fields"]}["hundred.association.total"] == "40"
+
+    assert city.get("/api/v1/awards/concierges").status_code == 403
+    people = {p["name"]: p for p in decider.get("/api/v1/awards/concierges").get_json()}
+    assert people["郝晴川"]["kind"] == "association" and people["郝晴川"]["inferred"] is True
+    pro = world["users"]["cd_concierge"]
+    refused = decider.put(f"/api/v1/awards/concierges/{pro.id}/kind", json={"kind": "boss"})
+    assert refused.status_code == 422 and refused.get_json()["errors"]["kind"] == [
+        "「保姆类别」须为科协保姆、专业保姆或学会保姆"]
+    done = decider.put(f"/api/v1/awards/concierges/{pro.id}/kind", json={"kind": "professional"})
+    assert done.status_code == 200 and done.get_json()["kind_label"] == "专业保姆"
+
+
+def test_the_lists_as_pdf_recheck_the_reader(api, world):
+    round_id = _open(world)
+    answer = api("my_recommender").get(f"/api/v1/awards/{round_id}/lists/top_ten.pdf")
+    assert answer.status_code == 200 and answer.mimetype == "application/pdf"
+    assert answer.headers["Cache-Control"] == "private, no-store" and answer.data.startswith(b"%PDF")
+    assert api("my_recommender").get(f"/api/v1/awards/{round_id}/lists/other.pdf").status_code == 404
+    assert api("cd_applicant").get(f"/api/v1/awards/{round_id}/lists/hundred.pdf").status_code == 403
+
+
+def test_the_honours_settings_and_kinds_answers_match_the_contract(api, ctx, world):
+    from .board_contract import conforms
+    round_id = _open(world)
+    service_fixture(world["users"])
+    decider, chengdu = api("sel_innovation"), world["orgs"]["city_chengdu"]
+    base = "/api/v1/awards/{round_id}"
+    conforms(ctx, decider.get(f"/api/v1/awards/{round_id}/honours"), "get", f"{base}/honours")
+    for body in ({"org_id": chengdu.id, "reason": "组织有力"}, {"org_id": chengdu.id, "reason": ""}):
+        conforms(ctx, decider.post(f"/api/v1/awards/{round_id}/contribution-units", json=body), "post",
+                 f"{base}/contribution-units")
+    conforms(ctx, decider.post(f"/api/v1/awards/{round_id}/quality-projects", json={"project_id": 1, "reason": "好"}),
+             "post", f"{base}/quality-projects")
+    conforms(ctx, decider.get(f"/api/v1/awards/{round_id}/settings"), "get", f"{base}/settings")
+    conforms(ctx, decider.put(f"/api/v1/awards/{round_id}/settings", json={}), "put", f"{base}/settings")
+    conforms(ctx, decider.get("/api/v1/awards/concierges"), "get", "/api/v1/awards/concierges")
+    pro = world["users"]["cd_concierge"]
+    conforms(ctx, decider.put(f"/api/v1/awards/concierges/{pro.id}/kind", json={"kind": "professional"}),
+             "put", "/api/v1/awards/concierges/{user_id}/kind")

@@ -82,3 +82,17 @@ def test_the_answers_match_the_contract(api, ctx, world, clock):
         conforms(ctx, api(who).get("/api/v1/figures"), "get", "/api/v1/figures")
     conforms(ctx, api("grant_officer").get(f"/api/v1/calls/{world['grant_call'].id}/figures"), "get",
              "/api/v1/calls/{call_id}/figures")
+
+
+def test_the_xlsx_downloads_carry_the_same_tables_and_recheck(api, world, clock):
+    import io
+
+    from openpyxl import load_workbook
+    seven_projects(world)
+    answer = api("my_concierge").get(f"/api/v1/editions/{world['edition'].id}/figures.xlsx")
+    assert answer.status_code == 200 and answer.headers["Cache-Control"] == "private, no-store"
+    book = load_workbook(io.BytesIO(answer.data))
+    assert [r[0].value for r in book["按市（州）"].iter_rows()] == ["市（州）", "绵阳", "合计"]
+    assert api("cd_applicant").get(f"/api/v1/editions/{world['edition'].id}/figures.xlsx").status_code == 403
+    assert api("cd_recommender").get(f"/api/v1/calls/{world['grant_call'].id}/figures.xlsx").status_code == 403
+    assert api("grant_officer").get(f"/api/v1/calls/{world['grant_call'].id}/figures.xlsx").status_code == 200

@@ -130,7 +130,7 @@ def test_publish_below_the_minimum_needs_confirmation(api, world, edition):
 
 def test_the_paths_are_in_the_contract(api, world):
     paths = api("sel_innovation").get("/api/v1/openapi.json").get_json()["paths"]
-    for tail in ("", "/admit", "/place", "/unplace", "/publish"):
+    for tail in ("", "/admit", "/place", "/unplace", "/publish", ".xlsx"):
         assert f"/api/v1/editions/{{edition_id}}/selection{tail}" in paths
 
 
@@ -148,3 +148,15 @@ def test_the_answers_match_the_contract(api, ctx, world, edition):
     conforms(ctx, innovation.post(url(edition, "/unplace"), json={"project_id": eleventh}), "post", f"{path}/unplace")
     conforms(ctx, innovation.post(url(edition, "/publish"), json={}), "post", f"{path}/publish")
     conforms(ctx, api("cd_applicant").get(url(edition)), "get", path)
+
+
+def test_the_pool_as_xlsx_for_the_department_only(api, world, edition):
+    import io
+
+    from openpyxl import load_workbook
+    filler(world, count=3, admitted_by=None, title="候选项目")
+    answer = api("sel_innovation").get(url(edition, ".xlsx") + "?text=候选")
+    assert answer.status_code == 200
+    rows = list(load_workbook(io.BytesIO(answer.data)).active.iter_rows(values_only=True))
+    assert len(rows) == 4 and any("候选项目1" in str(cell) for cell in rows[1])
+    assert api("cd_applicant").get(url(edition, ".xlsx")).status_code == 403
