@@ -20,7 +20,7 @@ from ..services.awards.papers import LISTS
 from ..services.awards.access import visible_actor
 from ..services.awards.records import visible_ranking
 from ..views.awards import list_pdf_response
-from . import PREFIX
+from . import PREFIX, idempotency
 
 blp = Blueprint("api_awards", __name__, url_prefix=f"{PREFIX}/awards",
                 description="评选表扬：百优/十佳“科服保姆”的名额、排名、推荐与确定")
@@ -220,6 +220,8 @@ def index():
 
 
 @blp.post("/open")
+@idempotency.idempotent
+@blp.doc(parameters=[idempotency.HEADER_DOC])
 @blp.doc(summary="开启一届科创会的评选（创发部）", description="已开启 409；非创发部 403。")
 @blp.arguments(AwardsOpenArgs)
 @blp.response(201, AwardsRoundSchema)
@@ -263,6 +265,8 @@ def ranking(args, round_id: int):
 
 
 @blp.post("/<int:round_id>/nominate")
+@idempotency.idempotent
+@blp.doc(parameters=[idempotency.HEADER_DOC])
 @blp.doc(summary="推荐百优 / 列入十佳“科服保姆”",
          description="推荐单位只能推荐本单位的科服保姆、在名额内、报送截止前；十佳仅创发部。"
                      "拒绝时 403/409 带中文原因，不做任何改动；名单代码无效 404（同网页）。")

@@ -12,7 +12,7 @@ from forms import grant_forms as gf
 
 from ..services.grant import applications
 from ..services.grant import kpi_entries as service
-from . import PREFIX
+from . import PREFIX, idempotency
 
 blp = Blueprint("api_kpis", __name__, url_prefix=f"{PREFIX}/applications/<int:application_id>/kpis",
                 description="绩效数据填报：立项项目实施期间登记绩效指标的完成情况")
@@ -77,6 +77,8 @@ def show(application_id: int):
 
 
 @blp.post("")
+@idempotency.idempotent
+@blp.doc(parameters=[idempotency.HEADER_DOC])
 @blp.doc(summary="登记一条绩效数据",
          description="表单 kpi_entry（同网页）：kpi_code、quantity、occurred_on、description，"
                      "“科创中国”项目另须 platform_ref，书面成果另须 word_count。"

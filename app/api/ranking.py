@@ -13,7 +13,7 @@ from forms.validators import fmt_number
 
 from ..services.grant import ranking as service
 from ..services.grant import ranking_page as pages
-from . import PREFIX
+from . import PREFIX, idempotency
 
 blp = Blueprint("api_ranking", __name__, url_prefix=PREFIX,
                 description="排序与立项：评审排序预览、发布与候补名单")
@@ -169,6 +169,8 @@ def preview(args, call_id: int):
 
 
 @blp.post("/calls/<int:call_id>/ranking/publish")
+@idempotency.idempotent
+@blp.doc(parameters=[idempotency.HEADER_DOC])
 @blp.doc(summary="发布排序（拟立项进入公示，候补等待递补，其余未立项）",
          description="与预览同样的分值；已由他人发布时 409（“没有待排序的申报”），分值无效 422，均不做任何改动。")
 @blp.arguments(RankingScoresArgs)

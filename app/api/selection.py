@@ -14,7 +14,7 @@ from forms.validators import OneOfChoices
 from ..services.kechuang import selection, selection_board
 from ..services.reading import list_exports
 from ..views.downloads import XLSX, xlsx_response
-from . import PREFIX, paging
+from . import PREFIX, idempotency, paging
 
 blp = Blueprint("api_selection", __name__, url_prefix=f"{PREFIX}/editions/<int:edition_id>",
                 description="科创会遴选：名额看板、候选项目与遴选标记、发布遴选结果")
@@ -228,6 +228,8 @@ def unplace(args, edition_id: int):
 
 
 @blp.post("/selection/publish")
+@idempotency.idempotent
+@blp.doc(parameters=[idempotency.HEADER_DOC])
 @blp.doc(summary="发布遴选结果（创发部）",
          description="下限未达到时须 confirm_short=true，否则 409 说明差额；发布后各项目进入下一环节。")
 @blp.arguments(SelectionPublishArgs)

@@ -84,3 +84,15 @@ def test_the_answers_match_the_contract(api, ctx, world, clock):
     conforms(ctx, society.post(url(application), json={**REPORT, "word_count": 1}), "post", path)
     conforms(ctx, society.get(url(application)), "get", path)
     conforms(ctx, api("grant_officer").get(url(application)), "get", path)
+
+
+def test_a_retried_entry_with_its_idempotency_key_is_recorded_once(api, world, clock):
+    application = implemented(world, clock, brand_event_call(world, "academia_meeting"))
+    society = api(APPLICANT)
+    first = society.post(url(application), json=REPORT, headers={"Idempotency-Key": "kpi-entry-1"})
+    again = society.post(url(application), json=REPORT, headers={"Idempotency-Key": "kpi-entry-1"})
+    assert first.status_code == again.status_code == 201
+    assert again.headers.get("Idempotent-Replayed") == "true" and again.get_json() == first.get_json()
+    assert entries() == 1
+    other = society.post(url(application), json={**REPORT, "quantity": "2"}, headers={"Idempotency-Key": "kpi-entry-1"})
+    assert other.status_code == 422 and entries() == 1  # the same key with another body
