@@ -12,8 +12,8 @@ from workflows.awards import HONOURS, KINDS, SCORE_ITEMS
 
 from ..services.awards import concierges as people
 from ..services.awards import honours, nominations, papers, rounds
-from ..services.awards.access import deciding_actor, visible_actor
-from ..services.awards.records import ranking as ranked
+from ..services.awards.access import visible_actor
+from ..services.awards.records import visible_ranking
 from ..services.shared.errors import InvalidInput
 from .helpers import back_or, refusal_goes_back
 
@@ -49,9 +49,7 @@ def open_round():
 def show(round_id: int):
     award_round = rounds.get_round(round_id, current_user)
     acting = visible_actor(current_user)
-    rows = nominations.nominations(round_id)
-    if not acting.decides:
-        rows = [n for n in rows if n.unit.code in acting.units or n.honour == "top_ten"]
+    rows = nominations.visible_nominations(round_id, acting)
     allocated = rounds.round_allocation(award_round)
     table = rounds.allocation_rows(award_round, allocated, None if acting.decides else acting.units,
                                    rows)
@@ -64,12 +62,8 @@ def show(round_id: int):
 def ranking(round_id: int):
     award_round = rounds.get_round(round_id, current_user)
     acting = visible_actor(current_user)
-    rows = ranked(award_round)
-    if not acting.decides:  # a 市州科协 (学会部) sees its own 科服保姆 only
-        rows = [r for r in rows if r.concierge.unit in acting.units]
     kind = request.args.get("kind", "")
-    if kind:
-        rows = [r for r in rows if r.concierge.kind == kind]
+    rows = visible_ranking(award_round, acting, kind)  # a 市州科协 (学会部): its own only
     listed = {n.user_id: n for n in nominations.nominations(round_id)}
     return render_template("awards/ranking.html", round=award_round, acting=acting, rows=rows,
                            listed=listed, kind=kind)
@@ -106,8 +100,7 @@ def withdraw(nomination_id: int):
 @bp.route("/<int:round_id>/settings", methods=["GET", "POST"])
 @login_required
 def settings(round_id: int):
-    award_round = rounds.get_round(round_id, current_user)
-    deciding_actor(current_user, "修改评选设置")
+    award_round, fields = rounds.round_settings(round_id, current_user)
     errors, values = {}, {}
     if request.method == "POST":
         values = request.form.to_dict()
@@ -119,14 +112,13 @@ def settings(round_id: int):
             flash("评选设置已保存", "success")
             return redirect(url_for("awards.show", round_id=round_id))
     return render_template("awards/settings.html", round=award_round, errors=errors, values=values,
-                           fields=rounds.settings_fields(award_round)), 422 if errors else 200
+                           fields=fields), 422 if errors else 200
 
 
 @bp.get("/concierges")
 @login_required
 def concierges():
-    deciding_actor(current_user, "设定科服保姆类别")
-    return render_template("awards/concierges.html", people=people.all_concierges())
+    return render_template("awards/concierges.html", people=people.concierges_for(current_user))
 
 
 @bp.post("/concierges/<int:user_id>/kind")
@@ -190,6 +182,11 @@ def remove_unit(round_id: int, row_id: int):
 @bp.get("/<int:round_id>/<code>.pdf")
 @login_required
 def list_pdf(round_id: int, code: str):
+    return list_pdf_response(round_id, code)
+
+
+def list_pdf_response(round_id: int, code: str):
+    """One printed list as an attachment (the page and the API), never cached."""
     pdf, name, pages = papers.list_pdf(round_id, code, current_user)
     response = send_file(BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
                          download_name=name, etag=False, max_age=0)

@@ -11,7 +11,7 @@ from forms import choices as c
 from ..extensions import db
 from ..models import ConferenceEdition, Org
 from ..services.kechuang import selection, selection_board
-from ..services.shared.errors import PermissionDenied, ServiceError
+from ..services.shared.errors import ServiceError
 from ..services.reading import list_exports as lists
 from .downloads import xlsx_response
 from .errors import status_of
@@ -46,13 +46,8 @@ def export(edition_id: int):
 
 
 def _department(edition_id: int) -> Org:
-    edition = db.session.get(ConferenceEdition, edition_id) or abort(404)
-    mine = selection_board.departments_of(edition, current_user)
-    wanted = request.values.get("dept", type=int)
-    found = next((org for org in mine if org.id == wanted), mine[0] if mine else None)
-    if found is None:
-        raise PermissionDenied("您不是本届科创会的遴选部门人员")
-    return found
+    return selection_board.department_for(edition_id, current_user,
+                                          request.values.get("dept", type=int))
 
 
 def _page(edition_id: int, refusal: tuple[int | None, str] | None = None, status: int = 200):
@@ -92,7 +87,8 @@ def admit(edition_id: int):
     ids = [int(i) for i in request.form.getlist("project_ids") if i.isdigit()]
     admitted = request.form.get("admitted", "1") == "1"
     first = ids[0] if len(ids) == 1 else None
-    return _act(edition_id, first, lambda: selection.mark_admission(ids, admitted, current_user),
+    return _act(edition_id, first, lambda: selection.mark_admission(ids, admitted, current_user,
+                                                                edition_id=edition_id),
                 f"已{'遴选参会' if admitted else '取消参会'}{len(ids)}项")
 
 
@@ -102,7 +98,8 @@ def place(edition_id: int):
     project_id = request.form.get("project_id", type=int)
     bucket, sector = request.form.get("bucket", ""), request.form.get("sector") or None
     return _act(edition_id, project_id,
-                lambda: selection.mark_placement(project_id, bucket, sector, current_user),
+                lambda: selection.mark_placement(project_id, bucket, sector, current_user,
+                                                 edition_id=edition_id),
                 f"已选入{c.label_of(c.SELECTION_BUCKETS, bucket)}")
 
 
@@ -111,7 +108,8 @@ def place(edition_id: int):
 def unplace(edition_id: int):
     project_id = request.form.get("project_id", type=int)
     return _act(edition_id, project_id,
-                lambda: selection.unmark_placement(project_id, current_user), "已撤销推介类别")
+                lambda: selection.unmark_placement(project_id, current_user, edition_id),
+                "已撤销推介类别")
 
 
 @bp.post("/editions/<int:edition_id>/selection/publish")

@@ -55,6 +55,12 @@ def all_concierges() -> list[Concierge]:
     return result
 
 
+def concierges_for(user: User) -> list[Concierge]:
+    """Every 科服保姆 with their kind, for whoever sets the kinds (创发部) — the page and the API."""
+    deciding_actor(user, "设定科服保姆类别")
+    return all_concierges()
+
+
 def concierge(user_id: int) -> Concierge:
     found = next((c for c in all_concierges() if c.user.id == user_id), None)
     if found is None:

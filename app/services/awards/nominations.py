@@ -102,3 +102,12 @@ def nominations(round_id: int, honour: str | None = None) -> list[AwardNominatio
     if honour:
         query = query.filter_by(honour=honour)
     return list(db.session.scalars(query.order_by(AwardNomination.id)))
+
+
+def visible_nominations(round_id: int, acting: Actor) -> list[AwardNomination]:
+    """What the round's page lists to ``acting``: 创发部 every row; a nominating unit its own
+    units' rows and the 十佳 list (the page and the API read here)."""
+    rows = nominations(round_id)
+    if acting.decides:
+        return rows
+    return [n for n in rows if n.unit.code in acting.units or n.honour == "top_ten"]

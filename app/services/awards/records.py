@@ -101,3 +101,12 @@ def _grant_services(cutoff) -> dict[int, int]:
         AuditEvent.kind == "completed", AuditEvent.task_name == "concierge_service",
         AuditEvent.at <= cutoff, AuditEvent.actor_id.is_not(None)).group_by(AuditEvent.actor_id))
     return {user_id: count for user_id, count in rows}
+
+
+def visible_ranking(award_round: AwardRound, acting, kind: str = "") -> list[Ranked]:
+    """The ranking ``acting`` may read: 创发部 (and the 专家委员会 through it) every 科服保姆; a
+    市州科协 or 学会部 its own units' only — of ``kind`` when given."""
+    rows = ranking(award_round)
+    if not acting.decides:
+        rows = [r for r in rows if r.concierge.unit in acting.units]
+    return [r for r in rows if r.concierge.kind == kind] if kind else rows

@@ -94,6 +94,13 @@ def allocation_rows(award_round: AwardRound, allocated: Allocation, units: froze
             for code in codes if units is None or code in units]
 
 
+def round_settings(round_id: int, user) -> tuple[AwardRound, list[tuple[str, str, str]]]:
+    """The round and its editable numbers, for 创发部 only (the settings page and the API)."""
+    award_round = get_round(round_id, user)
+    deciding_actor(user, "修改评选设置")
+    return award_round, settings_fields(award_round)
+
+
 def settings_fields(award_round: AwardRound) -> list[tuple[str, str, str]]:
     """(field name, label, value) of every editable number of the round."""
     quotas = award_round.quotas

@@ -121,6 +121,14 @@ def open_selection_task(project: Project) -> Task:
     return task
 
 
+def project_in(project_id: int, edition_id: int | None) -> Project:
+    """The project, 404 when it is not of ``edition_id`` (the board's edition, when given)."""
+    project = get_or_404(Project, project_id, "项目不存在")
+    if edition_id is not None and project.edition_id != edition_id:
+        raise NotFound("项目不存在")
+    return project
+
+
 def _mark(project: Project, stage: str, user: User, bucket=None, sector=None, note=None):
     db.session.add(SelectionMark(edition_id=project.edition_id, project_id=project.id,
                                  stage=stage, bucket=bucket, sector=sector, note=note,
@@ -130,12 +138,12 @@ def _mark(project: Project, stage: str, user: User, bucket=None, sector=None, no
 # Use cases ----------------------------------------------------------------------------------
 
 def mark_admission(project_ids: list[int], admitted: bool, user: User,
-                   note: str | None = None) -> int:
+                   note: str | None = None, edition_id: int | None = None) -> int:
     """创发部 admits (or takes back) projects to the line-up; returns how many changed."""
     changed = 0
     with transaction():
         for project_id in project_ids:
-            project = get_or_404(Project, project_id, "项目不存在")
+            project = project_in(project_id, edition_id)
             edition = project.edition
             check_owner(edition, sr.ADMISSION, user)
             check_before_deadline(edition)
@@ -159,10 +167,10 @@ def _set_admission(project: Project, admitted: bool, user: User, note) -> int:
 
 
 def mark_placement(project_id: int, bucket: str, sector: str | None, user: User,
-                   note: str | None = None) -> SelectionMark:
+                   note: str | None = None, edition_id: int | None = None) -> SelectionMark:
     """A department puts an admitted project in one of its buckets (checked now, under lock)."""
     with transaction():
-        project = get_or_404(Project, project_id, "项目不存在")
+        project = project_in(project_id, edition_id)
         edition = project.edition
         if bucket not in sr.HEADLINE_BUCKETS:
             raise InvalidInput({"bucket": [f"「入选推介类别」须为{'、'.join(BUCKET_LABELS[b] for b in sr.HEADLINE_BUCKETS)}之一"]})
@@ -195,10 +203,10 @@ def _place(project: Project, bucket: str, sector, user: User, note) -> Selection
     return marks_of(project.id)["placement"]
 
 
-def unmark_placement(project_id: int, user: User) -> None:
+def unmark_placement(project_id: int, user: User, edition_id: int | None = None) -> None:
     """The placing department takes a project out of its bucket (back to 集中推介洽谈)."""
     with transaction():
-        project = get_or_404(Project, project_id, "项目不存在")
+        project = project_in(project_id, edition_id)
         placed = marks_of(project.id).get("placement")
         if placed is None:
             raise Conflict(f"项目「{project.title}」未选入任何推介类别")

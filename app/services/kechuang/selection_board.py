@@ -17,6 +17,7 @@ from ...extensions import db
 from ...models import AuditEvent, ConferenceEdition, Org, Project, SelectionMark, Task, User
 from ..shared.access import check_holds
 from ..shared.common import get_or_404
+from ..shared.errors import PermissionDenied
 from . import selection
 
 PAGE_SIZE = 50
@@ -51,8 +52,9 @@ class Board:
 
 
 def quota_board(edition_id: int, department_org_id: int, user: User, filters: dict | None = None,
-                page: int = 1) -> Board:
-    """The board a selector of ``department_org_id`` sees (its pool only)."""
+                page: int = 1, per_page: int = PAGE_SIZE) -> Board:
+    """The board a selector of ``department_org_id`` sees (its pool only), ``per_page`` rows
+    of the pool on ``page`` (the last page when beyond it)."""
     edition = get_or_404(ConferenceEdition, edition_id, "科创会届次不存在")
     department = get_or_404(Org, department_org_id, "部门不存在")
     buckets = _buckets(edition, department)
@@ -65,9 +67,9 @@ def quota_board(edition_id: int, department_org_id: int, user: User, filters: di
     short = sr.shortfalls(usage, edition.quotas)
     query = _pool(edition, sr.ADMISSION in buckets, filters)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    pages = max(1, -(-total // PAGE_SIZE))
+    pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
-    rows = _rows(edition, query, buckets, filters.get("sort", "intent"), page)
+    rows = _rows(edition, query, buckets, filters.get("sort", "intent"), page, per_page)
     return Board(edition, department, buckets, sr.ADMISSION in buckets,
                  quota_lines(edition, usage), [f"{s['label']}{s['reached']}项，未达到下限{s['required']}项"
                                                for s in short] if before else [],
@@ -158,7 +160,8 @@ def _buckets(edition: ConferenceEdition, department: Org) -> list[str]:
     return buckets
 
 
-def _rows(edition, query, buckets: list[str], sort: str, page: int | None) -> list[dict]:
+def _rows(edition, query, buckets: list[str], sort: str, page: int | None,
+          per_page: int = PAGE_SIZE) -> list[dict]:
     """One page of rows (every row when ``page`` is None)."""
     mine = [b for b in buckets if b in sr.HEADLINE_BUCKETS]
     order = {"title": (Project.title,), "city": (Project.city_org_id, Project.id),
@@ -166,7 +169,7 @@ def _rows(edition, query, buckets: list[str], sort: str, page: int | None) -> li
         sort, (sa.case((Project.intent.in_(mine or ["-"]), 0), else_=1), Project.id))
     query = query.order_by(*order)
     if page is not None:
-        query = query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+        query = query.limit(per_page).offset((page - 1) * per_page)
     found = db.session.execute(query).all()
     cities = _names({p.city_org_id for p, *_ in found} | {p.recommender_org_id for p, *_ in found})
     recommended = _recommendations([p.instance_id for p, *_ in found])
@@ -232,6 +235,18 @@ def _by_sector(edition: ConferenceEdition) -> list[tuple[str, int]]:
             SelectionMark.bucket == "major_roadshow").group_by(SelectionMark.sector)).all()
     counts = dict(rows)
     return [(c.label_of(c.SECTORS, s), counts.get(s, 0)) for s in edition.sectors]
+
+
+def department_for(edition_id: int, user: User, wanted: int | None = None) -> Org:
+    """The department whose board ``user`` works on: ``wanted`` where they select for it, else
+    the first they select for; refused when they select for none of the edition's departments
+    (the page and the API ask here)."""
+    edition = get_or_404(ConferenceEdition, edition_id, "科创会届次不存在")
+    mine = departments_of(edition, user)
+    found = next((org for org in mine if org.id == wanted), mine[0] if mine else None)
+    if found is None:
+        raise PermissionDenied("您不是本届科创会的遴选部门人员")
+    return found
 
 
 def departments_of(edition: ConferenceEdition, user: User) -> list[Org]:
