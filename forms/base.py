@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from marshmallow import RAISE, Schema, ValidationError, fields, pre_load
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
 
 # Messages per field class, first match wins (subclasses before their bases). "{label}" is the
 # field's Chinese label; other placeholders are filled by marshmallow.
@@ -28,6 +28,12 @@ _BY_TYPE: tuple[tuple[type, dict[str, str]], ...] = (
 )
 
 UNKNOWN_FIELD = "未知字段"
+# every integer a form takes fits the database's integer (ids, counts, years, scores)
+INTEGER_RANGE = (-2**31, 2**31 - 1)
+
+
+class IntegerRange(validate.Range):
+    """The database integer's range, added to every integer field of a form (once)."""
 
 
 def chinese_messages(field: fields.Field, label: str, *, item: bool = False) -> dict[str, str]:
@@ -73,6 +79,11 @@ class FormSchema(Schema):
         field_obj.error_messages = chinese_messages(field_obj, label)
         for inner in _inner_fields(field_obj):
             inner.error_messages = chinese_messages(inner, label, item=True)
+        for integer in (field_obj, *_inner_fields(field_obj)):
+            if isinstance(integer, fields.Integer) and not any(
+                    isinstance(check, IntegerRange) for check in integer.validators):
+                integer.validators.append(IntegerRange(*INTEGER_RANGE,
+                                                       error=f"「{label}」数值超出范围"))
 
     @pre_load
     def _normalize_text(self, data, **kwargs):

@@ -8,6 +8,8 @@ from ..models import User
 
 
 def register_views(app: Flask) -> None:
+    from .converters import DatabaseIdConverter
+    app.url_map.converters["int"] = DatabaseIdConverter  # before any route is added
     from . import api, auth, errors, helpers, inbox
     helpers.install(app)
     for blueprint in (api.bp, auth.bp, inbox.bp):

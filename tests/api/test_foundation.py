@@ -75,3 +75,17 @@ def test_deploying_over_the_api_is_for_admins_only(ctx, world, api):
                      content_type="multipart/form-data")
     assert bad.status_code == 422 and "不是有效的 XML" in bad.get_json()["errors"]["files"][0]
     assert admin.get("/api/v1/definitions").get_json() == listed
+
+
+def test_numbers_past_the_database_integer_are_refused_before_the_database(ctx, world, api):
+    """A path id past 2**31 − 1 matches no route (404); an integer argument past it is a 422
+    naming the field — neither reaches SQLite (which raised OverflowError: a 500)."""
+    selector = api("sel_innovation")
+    edition = world["edition"].id
+    huge = 2**63 + 1
+    missing = selector.get(f"/api/v1/editions/{huge}/selection")
+    assert missing.status_code == 404 and missing.get_json()["code"] == "not_found"
+    refused = selector.get(f"/api/v1/editions/{edition}/selection?city={huge}")
+    assert refused.status_code == 422
+    assert refused.get_json()["errors"] == {"query.city": ["「市州」数值超出范围"]}
+    assert selector.get(f"/api/v1/editions/{edition}/selection").status_code == 200

@@ -1,0 +1,14 @@
+"""URL converters. ``<int:…>`` in every route (pages and API) is a database id: at most
+2**31 − 1 (PostgreSQL's integer; SQLite refuses anything past 2**63). A larger number matches
+no route — a 404, as an id that does not exist — instead of reaching the database."""
+from __future__ import annotations
+
+from werkzeug.routing import IntegerConverter
+
+MAX_ID = 2**31 - 1
+
+
+class DatabaseIdConverter(IntegerConverter):
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
