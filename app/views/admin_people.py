@@ -7,7 +7,7 @@ from flask_login import current_user
 from workflows.processes import ROLE_LABELS
 
 from ..models import ORG_TYPES
-from ..services.shared import directory
+from ..services.shared import api_tokens, directory
 from ..services.shared import people
 from ..services.shared.errors import InvalidInput
 from .helpers import org_choices, refusal_goes_back
@@ -61,8 +61,8 @@ def user_page(user_id: int, form=None, errors=None, status: int = 200):
     account = directory.get_user(user_id, current_user)
     return render_template("admin_people/user.html", account=account, form=form or {},
                            errors=errors or {}, org_groups=directory.org_groups(current_user),
-                           places={role: people.allowed_org_types(role) for role in people.ROLE_ORG_TYPES}
-                           ), status
+                           places={role: people.allowed_org_types(role) for role in people.ROLE_ORG_TYPES},
+                           tokens=api_tokens.tokens_of(account)), status
 
 
 @bp.post("/users/<int:user_id>/roles")
