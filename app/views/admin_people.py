@@ -1,7 +1,7 @@
 """系统管理 · 用户与机构: accounts, passwords, role assignments and organisations (admins only)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from workflows.processes import ROLE_LABELS
@@ -23,8 +23,7 @@ def admins_only():
     """Log in first; then only holders of the 系统管理员 role get past (403 otherwise)."""
     if not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()
-    if not people.is_admin(current_user):
-        abort(403)
+    people.check_admin(current_user)  # 403 otherwise; the API asks the same (api/admin.py)
     return None
 
 
