@@ -71,7 +71,8 @@ def install(app: Flask) -> None:
                                   "description": "浏览器登录会话；写操作另须 X-CSRFToken 头"}}},
         })
     api.init_app(app)
-    from . import auth
+    from . import auth, form_docs
+    form_docs.install(api)  # the forms' validators in the contract (pattern, length, choices)
     from ..extensions import csrf
     for area in AREAS:
         blueprint = import_module(f"{__name__}.{area}").blp
