@@ -6,7 +6,7 @@ from __future__ import annotations
 from forms import validators as v
 
 
-def form_validators(self, field, ret, **kwargs) -> dict:  # noqa: ARG001 (apispec's signature)
+def form_validators(self, field, ret, **kwargs) -> dict:
     """apispec attribute function: JSON-schema keywords of the forms' validators."""
     found: dict = {}
     for check in getattr(field, "validators", ()):

@@ -7,8 +7,7 @@ from flask_login import current_user
 from workflows.processes import ROLE_LABELS
 
 from ..models import ORG_TYPES
-from ..services.shared import api_tokens, directory
-from ..services.shared import people
+from ..services.shared import api_tokens, directory, people
 from ..services.shared.errors import InvalidInput
 from .helpers import org_choices, refusal_goes_back
 

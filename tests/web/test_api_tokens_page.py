@@ -39,7 +39,7 @@ def token_named(name: str) -> ApiToken:
 
 
 def row_of(page: str, token_id: int) -> str:
-    match = re.search(rf'<tr data-token="{token_id}".*?</tr>', page, re.S)
+    match = re.search(rf'<tr data-token="{token_id}".*?</tr>', page, re.DOTALL)
     assert match, f"no row of token {token_id}"
     return match.group(0)
 

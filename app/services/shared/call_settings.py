@@ -20,7 +20,7 @@ from ...extensions import db
 from ...models import ConferenceEdition, GrantApplication, GrantCall, Org, ProcessInstance, Project, User
 from ...models.calls import SettingsVersion
 from ...models.types import json_dumps
-from .common import get_or_404  # noqa: F401 (the views use it)
+from .common import get_or_404
 from .errors import InvalidInput, NotFound, PermissionDenied
 from .holidays import holiday_calendar
 from .unit_of_work import transaction
