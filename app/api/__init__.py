@@ -17,7 +17,8 @@ from . import problems
 
 PREFIX = "/api/v1"
 # the areas, each a module of this package with a ``blp`` (flask_smorest.Blueprint)
-AREAS = ("meta", "definitions", "selection", "ranking", "figures", "kpis", "awards")
+AREAS = ("meta", "definitions", "selection", "ranking", "figures", "kpis", "awards", "admin",
+         "settings", "tokens")
 
 DESCRIPTION = """grantflow 的 JSON 接口：网页能做的事，这里都能做，规则相同（同一处判断权限与机构范围）。
 
@@ -71,7 +72,8 @@ def install(app: Flask) -> None:
                                   "description": "浏览器登录会话；写操作另须 X-CSRFToken 头"}}},
         })
     api.init_app(app)
-    from . import auth
+    from . import auth, form_docs
+    form_docs.install(api)  # the forms' validators in the contract (pattern, length, choices)
     from ..extensions import csrf
     for area in AREAS:
         blueprint = import_module(f"{__name__}.{area}").blp

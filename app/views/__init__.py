@@ -36,6 +36,8 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(ranking.bp)
     from . import notifications  # 提醒 /notifications/<id>/read, 逾期督办 /overdue; header badge
     notifications.install(app)
+    from . import tokens  # API令牌 /account/tokens: create (secret shown once), list, revoke
+    tokens.install(app)
     from . import selection  # 科创会遴选工作台 /selection, /editions/<id>/selection[/admit|place|unplace|publish]
     app.register_blueprint(selection.bp)
     errors.install(app)  # service errors and HTTP errors: the page, or problem+json under /api

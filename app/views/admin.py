@@ -1,12 +1,12 @@
 """系统管理: for administrators only (403 for anyone else); process model versions and deploys."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..extensions import login_manager
 from ..services.shared import definitions as service
-from ..services.shared.visibility import is_admin
+from ..services.shared.people import check_admin
 from .helpers import refusal_goes_back
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -16,8 +16,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 def admins_only():
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
-    if not is_admin(current_user):
-        abort(403)
+    check_admin(current_user)  # 403 otherwise: the one admin check of the pages and the API
     return None
 
 

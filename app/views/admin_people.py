@@ -1,14 +1,13 @@
 """系统管理 · 用户与机构: accounts, passwords, role assignments and organisations (admins only)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from workflows.processes import ROLE_LABELS
 
 from ..models import ORG_TYPES
-from ..services.shared import directory
-from ..services.shared import people
+from ..services.shared import api_tokens, directory, people
 from ..services.shared.errors import InvalidInput
 from .helpers import org_choices, refusal_goes_back
 
@@ -23,8 +22,7 @@ def admins_only():
     """Log in first; then only holders of the 系统管理员 role get past (403 otherwise)."""
     if not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()
-    if not people.is_admin(current_user):
-        abort(403)
+    people.check_admin(current_user)  # 403 otherwise; the API asks the same (api/admin.py)
     return None
 
 
@@ -61,8 +59,8 @@ def user_page(user_id: int, form=None, errors=None, status: int = 200):
     account = directory.get_user(user_id, current_user)
     return render_template("admin_people/user.html", account=account, form=form or {},
                            errors=errors or {}, org_groups=directory.org_groups(current_user),
-                           places={role: people.allowed_org_types(role) for role in people.ROLE_ORG_TYPES}
-                           ), status
+                           places={role: people.allowed_org_types(role) for role in people.ROLE_ORG_TYPES},
+                           tokens=api_tokens.tokens_of(account)), status
 
 
 @bp.post("/users/<int:user_id>/roles")

@@ -72,7 +72,7 @@ def back_or(fallback: str):
         return redirect(referrer)
     return redirect(fallback)
 
-HEADER_PAGES = {"notifications.index"}  # linked from the header (消息), not from the menu
+HEADER_PAGES = {"notifications.index", "tokens.index"}  # linked from the header (消息, API令牌), not the menu
 
 
 def org_choices(org_type: str) -> list[tuple[int, str]]:

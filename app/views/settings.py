@@ -2,7 +2,7 @@
 of the call's managing department) — create, edit with a timeline 预览, version history."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..services.shared import call_settings as service
@@ -18,14 +18,8 @@ PREVIEW = "preview"  # the 预览 button's _action: validate and show the timeli
 def settings_users_only():
     if not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()
-    if not service.may_use_settings(current_user):
-        abort(403)
+    service.check_may_use_settings(current_user)  # 403 otherwise (the API asks the same)
     return None
-
-
-def _admins_only():
-    if not is_admin(current_user):
-        abort(403)
 
 
 @bp.get("/settings")
@@ -71,15 +65,13 @@ def _preview_or_refusal(subject: str, obj, data: dict):
 
 @bp.route("/editions/new", methods=["GET", "POST"])
 def new_edition():
-    _admins_only()
+    service.check_edition_admin(current_user)
     return _create(service.EDITION, lambda data: service.create_edition(data, current_user))
 
 
 @bp.route("/editions/<int:edition_id>", methods=["GET", "POST"])
 def edition(edition_id: int):
-    _admins_only()
-    obj = service.get_or_404(service.ConferenceEdition, edition_id, "科创会届次不存在")
-    return _edit(service.EDITION, obj, service.update_edition)
+    return _edit(service.EDITION, service.get_edition(edition_id, current_user), service.update_edition)
 
 
 @bp.route("/calls/new", methods=["GET", "POST"])
@@ -90,9 +82,7 @@ def new_call():
 
 @bp.route("/calls/<int:call_id>", methods=["GET", "POST"])
 def call(call_id: int):
-    obj = service.get_or_404(service.GrantCall, call_id, "申报指南不存在")
-    service.check_may_edit_call(current_user, obj)
-    return _edit(service.CALL, obj, service.update_call)
+    return _edit(service.CALL, service.get_call(call_id, current_user), service.update_call)
 
 
 # the page of each subject: (endpoint, its id argument)

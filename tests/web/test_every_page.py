@@ -20,7 +20,7 @@ from .login import logged_in
 from .visible import identifiers
 
 PAGES = ["/", "/instances", "/start", "/admin", "/admin/definitions", "/admin/users", "/admin/orgs",
-         "/overdue", "/exports", "/notifications"]
+         "/overdue", "/exports", "/notifications", "/account/tokens"]
 
 
 def test_every_page_for_every_demo_login(ctx):

@@ -73,6 +73,18 @@ def is_live(token: ApiToken) -> bool:
     return token.revoked_at is None and token.expires_at > clock.now()
 
 
+ACTIVE, EXPIRED, REVOKED = "active", "expired", "revoked"
+STATE_LABELS = {ACTIVE: "有效", EXPIRED: "已过期", REVOKED: "已吊销"}
+
+
+def state_of(token: ApiToken) -> str:
+    """``active``, ``expired`` or ``revoked`` (revoked wins: it was a decision); the label in
+    STATE_LABELS."""
+    if token.revoked_at is not None:
+        return REVOKED
+    return ACTIVE if token.expires_at > clock.now() else EXPIRED
+
+
 def user_for_secret(secret: str) -> User | None:
     """The active user of a live token with this secret, else None."""
     if not secret.startswith(PREFIX):

@@ -20,7 +20,7 @@ from ...extensions import db
 from ...models import ConferenceEdition, GrantApplication, GrantCall, Org, ProcessInstance, Project, User
 from ...models.calls import SettingsVersion
 from ...models.types import json_dumps
-from .common import get_or_404  # noqa: F401 (the views use it)
+from .common import get_or_404
 from .errors import InvalidInput, NotFound, PermissionDenied
 from .holidays import holiday_calendar
 from .unit_of_work import transaction
@@ -56,6 +56,12 @@ def may_use_settings(user: User) -> bool:
     return is_admin(user) or bool(officer_orgs(user))
 
 
+def check_may_use_settings(user: User) -> None:
+    """系统管理 → 届次与申报指南 at all (the pages and the API): admins and 项目管理员."""
+    if not may_use_settings(user):
+        raise PermissionDenied("只有系统管理员和项目管理员可以设置届次与申报指南")
+
+
 def check_edition_admin(user: User) -> None:
     if not is_admin(user):
         raise PermissionDenied("只有系统管理员可以设置科创会届次")
@@ -65,6 +71,19 @@ def check_may_edit_call(user: User, call: GrantCall) -> None:
     """Admins, and the 项目管理员 of the call's managing org; others do not see it (404)."""
     if not (is_admin(user) or call.managing_org_id in officer_orgs(user)):
         raise NotFound("申报指南不存在")
+
+
+def get_edition(edition_id: int, user: User) -> ConferenceEdition:
+    """An edition to set up: admins only (403), then "not found" (404)."""
+    check_edition_admin(user)
+    return get_or_404(ConferenceEdition, edition_id, "科创会届次不存在")
+
+
+def get_call(call_id: int, user: User) -> GrantCall:
+    """A call to set up: its 项目管理员 or an admin; anyone else "not found" (404)."""
+    call = get_or_404(GrantCall, call_id, "申报指南不存在")
+    check_may_edit_call(user, call)
+    return call
 
 
 def editions() -> list[ConferenceEdition]:
@@ -245,6 +264,13 @@ def ensure_version(subject: str, obj) -> SettingsVersion:
         latest = _record(subject, obj, None)
         latest.changed = ["初始设置"]
     return latest
+
+
+def current_version(subject: str, obj) -> int:
+    """The number of ``obj``'s latest settings version; 0 while its settings predate versioning
+    (read-only: the first save records them as version 1)."""
+    latest = _latest(subject, obj.id)
+    return latest.number if latest is not None else 0
 
 
 def started_version(subject: str, obj) -> int:

@@ -11,7 +11,7 @@ from ...extensions import db
 from ...models import ORG_TYPES, Org, RoleAssignment, User
 from . import visibility
 from .common import get_or_404, validated
-from .errors import Conflict, InvalidInput, PermissionDenied
+from .errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from .unit_of_work import transaction
 
 ANY_ORG = None
@@ -93,11 +93,14 @@ def assign_role(user_id: int, org_id, role, admin: User) -> RoleAssignment:
     return assignment
 
 
-def remove_role(assignment_id: int, admin: User) -> RoleAssignment:
-    """Take a role away; returns the removed assignment (for the message)."""
+def remove_role(assignment_id: int, admin: User, user_id: int | None = None) -> RoleAssignment:
+    """Take a role away (of ``user_id``'s, when given: another user's is "not found"); returns
+    the removed assignment (for the message)."""
     with transaction():
         check_admin(admin)
         assignment = get_or_404(RoleAssignment, assignment_id, "角色分配不存在")
+        if user_id is not None and assignment.user_id != user_id:
+            raise NotFound("角色分配不存在")
         if assignment.user_id == admin.id and assignment.role == "admin" and _admin_roles(admin) <= 1:
             raise PermissionDenied("不能移除自己唯一的「系统管理员」角色")
         user = assignment.user
