@@ -18,7 +18,7 @@ blp = Blueprint("api_kpis", __name__, url_prefix=f"{PREFIX}/applications/<int:ap
                 description="绩效数据填报：立项项目实施期间登记绩效指标的完成情况")
 
 
-class KpiTargetSchema(Schema):
+class KpiProgressSchema(Schema):
     label = fields.String(required=True, metadata={"description": "绩效指标"})
     unit = fields.String(required=True, metadata={"description": "单位"})
     target = fields.String(required=True, metadata={"description": "目标值（不低于）"})
@@ -52,7 +52,7 @@ class KpiPageSchema(Schema):
         "description": "登记时可填的字段（同网页表单）"})
     kpi_options = fields.List(fields.Nested(KpiOptionSchema), required=True, metadata={
         "description": "kpi_code 的可选值"})
-    targets = fields.List(fields.Nested(KpiTargetSchema), required=True)
+    targets = fields.List(fields.Nested(KpiProgressSchema), required=True)
     entries = fields.List(fields.Nested(KpiEntryViewSchema), required=True)
 
 
