@@ -11,7 +11,7 @@ from forms import choices as c
 from ..extensions import db
 from ..models import ConferenceEdition, Org
 from ..services.kechuang import selection, selection_board
-from ..services.shared.errors import PermissionDenied, ServiceError
+from ..services.shared.errors import ServiceError
 from ..services.reading import list_exports as lists
 from .downloads import xlsx_response
 from .errors import status_of
@@ -46,13 +46,8 @@ def export(edition_id: int):
 
 
 def _department(edition_id: int) -> Org:
-    edition = db.session.get(ConferenceEdition, edition_id) or abort(404)
-    mine = selection_board.departments_of(edition, current_user)
-    wanted = request.values.get("dept", type=int)
-    found = next((org for org in mine if org.id == wanted), mine[0] if mine else None)
-    if found is None:
-        raise PermissionDenied("您不是本届科创会的遴选部门人员")
-    return found
+    return selection_board.department_for(edition_id, current_user,
+                                          request.values.get("dept", type=int))
 
 
 def _page(edition_id: int, refusal: tuple[int | None, str] | None = None, status: int = 200):

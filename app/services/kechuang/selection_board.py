@@ -17,6 +17,7 @@ from ...extensions import db
 from ...models import AuditEvent, ConferenceEdition, Org, Project, SelectionMark, Task, User
 from ..shared.access import check_holds
 from ..shared.common import get_or_404
+from ..shared.errors import PermissionDenied
 from . import selection
 
 PAGE_SIZE = 50
@@ -239,6 +240,18 @@ def departments_of(edition: ConferenceEdition, user: User) -> list[Org]:
     codes = set(edition.selection_departments.values())
     return [org for org in db.session.scalars(sa.select(Org).where(Org.code.in_(codes)))
             if user.holds("selector", org.id)]
+
+
+def department_for(edition_id: int, user: User, wanted: int | None) -> Org:
+    """The department whose pool ``user`` works on: the one ``wanted`` among their selecting
+    departments of the edition, else the first (NotFound for an unknown edition,
+    PermissionDenied for whoever selects for none)."""
+    edition = get_or_404(ConferenceEdition, edition_id, "科创会届次不存在")
+    mine = departments_of(edition, user)
+    found = next((org for org in mine if org.id == wanted), mine[0] if mine else None)
+    if found is None:
+        raise PermissionDenied("您不是本届科创会的遴选部门人员")
+    return found
 
 
 @dataclass(frozen=True)
