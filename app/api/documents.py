@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import url_for
 from flask_login import current_user
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from forms import choices as c
 from forms.base import FormSchema
@@ -29,6 +29,9 @@ from . import PREFIX, paging
 blp = Blueprint("api_documents", __name__, url_prefix=PREFIX,
                 description="文书、附件与导出：实例的文书（PDF）、上传的文件、申报书批量导出与各列表的Excel")
 
+# an id in a path: a positive 32-bit integer (any other number is a 404, never a database error)
+MAX_ID = 2**31 - 1
+ID = f"int(min=1, max={MAX_ID})"
 PDF = "application/pdf"
 ZIP = "application/zip"
 IF_NONE_MATCH_DOC = {"in": "header", "name": "If-None-Match", "required": False,
@@ -37,6 +40,13 @@ IF_NONE_MATCH_DOC = {"in": "header", "name": "If-None-Match", "required": False,
 
 
 BINARY = {"type": "string", "format": "binary"}
+
+
+def id_field(label: str, description: str, **kwargs) -> fields.Integer:
+    """An id in a query or body: a positive 32-bit integer."""
+    return fields.Integer(validate=validate.Range(
+        min=1, max=MAX_ID, error=f"「{label}」应为1至{MAX_ID}之间的整数"),
+        metadata={"label": label, "description": description}, **kwargs)
 
 
 def _file_response(media_type: str, description: str) -> dict:
@@ -102,7 +112,7 @@ def offers_json(instance_id: int, endpoints: tuple[str, str]) -> list[dict]:
     return DocumentOfferSchema(many=True).dump(offered(instance_id, endpoints))
 
 
-@blp.get("/instances/<int:instance_id>/documents")
+@blp.get(f"/instances/<{ID}:instance_id>/documents")
 @blp.doc(summary="实例的文书", description="与实例页面「文书」一栏相同：申报书草稿、已提交的各存档版本"
          "（含 SHA-256、大小、页数）及立项通知书等；无权查看的实例 404。")
 @blp.response(200, DocumentOfferSchema(many=True))
@@ -111,7 +121,7 @@ def list_documents(instance_id: int):
     return offered(instance_id)
 
 
-@blp.get("/instances/<int:instance_id>/documents/<kind>.pdf")
+@blp.get(f"/instances/<{ID}:instance_id>/documents/<kind>.pdf")
 @blp.doc(summary="实例某种文书的当前PDF", parameters=[IF_NONE_MATCH_DOC],
          description="已存档的版本带 ETag（SHA-256），可用 If-None-Match 得 304；草稿与实时生成的文书不缓存。"
          "文件名（Content-Disposition，RFC 5987）为中文。")
@@ -122,7 +132,7 @@ def current_pdf(instance_id: int, kind: str):
     return pages.current_pdf(instance_id, kind)
 
 
-@blp.get("/instances/<int:instance_id>/documents/<int:document_id>")
+@blp.get(f"/instances/<{ID}:instance_id>/documents/<{ID}:document_id>")
 @blp.doc(summary="实例某一存档版本的PDF", parameters=[IF_NONE_MATCH_DOC],
          description="存档文件原样下载，ETag 为其 SHA-256（If-None-Match → 304）。")
 @blp.response(200, **_file_response(PDF, "PDF 文件（存档版本）"))
@@ -135,7 +145,7 @@ def version_pdf(instance_id: int, document_id: int):
 DOCX_DOC = _file_response(pages.DOCX, "Word 文件")
 
 
-@blp.get("/instances/<int:instance_id>/documents/application.docx")
+@blp.get(f"/instances/<{ID}:instance_id>/documents/application.docx")
 @blp.doc(summary="申报书的 Word 版本（不缓存）")
 @blp.response(200, **DOCX_DOC)
 @blp.alt_response(404, response="NOT_FOUND")
@@ -143,7 +153,7 @@ def application_docx(instance_id: int):
     return pages.application_docx_response(instance_id)
 
 
-@blp.get("/editions/<int:edition_id>/report.pdf")
+@blp.get(f"/editions/<{ID}:edition_id>/report.pdf")
 @blp.doc(summary="科创会成果统计报告（PDF）", description="省科协的科创会工作人员与系统管理员可下载。")
 @blp.response(200, **_file_response(PDF, "PDF 文件"))
 @blp.alt_response(403, response="FORBIDDEN")
@@ -152,7 +162,7 @@ def conference_report(edition_id: int):
     return pages.conference_report_pdf(edition_id)
 
 
-@blp.get("/calls/<int:call_id>/publicity.pdf")
+@blp.get(f"/calls/<{ID}:call_id>/publicity.pdf")
 @blp.doc(summary="申报项目的拟立项公示名单（PDF）")
 @blp.response(200, **_file_response(PDF, "PDF 文件"))
 @blp.alt_response(403, response="FORBIDDEN")
@@ -187,7 +197,7 @@ def attachment_json(attachment, step_title: str | None) -> dict:
             "url": url_for("api_documents.download_attachment", attachment_id=attachment.id)}
 
 
-@blp.get("/instances/<int:instance_id>/attachments")
+@blp.get(f"/instances/<{ID}:instance_id>/attachments")
 @blp.doc(summary="实例的相关文件", description="与实例页面「相关文件」相同；评审保密环节的文件不向无权阅读者列出。")
 @blp.response(200, AttachmentSchema(many=True))
 @blp.alt_response(404, response="NOT_FOUND")
@@ -196,7 +206,7 @@ def list_attachments(instance_id: int):
             in instance_views.visible_attachments(instance_id, current_user)]
 
 
-@blp.get("/attachments/<int:attachment_id>")
+@blp.get(f"/attachments/<{ID}:attachment_id>")
 @blp.doc(summary="下载一个上传的文件", description="须能查看其实例且能阅读其上传环节，否则 404。")
 @blp.response(200, **_file_response("application/octet-stream",
                                      "文件本身（Content-Type 为上传时的类型，如 application/pdf）"))
@@ -241,7 +251,7 @@ def export_json(job, call_names: dict[int, str] | None = None) -> dict:
 
 class ExportArgs(FormSchema):
     """POST /exports: which call (the page's 批量导出 button of a call)."""
-    call_id = fields.Integer(required=True, metadata={"label": "申报项目", "description": "申报项目的编号"})
+    call_id = id_field("申报项目", "申报项目的编号", required=True)
 
 
 class ExportableCallSchema(Schema):
@@ -288,7 +298,7 @@ def start_export(args):
                                    "Cache-Control": "no-store"}
 
 
-@blp.get("/exports/<int:job_id>")
+@blp.get(f"/exports/<{ID}:job_id>")
 @blp.doc(summary="导出任务的进度")
 @blp.response(200, ExportJobSchema)
 @blp.alt_response(404, response="NOT_FOUND")
@@ -297,7 +307,7 @@ def show_export(job_id: int):
         "Cache-Control": "private, no-store"}
 
 
-@blp.get("/exports/<int:job_id>/download")
+@blp.get(f"/exports/<{ID}:job_id>/download")
 @blp.doc(summary="下载导出的 zip", parameters=[IF_NONE_MATCH_DOC],
          description="每份申报书的PDF及清单（manifest.csv、申报书清单.xlsx）；ETag 为 zip 的 SHA-256。"
          "尚未完成时 404。")
@@ -308,7 +318,7 @@ def download_export(job_id: int):
     return pages.export_zip(job_id)
 
 
-@blp.get("/exports/<int:job_id>/manifest.xlsx")
+@blp.get(f"/exports/<{ID}:job_id>/manifest.xlsx")
 @blp.doc(summary="导出的申报书清单（Excel）")
 @blp.response(200, **_file_response(XLSX, "Excel 文件"))
 @blp.alt_response(404, response="NOT_FOUND")
@@ -322,7 +332,7 @@ class InboxSheetArgs(FormSchema):
     process = choice("流程", tuple((key, rules.title) for key, rules in PROCESSES.items()),
                      required=False)
     task = fields.String(load_default=None, metadata={"label": "事项", "description": "环节代码"})
-    city = fields.Integer(load_default=None, metadata={"label": "市州", "description": "市州科协的机构编号"})
+    city = id_field("市州", "市州科协的机构编号", load_default=None)
     sector = choice("所属领域", c.SECTORS, required=False)
     due = choice("期限", (("overdue", "已逾期"), ("week", "7日内到期")), required=False)
     mine = fields.Boolean(load_default=False, metadata={
@@ -334,13 +344,12 @@ class InstanceSheetArgs(FormSchema):
     owner = fields.String(load_default=None, metadata={"label": "所属单位", "description": "单位名称包含"})
     status = choice("状态", tuple(instance_views.STATUS_LABELS.items()), required=False)
     outcome = choice("结果", tuple(OUTCOME_LABELS.items()), required=False)
-    city = fields.Integer(load_default=None, metadata={"label": "市州", "description": "市州科协的机构编号"})
+    city = id_field("市州", "市州科协的机构编号", load_default=None)
 
 
 class SelectionSheetArgs(FormSchema):
-    dept = fields.Integer(load_default=None, metadata={
-        "label": "遴选部门", "description": "本人所在的遴选部门（机构编号）；不填为第一个"})
-    city = fields.Integer(load_default=None, metadata={"label": "市州", "description": "市州科协的机构编号"})
+    dept = id_field("遴选部门", "本人所在的遴选部门（机构编号）；不填为第一个", load_default=None)
+    city = id_field("市州", "市州科协的机构编号", load_default=None)
     type = choice("项目类型", c.PROJECT_TYPES, required=False)
     sector = choice("所属领域", c.SECTORS, required=False)
     intent = choice("推介意向", c.INTENTS, required=False)
@@ -377,7 +386,7 @@ def instances_sheet(args):
     return xlsx_response(lists.instances_sheet(current_user, wanted).content, "项目与申报")
 
 
-@blp.get("/editions/<int:edition_id>/selection.xlsx")
+@blp.get(f"/editions/<{ID}:edition_id>/selection.xlsx")
 @blp.doc(summary="遴选部门的项目池（Excel）", description="与遴选工作台的导出Excel相同：本人所在遴选部门的全部候选项目"
          "（按筛选条件）；非遴选部门人员 403。")
 @blp.arguments(SelectionSheetArgs, location="query")

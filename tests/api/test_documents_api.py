@@ -115,7 +115,8 @@ def test_outsiders_get_404_problems_on_every_document_route(ctx, api, submitted)
     admin = api("admin")
     for url in (f"/api/v1/instances/999999/documents", f"/api/v1/instances/999999/documents/1",
                 f"/api/v1/instances/{instance_id}/documents/999999",
-                f"/api/v1/instances/{instance_id}/documents/nonsense.pdf", "/api/v1/attachments/999999"):
+                f"/api/v1/instances/{instance_id}/documents/nonsense.pdf", "/api/v1/attachments/999999",
+                "/api/v1/instances/99999999999999999999/documents", "/api/v1/exports/0"):
         assert_problem(admin.get(url), 404, "not_found")
     assert_problem(ctx.test_client().get(urls[1]), 401, "unauthorized")
 
@@ -261,6 +262,8 @@ def test_only_officers_of_the_call_may_start_an_export(ctx, world, api, upload_d
     assert_problem(invalid, 422, "invalid_input")
     assert invalid.get_json()["errors"]["call_id"] == ["「申报项目」应为整数"]
     assert "extra" in invalid.get_json()["errors"]
+    huge = officer.post("/api/v1/exports", json={"call_id": 10**20})
+    assert huge.get_json()["errors"]["call_id"] == ["「申报项目」应为1至2147483647之间的整数"]
     missing = officer.post("/api/v1/exports", json={})
     assert missing.get_json()["errors"]["call_id"] == ["「申报项目」为必填项"]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ExportJob)) == 0
