@@ -24,7 +24,7 @@ from ..services.reading import list_exports as lists
 from ..views import documents as pages
 from ..views.downloads import XLSX, xlsx_response
 from ..views.instances import attachment_response
-from . import PREFIX, paging
+from . import PREFIX, idempotency, paging
 
 blp = Blueprint("api_documents", __name__, url_prefix=PREFIX,
                 description="文书、附件与导出：实例的文书（PDF）、上传的文件、申报书批量导出与各列表的Excel")
@@ -282,7 +282,8 @@ def list_exports(args):
 
 
 @blp.post("/exports")
-@blp.doc(summary="批量导出申报项目已提交的申报书",
+@idempotency.idempotent
+@blp.doc(summary="批量导出申报项目已提交的申报书", parameters=[idempotency.HEADER_DOC],
          description="登记导出并交给后台任务生成 zip（每份申报书的最新提交版本，附清单）；返回任务，"
          "轮询 `GET /exports/{id}` 至 `done` 后下载。本人对同一申报项目的导出仍在排队或生成时，返回那一个。"
          "仅该申报项目的项目管理员与系统管理员可导出（否则 403）。")

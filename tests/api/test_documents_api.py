@@ -113,7 +113,7 @@ def test_outsiders_get_404_problems_on_every_document_route(ctx, api, submitted)
         for url in urls:
             assert_problem(client.get(url), 404, "not_found")
     admin = api("admin")
-    for url in (f"/api/v1/instances/999999/documents", f"/api/v1/instances/999999/documents/1",
+    for url in ("/api/v1/instances/999999/documents", "/api/v1/instances/999999/documents/1",
                 f"/api/v1/instances/{instance_id}/documents/999999",
                 f"/api/v1/instances/{instance_id}/documents/nonsense.pdf", "/api/v1/attachments/999999",
                 "/api/v1/instances/99999999999999999999/documents", "/api/v1/exports/0"):
@@ -247,6 +247,25 @@ def test_an_officer_exports_a_calls_submitted_applications(ctx, world, api, uplo
         for url in (started.headers["Location"], state["download_url"], state["manifest_url"]):
             assert_problem(other.get(url), 404, "not_found")
         assert other.get("/api/v1/exports").get_json()["items"] == []
+
+
+def test_a_retried_export_request_is_answered_once(ctx, world, api, upload_dir):
+    """With an Idempotency-Key, a retry after the first export finished gets the first
+    answer back — not a second export of the call."""
+    apply(world)
+    officer = api("grant_officer")
+    body, key = {"call_id": world["grant_call"].id}, {"Idempotency-Key": "export-7f3c"}
+    first = officer.post("/api/v1/exports", json=body, headers=key)
+    assert first.status_code == 202
+    run_jobs()
+    retry = officer.post("/api/v1/exports", json=body, headers=key)
+    assert retry.status_code == 202 and retry.headers["Idempotent-Replayed"] == "true"
+    assert retry.get_json() == first.get_json() and retry.headers["Location"] == first.headers["Location"]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ExportJob)) == 1
+    fresh = officer.post("/api/v1/exports", json=body, headers={"Idempotency-Key": "export-8a1d"})
+    assert fresh.get_json()["id"] != first.get_json()["id"]  # a new key: a new export
+    other_call = officer.post("/api/v1/exports", json={"call_id": 999999}, headers=key)
+    assert_problem(other_call, 422, "idempotency_key_reused")
 
 
 def test_only_officers_of_the_call_may_start_an_export(ctx, world, api, upload_dir):
