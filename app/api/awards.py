@@ -21,6 +21,7 @@ from ..services.awards.access import visible_actor
 from ..services.awards.records import visible_ranking
 from ..views.awards import list_pdf_response
 from . import PREFIX, idempotency
+from .files import PDF, file_response
 
 blp = Blueprint("api_awards", __name__, url_prefix=f"{PREFIX}/awards",
                 description="评选表扬：百优/十佳“科服保姆”的名额、排名、推荐与确定")
@@ -486,7 +487,7 @@ def set_kind(args, user_id: int):
 
 @blp.get("/<int:round_id>/lists/<code>.pdf")
 @blp.doc(summary="印发的名单（PDF）", description=f"code：{'、'.join(LISTS)}；其他 404。")
-@blp.response(200, content_type="application/pdf", description="名单（PDF）")
+@blp.response(200, **file_response(PDF, "名单（PDF）"))
 @_alt(403, 404)
 def list_pdf(round_id: int, code: str):
     return list_pdf_response(round_id, code)

@@ -18,6 +18,7 @@ from ..services.reading.figure_tables import KINDS, Table, cell_text
 from ..services.reading.figures_xlsx import workbook
 from ..views.downloads import XLSX, xlsx_response
 from . import PREFIX
+from .files import file_response
 
 blp = Blueprint("api_figures", __name__, url_prefix=PREFIX,
                 description="统计数据：科创会成果统计与申报项目绩效进度")
@@ -138,7 +139,7 @@ def call(call_id: int):
 
 @blp.get("/editions/<int:edition_id>/figures.xlsx")
 @blp.doc(summary="科创会成果统计（Excel，同网页的各表）")
-@blp.response(200, content_type=XLSX, description="成果统计（.xlsx）")
+@blp.response(200, **file_response(XLSX, "成果统计（.xlsx）"))
 @blp.alt_response(403, response="FORBIDDEN")
 @blp.alt_response(404, response="NOT_FOUND")
 def edition_xlsx(edition_id: int):
@@ -148,7 +149,7 @@ def edition_xlsx(edition_id: int):
 
 @blp.get("/calls/<int:call_id>/figures.xlsx")
 @blp.doc(summary="申报项目绩效进度（Excel，同网页的各表）")
-@blp.response(200, content_type=XLSX, description="绩效进度（.xlsx）")
+@blp.response(200, **file_response(XLSX, "绩效进度（.xlsx）"))
 @blp.alt_response(403, response="FORBIDDEN")
 @blp.alt_response(404, response="NOT_FOUND")
 def call_xlsx(call_id: int):

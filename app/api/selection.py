@@ -15,6 +15,7 @@ from ..services.kechuang import selection, selection_board
 from ..services.reading import list_exports
 from ..views.downloads import XLSX, xlsx_response
 from . import PREFIX, idempotency, paging
+from .files import file_response
 
 blp = Blueprint("api_selection", __name__, url_prefix=f"{PREFIX}/editions/<int:edition_id>",
                 description="科创会遴选：名额看板、候选项目与遴选标记、发布遴选结果")
@@ -244,7 +245,7 @@ def publish(args, edition_id: int):
 @blp.get("/selection.xlsx")
 @blp.doc(summary="导出本部门的候选项目（Excel，全部页，按同样的筛选）")
 @blp.arguments(SelectionBoardArgs, location="query")
-@blp.response(200, content_type=XLSX, description="遴选项目表（.xlsx）")
+@blp.response(200, **file_response(XLSX, "遴选项目表（.xlsx）"))
 @blp.alt_response(403, response="FORBIDDEN")
 @blp.alt_response(404, response="NOT_FOUND")
 def export(args, edition_id: int):

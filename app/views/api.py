@@ -5,12 +5,12 @@ from __future__ import annotations
 from functools import wraps
 
 import sqlalchemy as sa
-from flask import Blueprint, jsonify, url_for
+from flask import Blueprint, jsonify
 from flask_login import current_user
 
 from ..extensions import csrf, db
 from ..models import ProcessDefinition, ProcessInstance
-from ..services.documents import documents
+from ..api.documents import offers_json
 from .documents import add_pdf_routes
 from .errors import answer
 
@@ -48,23 +48,8 @@ def session_user(view):
 @bp.get("/instances/<int:instance_id>/documents")
 @session_user
 def instance_documents(instance_id: int):
-    offers = documents.offered_documents(instance_id, current_user)
-    return jsonify([offer_json(instance_id, offer) for offer in offers])
-
-
-def offer_json(instance_id: int, offer: documents.DocumentOffer) -> dict:
-    stored = offer.stored
-    url = (url_for("api.document_version", instance_id=instance_id, document_id=stored.id)
-           if stored else url_for("api.document", instance_id=instance_id, kind=offer.kind))
-    unfrozen = offer.unfrozen is not None  # 生成中 or 生成失败: nothing to download
-    return {"kind": offer.kind, "title": offer.title, "label": offer.label, "draft": offer.draft,
-            "current": offer.current, "rendering": offer.rendering is not None,
-            "render_failed": offer.render_failed is not None,
-            "version": stored.version if stored else offer.unfrozen,
-            "sha256": stored.sha256 if stored else None, "size": stored.size if stored else None,
-            "pages": stored.pages if stored else None,
-            "created_at": stored.created_at.isoformat() if stored else None,
-            "url": None if unfrozen else url}
+    """The same facts as /api/v1 (one builder), linking to this API's PDF routes."""
+    return jsonify(offers_json(instance_id, ("api.document", "api.document_version")))
 
 
 add_pdf_routes(bp, session_user, ("document", "document_version", "conference_report"))

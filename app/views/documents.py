@@ -31,37 +31,38 @@ def pdf_response(served: service.Served) -> Response:
 def add_pdf_routes(blueprint: Blueprint, guard, names: tuple[str, str, str]) -> None:
     """The three PDF downloads — an instance's current document of a kind, one frozen version,
     an edition's 科创会 report — on ``blueprint`` behind ``guard`` (the pages' login, or the
-    API's session check), under the endpoint ``names`` given."""
+    old JSON API's session check), under the endpoint ``names`` given."""
     current_name, version_name, report_name = names
     blueprint.add_url_rule("/instances/<int:instance_id>/documents/<kind>.pdf", current_name,
-                           guard(_current_pdf))
+                           guard(current_pdf))
     blueprint.add_url_rule("/instances/<int:instance_id>/documents/<int:document_id>",
-                           version_name, guard(_version_pdf))
+                           version_name, guard(version_pdf))
     blueprint.add_url_rule("/editions/<int:edition_id>/report.pdf", report_name,
-                           guard(_conference_report_pdf))
+                           guard(conference_report_pdf))
 
 
-def _current_pdf(instance_id: int, kind: str):
+# The downloads themselves, shared by the pages, the old JSON routes and /api/v1 -------------
+
+def current_pdf(instance_id: int, kind: str) -> Response:
     return pdf_response(service.document_pdf(instance_id, kind, current_user))
 
 
-def _version_pdf(instance_id: int, document_id: int):
+def version_pdf(instance_id: int, document_id: int) -> Response:
     return pdf_response(service.stored_document_pdf(instance_id, document_id, current_user))
 
 
-def _conference_report_pdf(edition_id: int):
+def conference_report_pdf(edition_id: int) -> Response:
     return pdf_response(service.conference_report_pdf(edition_id, current_user))
 
 
-add_pdf_routes(bp, login_required, ("current", "version", "conference_report"))
+def publicity_pdf(call_id: int) -> Response:
+    return pdf_response(service.publicity_list_pdf(call_id, current_user))
 
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-@bp.get("/instances/<int:instance_id>/documents/application.docx")
-@login_required
-def application_docx(instance_id: int):
+def application_docx_response(instance_id: int) -> Response:
     """The 申报书 in Word, beside its PDF (never cached: the draft changes)."""
     served = service.application_docx(instance_id, current_user)
     response = send_file(BytesIO(served.pdf), mimetype=DOCX, as_attachment=True,
@@ -71,10 +72,35 @@ def application_docx(instance_id: int):
     return response
 
 
+def export_zip(job_id: int) -> Response:
+    """A finished export's zip (its SHA-256 as ETag)."""
+    job, content, name = exports.job_zip(job_id, current_user)
+    response = send_file(BytesIO(content), mimetype="application/zip", as_attachment=True,
+                         download_name=name, etag=job.sha256, conditional=True, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def export_manifest_xlsx(job_id: int) -> Response:
+    """The 清单 of a finished export as Excel (the same file the zip holds)."""
+    content, name = exports.job_manifest(job_id, current_user)
+    return xlsx_response(content, name.removesuffix(".xlsx"))
+
+
+add_pdf_routes(bp, login_required, ("current", "version", "conference_report"))
+
+
+@bp.get("/instances/<int:instance_id>/documents/application.docx")
+@login_required
+def application_docx(instance_id: int):
+    return application_docx_response(instance_id)
+
+
 @bp.get("/calls/<int:call_id>/publicity.pdf")
 @login_required
 def publicity_list(call_id: int):
-    return pdf_response(service.publicity_list_pdf(call_id, current_user))
+    return publicity_pdf(call_id)
 
 
 # 批量导出 -----------------------------------------------------------------------------------
@@ -120,28 +146,22 @@ def export_status(job_id: int):
     return response
 
 
-def job_json(job) -> dict:
+def job_json(job, download_endpoint: str = "documents.export_download") -> dict:
+    """The progress of an export (the page's script and /api/v1 poll it)."""
     done = job.status == "done"
     return {"id": job.id, "status": job.status, "status_label": job.status_label,
             "done": job.done, "total": job.total, "percent": job.percent, "error": job.error,
             "sha256": job.sha256 if done else None,
-            "download_url": url_for("documents.export_download", job_id=job.id) if done else None}
+            "download_url": url_for(download_endpoint, job_id=job.id) if done else None}
 
 
 @bp.get("/exports/<int:job_id>/manifest.xlsx")
 @login_required
 def export_manifest(job_id: int):
-    """The 清单 of a finished export as Excel (the same file the zip holds)."""
-    content, name = exports.job_manifest(job_id, current_user)
-    return xlsx_response(content, name.removesuffix(".xlsx"))
+    return export_manifest_xlsx(job_id)
 
 
 @bp.get("/exports/<int:job_id>/download")
 @login_required
 def export_download(job_id: int):
-    job, content, name = exports.job_zip(job_id, current_user)
-    response = send_file(BytesIO(content), mimetype="application/zip", as_attachment=True,
-                         download_name=name, etag=job.sha256, conditional=True, max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
+    return export_zip(job_id)

@@ -80,6 +80,11 @@ def diagram(instance_id: int):
 @bp.get("/attachments/<int:attachment_id>")
 @login_required
 def download(attachment_id: int):
+    return attachment_response(attachment_id)
+
+
+def attachment_response(attachment_id: int):
+    """An uploaded file (the page's link and /api/v1), if its instance and step are readable."""
     attachment, path = service.attachment_file(attachment_id, current_user)
     response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
                          download_name=attachment.filename, max_age=0, conditional=False)

@@ -50,6 +50,7 @@ PNG = FileKind("PNG图片", ".png,image/png", "image/png",
 FOLLOW_UP_FILES = "follow_up_files"  # the files of a 跟踪服务 record (走访记录, 现场照片)
 # by field name; every other upload must be a PDF
 KINDS = {"video_ref": (MP4, PDF), FOLLOW_UP_FILES: (PDF, JPEG, PNG)}
+CONTENT_TYPES = tuple(kind.content_type for kind in (PDF, MP4, JPEG, PNG))  # any upload is one
 
 
 def kinds_of(path: str) -> tuple[FileKind, ...]:

@@ -254,7 +254,8 @@ def visible_job(job_id: int, user: User) -> ExportJob:
     return job
 
 
-def recent_jobs(user: User, limit: int = 20) -> list[ExportJob]:
+def recent_jobs(user: User, limit: int | None = 20) -> list[ExportJob]:
+    """The person's exports they may still follow, newest first (``limit`` None: all)."""
     rows = db.session.scalars(sa.select(ExportJob).filter_by(requested_by_id=user.id)
                               .order_by(ExportJob.id.desc()).limit(limit))
     return [job for job in rows if may_follow(user, job)]

@@ -141,9 +141,9 @@ def instance_detail(instance_id: int, user: User) -> InstanceDetail:
         sa.select(AuditEvent, User.display_name).outerjoin(User, User.id == AuditEvent.actor_id)
         .where(AuditEvent.instance_id == instance.id)
         .order_by(AuditEvent.at, AuditEvent.id)).all()
-    attachments = _attachments(instance.id)
-    files = {f"{REF_PREFIX}{a.id}": (a.id, a.filename) for a in attachments}
     hidden = hidden_steps(instance, user)
+    attachments = _attachments(instance.id, hidden)
+    files = {f"{REF_PREFIX}{a.id}": (a.id, a.filename) for a in attachments}
     events = [(event, CONFIDENTIAL_ACTOR if event.task_name in hidden else actor)
               for event, actor in events]
     shown = [(event, actor) for event, actor in events if event.task_name not in hidden]
@@ -219,9 +219,20 @@ def _shown_entry(step, event: AuditEvent, instance) -> list[Shown]:
     return shown_form(step.schema(instance), event.data.get("form") or {}, step.labels, instance)
 
 
-def _attachments(instance_id: int) -> list[Attachment]:
-    return list(db.session.scalars(sa.select(Attachment).filter_by(instance_id=instance_id)
-                                   .order_by(Attachment.uploaded_at, Attachment.id)))
+def _attachments(instance_id: int, hidden: set[str]) -> list[Attachment]:
+    """The instance's files, but those uploaded in a step this reader may not read."""
+    rows = db.session.scalars(sa.select(Attachment).filter_by(instance_id=instance_id)
+                              .order_by(Attachment.uploaded_at, Attachment.id))
+    return [row for row in rows if row.task_name not in hidden]
+
+
+def visible_attachments(instance_id: int, user: User) -> list[tuple[Attachment, str | None]]:
+    """(file, the Chinese name of the step it was uploaded in) for the files of an instance
+    ``user`` may see, as its page lists them (NotFound unless they may see the instance)."""
+    instance = visible_instance(instance_id, user)
+    titles = step_titles(instance.definition)
+    return [(row, titles.get(row.task_name, row.task_name) if row.task_name else None)
+            for row in _attachments(instance.id, hidden_steps(instance, user))]
 
 
 def _history_row(event: AuditEvent, actor: str | None, titles: dict[str, str],
@@ -290,9 +301,12 @@ def process_xml(definition: ProcessDefinition) -> str:
 # Downloads ---------------------------------------------------------------------------------
 
 def attachment_file(attachment_id: int, user: User) -> tuple[Attachment, Path]:
-    """The attachment and its stored file, if ``user`` may see its instance (else NotFound)."""
+    """The attachment and its stored file, if ``user`` may see its instance and read the step
+    it was uploaded in (else NotFound, as for a missing file)."""
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None:
         raise NotFound("文件不存在")
-    visible_instance(attachment.instance_id, user)
+    instance = visible_instance(attachment.instance_id, user)
+    if attachment.task_name in hidden_steps(instance, user):
+        raise NotFound("文件不存在")
     return attachment, stored_path(attachment.sha256)
