@@ -18,7 +18,7 @@ from . import problems
 PREFIX = "/api/v1"
 # the areas, each a module of this package with a ``blp`` (flask_smorest.Blueprint)
 AREAS = ("meta", "definitions", "documents", "selection", "ranking", "figures", "kpis", "awards",
-         "admin", "settings", "tokens")
+         "admin", "settings", "tokens", "instances", "notifications")
 
 DESCRIPTION = """grantflow 的 JSON 接口：网页能做的事，这里都能做，规则相同（同一处判断权限与机构范围）。
 

@@ -9,8 +9,7 @@ from forms.validators import fmt_number
 
 from ..services.grant import ranking as service
 from ..services.grant import ranking_page as pages
-from ..services.reading.instance_views import visible_instance
-from ..services.shared.errors import InvalidInput, NotFound
+from ..services.shared.errors import InvalidInput
 
 bp = Blueprint("ranking", __name__)
 bp.add_app_template_filter(fmt_number, "num")  # 81.33, 95, 0.3: as people write numbers
@@ -51,11 +50,7 @@ def act(call_id: int):
 @bp.get("/instances/<int:instance_id>/score.json")
 @login_required
 def score(instance_id: int):
-    instance = visible_instance(instance_id, current_user)
-    line = pages.instance_score_line(instance, current_user)
-    if line is None:
-        raise NotFound("该申报尚未发布排序")
-    response = jsonify(pages.score_line_json(line))
+    response = jsonify(pages.score_line_json(pages.published_score(instance_id, current_user)))
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

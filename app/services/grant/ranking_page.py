@@ -16,7 +16,8 @@ from ...models import AuditEvent, GrantApplication, GrantCall, Org, User
 from ..shared.access import check_holds
 from ..shared.common import get_or_404
 from .applications import priority_points_of
-from ..shared.errors import Conflict
+from ..shared.errors import Conflict, NotFound
+from ..shared.visibility import visible_instance
 from .ranking import check_reviews_finished, waiting_for, breakdown_of, reviews_of
 
 
@@ -225,6 +226,14 @@ def _names(user_ids: list) -> dict:
                                    .where(User.id.in_([i for i in user_ids if i]))).all())
 
 
+
+
+def published_score(instance_id: int, user: User) -> ScoreLine:
+    """评审得分构成 of a visible instance, once its ranking is published (else NotFound)."""
+    line = instance_score_line(visible_instance(instance_id, user), user)
+    if line is None:
+        raise NotFound("该申报尚未发布排序")
+    return line
 
 
 def instance_score_line(instance, user: User) -> ScoreLine | None:

@@ -13,10 +13,12 @@ from sqlalchemy.orm import joinedload
 from reports.documents import KINDS
 
 from ...extensions import db
-from ...models import Attachment, AuditEvent, Org, ProcessDefinition, ProcessInstance, Project, User
+from ...models import (Attachment, AuditEvent, GrantApplication, Org, ProcessDefinition,
+                       ProcessInstance, Project, Task, User)
 from ..documents.attachments import REF_PREFIX, stored_path
 from ..shared.definitions import step_titles
-from ..shared.errors import NotFound
+from ..shared.access import check_may_complete, may_see_task
+from ..shared.errors import NotFound, ServiceError
 from ..steps.form_display import Shown, decision_line, link_files, shown_form, shown_line
 from ..steps.catalog import catalog
 from ..steps.panels import PanelView, Reviews
@@ -42,6 +44,9 @@ class InstanceFilter:
     outcome: str | None = None
     city_id: int | None = None   # projects of this 市州
     page: int = 1
+    process: str | None = None   # process key (kechuang_project · expert_team_grant …)
+    edition_id: int | None = None  # 科创项目 of this 科创会 edition
+    call_id: int | None = None   # applications to this grant call
 
 
 @dataclass(frozen=True)
@@ -61,11 +66,22 @@ def page_count(total: int) -> int:
 
 def list_instances(user: User, wanted: InstanceFilter) -> InstanceList:
     """The instances ``user`` may see that match ``wanted``, latest change first, one page."""
-    query = _matching(user, wanted)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    total = matching_count(user, wanted)
     page = min(max(wanted.page, 1), page_count(total))
-    rows = db.session.execute(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    return InstanceList([tuple(row) for row in rows], total, page)
+    return InstanceList(instance_rows(user, wanted, (page - 1) * PAGE_SIZE, PAGE_SIZE), total, page)
+
+
+def matching_count(user: User, wanted: InstanceFilter) -> int:
+    """How many instances of the list there are (all its pages)."""
+    query = _matching(user, wanted).order_by(None)
+    return db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+
+
+def instance_rows(user: User, wanted: InstanceFilter, offset: int, limit: int
+                  ) -> list[tuple[ProcessInstance, str]]:
+    """A slice of the list, in its order (the page's pages, the API's pages)."""
+    query = _matching(user, wanted).limit(limit).offset(offset)
+    return [tuple(row) for row in db.session.execute(query).all()]
 
 
 def all_instances(user: User, wanted: InstanceFilter) -> list[tuple[ProcessInstance, str]]:
@@ -93,6 +109,14 @@ def _conditions(wanted: InstanceFilter):
     if wanted.city_id:
         yield ProcessInstance.id.in_(sa.select(Project.instance_id)
                                      .where(Project.city_org_id == wanted.city_id))
+    if wanted.process:
+        yield ProcessInstance.process_key == wanted.process
+    if wanted.edition_id:
+        yield ProcessInstance.id.in_(sa.select(Project.instance_id)
+                                     .where(Project.edition_id == wanted.edition_id))
+    if wanted.call_id:
+        yield ProcessInstance.id.in_(sa.select(GrantApplication.instance_id)
+                                     .where(GrantApplication.call_id == wanted.call_id))
 
 
 # One instance ------------------------------------------------------------------------------
@@ -272,6 +296,34 @@ def _note(event: AuditEvent, titles: dict[str, str], instance) -> str:
     if record is not None:
         return shown_line(record.form, data, record.labels, instance)
     return ""
+
+
+# Its open tasks -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class OpenTask:
+    task: Task
+    org_name: str
+    may_act: bool  # the reader may complete it now (check_may_complete would let them)
+
+
+def open_tasks(instance: ProcessInstance, user: User) -> list[OpenTask]:
+    """The tasks the (visible) instance waits on, oldest first — but not those of a step this
+    reader may not read (e.g. the expert reviews, for the applicant), unless offered to them."""
+    hidden = hidden_steps(instance, user)
+    tasks = db.session.scalars(sa.select(Task).filter_by(instance_id=instance.id)
+                               .order_by(Task.created_at, Task.id))
+    return [OpenTask(task, db.session.get(Org, task.org_id).name, _may_act(task, user))
+            for task in tasks
+            if task.task_name not in hidden or may_see_task(user, task)]
+
+
+def _may_act(task: Task, user: User) -> bool:
+    try:
+        check_may_complete(user, task)
+    except ServiceError:
+        return False
+    return True
 
 
 # The diagram -------------------------------------------------------------------------------

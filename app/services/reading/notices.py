@@ -41,19 +41,35 @@ class NoticeList:
 
 
 def my_notices(user: User, page: int = 1) -> NoticeList:
+    total, unread = notice_counts(user)
+    page = min(max(page, 1), max(1, math.ceil(total / PAGE_SIZE)))
+    return NoticeList(notice_rows(user, (page - 1) * PAGE_SIZE, PAGE_SIZE), total, unread, page)
+
+
+def notice_counts(user: User, unread_only: bool = False) -> tuple[int, int]:
+    """(how many notices ``user`` has — only unread ones with ``unread_only`` —, how many unread)."""
     mine = Notification.user_id == user.id
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(mine))
     unread = db.session.scalar(sa.select(sa.func.count()).select_from(Notification)
                                .where(mine, Notification.read_at.is_(None)))
-    page = min(max(page, 1), max(1, math.ceil(total / PAGE_SIZE)))
+    if unread_only:
+        return unread, unread
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(mine)), unread
+
+
+def notice_rows(user: User, offset: int, limit: int, unread_only: bool = False) -> list[NoticeRow]:
+    """A slice of ``user``'s notices, newest first (only the unread ones with ``unread_only``)."""
+    wanted = [Notification.user_id == user.id]
+    if unread_only:
+        wanted.append(Notification.read_at.is_(None))
     notices = list(db.session.scalars(
-        sa.select(Notification).where(mine).options(joinedload(Notification.instance))
+        sa.select(Notification).where(*wanted).options(joinedload(Notification.instance))
         .order_by(Notification.created_at.desc(), Notification.id.desc())
-        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)))
-    return NoticeList(_with_links(notices, user), total, unread, page)
+        .limit(limit).offset(offset)))
+    return rows_of(notices, user)
 
 
-def _with_links(notices: list[Notification], user: User) -> list[NoticeRow]:
+def rows_of(notices: list[Notification], user: User) -> list[NoticeRow]:
+    """The notices, each with where it leads for ``user``."""
     task_ids = {n.task_id for n in notices if n.task_id}
     tasks = {task.id: task for task in db.session.scalars(
         sa.select(Task).where(Task.id.in_(task_ids)))} if task_ids else {}
