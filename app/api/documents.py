@@ -13,7 +13,7 @@ from marshmallow import Schema, fields
 from forms import choices as c
 from forms.base import FormSchema, IntegerRange
 from forms.fields import choice
-from workflows.processes import OUTCOME_LABELS, PROCESSES
+from workflows.processes import PROCESSES
 
 from ..services.documents import documents as service
 from ..services.documents import attachments, exports
@@ -25,6 +25,7 @@ from ..views.downloads import XLSX, xlsx_response
 from ..views.instances import attachment_response
 from . import PREFIX, idempotency, paging
 from .files import PDF, ZIP, file_response, files_response
+from .instances_schemas import InstanceSearchArgs, instance_filter
 
 blp = Blueprint("api_documents", __name__, url_prefix=PREFIX,
                 description="文书、附件与导出：实例的文书（PDF）、上传的文件、申报书批量导出与各列表的Excel")
@@ -328,12 +329,7 @@ class InboxSheetArgs(FormSchema):
         "label": "仅本人", "description": "只列本人已认领或指派给本人的事项"})
 
 
-class InstanceSheetArgs(FormSchema):
-    q = fields.String(load_default=None, metadata={"label": "关键词", "description": "业务编号或名称包含"})
-    owner = fields.String(load_default=None, metadata={"label": "所属单位", "description": "单位名称包含"})
-    status = choice("状态", tuple(instance_views.STATUS_LABELS.items()), required=False)
-    outcome = choice("结果", tuple(OUTCOME_LABELS.items()), required=False)
-    city = id_field("市州", "市州科协的机构编号", load_default=None)
+InstanceSheetArgs = InstanceSearchArgs  # the list's search (instances_schemas)
 
 
 XLSX_DOC = file_response(XLSX, "Excel 文件（筛选条件下的全部行，不分页）")
@@ -357,7 +353,5 @@ def inbox_sheet(args):
 @blp.response(200, **XLSX_DOC)
 @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
 def instances_sheet(args):
-    wanted = instance_views.InstanceFilter(
-        text=args["q"], owner=args["owner"], status=args["status"], outcome=args["outcome"],
-        city_id=args["city"])
-    return xlsx_response(lists.instances_sheet(current_user, wanted).content, "项目与申报")
+    return xlsx_response(lists.instances_sheet(current_user, instance_filter(args)).content,
+                         "项目与申报")

@@ -1,6 +1,6 @@
 """项目与申报: the list (the page's search), one instance as its page shows it (summary, open
 tasks, the full history, entered data, files, reviews to those who may read them), its diagram
-and 评审得分构成, file downloads, what one may start and starting it — through the services the
+and 评审得分构成, what one may start and starting it — through the services the
 pages call (reading/instance_views, steps/starting, grant/ranking_page)."""
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from ..models import ProcessInstance
 from ..services.grant import ranking_page
 from ..services.reading import instance_views as service
 from ..services.steps import starting
-from ..views.instances import attachment_response
 from . import PREFIX, conditions, idempotency, paging
+from .documents import attachment_json
 from . import instances_schemas as schemas
 
 blp = Blueprint("api_instances", __name__, url_prefix=PREFIX,
@@ -32,10 +32,7 @@ blp = Blueprint("api_instances", __name__, url_prefix=PREFIX,
 @blp.response(200, paging.page_schema(schemas.InstanceItemSchema))
 @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
 def list_instances(args):
-    wanted = service.InstanceFilter(
-        text=args.get("q"), owner=args.get("owner"), status=args.get("status"),
-        outcome=args.get("outcome"), city_id=args.get("city"), process=args.get("process"),
-        edition_id=args.get("edition_id"), call_id=args.get("call_id"))
+    wanted = schemas.instance_filter(args)
     rows = service.instance_rows(current_user, wanted, (args["page"] - 1) * args["per_page"],
                                  args["per_page"])
     page = paging.Page([item_json(instance, owner) for instance, owner in rows], args["page"],
@@ -79,7 +76,9 @@ def detail_json(detail: service.InstanceDetail) -> dict:
         "open_tasks": [open_task_json(row) for row in service.open_tasks(instance, current_user)],
         "history": [history_json(row) for row in detail.history],
         "entered": [entered_json(form) for form in detail.entered],
-        "attachments": [attachment_json(file, detail.titles) for file in detail.attachments],
+        "attachments": [attachment_json(file, detail.titles.get(file.task_name, file.task_name)
+                                        if file.task_name else None)
+                        for file in detail.attachments],
         "reviews": [review_json(panel) for panel in detail.reviews],
         "diagram_url": url_for("api_instances.diagram", instance_id=instance.id),
     }
@@ -112,15 +111,8 @@ def shown_json(item) -> dict:
             "download_url": _download_url(item.attachment_id) if item.attachment_id else None}
 
 
-def attachment_json(file, titles: dict[str, str]) -> dict:
-    return {"id": file.id, "name": file.filename, "content_type": file.content_type,
-            "size": file.size, "sha256": file.sha256,
-            "step": titles.get(file.task_name, file.task_name) if file.task_name else None,
-            "uploaded_at": file.uploaded_at, "download_url": _download_url(file.id)}
-
-
 def _download_url(attachment_id: int) -> str:
-    return url_for("api_instances.download", attachment_id=attachment_id)
+    return url_for("api_documents.download_attachment", attachment_id=attachment_id)
 
 
 def review_json(panel) -> dict:
@@ -133,7 +125,7 @@ def review_json(panel) -> dict:
 
 @blp.get("/instances/<int:instance_id>/diagram")
 @blp.doc(summary="流程图：该实例的 BPMN 模型，已完成与当前的环节")
-@blp.response(200, schemas.DiagramSchema)
+@blp.response(200, schemas.InstanceDiagramSchema)
 @blp.alt_response(404, response="NOT_FOUND")
 def diagram(instance_id: int):
     return service.diagram_of(instance_id, current_user), 200, {"Cache-Control": "private, no-store"}
@@ -142,20 +134,11 @@ def diagram(instance_id: int):
 @blp.get("/instances/<int:instance_id>/score")
 @blp.doc(summary="评审得分构成（资助项目发布排序后）",
          description="与实例页面的「评审得分构成」相同；尚未发布排序或不可见时 404。")
-@blp.response(200, schemas.ScoreSchema)
+@blp.response(200, schemas.InstanceScoreSchema)
 @blp.alt_response(404, response="NOT_FOUND")
 def score(instance_id: int):
     line = ranking_page.published_score(instance_id, current_user)
     return ranking_page.score_line_json(line), 200, {"Cache-Control": "private, no-store"}
-
-
-@blp.get("/attachments/<int:attachment_id>")
-@blp.doc(summary="下载文件（本人可见的实例的）")
-@blp.response(200, content_type="application/octet-stream",
-              description="文件内容（Content-Type 为上传时的类型）")
-@blp.alt_response(404, response="NOT_FOUND")
-def download(attachment_id: int):
-    return attachment_response(*service.attachment_file(attachment_id, current_user))
 
 
 # Starting -----------------------------------------------------------------------------------

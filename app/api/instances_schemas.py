@@ -6,11 +6,12 @@ from marshmallow import INCLUDE, Schema, ValidationError, fields, validate, vali
 
 from forms import fields as f
 from forms.base import FormSchema
+from forms.fields import choice
 from forms.grant_forms import EligibilityDeclarationSchema
 from forms.start_forms import ProjectStartSchema
 from workflows.processes import OUTCOME_LABELS
 
-from ..services.reading.instance_views import STATUS_LABELS
+from ..services.reading.instance_views import STATUS_LABELS, InstanceFilter
 from . import paging
 
 PROJECT, GRANT = "kechuang_project", "expert_team_grant"
@@ -29,21 +30,27 @@ def _maybe(field_class, description: str, **kwargs):
 
 # The list -----------------------------------------------------------------------------------
 
-class InstanceFilterArgs(paging.PageArgs):
-    q = fields.String(metadata={"label": "搜索", "description": "业务编号或名称包含"})
-    owner = fields.String(metadata={"label": "所属单位", "description": "所属单位名称包含"})
-    process = fields.String(validate=validate.OneOf(
-        (PROJECT, GRANT), error="「流程」应为 kechuang_project 或 expert_team_grant"),
-        metadata={"label": "流程", "description": "流程代码"})
-    status = fields.String(validate=validate.OneOf(
-        list(STATUS_LABELS), error="「状态」应为 running（进行中）或 completed（已结束）"),
-        metadata={"label": "状态"})
-    outcome = fields.String(validate=validate.OneOf(
-        list(OUTCOME_LABELS), error="「结果」不是已知的办理结果"),
-        metadata={"label": "结果", "description": "已结束实例的结果代码"})
-    city = f.whole("市（州）", low=1, required=False)
-    edition_id = f.whole("科创会届次", low=1, required=False)
-    call_id = f.whole("申报项目", low=1, required=False)
+class InstanceSearchArgs(FormSchema):
+    """The search of the 项目与申报 page (its list and its Excel): ``instance_filter`` reads it."""
+    q = fields.String(load_default=None, metadata={"label": "关键词", "description": "业务编号或名称包含"})
+    owner = fields.String(load_default=None, metadata={"label": "所属单位", "description": "单位名称包含"})
+    status = choice("状态", tuple(STATUS_LABELS.items()), required=False)
+    outcome = choice("结果", tuple(OUTCOME_LABELS.items()), required=False)
+    city = f.whole("市州", low=1, required=False, help="市州科协的机构编号：该市州的科创项目")
+    process = choice("流程", ((PROJECT, "科创项目"), (GRANT, "资助项目")), required=False)
+    edition_id = f.whole("科创会届次", low=1, required=False, help="该届科创会的科创项目")
+    call_id = f.whole("申报项目", low=1, required=False, help="该资助项目的申报")
+
+
+def instance_filter(args: dict) -> InstanceFilter:
+    return InstanceFilter(
+        text=args.get("q"), owner=args.get("owner"), status=args.get("status"),
+        outcome=args.get("outcome"), city_id=args.get("city"), process=args.get("process"),
+        edition_id=args.get("edition_id"), call_id=args.get("call_id"))
+
+
+class InstanceFilterArgs(InstanceSearchArgs, paging.PageArgs):
+    """The list's search and its page."""
 
 
 class InstanceItemSchema(Schema):
@@ -68,31 +75,31 @@ class InstanceItemSchema(Schema):
 
 # One instance -------------------------------------------------------------------------------
 
-class ShownSchema(Schema):
+class ShownFieldSchema(Schema):
     """One field as the page shows it: text, file, section (``fields``) or table."""
     label = _text("字段名称")
     kind = _text("text · file · section · table")
     text = _text("显示的值")
     columns = fields.List(fields.String(), required=True, metadata={"description": "表格的列（table）"})
-    rows = fields.List(fields.List(fields.Nested(lambda: ShownSchema())), required=True,
+    rows = fields.List(fields.List(fields.Nested(lambda: ShownFieldSchema())), required=True,
                        metadata={"description": "表格的行，每格一项（table）"})
     attachment_id = _maybe(fields.Integer, "文件（file）")
     download_url = _maybe(fields.String, "文件的下载地址（file）")
-    fields = fields.List(fields.Nested(lambda: ShownSchema()), required=True,
+    fields = fields.List(fields.Nested(lambda: ShownFieldSchema()), required=True,
                          metadata={"description": "分组内的字段（section）"})
 
 
-class EnteredFormSchema(Schema):
+class InstanceEnteredFormSchema(Schema):
     task_name = _text("环节代码")
     title = _text("环节")
     actor = _text("办理人")
     at = fields.DateTime(required=True)
-    earlier = fields.List(fields.Nested(lambda: EnteredFormSchema()), required=True,
+    earlier = fields.List(fields.Nested(lambda: InstanceEnteredFormSchema()), required=True,
                           metadata={"description": "此前各轮的提交（退回后重新提交），由早到晚"})
-    fields = fields.List(fields.Nested(ShownSchema), required=True)  # last: it shadows the module
+    fields = fields.List(fields.Nested(ShownFieldSchema), required=True)  # last: it shadows the module
 
 
-class HistorySchema(Schema):
+class InstanceHistorySchema(Schema):
     at = fields.DateTime(required=True)
     actor = _text("办理人（评审保密的环节显示“（评审保密）”）")
     kind = _text("操作：发起、办理、认领、转办……")
@@ -102,7 +109,7 @@ class HistorySchema(Schema):
     note = _text("说明：办理的结论与意见、转办原因等")
 
 
-class OpenTaskSchema(Schema):
+class InstanceOpenTaskSchema(Schema):
     id = _text("待办事项编号")
     task_name = _text("环节代码")
     title = _text("事项")
@@ -115,64 +122,59 @@ class OpenTaskSchema(Schema):
     may_act = fields.Boolean(required=True, metadata={"description": "当前用户现在可否办理"})
 
 
-class AttachmentSchema(Schema):
-    id = fields.Integer(required=True)
-    name = _text("文件名")
-    content_type = _text("文件类型")
-    size = fields.Integer(required=True, metadata={"description": "字节数"})
-    sha256 = _text("SHA-256 校验码")
-    step = _maybe(fields.String, "上传的环节")
-    uploaded_at = fields.DateTime(required=True)
-    download_url = _text("下载地址")
+def _attachment_schema() -> Schema:
+    from .documents import AttachmentSchema  # the 文件 area's (it imports this module)
+    return AttachmentSchema()
 
 
-class FactSchema(Schema):
+class InstanceFactSchema(Schema):
     label = _text("名称")
     text = _text("内容")
 
 
-class ReviewEntrySchema(Schema):
+class InstanceReviewEntrySchema(Schema):
     title = _text("环节")
     actor = _text("评审专家")
     at = fields.DateTime(required=True)
-    fields = fields.List(fields.Nested(ShownSchema), required=True)
+    fields = fields.List(fields.Nested(ShownFieldSchema), required=True)
 
 
-class ReviewPanelSchema(Schema):
+class InstanceReviewPanelSchema(Schema):
     title = _text("名称")
     summary = _text("专家评分的计算")
-    entries = fields.List(fields.Nested(ReviewEntrySchema), required=True)
-    fields = fields.List(fields.Nested(ShownSchema), required=True, metadata={"description": "评分表"})
+    entries = fields.List(fields.Nested(InstanceReviewEntrySchema), required=True)
+    fields = fields.List(fields.Nested(ShownFieldSchema), required=True, metadata={"description": "评分表"})
 
 
 class InstanceDetailSchema(InstanceItemSchema):
-    facts = fields.List(fields.Nested(FactSchema), required=True,
+    facts = fields.List(fields.Nested(InstanceFactSchema), required=True,
                         metadata={"description": "流程自身的信息（如不符合申报资格的原因）"})
-    open_tasks = fields.List(fields.Nested(OpenTaskSchema), required=True)
-    history = fields.List(fields.Nested(HistorySchema), required=True,
+    open_tasks = fields.List(fields.Nested(InstanceOpenTaskSchema), required=True)
+    history = fields.List(fields.Nested(InstanceHistorySchema), required=True,
                           metadata={"description": "流程记录：每次发起、办理、认领、转办……，由早到晚"})
-    entered = fields.List(fields.Nested(EnteredFormSchema), required=True,
+    entered = fields.List(fields.Nested(InstanceEnteredFormSchema), required=True,
                           metadata={"description": "已填报信息：每个环节最近一轮的提交"})
-    attachments = fields.List(fields.Nested(AttachmentSchema), required=True)
-    reviews = fields.List(fields.Nested(ReviewPanelSchema), required=True,
+    attachments = fields.List(fields.Nested(_attachment_schema), required=True, metadata={
+        "description": "相关文件（评审保密环节的文件不向无权阅读者列出）"})
+    reviews = fields.List(fields.Nested(InstanceReviewPanelSchema), required=True,
                           metadata={"description": "专家评审（仅有权阅读评审者可见，否则为空）"})
     diagram_url = _text("流程图数据的接口地址")
 
 
-class DiagramSchema(Schema):
+class InstanceDiagramSchema(Schema):
     xml = _text("BPMN 2.0 XML（该实例的流程模型版本）")
     completed = fields.List(fields.String(), required=True, metadata={"description": "已完成的环节 id"})
     current = fields.List(fields.String(), required=True, metadata={"description": "当前环节 id"})
 
 
-class ReviewerScoreSchema(Schema):
+class InstanceReviewerScoreSchema(Schema):
     reviewer = _text("评审专家（项目管理员可见姓名，其他人为“专家1”…）")
     total = _text("总分")
     dropped = fields.Boolean(required=True, metadata={"description": "作为最高或最低分去掉"})
 
 
-class ScoreSchema(Schema):
-    reviewers = fields.List(fields.Nested(ReviewerScoreSchema), required=True)
+class InstanceScoreSchema(Schema):
+    reviewers = fields.List(fields.Nested(InstanceReviewerScoreSchema), required=True)
     expert_score = _text("专家评分")
     expert_rule = _text("专家评分的计算方法")
     objective_score = _text("客观评分")
@@ -222,7 +224,7 @@ START_DESCRIPTION = f"""发起一项申报，规则与「发起申报」页面�
 
 # What one may start -------------------------------------------------------------------------
 
-class EditionOfferSchema(Schema):
+class StartEditionOfferSchema(Schema):
     edition_id = fields.Integer(required=True)
     edition_name = _text("科创会届次")
     submit_deadline = fields.Date(required=True, metadata={"description": "项目征集截止日"})
@@ -230,7 +232,7 @@ class EditionOfferSchema(Schema):
     owner_org_name = _text("以此单位名义申报")
 
 
-class CallOfferSchema(Schema):
+class StartCallOfferSchema(Schema):
     call_id = fields.Integer(required=True)
     call_name = _text("申报项目")
     apply_deadline = fields.Date(required=True, metadata={"description": "申报截止日"})
@@ -239,15 +241,15 @@ class CallOfferSchema(Schema):
     applied = fields.Boolean(required=True, metadata={"description": "该学会已申报过"})
 
 
-class OrgChoiceSchema(Schema):
+class StartOrgChoiceSchema(Schema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
 
 
 class StartableSchema(Schema):
-    projects = fields.List(fields.Nested(EditionOfferSchema), required=True,
+    projects = fields.List(fields.Nested(StartEditionOfferSchema), required=True,
                            metadata={"description": "可发起的科创项目申报（单位 × 征集中的届次）"})
-    recommenders = fields.List(fields.Nested(OrgChoiceSchema), required=True, metadata={
+    recommenders = fields.List(fields.Nested(StartOrgChoiceSchema), required=True, metadata={
         "description": "科创项目可选的推荐单位（recommender_org_id），无可发起的科创项目时为空"})
-    grants = fields.List(fields.Nested(CallOfferSchema), required=True,
+    grants = fields.List(fields.Nested(StartCallOfferSchema), required=True,
                          metadata={"description": "可申报的资助项目（学会 × 申报中的项目）"})

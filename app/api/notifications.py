@@ -36,7 +36,7 @@ class NoticeSchema(Schema):
         "description": "该项目或申报的接口地址"})
 
 
-class MarkedSchema(Schema):
+class NoticesMarkedSchema(Schema):
     marked = fields.Integer(required=True, metadata={"description": "标记为已读的条数"})
 
 
@@ -74,6 +74,6 @@ def mark_read(notification_id: int):
 
 @blp.post("/read-all")
 @blp.doc(summary="全部标记为已读")
-@blp.response(200, MarkedSchema)
+@blp.response(200, NoticesMarkedSchema)
 def mark_all_read():
     return {"marked": reminders.mark_all_read(current_user)}

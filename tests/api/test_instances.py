@@ -164,13 +164,14 @@ def test_files_are_listed_with_their_checksum_and_download_for_insiders_only(
                               uploaded_at=clock.now()))
     db.session.commit()
     body = api("cd_recommender").get(f"/api/v1/instances/{chengdu_project.instance_id}").get_json()
-    mine = next(file for file in body["attachments"] if file["name"] == "检测报告.pdf")
-    assert mine["sha256"] == digest and mine["size"] == len(content) and mine["step"] == "提交科创项目"
-    download = api("cd_recommender").get(mine["download_url"])
+    mine = next(file for file in body["attachments"] if file["filename"] == "检测报告.pdf")
+    assert mine["sha256"] == digest and mine["size"] == len(content)
+    assert mine["task_title"] == "提交科创项目"
+    download = api("cd_recommender").get(mine["url"])
     assert download.status_code == 200 and download.data == content
     assert download.headers["Cache-Control"] == "private, no-store"
     download.close()
-    assert api("my_recommender").get(mine["download_url"]).status_code == 404
+    assert api("my_recommender").get(mine["url"]).status_code == 404
 
 
 def test_the_diagram_gives_the_models_xml_and_the_current_step(world, api, chengdu_project):
@@ -228,9 +229,35 @@ def test_a_society_applies_to_a_grant_call_once(world, api):
 def test_the_paths_are_in_the_contract(ctx, world):
     paths = ctx.test_client().get("/api/v1/openapi.json").get_json()["paths"]
     for path in ("/api/v1/instances", "/api/v1/instances/{instance_id}", "/api/v1/startable",
-                 "/api/v1/instances/{instance_id}/diagram", "/api/v1/instances/{instance_id}/score",
-                 "/api/v1/attachments/{attachment_id}"):
+                 "/api/v1/instances/{instance_id}/diagram", "/api/v1/instances/{instance_id}/score"):
         assert path in paths, path
     start = paths["/api/v1/instances"]["post"]
     assert {"Idempotency-Key"} <= {p["name"] for p in start["parameters"]}
     assert "201" in start["responses"] and "422" in start["responses"]
+
+
+def test_the_answers_match_the_contract(ctx, world, api, chengdu_project, upload_dir):
+    from .board_contract import conforms
+    complete(world["users"]["cd_recommender"], chengdu_project.instance, "check_exclusions",
+             {"exclusion_outcome": "returned", "violated_rules": [], "comment": "请补充中试检测报告"})
+    applicant, one = api("cd_applicant"), "/api/v1/instances/{instance_id}"
+    instance = f"/api/v1/instances/{chengdu_project.instance_id}"
+    started = applicant.post("/api/v1/instances", json=project_body(world),
+                             headers={"Idempotency-Key": "contract-1"})
+    answers = [
+        (started, "POST", "/api/v1/instances"),
+        (applicant.post("/api/v1/instances", json=project_body(world, title="")), "POST",
+         "/api/v1/instances"),
+        (applicant.get("/api/v1/instances?per_page=1"), "GET", "/api/v1/instances"),
+        (applicant.get("/api/v1/instances?per_page=101"), "GET", "/api/v1/instances"),
+        (applicant.get(instance), "GET", one),
+        (api("cd_recommender").get(instance), "GET", one),
+        (api("my_recommender").get(instance), "GET", one),
+        (applicant.get(f"{instance}/diagram"), "GET", one + "/diagram"),
+        (applicant.get(f"{instance}/score"), "GET", one + "/score"),
+        (applicant.get("/api/v1/startable"), "GET", "/api/v1/startable"),
+        (api("soc_agri_applicant").get("/api/v1/startable"), "GET", "/api/v1/startable"),
+    ]
+    assert {answer.status_code for answer, _, _ in answers} == {200, 201, 404, 422}
+    for answer, method, path in answers:
+        conforms(ctx, answer, method, path)

@@ -70,3 +70,19 @@ def test_the_paths_are_in_the_contract(ctx, world):
     paths = ctx.test_client().get("/api/v1/openapi.json").get_json()["paths"]
     assert {"/api/v1/notifications", "/api/v1/notifications/{notification_id}/read",
             "/api/v1/notifications/read-all"} <= set(paths)
+
+
+def test_the_answers_match_the_contract(ctx, world, api, chengdu_project):
+    from .board_contract import conforms
+    recommender = api("cd_recommender")
+    listed = recommender.get("/api/v1/notifications")
+    ident = listed.get_json()["items"][0]["id"]
+    for answer, method, path in (
+            (listed, "GET", "/api/v1/notifications"),
+            (recommender.get("/api/v1/notifications?unread=1&per_page=0"), "GET", "/api/v1/notifications"),
+            (api("my_recommender").post(f"/api/v1/notifications/{ident}/read"), "POST",
+             "/api/v1/notifications/{notification_id}/read"),
+            (recommender.post(f"/api/v1/notifications/{ident}/read"), "POST",
+             "/api/v1/notifications/{notification_id}/read"),
+            (recommender.post("/api/v1/notifications/read-all"), "POST", "/api/v1/notifications/read-all")):
+        conforms(ctx, answer, method, path)
