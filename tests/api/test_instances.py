@@ -10,7 +10,10 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Attachment, GrantApplication, ProcessInstance, Project
+from app.demo.materials import with_materials
+from tests.factories import submission
 from tests.services.steps import complete
+from tests.web.test_ranking_page import REVIEWERS, grant_world, two  # noqa: F401,F811 - shared fixtures
 from workflows import clock
 
 ELIGIBLE = {"inspection_previous": "合格", "inspection_last": "合格", "penalized": False,
@@ -148,6 +151,14 @@ def test_the_history_shows_each_completion_its_actor_and_what_it_decided(world, 
     recommender_view = api("cd_recommender").get(f"/api/v1/instances/{chengdu_project.instance_id}")
     assert recommender_view.get_json()["open_tasks"][0]["may_act"] is False
     assert read.headers["ETag"] == recommender_view.headers["ETag"]
+    # submitted again: the latest round in full, the returned one kept as an earlier round
+    complete(users["cd_applicant"], chengdu_project.instance, "submit_project",
+             with_materials(chengdu_project.instance, users["cd_applicant"], submission()))
+    again = api("cd_applicant").get(f"/api/v1/instances/{chengdu_project.instance_id}")
+    assert again.headers["ETag"] != read.headers["ETag"]
+    submitted = next(f for f in again.get_json()["entered"] if f["task_name"] == "submit_project")
+    assert len(submitted["earlier"]) == 1 and submitted["earlier"][0]["actor"] == "李思远"
+    assert submitted["fields"] and submitted["earlier"][0]["fields"]
 
 
 def test_files_are_listed_with_their_checksum_and_download_for_insiders_only(
@@ -186,6 +197,35 @@ def test_the_diagram_gives_the_models_xml_and_the_current_step(world, api, cheng
 def test_a_score_before_the_ranking_is_published_is_404(world, api, chengdu_project):
     answer = api("cd_applicant").get(f"/api/v1/instances/{chengdu_project.instance_id}/score")
     assert answer.status_code == 404
+
+
+def test_reviews_only_to_who_may_read_them_and_the_score_once_published(api, grant_world, two):  # noqa: F811
+    a, b = two
+    officer, applicant = api("grant_officer"), api("soc_mfg_applicant")
+    path = f"/api/v1/instances/{a.instance_id}"
+    names = [grant_world["users"][name].display_name for name in REVIEWERS]
+    [panel] = officer.get(path).get_json()["reviews"]
+    assert {entry["actor"] for entry in panel["entries"]} == set(names)
+    [table] = panel["fields"]
+    assert table["kind"] == "table" and table["columns"][0] == "评审专家" and len(table["rows"]) == 3
+    mine = applicant.get(path).get_json()
+    assert mine["reviews"] == []
+    reviews = [row for row in mine["history"] if row["task"] == "专家评审"]
+    assert reviews and {row["actor"] for row in reviews} == {"（评审保密）"}
+    assert not {"assign_reviewers", "review_application"} & {f["task_name"] for f in mine["entered"]}
+    seen = {form["task_name"] for form in officer.get(path).get_json()["entered"]}
+    assert {"assign_reviewers", "review_application"} <= seen
+    assert applicant.get(f"{path}/score").status_code == 404  # not yet published
+
+    published = officer.post(f"/api/v1/calls/{grant_world['grant_call'].id}/ranking/publish",
+                             json={"objective_scores": {str(a.id): "90", str(b.id): "60"}})
+    assert published.status_code == 200, published.get_json()
+    score = applicant.get(f"{path}/score")
+    assert score.status_code == 200 and score.headers["Cache-Control"] == "private, no-store"
+    assert score.get_json()["expert_score"] == "78" and score.get_json()["rank"] in (1, 2)
+    assert [r["reviewer"] for r in score.get_json()["reviewers"]] == ["专家1", "专家2", "专家3"]
+    assert {r["reviewer"] for r in officer.get(f"{path}/score").get_json()["reviewers"]} == set(names)
+    assert api("soc_agri_applicant").get(f"{path}/score").status_code == 404
 
 
 def test_startable_lists_open_editions_for_owners_and_calls_for_societies(world, api):
