@@ -35,6 +35,7 @@ EXAMPLES = int(os.environ.get("GRANTFLOW_CONTRACT_EXAMPLES", "12"))
 BUDGET_SECONDS = int(os.environ.get("GRANTFLOW_CONTRACT_SECONDS", "600"))
 # the applicant's pass first: the administrator's may deactivate users (PATCH /users/{id})
 USERS = ("cd_applicant", "admin")
+CONFIG = Path(__file__).with_name("schemathesis.toml")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "schemathesis"
 
 
@@ -66,7 +67,8 @@ def _token(username: str) -> str:
 
 def schemathesis(base_url: str, secret: str, report: str) -> subprocess.CompletedProcess:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    command = [str(Path(sys.executable).with_name("st")), "run", f"{base_url}/api/v1/openapi.json",
+    command = [str(Path(sys.executable).with_name("st")), "--config-file", str(CONFIG),
+               "run", f"{base_url}/api/v1/openapi.json",
                "--header", f"Authorization: Bearer {secret}", "--checks", CHECKS,
                "--max-examples", str(EXAMPLES), "--seed", "13", "--workers", "1",
                "--phases", "examples,coverage,fuzzing", "--request-timeout", "60",
