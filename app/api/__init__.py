@@ -18,7 +18,7 @@ from . import problems
 PREFIX = "/api/v1"
 # the areas, each a module of this package with a ``blp`` (flask_smorest.Blueprint)
 AREAS = ("meta", "definitions", "documents", "selection", "ranking", "figures", "kpis", "awards",
-         "admin", "settings", "tokens", "instances", "notifications")
+         "admin", "settings", "tokens", "instances", "notifications", "tasks")
 
 DESCRIPTION = """grantflow 的 JSON 接口：网页能做的事，这里都能做，规则相同（同一处判断权限与机构范围）。
 
@@ -79,4 +79,6 @@ def install(app: Flask) -> None:
         blueprint = import_module(f"{__name__}.{area}").blp
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # a token needs none; a session's writes are checked in auth
+    from .tasks import register_form_schemas
+    register_form_schemas(api.spec)  # each step's form, named by a task's form_schema
     auth.install(app)

@@ -76,6 +76,12 @@ def inbox(user: User, wanted: InboxFilter = InboxFilter()) -> list[InboxRow]:
                      and holders.get((row[0].role, row[0].org_id), 0) > 1) for row in found]
 
 
+def is_shared(task: Task) -> bool:
+    """Offered to several people (so one of them 认领s it first) — as an inbox row says."""
+    return task.candidate_user_id is None and \
+        _holders({(task.role, task.org_id)}).get((task.role, task.org_id), 0) > 1
+
+
 def _holders(offers: set[tuple[str, int]]) -> dict[tuple[str, int], int]:
     """How many active people hold each (role, org): a task offered to one person alone is
     simply theirs — nobody else could take it, so there is nothing to 认领."""
