@@ -19,6 +19,7 @@ command -v fc-list >/dev/null || need+=(fontconfig)
 ls /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc /usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc \
   >/dev/null 2>&1 || need+=(fonts-noto-cjk)
 command -v pdftotext >/dev/null || need+=(poppler-utils)
+command -v curl >/dev/null || need+=(curl)  # the API guide's commands (tests/api/test_api_guide.py)
 if [ "${GRANTFLOW_BROWSER:-}" = 1 ]; then
   command -v chromium >/dev/null || need+=(chromium)
 fi

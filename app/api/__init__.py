@@ -71,6 +71,7 @@ def install(app: Flask) -> None:
                 "sessionCookie": {"type": "apiKey", "in": "cookie", "name": "session",
                                   "description": "浏览器登录会话；写操作另须 X-CSRFToken 头"}}},
         })
+    app.json.ensure_ascii = False  # Chinese as it is, for people reading answers (curl, logs)
     api.init_app(app)
     from . import auth, form_docs
     form_docs.install(api)  # the forms' validators in the contract (pattern, length, choices)

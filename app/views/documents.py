@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from ..services.documents import documents as service
 from ..services.documents import exports
-from .downloads import xlsx_response
+from .downloads import with_file_name, xlsx_response
 from .helpers import refusal_goes_back
 
 bp = Blueprint("documents", __name__)
@@ -25,7 +25,7 @@ def pdf_response(served: service.Served) -> Response:
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-cache" if served.sha256 else "private, no-store"
     response.headers["X-Document-Pages"] = str(served.pages)
-    return response
+    return with_file_name(response, served.filename)
 
 
 def add_pdf_routes(blueprint: Blueprint, guard, names: tuple[str, str, str]) -> None:

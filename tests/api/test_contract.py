@@ -18,11 +18,10 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from app import create_app
 from app.extensions import db
 from app.models import User
-from app.services.shared import api_tokens, workflow_cache
-from tests.live import serving
+from app.services.shared import api_tokens
+from tests.api.demo_server import demo_served
 from workflows.clock import FrozenClock, using_clock
 from workflows.dates import SHANGHAI
 
@@ -41,22 +40,11 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "schemathesis"
 
 @pytest.fixture(scope="module")
 def contract_server(tmp_path_factory):
-    """The demo on a SQLite file of its own, served at the demo's "now"; yields (url, tokens)."""
-    from app.cli import upgrade_and_deploy
-    from app.demo.scenario import load_demo
-
-    root = tmp_path_factory.mktemp("contract")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{root / 'demo.sqlite'}",
-                      "TESTING": True, "UPLOAD_DIR": root / "uploads"})
-    workflow_cache.cache.clear()  # keyed by instance id: other databases of this process
-    clock = FrozenClock(NOW)
-    with app.app_context():
-        upgrade_and_deploy()
-        load_demo(projects_per_city=0)
-        with using_clock(clock):
+    """The demo served at its "now", with a token for each pass's user; yields (url, tokens)."""
+    with demo_served(tmp_path_factory, NOW) as (base_url, app):
+        with app.app_context(), using_clock(FrozenClock(NOW)):
             tokens = {name: _token(name) for name in USERS}
-        db.session.remove()
-    with serving(app, clock, "grantflow-contract-server") as base_url:
+            db.session.remove()
         yield base_url, tokens
 
 
