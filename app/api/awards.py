@@ -20,6 +20,7 @@ from ..services.awards.papers import LISTS
 from ..services.awards.access import visible_actor
 from ..services.awards.records import visible_ranking
 from ..views.awards import list_pdf_response
+from .problems import refusals
 from . import PREFIX, idempotency
 from .files import PDF, file_response
 
@@ -196,23 +197,13 @@ def candidate_json(row, listed: dict) -> dict:
             "listed": listed.get(person.user.id)}
 
 
-def _alt(*statuses):
-    names = {403: "FORBIDDEN", 404: "NOT_FOUND", 409: "CONFLICT", 422: "UNPROCESSABLE_ENTITY"}
-
-    def decorate(view):
-        for status in statuses:
-            view = blp.alt_response(status, response=names[status])(view)
-        return view
-    return decorate
-
-
 # Routes -------------------------------------------------------------------------------------
 
 @blp.get("")
 @blp.doc(summary="评选列表：各届的评选与本人的角色",
          description="仅省科协、市（州）科协及学会部的有关人员（否则 403，同网页）。")
 @blp.response(200, AwardsIndexSchema)
-@_alt(403)
+@refusals(blp, 403)
 def index():
     acting = visible_actor(current_user)
     return {"acting": acting_json(acting), "rounds": [round_json(r) for r in rounds.rounds(current_user)],
@@ -226,7 +217,7 @@ def index():
 @blp.doc(summary="开启一届科创会的评选（创发部）", description="已开启 409；非创发部 403。")
 @blp.arguments(AwardsOpenArgs)
 @blp.response(201, AwardsRoundSchema)
-@_alt(403, 404, 409, 422)
+@refusals(blp, 403, 404, 409, 422)
 def open_round(args):
     return round_json(rounds.open_round(args["edition_id"], current_user))
 
@@ -235,7 +226,7 @@ def open_round(args):
 @blp.doc(summary="一届评选：名额分配、百优与十佳名单",
          description="推荐单位只看到本单位的名额与推荐（及十佳名单）；创发部看到全部。")
 @blp.response(200, AwardsRoundBoardSchema)
-@_alt(403, 404)
+@refusals(blp, 403, 404)
 def show(round_id: int):
     award_round = rounds.get_round(round_id, current_user)
     acting = visible_actor(current_user)
@@ -256,7 +247,7 @@ def show(round_id: int):
          description="创发部看全省；市（州）科协、学会部只看本单位的科服保姆。")
 @blp.arguments(AwardsRankingArgs, location="query")
 @blp.response(200, AwardsRankingSchema)
-@_alt(403, 404, 422)
+@refusals(blp, 403, 404, 422)
 def ranking(args, round_id: int):
     award_round = rounds.get_round(round_id, current_user)
     acting = visible_actor(current_user)
@@ -273,7 +264,7 @@ def ranking(args, round_id: int):
                      "拒绝时 403/409 带中文原因，不做任何改动；名单代码无效 404（同网页）。")
 @blp.arguments(AwardsNominateArgs)
 @blp.response(201, AwardsDoneSchema)
-@_alt(403, 404, 409, 422)
+@refusals(blp, 403, 404, 409, 422)
 def nominate(args, round_id: int):
     row = nominations.nominate(round_id, args["user_id"], args["honour"], current_user)
     message = "已列入十佳“科服保姆”名单" if args["honour"] == "top_ten" else "已推荐为百优“科服保姆”"
@@ -283,7 +274,7 @@ def nominate(args, round_id: int):
 @blp.post("/nominations/<int:nomination_id>/approve")
 @blp.doc(summary="确定百优“科服保姆”（创发部）")
 @blp.response(200, AwardsDoneSchema)
-@_alt(403, 404)
+@refusals(blp, 403, 404)
 def approve(nomination_id: int):
     row = nominations.approve(nomination_id, current_user)
     return {"message": f"已确定{row.user.display_name}为百优“科服保姆”", "nomination": nomination_json(row)}
@@ -294,7 +285,7 @@ def approve(nomination_id: int):
          description="推荐单位撤回本单位尚未确定的百优推荐（报送截止前）；创发部可移除任一条。"
                      "他单位的推荐 404；已确定或已截止 409。")
 @blp.response(200, AwardsDoneSchema)
-@_alt(403, 404, 409)
+@refusals(blp, 403, 404, 409)
 def withdraw(nomination_id: int):
     nominations.withdraw(nomination_id, current_user)
     return {"message": "已撤回", "nomination": None}
@@ -353,7 +344,7 @@ def _figures(found) -> dict | None:
 @blp.get("/<int:round_id>/honours")
 @blp.doc(summary="优质科创项目与突出贡献单位：可评定的与已评定的")
 @blp.response(200, AwardsHonoursSchema)
-@_alt(403, 404)
+@refusals(blp, 403, 404)
 def honours_board(round_id: int):
     award_round = rounds.get_round(round_id, current_user)
     figures = honours.unit_figures(award_round)
@@ -375,7 +366,7 @@ def honours_board(round_id: int):
          description="只能从本届推介或达成合作意向的项目中评定（否则 409）；评定理由必填（422）。")
 @blp.arguments(AwardsProjectArgs)
 @blp.response(201, AwardsMessageSchema)
-@_alt(403, 404, 409, 422)
+@refusals(blp, 403, 404, 409, 422)
 def choose_project(args, round_id: int):
     honours.choose_project(round_id, args["project_id"], args["reason"], current_user)
     return {"message": "已评定为优质科创项目"}
@@ -384,7 +375,7 @@ def choose_project(args, round_id: int):
 @blp.delete("/<int:round_id>/quality-projects/<int:row_id>")
 @blp.doc(summary="撤销一项优质科创项目的评定")
 @blp.response(204)
-@_alt(403, 404)
+@refusals(blp, 403, 404)
 def remove_project(round_id: int, row_id: int):
     honours.remove_project(round_id, row_id, current_user)
 
@@ -393,7 +384,7 @@ def remove_project(round_id: int, row_id: int):
 @blp.doc(summary="评定突出贡献单位（创发部）", description="已评定 409；评定理由必填（422）。")
 @blp.arguments(AwardsUnitArgs)
 @blp.response(201, AwardsMessageSchema)
-@_alt(403, 404, 409, 422)
+@refusals(blp, 403, 404, 409, 422)
 def choose_unit(args, round_id: int):
     honours.choose_unit(round_id, args["org_id"], args["reason"], current_user)
     return {"message": "已评定为突出贡献单位"}
@@ -402,7 +393,7 @@ def choose_unit(args, round_id: int):
 @blp.delete("/<int:round_id>/contribution-units/<int:row_id>")
 @blp.doc(summary="撤销一个突出贡献单位的评定（创发部）")
 @blp.response(204)
-@_alt(403, 404)
+@refusals(blp, 403, 404)
 def remove_unit(round_id: int, row_id: int):
     honours.remove_unit(round_id, row_id, current_user)
 
@@ -449,7 +440,7 @@ def concierge_json(person) -> dict:
 @blp.get("/<int:round_id>/settings")
 @blp.doc(summary="评选设置：日期、名额与计分（创发部）")
 @blp.response(200, AwardsSettingsSchema)
-@_alt(403, 404)
+@refusals(blp, 403, 404)
 def settings(round_id: int):
     return settings_json(*rounds.round_settings(round_id, current_user))
 
@@ -461,7 +452,7 @@ def settings(round_id: int):
          requestBody={"required": True, "content": {"application/json": {"schema": {
              "type": "object", "additionalProperties": {"type": "string", "nullable": True}}}}})
 @blp.response(200, AwardsSettingsSchema)
-@_alt(403, 404, 422)
+@refusals(blp, 403, 404, 422)
 def update_settings(round_id: int):
     raw = request.get_json(silent=True)
     rounds.update_round(round_id, raw if isinstance(raw, dict) else {}, current_user)
@@ -471,7 +462,7 @@ def update_settings(round_id: int):
 @blp.get("/concierges")
 @blp.doc(summary="科服保姆及其类别（创发部）")
 @blp.response(200, AwardsConciergeSchema(many=True))
-@_alt(403)
+@refusals(blp, 403)
 def concierges():
     return [concierge_json(p) for p in people.concierges_for(current_user)]
 
@@ -480,7 +471,7 @@ def concierges():
 @blp.doc(summary="设定科服保姆类别（创发部）")
 @blp.arguments(AwardsKindArgs)
 @blp.response(200, AwardsConciergeSchema)
-@_alt(403, 404, 422)
+@refusals(blp, 403, 404, 422)
 def set_kind(args, user_id: int):
     return concierge_json(people.set_kind(user_id, args["kind"], current_user))
 
@@ -488,6 +479,6 @@ def set_kind(args, user_id: int):
 @blp.get("/<int:round_id>/lists/<code>.pdf")
 @blp.doc(summary="印发的名单（PDF）", description=f"code：{'、'.join(LISTS)}；其他 404。")
 @blp.response(200, **file_response(PDF, "名单（PDF）"))
-@_alt(403, 404)
+@refusals(blp, 403, 404)
 def list_pdf(round_id: int, code: str):
     return list_pdf_response(round_id, code)

@@ -30,3 +30,16 @@ class ProblemSchema(Schema):
                        "idempotency_in_progress, bad_request, too_large …"})
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
                          required=True, metadata={"description": "字段路径 → 中文错误信息"})
+
+
+RESPONSE_NAMES = {403: "FORBIDDEN", 404: "NOT_FOUND", 409: "CONFLICT",
+                  412: "PRECONDITION_FAILED", 422: "UNPROCESSABLE_ENTITY"}
+
+
+def refusals(blp, *statuses: int):
+    """Document the refusals an operation may answer (each a Problem): ``@refusals(blp, 403, 404)``."""
+    def decorate(view):
+        for status in statuses:
+            view = blp.alt_response(status, response=RESPONSE_NAMES[status])(view)
+        return view
+    return decorate

@@ -13,6 +13,7 @@ from forms.validators import fmt_number
 
 from ..services.grant import ranking as service
 from ..services.grant import ranking_page as pages
+from .problems import refusals
 from . import PREFIX, idempotency
 
 blp = Blueprint("api_ranking", __name__, url_prefix=PREFIX,
@@ -55,13 +56,7 @@ class RankingWaitingSchema(Schema):
     expert_score = fields.String(required=True, metadata={"description": "专家评分"})
 
 
-class RankingLineSchema(Schema):
-    application_id = fields.Integer(required=True)
-    instance_id = fields.Integer(required=True)
-    title = fields.String(required=True)
-    society = fields.String(required=True, metadata={"description": "申报学会"})
-    reviewers = fields.List(fields.Nested(RankingReviewerSchema), required=True)
-    expert_score = fields.String(required=True, metadata={"description": "专家评分"})
+class RankingLineSchema(RankingWaitingSchema):
     expert_rule = fields.String(required=True, metadata={"description": "专家评分的算法（文字）"})
     objective_score = fields.String(required=True, metadata={"description": "平台客观分"})
     objective_weight = fields.String(required=True)
@@ -114,16 +109,6 @@ def line_json(line: pages.ScoreLine) -> dict:
             "above_cut_line": line.explanation.result == "funded"}
 
 
-def _alt(*statuses):
-    names = {403: "FORBIDDEN", 404: "NOT_FOUND", 409: "CONFLICT", 422: "UNPROCESSABLE_ENTITY"}
-
-    def decorate(view):
-        for status in statuses:
-            view = blp.alt_response(status, response=names[status])(view)
-        return view
-    return decorate
-
-
 @blp.get("/ranking")
 @blp.doc(summary="本人负责排序的申报指南（项目管理员），由新到旧")
 @blp.response(200, RankingOfficerCallSchema(many=True))
@@ -136,7 +121,7 @@ def calls():
 @blp.doc(summary="评审排序：待排序的申报、已发布的排序与候补名单",
          description="仅该申报指南的项目管理员（否则 403，同网页）。")
 @blp.response(200, RankingBoardSchema)
-@_alt(403, 404)
+@refusals(blp, 403, 404)
 def board(call_id: int):
     page = pages.ranking_page(call_id, current_user)
     published = [line_json(line) for line in page.published]
@@ -159,7 +144,7 @@ def board(call_id: int):
                      "分值无效 422（逐项列出），评审未完成或没有待排序的申报 409。")
 @blp.arguments(RankingScoresArgs)
 @blp.response(200, RankingPreviewSchema)
-@_alt(403, 404, 409, 422)
+@refusals(blp, 403, 404, 409, 422)
 def preview(args, call_id: int):
     explained = service.preview_ranking(call_id, args["objective_scores"], current_user)
     page = pages.ranking_page(call_id, current_user)
@@ -175,7 +160,7 @@ def preview(args, call_id: int):
          description="与预览同样的分值；已由他人发布时 409（“没有待排序的申报”），分值无效 422，均不做任何改动。")
 @blp.arguments(RankingScoresArgs)
 @blp.response(200, RankingPreviewSchema)
-@_alt(403, 404, 409, 422)
+@refusals(blp, 403, 404, 409, 422)
 def publish(args, call_id: int):
     published = service.publish_ranking(call_id, args["objective_scores"], current_user)
     call = pages.ranking_page(call_id, current_user).call
@@ -189,7 +174,7 @@ def publish(args, call_id: int):
 @blp.post("/calls/<int:call_id>/ranking/close-reserve")
 @blp.doc(summary="关闭候补名单（仍在候补的申报未立项）")
 @blp.response(200, RankingReleasedSchema)
-@_alt(403, 404, 409)
+@refusals(blp, 403, 404, 409)
 def close_reserve(call_id: int):
     count = service.release_reserves(call_id, current_user)
     return {"message": f"候补名单已关闭，{count}项候补申报未立项", "released": count}
