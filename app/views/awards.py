@@ -3,9 +3,8 @@
 role and organisation in the services; a refused action is flashed and changes nothing."""
 from __future__ import annotations
 
-from io import BytesIO
 
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from workflows.awards import HONOURS, KINDS, SCORE_ITEMS
@@ -15,6 +14,7 @@ from ..services.awards import honours, nominations, papers, rounds
 from ..services.awards.access import visible_actor
 from ..services.awards.records import visible_ranking
 from ..services.shared.errors import InvalidInput
+from .downloads import send_download
 from .helpers import back_or, refusal_goes_back
 
 bp = Blueprint("awards", __name__, url_prefix="/awards")
@@ -188,9 +188,6 @@ def list_pdf(round_id: int, code: str):
 def list_pdf_response(round_id: int, code: str):
     """One printed list as an attachment (the page and the API), never cached."""
     pdf, name, pages = papers.list_pdf(round_id, code, current_user)
-    response = send_file(BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
-                         download_name=name, etag=False, max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
+    response = send_download(pdf, "application/pdf", name)
     response.headers["X-Document-Pages"] = str(pages)
     return response

@@ -2,15 +2,13 @@
 zip of a call's submitted 申报书 built by the export worker (progress page, JSON, download)."""
 from __future__ import annotations
 
-from io import BytesIO
 
-from flask import (Blueprint, Response, flash, jsonify, redirect, render_template, send_file,
-                   url_for)
+from flask import (Blueprint, Response, flash, jsonify, redirect, render_template, url_for)
 from flask_login import current_user, login_required
 
 from ..services.documents import documents as service
 from ..services.documents import exports
-from .downloads import with_file_name, xlsx_response
+from .downloads import send_download, xlsx_response
 from .helpers import refusal_goes_back
 
 bp = Blueprint("documents", __name__)
@@ -19,13 +17,10 @@ bp = Blueprint("documents", __name__)
 def pdf_response(served: service.Served) -> Response:
     """The PDF as an attachment with its Chinese file name (RFC 5987 filename*); a stored
     version carries its SHA-256 as ETag (If-None-Match → 304), a live render is never cached."""
-    response = send_file(BytesIO(served.pdf), mimetype="application/pdf", as_attachment=True,
-                         download_name=served.filename, etag=served.sha256 or False,
-                         conditional=served.sha256 is not None, max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-cache" if served.sha256 else "private, no-store"
+    response = send_download(served.pdf, "application/pdf", served.filename, etag=served.sha256,
+                        conditional=served.sha256 is not None)
     response.headers["X-Document-Pages"] = str(served.pages)
-    return with_file_name(response, served.filename)
+    return response
 
 
 def add_pdf_routes(blueprint: Blueprint, guard, names: tuple[str, str, str]) -> None:
@@ -65,21 +60,13 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 def application_docx_response(instance_id: int) -> Response:
     """The 申报书 in Word, beside its PDF (never cached: the draft changes)."""
     served = service.application_docx(instance_id, current_user)
-    response = send_file(BytesIO(served.pdf), mimetype=DOCX, as_attachment=True,
-                         download_name=served.filename, etag=False, max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return send_download(served.pdf, DOCX, served.filename)
 
 
 def export_zip(job_id: int) -> Response:
     """A finished export's zip (its SHA-256 as ETag)."""
     job, content, name = exports.job_zip(job_id, current_user)
-    response = send_file(BytesIO(content), mimetype="application/zip", as_attachment=True,
-                         download_name=name, etag=job.sha256, conditional=True, max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
+    return send_download(content, "application/zip", name, etag=job.sha256)
 
 
 def export_manifest_xlsx(job_id: int) -> Response:

@@ -1,9 +1,11 @@
-"""Downloads: an .xlsx (the figures pages, and every list's 导出Excel) — never cached, never
-sniffed — and the Content-Disposition every download's Chinese file name gets."""
+"""Every download (PDFs, Word, zip, uploaded files, the .xlsx of the figures pages and of every
+list's 导出Excel): an attachment under its Chinese file name, never sniffed; cached only as a
+stored version under its SHA-256 (If-None-Match → 304), else never."""
 from __future__ import annotations
 
 import re
 from io import BytesIO
+from pathlib import Path
 from urllib.parse import quote
 
 from flask import Response, send_file
@@ -13,14 +15,21 @@ from ..services.documents.documents import safe_file_part
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def xlsx_response(content: bytes, name: str) -> Response:
-    """``name`` without its .xlsx (made safe for a file name)."""
-    response = send_file(BytesIO(content), mimetype=XLSX, as_attachment=True,
-                         download_name=f"{safe_file_part(name, 120) or '导出'}.xlsx", etag=False,
+def send_download(content: bytes | Path, mimetype: str, filename: str, *, etag: str | None = None,
+             conditional: bool = True) -> Response:
+    """``content`` (bytes, or a stored file) as an attachment named ``filename``; with ``etag``
+    "private, no-cache" (revalidated), without it "private, no-store"."""
+    body = BytesIO(content) if isinstance(content, bytes) else content
+    response = send_file(body, mimetype=mimetype, etag=etag or False, conditional=conditional,
                          max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return with_file_name(response, f"{safe_file_part(name, 120) or '导出'}.xlsx")
+    response.headers["Cache-Control"] = "private, no-cache" if etag else "private, no-store"
+    return with_file_name(response, filename)
+
+
+def xlsx_response(content: bytes, name: str) -> Response:
+    """``name`` without its .xlsx (made safe for a file name)."""
+    return send_download(content, XLSX, f"{safe_file_part(name, 120) or '导出'}.xlsx")
 
 
 def with_file_name(response: Response, filename: str) -> Response:

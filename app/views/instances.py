@@ -1,7 +1,7 @@
 """流程实例: the searchable list, one instance's page with its diagram, and file downloads."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template, request, send_file
+from flask import Blueprint, jsonify, render_template, request
 from flask_login import current_user, login_required
 
 from workflows.processes import OUTCOME_LABELS
@@ -13,7 +13,7 @@ from ..services.kechuang import follow_ups
 from ..services.grant.ranking_page import instance_score_line
 from ..services.reading import instance_views as service
 from ..services.reading import list_exports as lists
-from .downloads import xlsx_response
+from .downloads import send_download, xlsx_response
 from .helpers import org_choices
 
 bp = Blueprint("instances", __name__)
@@ -86,8 +86,4 @@ def download(attachment_id: int):
 def attachment_response(attachment_id: int):
     """An uploaded file (the page's link and /api/v1), if its instance and step are readable."""
     attachment, path = service.attachment_file(attachment_id, current_user)
-    response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
-                         download_name=attachment.filename, max_age=0, conditional=False)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return send_download(path, attachment.content_type, attachment.filename, conditional=False)
