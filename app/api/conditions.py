@@ -26,13 +26,17 @@ def etag_header(instance: ProcessInstance) -> dict:
 
 
 def check_if_match(instance: ProcessInstance) -> None:
-    """412 when the request's If-Match names another version of ``instance`` (no header: no
-    condition)."""
+    """412 when the request's If-Match names another version of ``instance``."""
+    check_if_match_tag(etag_of(instance))
+
+
+def check_if_match_tag(current: str) -> None:
+    """412 when the request's If-Match names none of ``current`` (no header, or "*": no
+    condition) — for an instance, or a call's settings version."""
     wanted = request.headers.get("If-Match")
     if wanted is None or wanted.strip() == "*":
         return
-    tags = {tag.strip().removeprefix("W/") for tag in wanted.split(",")}
-    if etag_of(instance) not in tags:
+    if current not in {tag.strip().removeprefix("W/") for tag in wanted.split(",")}:
         raise PreconditionFailed()
 
 

@@ -4,11 +4,10 @@ history and the dated timeline. The same use cases and checks as 系统管理 �
 (services/shared/call_settings.py); a running instance keeps the version it started with."""
 from __future__ import annotations
 
-from flask import request, url_for
+from flask import url_for
 from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
-from werkzeug.exceptions import PreconditionFailed
 
 from forms import fields as f
 from forms.call_forms import ConferenceEditionSchema, GrantCallSchema
@@ -16,6 +15,7 @@ from forms.call_forms import ConferenceEditionSchema, GrantCallSchema
 from ..services.shared import call_settings as service
 from ..services.shared.errors import InvalidInput
 from . import PREFIX, paging
+from .conditions import check_if_match_tag
 from .bodies import form_body
 
 blp = Blueprint("api_settings", __name__, url_prefix=PREFIX,
@@ -101,11 +101,7 @@ def etag_of(subject: str, obj) -> str:
 
 
 def check_if_match(subject: str, obj) -> None:
-    wanted = request.headers.get("If-Match")
-    if wanted is None or wanted.strip() == "*":
-        return
-    if etag_of(subject, obj) not in {tag.strip().removeprefix("W/") for tag in wanted.split(",")}:
-        raise PreconditionFailed()
+    check_if_match_tag(etag_of(subject, obj))
 
 
 def summary_json(subject: str, obj) -> dict:
