@@ -222,7 +222,7 @@ def form_schema_name(form: type) -> str:
 
 
 def completed_json(instance) -> dict:
-    mine = [row for row in inbox_service.inbox(current_user) if row.instance.id == instance.id]
+    mine = inbox_service.inbox(current_user, inbox_service.InboxFilter(instance_id=instance.id))
     return {"instance_id": instance.id, "status": instance.status, "outcome": instance.outcome,
             "current_step": instance.current_step if instance.status == "running" else None,
             "next_tasks": [item_json(row) for row in mine],

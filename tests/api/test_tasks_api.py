@@ -77,6 +77,7 @@ def test_a_stale_if_match_is_412_and_a_retry_with_its_key_completes_once(world, 
                              headers=headers)
     assert first.status_code == 200, first.get_json()
     assert first.get_json()["current_step"] and first.headers["ETag"] != etag
+    assert [t["task_name"] for t in first.get_json()["next_tasks"]] == ["recommend_project"]
     again = recommender.post(f"/api/v1/tasks/{task_id}/complete", json={"data": ELIGIBLE},
                              headers=headers)
     assert again.status_code == 200 and again.headers["Idempotent-Replayed"] == "true"

@@ -31,6 +31,7 @@ class InboxFilter:
     sector: str | None = None
     due: str | None = None  # "overdue" · "week"
     mine: bool = False      # claimed by me or assigned to me only
+    instance_id: int | None = None  # one instance's tasks (what is mine next after a step)
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,8 @@ def _filtered(query, wanted: InboxFilter, user: User):
     now = clock.now()
     if wanted.process:
         query = query.where(ProcessInstance.process_key == wanted.process)
+    if wanted.instance_id:
+        query = query.where(Task.instance_id == wanted.instance_id)
     if wanted.task_name:
         query = query.where(Task.task_name == wanted.task_name)
     if wanted.city_id:
