@@ -36,19 +36,13 @@ class Page:
         return max(1, -(-self.total // self.per_page))
 
 
-def page_of(rows: list, args: dict) -> Page:
-    """One page of an already read list."""
+def page_of(rows: list, args: dict, shown=None) -> Page:
+    """One page of an already read list; ``shown`` turns each row of this page (only) into
+    its JSON."""
     start = (args["page"] - 1) * args["per_page"]
-    return Page(rows[start:start + args["per_page"]], args["page"], args["per_page"], len(rows))
-
-
-def page_from_query(session, query, args: dict) -> Page:
-    """One page of a select (its rows counted, then the page's rows read)."""
-    import sqlalchemy as sa
-    total = session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
-    rows = list(session.scalars(query.limit(args["per_page"])
-                                .offset((args["page"] - 1) * args["per_page"])))
-    return Page(rows, args["page"], args["per_page"], total)
+    items = rows[start:start + args["per_page"]]
+    return Page([shown(row) for row in items] if shown else items, args["page"],
+                args["per_page"], len(rows))
 
 
 def link_header(page: Page) -> dict:

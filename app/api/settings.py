@@ -144,7 +144,7 @@ def saved(subject: str, obj, version):
 
 
 def listed(subject: str, rows: list, args: dict):
-    page = paging.page_of([summary_json(subject, obj) for obj in rows], args)
+    page = paging.page_of(rows, args, lambda obj: summary_json(subject, obj))
     return page, 200, paging.link_header(page)
 
 

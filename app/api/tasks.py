@@ -248,7 +248,7 @@ def list_tasks(args):
     wanted = inbox_service.InboxFilter(
         process=args["process"], task_name=args["task"], city_id=args["city"],
         sector=args["sector"], due=args["due"], mine=bool(args["mine"]))
-    page = paging.page_of([item_json(row) for row in inbox_service.inbox(current_user, wanted)], args)
+    page = paging.page_of(inbox_service.inbox(current_user, wanted), args, item_json)
     return page, 200, paging.link_header(page)
 
 

@@ -40,7 +40,7 @@ def token_json(token) -> dict:
 @blp.arguments(paging.PageArgs, location="query")
 @blp.response(200, paging.page_schema(TokenSchema))
 def list_tokens(args):
-    page = paging.page_of([token_json(t) for t in service.tokens_of(current_user)], args)
+    page = paging.page_of(service.tokens_of(current_user), args, token_json)
     return page, 200, paging.link_header(page)
 
 
