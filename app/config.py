@@ -23,6 +23,16 @@ class Config:
     CLOCK_START = os.environ.get("GRANTFLOW_CLOCK_START") or None
     UPLOAD_DIR = Path(os.environ.get("GRANTFLOW_UPLOAD_DIR", PROJECT_ROOT / "instance" / "uploads"))
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024  # whole request; single uploads are checked tighter
+    # Werkzeug's form limits (defaults 500 kB per field, 1,000 parts) sized for the largest real
+    # 申报书, measured by scripts/measure_forms.py with every table at its row limit (200 rows,
+    # forms/fields.py MAX_ROWS) and every text at its 字 limit in 3-byte characters: 3,635 parts,
+    # 1.7 MB in all, the largest field 6 kB (a 2000字 text). A real one — a team of 120 — is
+    # about 1,200 parts. Within these limits every excess is a field error of the form's schema
+    # (a 422 with the input kept: too many rows, too many 字); only a request far past anything
+    # typed (a pasted file of over 1 MiB in one field, over 10,000 parts) is the 413 page, which
+    # sends the person back to the page the browser still holds (views/errors.py).
+    MAX_FORM_MEMORY_SIZE = 1024 * 1024  # one text field: 170 times the largest real one
+    MAX_FORM_PARTS = 10_000             # fields and files of one form: 2.75 times the largest
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     # Behind HTTPS set SESSION_COOKIE_SECURE=1: cookies are then never sent over plain HTTP

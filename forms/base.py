@@ -5,6 +5,8 @@ from collections.abc import Mapping
 
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
 
+from forms.validators import MaxChars, PlainText
+
 # Messages per field class, first match wins (subclasses before their bases). "{label}" is the
 # field's Chinese label; other placeholders are filled by marshmallow.
 _COMMON = {
@@ -30,6 +32,9 @@ _BY_TYPE: tuple[tuple[type, dict[str, str]], ...] = (
 UNKNOWN_FIELD = "未知字段"
 # every integer a form takes fits the database's integer (ids, counts, years, scores)
 INTEGER_RANGE = (-2**31, 2**31 - 1)
+# a text field with no limit of its own (an API argument, a map's key) takes at most this many
+# characters: far above any real value, far below what would strain a query or a page
+TEXT_CAP = 10_000
 
 
 class IntegerRange(validate.Range):
@@ -84,6 +89,10 @@ class FormSchema(Schema):
                     isinstance(check, IntegerRange) for check in integer.validators):
                 integer.validators.append(IntegerRange(*INTEGER_RANGE,
                                                        error=f"「{label}」数值超出范围"))
+        multiline = field_obj.metadata.get("widget") == "textarea"
+        for text in (field_obj, *_inner_fields(field_obj)):
+            if isinstance(text, fields.String):
+                _guard_text(text, label, multiline)
 
     @pre_load
     def _normalize_text(self, data, **kwargs):
@@ -123,6 +132,15 @@ def raise_errors(errors: dict[str, list[str]]) -> None:
 def error_on(field: str, message: str | dict) -> ValidationError:
     """A cross-field error reported on ``field`` (a dict message reaches into its rows)."""
     return ValidationError(message, field_name=field)
+
+
+def _guard_text(field_obj: fields.String, label: str, multiline: bool) -> None:
+    """Every text field refuses control characters (see forms/validators.py) and has a cap."""
+    if any(isinstance(check, PlainText) for check in field_obj.validators):
+        return
+    field_obj.validators.insert(0, PlainText(label, multiline))
+    if not any(isinstance(check, MaxChars) for check in field_obj.validators):
+        field_obj.validators.append(MaxChars(label, TEXT_CAP))
 
 
 def _inner_fields(field_obj: fields.Field) -> list[fields.Field]:

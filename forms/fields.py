@@ -21,6 +21,10 @@ LANDLINE = r"0\d{2,3}-?\d{7,8}(?:-\d{1,6})?"
 CODE = r"[a-z][a-z0-9_]{0,49}"
 EMAIL = r"[^@\s]+@[^@\s]+\.[^@\s]+"
 
+# A table holds at most this many rows: a 专家团 of 200 members, 200 budget lines — beyond any
+# real 申报书, and what the request limits of app/config.py are measured for
+MAX_ROWS = 200
+
 
 class WholeNumber(fields.Integer):
     """An integer that refuses 1.5 instead of truncating it to 1."""
@@ -148,7 +152,7 @@ def whole(label: str, *, low: int | None = None, high: int | None = None,
 def id_list(label: str, *, help: str | None = None, min_items: int = 1,
             required: bool = True) -> fields.List:
     """Distinct user ids (positive integers); optional ones load as an empty list."""
-    checks = [v.UniqueItems(label), v.MinItems(label, min_items)]
+    checks = [v.UniqueItems(label), v.MinItems(label, min_items), v.MaxItems(label, MAX_ROWS)]
     presence = {"required": True} if required else {"load_default": list}
     return fields.List(WholeNumber(validate=v.Between(label, 1)), validate=checks,
                        **presence, metadata=_meta(label, help))
@@ -212,8 +216,9 @@ def section(schema: type, label: str, *, required: bool = True,
 
 
 def rows(schema: type, label: str, *, min_items: int = 0, message: str | None = None,
-         help: str | None = None) -> fields.List:
-    """A table: a list of ``schema`` rows, at least ``min_items`` of them."""
+         help: str | None = None, max_items: int = MAX_ROWS) -> fields.List:
+    """A table: a list of ``schema`` rows, at least ``min_items`` and at most ``max_items``."""
     checks = [v.MinItems(label, min_items, message)] if min_items else []
+    checks.append(v.MaxItems(label, max_items))
     return fields.List(Section(schema), validate=checks, **_presence(min_items > 0, list),
                        metadata=_meta(label, help, widget="table"))

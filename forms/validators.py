@@ -87,6 +87,17 @@ class MinItems:
             raise ValidationError(self.message.format(count=len(value)))
 
 
+class MaxItems:
+    """A list with at most ``maximum`` rows."""
+
+    def __init__(self, label: str, maximum: int):
+        self.label, self.maximum = label, maximum
+
+    def __call__(self, value: list) -> None:
+        if len(value) > self.maximum:
+            raise ValidationError(f"「{self.label}」最多填写{self.maximum}项（当前{len(value)}项）")
+
+
 def repeated_items(values: list) -> list:
     """The values that occur more than once, in first-seen order."""
     seen, repeated = set(), []
@@ -133,3 +144,40 @@ class IsTrue:
     def __call__(self, value: bool) -> None:
         if value is not True:
             raise ValidationError(f"须勾选「{self.label}」")
+
+
+# Text as people type it ---------------------------------------------------------------------
+# Every text a person or a machine sends is plain text: no NUL (PostgreSQL cannot store it in
+# text, and it cuts strings short elsewhere), no other control character (invisible, and a
+# way to forge log lines or spreadsheet cells), no lone surrogate (not encodable as UTF-8).
+# A multi-line text (a textarea) may hold tabs and line breaks.
+
+LINE_BREAKS = frozenset("\t\n\r")
+
+
+def _invisible(char: str, multiline: bool) -> bool:
+    code = ord(char)
+    if code < 32 or 127 <= code < 160:  # C0, DEL, C1 (Unicode's "Cc")
+        return not (multiline and char in LINE_BREAKS)
+    return False
+
+
+def text_problem(label: str, value: str, *, multiline: bool = False) -> str | None:
+    """The Chinese reason ``value`` is not acceptable as text of the field ``label``, or None."""
+    if any(_invisible(char, multiline) for char in value):
+        return f"「{label}」含有不可见的控制字符"
+    if any(0xD800 <= ord(char) <= 0xDFFF for char in value):
+        return f"「{label}」含有无效字符"
+    return None
+
+
+class PlainText:
+    """No control character (tab and line breaks allowed when ``multiline``), no surrogate."""
+
+    def __init__(self, label: str, multiline: bool = False):
+        self.label, self.multiline = label, multiline
+
+    def __call__(self, value: str) -> None:
+        problem = text_problem(self.label, value, multiline=self.multiline)
+        if problem:
+            raise ValidationError(problem)

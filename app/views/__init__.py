@@ -40,6 +40,8 @@ def register_views(app: Flask) -> None:
     tokens.install(app)
     from . import selection  # 科创会遴选工作台 /selection, /editions/<id>/selection[/admit|place|unplace|publish]
     app.register_blueprint(selection.bp)
+    from . import request_checks  # control characters and over-long search terms: 404/422, never a 500
+    request_checks.install(app)
     errors.install(app)  # service errors and HTTP errors: the page, or problem+json under /api
     from .. import api as rest_api  # the REST API /api/v1 (flask-smorest), docs at /api/v1/docs
     rest_api.install(app)

@@ -11,7 +11,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import PasswordField, StringField
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, Length, ValidationError
+
+from forms.validators import text_problem
 
 from ..extensions import db
 from ..models import User
@@ -19,9 +21,23 @@ from ..models import User
 bp = Blueprint("auth", __name__)
 
 
+class PlainTextInput:
+    """WTForms' side of the rule every text field obeys (forms/validators.py): no control
+    character; the field's error names it (「用户名」含有不可见的控制字符)."""
+
+    def __call__(self, form, field) -> None:
+        problem = text_problem(str(field.label.text), field.data or "")
+        if problem:
+            raise ValidationError(problem)
+
+
 class LoginForm(FlaskForm):
-    username = StringField("用户名", validators=[InputRequired("请输入用户名")])
-    password = PasswordField("密码", validators=[InputRequired("请输入密码")])
+    username = StringField("用户名", validators=[
+        InputRequired("请输入用户名"), PlainTextInput(),
+        Length(max=64, message="「用户名」不超过64个字符")])
+    password = PasswordField("密码", validators=[
+        InputRequired("请输入密码"), PlainTextInput(),
+        Length(max=128, message="「密码」不超过128个字符")])
 
 
 @bp.route("/login", methods=["GET", "POST"])

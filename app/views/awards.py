@@ -16,6 +16,7 @@ from ..services.awards.records import visible_ranking
 from ..services.shared.errors import InvalidInput
 from .downloads import send_download
 from .helpers import back_or, refusal_goes_back
+from .converters import bounded_int
 
 bp = Blueprint("awards", __name__, url_prefix="/awards")
 
@@ -39,7 +40,7 @@ def index():
 @login_required
 @refusal_goes_back("awards.index")
 def open_round():
-    award_round = rounds.open_round(request.form.get("edition_id", type=int) or 0, current_user)
+    award_round = rounds.open_round(request.form.get("edition_id", type=bounded_int) or 0, current_user)
     flash("评选已开启", "success")
     return redirect(url_for("awards.show", round_id=award_round.id))
 
@@ -74,7 +75,7 @@ def ranking(round_id: int):
 @refusal_goes_back("awards.index")
 def nominate(round_id: int):
     honour = request.form.get("honour", "")
-    nominations.nominate(round_id, request.form.get("user_id", type=int) or 0, honour, current_user)
+    nominations.nominate(round_id, request.form.get("user_id", type=bounded_int) or 0, honour, current_user)
     flash("已列入十佳“科服保姆”名单" if honour == "top_ten" else "已推荐为百优“科服保姆”", "success")
     return back_or(url_for("awards.show", round_id=round_id))
 
@@ -147,7 +148,7 @@ def honours_page(round_id: int):
 @login_required
 @refusal_goes_back("awards.index")
 def choose_project(round_id: int):
-    honours.choose_project(round_id, request.form.get("project_id", type=int) or 0,
+    honours.choose_project(round_id, request.form.get("project_id", type=bounded_int) or 0,
                            request.form.get("reason"), current_user)
     flash("已评定为优质科创项目", "success")
     return redirect(url_for("awards.honours_page", round_id=round_id))
@@ -157,7 +158,7 @@ def choose_project(round_id: int):
 @login_required
 @refusal_goes_back("awards.index")
 def choose_unit(round_id: int):
-    honours.choose_unit(round_id, request.form.get("org_id", type=int) or 0,
+    honours.choose_unit(round_id, request.form.get("org_id", type=bounded_int) or 0,
                         request.form.get("reason"), current_user)
     flash("已评定为突出贡献单位", "success")
     return redirect(url_for("awards.honours_page", round_id=round_id))

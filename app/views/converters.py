@@ -12,3 +12,13 @@ class DatabaseIdConverter(IntegerConverter):
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
+
+
+def bounded_int(value: str) -> int:
+    """``type=`` for a form or query argument that is an id, a count or a page: a number past
+    the database's integer is no number at all (ValueError: the argument's default), as a
+    malformed one is — never an overflow in the database."""
+    number = int(value)
+    if not -MAX_ID <= number <= MAX_ID:
+        raise ValueError(f"{value!r} is out of range")
+    return number

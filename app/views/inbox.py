@@ -11,6 +11,7 @@ from ..services.reading import inbox as service
 from ..services.reading import list_exports as lists
 from .downloads import xlsx_response
 from .helpers import back_or, org_choices, refusal_goes_back
+from .converters import bounded_int
 
 bp = Blueprint("inbox", __name__)
 
@@ -40,7 +41,7 @@ def export():
 
 
 def _filter_from(args) -> service.InboxFilter:
-    city = args.get("city", type=int)
+    city = args.get("city", type=bounded_int)
     return service.InboxFilter(process=args.get("process") or None, task_name=args.get("task") or None,
                                city_id=city or None, sector=args.get("sector") or None,
                                due=args.get("due") if args.get("due") in ("overdue", "week") else None,
@@ -67,7 +68,7 @@ def unclaim(task_id: str):
 @login_required
 @refusal_goes_back("inbox.index")
 def delegate(task_id: str):
-    to_user = request.form.get("to_user_id", type=int) or 0
+    to_user = request.form.get("to_user_id", type=bounded_int) or 0
     service.delegate_task(task_id, current_user, to_user, request.form.get("reason", ""))
     return _done("已转办。")
 

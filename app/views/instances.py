@@ -15,6 +15,7 @@ from ..services.reading import instance_views as service
 from ..services.reading import list_exports as lists
 from .downloads import send_download, xlsx_response
 from .helpers import org_choices
+from .converters import bounded_int
 
 bp = Blueprint("instances", __name__)
 
@@ -45,7 +46,7 @@ def _filter_from(args) -> service.InstanceFilter:
         text=args.get("q", "").strip() or None, owner=args.get("owner", "").strip() or None,
         status=args.get("status") if args.get("status") in service.STATUS_LABELS else None,
         outcome=args.get("outcome") if args.get("outcome") in OUTCOME_LABELS else None,
-        city_id=args.get("city", type=int) or None, page=args.get("page", 1, type=int))
+        city_id=args.get("city", type=bounded_int) or None, page=args.get("page", 1, type=bounded_int))
 
 
 FILTER_KEYS = ("q", "owner", "status", "outcome", "city")

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from ..services.background import reminders as service
 from ..services.reading import notices as notices_service
 from .helpers import back_or
+from .converters import bounded_int
 
 bp = Blueprint("notifications", __name__)
 
@@ -15,7 +16,7 @@ bp = Blueprint("notifications", __name__)
 @bp.get("/notifications")
 @login_required
 def index():
-    listing = notices_service.my_notices(current_user, request.args.get("page", 1, type=int))
+    listing = notices_service.my_notices(current_user, request.args.get("page", 1, type=bounded_int))
     return render_template("notifications/index.html", listing=listing)
 
 

@@ -15,6 +15,7 @@ from ..services.shared.errors import ServiceError
 from ..services.reading import list_exports as lists
 from .downloads import xlsx_response
 from .errors import status_of
+from .converters import bounded_int
 
 bp = Blueprint("selection", __name__)
 FILTERS = ("city", "type", "sector", "intent", "marked", "stage", "text", "sort")
@@ -47,14 +48,14 @@ def export(edition_id: int):
 
 def _department(edition_id: int) -> Org:
     return selection_board.department_for(edition_id, current_user,
-                                          request.values.get("dept", type=int))
+                                          request.values.get("dept", type=bounded_int))
 
 
 def _page(edition_id: int, refusal: tuple[int | None, str] | None = None, status: int = 200):
     dept = _department(edition_id)
     filters = {key: request.args.get(key, "") for key in FILTERS}
     view = selection_board.quota_board(edition_id, dept.id, current_user, filters,
-                                       request.args.get("page", 1, type=int))
+                                       request.args.get("page", 1, type=bounded_int))
     cities = db.session.execute(sa.select(Org.id, Org.name).filter_by(org_type="city_association")
                                 .order_by(Org.id)).all()
     return render_template("selection/board.html", board=view, refusal=refusal, cities=cities,
@@ -84,7 +85,7 @@ def _act(edition_id: int, project_id: int | None, action, done: str):
 @bp.post("/editions/<int:edition_id>/selection/admit")
 @login_required
 def admit(edition_id: int):
-    ids = [int(i) for i in request.form.getlist("project_ids") if i.isdigit()]
+    ids = [n for n in (request.form.getlist("project_ids", type=bounded_int)) if n > 0]
     admitted = request.form.get("admitted", "1") == "1"
     first = ids[0] if len(ids) == 1 else None
     return _act(edition_id, first, lambda: selection.mark_admission(ids, admitted, current_user,
@@ -95,7 +96,7 @@ def admit(edition_id: int):
 @bp.post("/editions/<int:edition_id>/selection/place")
 @login_required
 def place(edition_id: int):
-    project_id = request.form.get("project_id", type=int)
+    project_id = request.form.get("project_id", type=bounded_int)
     bucket, sector = request.form.get("bucket", ""), request.form.get("sector") or None
     return _act(edition_id, project_id,
                 lambda: selection.mark_placement(project_id, bucket, sector, current_user,
@@ -106,7 +107,7 @@ def place(edition_id: int):
 @bp.post("/editions/<int:edition_id>/selection/unplace")
 @login_required
 def unplace(edition_id: int):
-    project_id = request.form.get("project_id", type=int)
+    project_id = request.form.get("project_id", type=bounded_int)
     return _act(edition_id, project_id,
                 lambda: selection.unmark_placement(project_id, current_user, edition_id),
                 "已撤销推介类别")

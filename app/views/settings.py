@@ -9,6 +9,7 @@ from ..services.shared import call_settings as service
 from ..services.shared.errors import InvalidInput
 from ..services.shared.visibility import is_admin
 from .formrender import build, schema_for, unflatten
+from .converters import bounded_int
 
 bp = Blueprint("settings", __name__, url_prefix="/admin")
 PREVIEW = "preview"  # the 预览 button's _action: validate and show the timeline, save nothing
@@ -39,7 +40,7 @@ def _page(subject: str, obj, data: dict, errors: dict, status: int = 200, timeli
     return render_template("settings/edit.html", subject=subject, obj=obj, form=form,
                            timeline=timeline, history=history, errors=errors,
                            org_choices=service.managing_org_choices(current_user) if obj is None else [],
-                           managing_org_id=request.form.get("_managing_org_id", type=int)), status
+                           managing_org_id=request.form.get("_managing_org_id", type=bounded_int)), status
 
 
 def _department_selects(nodes, data: dict) -> None:

@@ -9,6 +9,7 @@ from forms.grant_forms import EligibilityDeclarationSchema
 from ..services.shared.errors import InvalidInput
 from ..services.steps import starting as service
 from .formrender import build, schema_for, unflatten
+from .converters import bounded_int
 
 bp = Blueprint("start", __name__, url_prefix="/start")
 
@@ -22,8 +23,8 @@ def index():
 @bp.route("/project", methods=["GET", "POST"])
 @login_required
 def project():
-    setup = service.project_form(current_user, request.args.get("edition_id", type=int),
-                                 request.args.get("owner_org_id", type=int))
+    setup = service.project_form(current_user, request.args.get("edition_id", type=bounded_int),
+                                 request.args.get("owner_org_id", type=bounded_int))
     if request.method == "GET":
         return _project_page(setup, setup.defaults, {}, 200)
     data = unflatten(request.form)
@@ -44,7 +45,7 @@ def _project_page(setup, data: dict, errors: dict, status: int):
 @login_required
 def grant(call_id: int):
     offer = service.grant_offer(call_id, current_user)
-    society_id = request.values.get("_society_org_id", type=int) or offer.societies[0].id
+    society_id = request.values.get("_society_org_id", type=bounded_int) or offer.societies[0].id
     if request.method == "GET":
         return _grant_page(offer, society_id, {}, {}, 200)
     data = unflatten(request.form)

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from ..services.shared import api_tokens as service
 from ..services.shared.errors import InvalidInput
 from .helpers import back_or
+from .converters import bounded_int
 
 bp = Blueprint("tokens", __name__, url_prefix="/account")
 
@@ -24,7 +25,7 @@ def index():
 def create():
     try:
         made = service.create_token(current_user, request.form.get("name"),
-                                    request.form.get("days", type=int))
+                                    request.form.get("days", type=bounded_int))
     except InvalidInput as refused:
         return _page(form=request.form, errors=refused.errors, status=422)
     response = _page(created=made)

@@ -124,15 +124,25 @@ def _pool(edition: ConferenceEdition, admits: bool, filters: dict):
     return _filtered(query, filters, admitted, placed)
 
 
+def _org_id(value) -> int | None:
+    """A 市州 filter as given (a page sends text, the API an int); anything but a database id
+    filters nothing out — it matches no 市州."""
+    text = str(value or "").strip()
+    if not text:
+        return None
+    return int(text) if text.isdecimal() and len(text) < 11 and int(text) < 2**31 else 0
+
+
 def _filtered(query, filters: dict, admitted, placed):
-    if filters.get("city"):
-        query = query.where(Project.city_org_id == int(filters["city"]))
+    city = _org_id(filters.get("city"))
+    if city is not None:
+        query = query.where(Project.city_org_id == city)
     for key, column in (("type", Project.project_type), ("intent", Project.intent),
                         ("sector", Project.sector)):
         if filters.get(key):
             query = query.where(column == filters[key])
     if filters.get("text"):
-        query = query.where(Project.title.contains(filters["text"]))
+        query = query.where(Project.title.contains(filters["text"], autoescape=True))
     marked = filters.get("marked")
     if marked in ("yes", "no"):
         mark = placed if filters.get("stage") == "placement" else admitted

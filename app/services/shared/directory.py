@@ -25,8 +25,9 @@ def find_users(admin: User, search: str | None = None) -> list[User]:
     check_admin(admin)
     query = sa.select(User).order_by(User.username)
     if search:
-        pattern = f"%{search.strip()}%"
-        query = query.where(sa.or_(User.username.ilike(pattern), User.display_name.ilike(pattern)))
+        wanted = search.strip()  # its % and _ are the characters typed, not wildcards
+        query = query.where(sa.or_(User.username.icontains(wanted, autoescape=True),
+                                   User.display_name.icontains(wanted, autoescape=True)))
     return list(db.session.scalars(query))
 
 

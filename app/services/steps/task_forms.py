@@ -6,6 +6,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from forms.drafts import draft_problems
 from workflows import clock
 
 from ...extensions import db
@@ -13,7 +14,7 @@ from ...models import AuditEvent, ProcessInstance, Task, TaskDraft, User
 from ..documents.attachments import stage_uploads, with_attachments
 from ..shared.access import check_may_complete, may_see_task
 from ..shared.definitions import specs_of
-from ..shared.errors import NotFound
+from ..shared.errors import InvalidInput, NotFound
 from .catalog import step_of
 from ..shared.unit_of_work import transaction
 from .deadlines import deadlines_kept, on_time
@@ -116,10 +117,18 @@ def save_draft(task_id: str, raw: dict, uploads: dict, user: User) -> TaskDraft:
             task = existing_task(task_id)
             check_may_complete(user, task)
             on_time(task)
+            check_draft(task, raw)
             draft = _draft(task_id, user.id) or TaskDraft(task_id=task_id, user_id=user.id)
             draft.data, draft.saved_at = with_attachments(task, raw, user), clock.now()
             db.session.add(draft)
     return draft
+
+
+def check_draft(task: Task, raw: dict) -> None:
+    """A draft may be incomplete, but never hold what no field may (forms/drafts.py)."""
+    problems = draft_problems(step_of(task).schema(task.instance), raw)
+    if problems:
+        raise InvalidInput(problems)
 
 
 def submit(task_id: str, raw: dict, uploads: dict, user: User) -> ProcessInstance:

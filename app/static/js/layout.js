@@ -16,3 +16,12 @@
     }
   });
 })();
+
+/* 「返回上一页」 on an error page (413: the form was too large): back to the page the browser
+   still holds, with everything typed on it — a link would load the form afresh. */
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-history-back]").forEach(function (button) {
+    button.addEventListener("click", function () { window.history.back(); });
+  });
+})();
