@@ -28,6 +28,11 @@ QUERY_LABELS = {**SEARCH_LABELS, "process": "流程", "task": "事项", "sector"
                 "org_type": "机构类型"}
 
 
+# a return path is checked where it is followed (app/views/auth.py: only same-site paths); a
+# bad one is dropped there — the login goes on — so here it is only held to the length cap
+RETURN_PATHS = frozenset({"next"})
+
+
 def search_term(label: str, **kwargs) -> fields.String:
     """An optional search box: plain text of at most SEARCH_MAX_CHARS characters."""
     return fields.String(load_default=None, validate=[PlainText(label),
@@ -46,7 +51,7 @@ def query_problems(arguments: Iterable[tuple[str, str]]) -> dict[str, list[str]]
             continue
         label = QUERY_LABELS.get(name, name)
         limit = SEARCH_MAX_CHARS if name in SEARCH_LABELS else QUERY_MAX_CHARS
-        problem = text_problem(label, value)
+        problem = None if name in RETURN_PATHS else text_problem(label, value)
         if problem is None and len(value.strip()) > limit:
             problem = f"「{label}」不超过{limit}字（当前{len(value.strip())}字）"
         if problem and problem not in problems.get(name, []):

@@ -7,13 +7,22 @@ import sqlalchemy as sa
 
 from forms.errors import FormValidationError
 from forms.registry import load_form
+from forms.validators import text_problem
 
 from ...extensions import db
 from ...models import Org, RoleAssignment, Task
 from .errors import InvalidInput, NotFound
 
 
+MAX_ID = 2**31 - 1  # the database's integer: a larger id names nothing
+
+
 def get_or_404(model, ident, message: str):
+    """The row ``ident`` names; none, a malformed or an out-of-range id is "not found"."""
+    if isinstance(ident, bool) or not isinstance(ident, (int, str)) or \
+            (isinstance(ident, int) and not 0 < ident <= MAX_ID) or \
+            (isinstance(ident, str) and text_problem("", ident)):
+        raise NotFound(message)
     obj = db.session.get(model, ident)
     if obj is None:
         raise NotFound(message)
