@@ -32,9 +32,10 @@ _BY_TYPE: tuple[tuple[type, dict[str, str]], ...] = (
 UNKNOWN_FIELD = "未知字段"
 # every integer a form takes fits the database's integer (ids, counts, years, scores)
 INTEGER_RANGE = (-2**31, 2**31 - 1)
-# a text field with no limit of its own (an API argument, a map's key) takes at most this many
-# characters: far above any real value, far below what would strain a query or a page
-TEXT_CAP = 10_000
+# a text field with no limit of its own (an API argument, a map's key, a code) takes at most
+# this many characters: far above any real value, and — published as maxLength — short enough
+# that a query string of it stays within a server's request line (64 KB, even %-encoded)
+TEXT_CAP = 2_000
 
 
 class IntegerRange(validate.Range):
@@ -139,7 +140,9 @@ def _guard_text(field_obj: fields.String, label: str, multiline: bool) -> None:
     if any(isinstance(check, PlainText) for check in field_obj.validators):
         return
     field_obj.validators.insert(0, PlainText(label, multiline))
-    if not any(isinstance(check, MaxChars) for check in field_obj.validators):
+    if not any(isinstance(check, MaxChars) or
+               (isinstance(check, validate.Length) and check.max is not None)
+               for check in field_obj.validators):
         field_obj.validators.append(MaxChars(label, TEXT_CAP))
 
 

@@ -8,6 +8,7 @@ from forms import fields as f
 from forms.base import FormSchema
 from forms.fields import choice
 from forms.grant_forms import EligibilityDeclarationSchema
+from forms.search import search_term
 from forms.start_forms import ProjectStartSchema
 from workflows.processes import OUTCOME_LABELS
 
@@ -32,8 +33,8 @@ def _maybe(field_class, description: str, **kwargs):
 
 class InstanceSearchArgs(FormSchema):
     """The search of the 项目与申报 page (its list and its Excel): ``instance_filter`` reads it."""
-    q = fields.String(load_default=None, metadata={"label": "关键词", "description": "业务编号或名称包含"})
-    owner = fields.String(load_default=None, metadata={"label": "所属单位", "description": "单位名称包含"})
+    q = search_term("关键词", description="业务编号或名称包含")
+    owner = search_term("所属单位", description="单位名称包含")
     status = choice("状态", tuple(STATUS_LABELS.items()), required=False)
     outcome = choice("结果", tuple(OUTCOME_LABELS.items()), required=False)
     city = f.whole("市州", low=1, required=False, help="市州科协的机构编号：该市州的科创项目")

@@ -9,6 +9,7 @@ from marshmallow import Schema, fields
 
 from forms import choices as c
 from forms.base import FormSchema
+from forms.search import search_term
 from forms.validators import OneOfChoices
 
 from ..services.kechuang import selection, selection_board
@@ -36,7 +37,7 @@ class SelectionBoardArgs(paging.PageArgs):
     marked = fields.String(validate=OneOfChoices("标记", MARKED), metadata={
         "label": "标记", "description": "yes 已标记 / no 未标记（stage 指遴选参会或推介类别）"})
     stage = fields.String(validate=OneOfChoices("标记阶段", STAGES), metadata={"label": "标记阶段"})
-    text = fields.String(metadata={"label": "项目名称包含"})
+    text = search_term("项目名称包含")
     sort = fields.String(validate=OneOfChoices("排序", tuple(selection_board.SORTS.items())),
                          metadata={"label": "排序", "description": "intent 推介意向优先 / title / city / type"})
 

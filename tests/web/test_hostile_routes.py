@@ -249,6 +249,8 @@ def routes(world, application) -> list[tuple[str, str, str, list[str], dict]]:
         ("admin", "POST", f"/admin/editions/{edition}",
          ["name", "collection_start", "quotas.opening", "sectors.0.code", "_action"], {}),
         ("admin", "POST", f"/admin/calls/{call}", ["title", "deadline", "criteria.0.code", "_action"], {}),
+        ("admin", "POST", "/admin/calls/new", ["title", "kind", "_managing_org_id", "_action"], {}),
+        ("admin", "POST", "/admin/editions/new", ["name", "number", "_action"], {}),
         ("cd_applicant", "POST", "/account/tokens", ["name", "days"], {}),
         ("sel_innovation", "POST", f"/editions/{edition}/selection/admit",
          ["project_ids", "admitted", "dept", "next"], {}),
