@@ -220,23 +220,29 @@ class Postgres:
         command = [f"{self.bin_dir}/pg_ctl", "-D", self.data_dir, *args]
         if os.geteuid() == 0:
             command = ["su", "postgres", "-s", "/bin/sh", "-c", shlex.join(command)]
-        subprocess.run(command, check=True, capture_output=True, timeout=60)
+        # no pipes: the server it starts would hold them open (its output goes to the -l log)
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, timeout=60)
 
     def restart(self) -> float:
         """Restart (fast shutdown: every session is cut); the seconds it took."""
         started = time.monotonic()
-        self.pg_ctl("-m", "fast", "-w", "restart")
+        self.pg_ctl("-m", "fast", "-w", "-l", self._log, "restart")
         return time.monotonic() - started
 
     def stop(self) -> None:
         """Fast shutdown; ``start`` brings it back with the options it ran with."""
         opts = (Path(self.data_dir) / "postmaster.opts").read_text().split()
-        self._options = " ".join(opts[1:])  # after the postgres binary: "-D" "…" "-p" "…" …
+        at = opts.index('"-D"')  # the options after the binary and its data directory
+        self._options = " ".join(opts[1:at] + opts[at + 2:])
         self.pg_ctl("-m", "fast", "-w", "stop")
 
     def start(self) -> None:
-        self.pg_ctl("-w", "-l", f"{self.data_dir}/../restart.log", "-o", self._options,
-                    "start")
+        self.pg_ctl("-w", "-l", self._log, "-o", self._options, "start")
+
+    @property
+    def _log(self) -> str:
+        return str(Path(self.data_dir).parent / "restart.log")
 
 
 def have_gunicorn() -> bool:
