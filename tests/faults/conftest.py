@@ -12,7 +12,6 @@ import requests
 from app.demo.people import DEMO_PASSWORD
 from app.extensions import db
 from tests.web.conftest import chengdu_project, upload_dir  # noqa: F401 - shared fixtures
-
 from workflows.clock import system_clock
 
 from .processes import Gunicorn, Pauses

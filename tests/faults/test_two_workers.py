@@ -23,7 +23,6 @@ from tests.services.grant_steps import ELIGIBLE
 from tests.services.steps import complete, timers_of
 from workflows.clock import system_clock
 
-from .conftest import DEMO_MOMENT
 from .processes import Worker, needs_postgres, wait_for
 from .test_worker_killed import LEASE_SECONDS
 

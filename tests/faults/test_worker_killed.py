@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import AuditEvent, Job, StoredDocument, Timer
 from app.services.documents import documents
-from tests.services.steps import open_tasks, snapshot, timers_of
+from tests.services.steps import snapshot, timers_of
 from tests.services.test_documents import declared, frozen_events, submit
 from workflows.clock import system_clock
 

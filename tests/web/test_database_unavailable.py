@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from app.services.reading import inbox
-
 from tests.api.conftest import api  # noqa: F401 - the api fixture
 
 from .formdata import text
@@ -41,7 +40,7 @@ def test_a_lost_database_is_a_503_page_in_chinese(person, monkeypatch):
     assert "terminating" not in text(page) and "Traceback" not in text(page)
 
 
-def test_a_lost_database_is_503_problem_json_under_the_api(api, monkeypatch):
+def test_a_lost_database_is_503_problem_json_under_the_api(api, monkeypatch):  # noqa: F811
     client = api("cd_recommender")
     monkeypatch.setattr(inbox, "inbox", failing(ServerGone("terminating connection")))
     answer = client.get("/api/v1/tasks")

@@ -21,10 +21,9 @@ from app.services.background import timers
 from app.services.reading import inbox
 from app.services.shared import api_tokens
 from app.services.steps import deadlines, task_forms
+from tests.api.conftest import api, api_client  # noqa: F401 - the api fixture
 from tests.services.steps import open_tasks, timers_of
 from workflows.clock import using_clock
-
-from tests.api.conftest import api, api_client  # noqa: F401 - the api fixture
 
 from .formdata import text
 from .login import csrf_token
