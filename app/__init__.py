@@ -16,8 +16,7 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     _ensure_secret_key(app)
-    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault("json_serializer", json_dumps)
+    _engine_options(app)
     _ensure_sqlite_dir(app)
     _install_clock(app)
     db.init_app(app)
@@ -35,6 +34,17 @@ def create_app(config: dict | None = None) -> Flask:
     start_in_process(app)  # only when SCHEDULER_IN_PROCESS (the dev server), never under TESTING
     _prepare_fonts(app)
     return app
+
+
+def _engine_options(app: Flask) -> None:
+    """On a database server (PostgreSQL), every pooled connection is checked before use and
+    replaced when the server closed it (a restart, a failover, an idle timeout): after the
+    database comes back, the next request works — no restart of the app. SQLite has no server."""
+    options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+    options.setdefault("json_serializer", json_dumps)
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        options.setdefault("pool_pre_ping", True)
+        options.setdefault("pool_recycle", 3600)  # below any firewall's idle cut-off
 
 
 def _configure_services(app: Flask) -> None:

@@ -5,7 +5,13 @@ The key's row is added before the use case runs, so it commits in the use case's
 transaction: either both the change and the key are kept, or neither (a refused request is not
 remembered; its retry runs again and changes nothing more than the first could have). Two
 requests racing with one key: the second's commit hits the unique key and is rolled back whole.
-The answer is stored after the commit and replayed, with ``Idempotent-Replayed: true``."""
+The answer is stored after the commit and replayed, with ``Idempotent-Replayed: true``.
+
+A row without an answer is "in progress" (409 with ``Retry-After``) — but since it is only ever
+committed with the change, another request sees it only once the work is done. When it is still
+unanswered after ``ANSWER_TIMEOUT`` (longer than any web worker may take to answer: gunicorn
+kills one after 30 s), the process that did the work died before storing its answer: a retry is
+told the work was done and never does it again (409 ``idempotency_interrupted``)."""
 from __future__ import annotations
 
 import hashlib
@@ -25,6 +31,7 @@ from ..views.errors import answer
 
 HEADER = "Idempotency-Key"
 KEPT_FOR = timedelta(hours=24)
+ANSWER_TIMEOUT = timedelta(minutes=2)
 HEADER_DOC = {"in": "header", "name": HEADER, "required": False,
               "schema": {"type": "string", "minLength": 1, "maxLength": 200},
               "description": "客户端生成的唯一值（如 UUID）。带同一值重试时返回首次的结果，不会再执行一次；"
@@ -83,6 +90,9 @@ def _replay(prior: IdempotentRequest, fingerprint: str):
     if prior.fingerprint != fingerprint:
         return answer(422, f"此 {HEADER} 已用于另一个请求（方法、地址或请求体不同）；"
                            "新的请求请使用新的值。", code="idempotency_key_reused")
+    if prior.status is None and prior.created_at < clock.now() - ANSWER_TIMEOUT:
+        return answer(409, "使用此 Idempotency-Key 的请求已执行完毕，但服务在答复前中断，答复未能保存；"
+                           "不会再执行一次，请读取当前状态。", code="idempotency_interrupted")
     if prior.status is None:
         return answer(409, "使用此 Idempotency-Key 的请求正在处理中，请稍后重试。",
                       code="idempotency_in_progress", headers={"Retry-After": "1"})

@@ -27,7 +27,8 @@ class ProblemSchema(Schema):
     code = fields.String(required=True, metadata={
         "description": "机器可读：not_found, forbidden, unauthorized, conflict, task_handled, "
                        "invalid_input, precondition_failed, idempotency_key_reused, "
-                       "idempotency_in_progress, bad_request, too_large …"})
+                       "idempotency_in_progress, idempotency_interrupted, bad_request, too_large, "
+                       "service_unavailable …"})
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
                          required=True, metadata={"description": "字段路径 → 中文错误信息"})
 

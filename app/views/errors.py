@@ -2,7 +2,10 @@
 ``application/problem+json`` document (app/api/problems.py)."""
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+import logging
+
+from flask import Flask, current_app, render_template, request
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from forms.errors import flatten_messages
@@ -27,7 +30,11 @@ ANSWERS = {
     415: ("unsupported_media_type", "格式不支持", "请求体的格式不受支持，请发送 JSON。"),
     422: ("invalid_input", "输入有误", "输入有误，请修改后重试。"),
     428: ("precondition_required", "缺少版本条件", "此操作须带 If-Match 头。"),
+    503: ("service_unavailable", "服务暂不可用", "数据库暂时无法访问，本次操作未能完成，请稍后重试。"),
 }
+RETRY_AFTER_SECONDS = "5"  # a database restart takes seconds
+CONCURRENT_WRITE = "该事项已被他人同时办理，请刷新后重试"
+log = logging.getLogger("grantflow.errors")
 STATUS_OF = ((NotFound, 404), (PermissionDenied, 403), (Conflict, 409), (InvalidInput, 422))
 HANDLED_STATUSES = (400, 401, 403, 404, 405, 406, 412, 413, 415, 422, 428)
 
@@ -36,6 +43,8 @@ def install(app: Flask) -> None:
     app.register_error_handler(ServiceError, service_error)
     for status in HANDLED_STATUSES:
         app.register_error_handler(status, http_error)
+    for error in (OperationalError, InterfaceError):
+        app.register_error_handler(error, database_error)
 
 
 def status_of(error: ServiceError) -> int:
@@ -55,6 +64,31 @@ def http_error(error: HTTPException):
     data = getattr(error, "data", None) or {}  # webargs (the API's arguments): their errors
     errors = _field_errors(data.get("messages")) if data.get("messages") else None
     return answer(error.code or 500, data.get("message"), errors, headers=data.get("headers"))
+
+
+def database_error(error: DBAPIError):
+    """The database refused or could not be reached: a deadlock or serialization failure lost
+    to a concurrent writer is a conflict (409); a lost connection, a server shut down or
+    starting is 503 with Retry-After — a page that needs no database, never a 500 traceback.
+    The pool replaces the dead connections (pool_pre_ping), so the retry works once it is back."""
+    _rollback_quietly()
+    if _lost_to_concurrent_writer(error):
+        return answer(409, CONCURRENT_WRITE)
+    log.warning("database unavailable for %s %s: %s", request.method, request.path, error.orig)
+    return answer(503, headers={"Retry-After": RETRY_AFTER_SECONDS})
+
+
+def _lost_to_concurrent_writer(error: DBAPIError) -> bool:
+    """PostgreSQL's class 40 (transaction rollback: deadlock, serialization failure)."""
+    return str(getattr(error.orig, "sqlstate", "") or "").startswith("40")
+
+
+def _rollback_quietly() -> None:
+    from ..extensions import db
+    try:
+        db.session.rollback()
+    except DBAPIError:  # the connection is gone: nothing to roll back on it
+        db.session.close()
 
 
 def _field_errors(messages: dict) -> dict:
@@ -80,5 +114,14 @@ def answer(status: int, message: str | None = None, errors: dict | None = None,
         from ..api.problems import problem
         return problem(status, code if code and status != 404 else default_code, title, message,
                        errors, headers)
+    if status == 503:
+        return _unavailable_page(title, message), status, headers or {}
     return render_template("errors/error.html", code=status, title=title, message=message,
                            errors=errors), status, headers or {}
+
+
+def _unavailable_page(title: str, message: str) -> str:
+    """The database is unreachable: a page that reads nothing from it — rendered without the
+    context processors (Flask-Login's would load the signed-in user from the database)."""
+    return current_app.jinja_env.get_template("errors/unavailable.html").render(
+        code=503, title=title, message=message, retry_url=request.url)
