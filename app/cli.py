@@ -120,6 +120,22 @@ scheduler_command = click.Command("scheduler", callback=worker_command.callback,
                                   help="The same as `grantflow worker` (its former name).")
 
 
+@click.command("check")
+@with_appcontext
+def check_command():
+    """Check the database is consistent: every instance's saved workflow loads, open tasks and
+    waiting timers equal what it waits for, no task completed twice. Exits 1 on any problem."""
+    from .services.shared.consistency import check_consistency
+    report = check_consistency()
+    for problem in report.problems:
+        click.echo(problem, err=True)
+    click.echo(f"检查了 {report.instances} 个流程实例：待办 {report.open_tasks} 条，定时器 "
+               f"{report.waiting_timers} 个，办理记录 {report.completions} 条；"
+               + ("一致。" if report.ok else f"发现 {len(report.problems)} 处问题。"))
+    if not report.ok:
+        raise SystemExit(1)
+
+
 @click.command("run-jobs")
 @with_appcontext
 def run_jobs_command():
@@ -192,7 +208,7 @@ def api_token_command(username: str, name: str, days: int):
 def register_commands(app) -> None:
     for command in (init_db_command, demo_command, fire_timers_command, worker_command,
                     scheduler_command, run_jobs_command, remind_command,
-                    export_applications_command, api_token_command):
+                    export_applications_command, api_token_command, check_command):
         app.cli.add_command(command)
 
 

@@ -20,3 +20,4 @@ run engine bench/engine.py --n 5
 run timers bench/timers.py --waiting 2000 --due 100 --repeat 3
 run pdf bench/pdf.py --runs 2 --baseline-runs 1 --batch 2
 run selection bench/selection.py --quick
+run load bench/load.py --quick
