@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -136,6 +137,37 @@ def check_command():
         raise SystemExit(1)
 
 
+@click.command("backup")
+@click.argument("archive", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(archive: Path):
+    """Back up every table and every uploaded or rendered file into ARCHIVE (.tar.gz), a
+    consistent snapshot while the app runs; restores into SQLite or PostgreSQL."""
+    from .services.shared import settings
+    from .services.shared.backup import backup
+    summary = backup(archive, settings.current().upload_dir)
+    click.echo(f"已备份到 {archive}：{summary.tables} 张表 {summary.rows} 行，{summary.files} 个文件，"
+               f"共 {summary.size / 1e6:.1f} MB。")
+
+
+@click.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace the data of a database that is not empty.")
+@with_appcontext
+def restore_command(archive: Path, force: bool):
+    """Restore ARCHIVE (from `grantflow backup`) into this database and upload directory: all
+    checked first, then all rows in one transaction. Refuses a non-empty database without --force."""
+    from .services.shared import settings
+    from .services.shared.backup import restore
+    from .services.shared.errors import ServiceError
+    upgrade()  # the schema the archive's rows go into (a fresh database gets its tables)
+    try:
+        summary = restore(archive, settings.current().upload_dir, force=force)
+    except ServiceError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"已恢复：{summary.tables} 张表 {summary.rows} 行，{summary.files} 个文件。")
+
+
 @click.command("run-jobs")
 @with_appcontext
 def run_jobs_command():
@@ -208,7 +240,8 @@ def api_token_command(username: str, name: str, days: int):
 def register_commands(app) -> None:
     for command in (init_db_command, demo_command, fire_timers_command, worker_command,
                     scheduler_command, run_jobs_command, remind_command,
-                    export_applications_command, api_token_command, check_command):
+                    export_applications_command, api_token_command, check_command,
+                    backup_command, restore_command):
         app.cli.add_command(command)
 
 
