@@ -151,23 +151,60 @@ def rows():
 @dataclass(frozen=True)
 class BoardAction:
     """An action outside a task (a board, a download, an admin page): allowed to some, a 403 to
-    the roles that may never do it, a 404 to those it is hidden from (out of scope)."""
+    the roles that may never do it, a 404 to those it is hidden from (out of scope). Its
+    own/other columns are the people of the instance standing at (process, step)."""
     key: str
     title: str
+    process: str
+    step: str
     allowed: tuple[str, ...]
-    forbidden: tuple[str, ...] = ()  # the rest: 404
-    rest: str = HIDDEN
+    hidden: tuple[str, ...] = ()   # the rest: 403
+    people: tuple[tuple[str, str], ...] = ()  # columns tried as someone else for this action
 
     def expected(self, actor: str) -> str:
         if actor in self.allowed:
             return ALLOW
-        if actor in self.forbidden:
-            return FORBIDDEN
-        return self.rest
+        if actor in self.hidden:
+            return HIDDEN
+        return FORBIDDEN
 
 
-def _all_but(*allowed: str) -> tuple[str, ...]:
-    return tuple(key for key in ACTOR_KEYS if key not in allowed)
+def _all_but(*keys: str) -> tuple[str, ...]:
+    return tuple(key for key in ACTOR_KEYS if key not in keys)
 
 
-BOARD_ACTIONS: tuple[BoardAction, ...] = ()
+_SELECTORS = ("sel_innovation", "sel_societies", "sel_popularisation")
+_ENDED_GRANT_VIEWERS = next(r for r in STEPS if r.process == GRANT and r.step == "end").viewers
+_NOT_FUNDED_VIEWERS = _all_but(*next(r for r in STEPS if r.step == "midterm_check").viewers, "owner")
+# 申报 in the name of a society that has not applied: its applicant, and another society's
+_GRANT_STARTERS = (("owner", "perm_soc_applicant"), ("owner_other", "soc_mfg_applicant"))
+
+BOARD_ACTIONS = (
+    BoardAction("start.kechuang", "发起科创项目（以成都云智名义）", KECHUANG, "submit_project", ("owner",)),
+    BoardAction("start.grant", "发起专家团申报（以未申报学会名义）", GRANT, "declare_eligibility", ("owner",),
+                people=_GRANT_STARTERS),
+    BoardAction("selection.board", "科创会遴选工作台", KECHUANG, "select_project", _SELECTORS),
+    BoardAction("selection.admit", "遴选参会（创发部）", KECHUANG, "select_project", ("sel_innovation",)),
+    BoardAction("selection.place", "选入重大专场推介（学会部）", KECHUANG, "select_project", ("sel_societies",)),
+    BoardAction("selection.publish", "发布遴选结果（创发部）", KECHUANG, "select_project", ("sel_innovation",)),
+    BoardAction("ranking.board", "排序与立项", GRANT, "ranking", ("officer",)),
+    BoardAction("ranking.publish", "发布排序", GRANT, "ranking", ("officer",)),
+    # those who see the application may not record for the society (403); the rest: 404
+    BoardAction("kpi.view", "绩效数据填报页", GRANT, "midterm_check", ("owner",), hidden=_NOT_FUNDED_VIEWERS),
+    BoardAction("kpi.record", "登记绩效数据", GRANT, "midterm_check", ("owner",), hidden=_NOT_FUNDED_VIEWERS),
+    BoardAction("follow_up.list", "查看跟踪记录", KECHUANG, "follow_up_project", ("concierge",),
+                hidden=_all_but("concierge")),
+    BoardAction("follow_up.record", "登记跟踪记录", KECHUANG, "follow_up_project", ("concierge",),
+                hidden=_all_but("concierge")),
+    BoardAction("documents.application", "下载冻结的项目申报书（PDF，当前与按版本）", GRANT, "end",
+                _ENDED_GRANT_VIEWERS, hidden=_all_but(*_ENDED_GRANT_VIEWERS)),
+    BoardAction("documents.publicity", "下载公示名单（PDF）", GRANT, "end", ("admin", "officer"),
+                hidden=_all_but("admin", "officer")),
+    BoardAction("awards.index", "评选表扬", KECHUANG, "end",
+                ("admin", "city", "city_other", "sel_innovation", "sel_societies", "officer",
+                 "expert", "expert_other")),
+    BoardAction("awards.open", "开启评选（创发部）", KECHUANG, "end", ("admin", "sel_innovation")),
+    BoardAction("admin.users", "系统管理：用户", KECHUANG, "end", ("admin",)),
+    BoardAction("admin.create_user", "系统管理：新建用户", KECHUANG, "end", ("admin",)),
+    BoardAction("admin.deploy", "系统管理：部署流程模型", KECHUANG, "end", ("admin",)),
+)

@@ -6,6 +6,7 @@ through the same services people use (app/demo/scenario.py), with the clock back
 2023-12-01 09:00 afterwards so that no deadline falls due while the matrix is tried."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -45,6 +46,18 @@ class PermissionWorld:
     projects: dict[str, Project] = field(default_factory=dict)           # step → project
     applications: dict[str, GrantApplication] = field(default_factory=dict)  # step → application
 
+    clock: FrozenClock | None = None
+
+    @contextmanager
+    def clock_at(self, moment: datetime):
+        """The clock at ``moment`` for a while, then back where it was."""
+        before = self.clock()
+        self.clock.set(moment)
+        try:
+            yield
+        finally:
+            self.clock.set(before)
+
     @property
     def users(self) -> dict[str, User]:
         return self.world["users"]
@@ -74,10 +87,12 @@ def build(clock: FrozenClock) -> PermissionWorld:
     world = seed_reference_data()
     world["users"] = seed_people(world["orgs"])
     _add_extra_people(world)
-    built = PermissionWorld(world)
+    built = PermissionWorld(world, clock=clock)
     for society, applicant, until, failing in GRANT_AT_STEP:
+        # the ended one's 申报书 frozen by the worker, as the demo does (a stored document)
         built.applications[until] = scenario.drive_application(world, clock, society, applicant,
-                                                                until, failing=failing)
+                                                                until, failing=failing,
+                                                                freeze=until == "end")
     for society, applicant, until in scenario.BEFORE_RANKING:
         built.applications[until] = scenario.drive_application(world, clock, society, applicant, until)
     for step in scenario.PROJECT_STEPS:
