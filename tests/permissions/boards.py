@@ -5,19 +5,17 @@ not reached, reviews still open) or at validation (422) and changes nothing, or 
 is already so (an admitted project admitted again)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
-
 import io
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
 
-from app.extensions import db
-from app.models import StoredDocument
-
 from app.demo import samples
 from app.demo.scenario import Timeline
+from app.extensions import db
+from app.models import StoredDocument
 
 from .attempts import page_post, status
 

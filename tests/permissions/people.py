@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from app.demo.people import DEMO_PASSWORD
-from app.demo.people import _hashed
+from app.demo.people import DEMO_PASSWORD, _hashed
 from app.extensions import db
 from app.models import User
 from app.services.shared import api_tokens

@@ -5,8 +5,17 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .matrix import (ACTORS, ALLOW, BOARD_ACTIONS, FORBIDDEN, HIDDEN, PROCESS_TITLES, STEPS,
-                     TASK_ACTIONS, rows)
+from .matrix import (
+    ACTORS,
+    ALLOW,
+    BOARD_ACTIONS,
+    FORBIDDEN,
+    HIDDEN,
+    PROCESS_TITLES,
+    STEPS,
+    TASK_ACTIONS,
+    rows,
+)
 
 PATH = Path(__file__).with_name("MATRIX.md")
 WORDS = {ALLOW: "✓", HIDDEN: "404", FORBIDDEN: "403"}

@@ -7,7 +7,13 @@ from __future__ import annotations
 import pytest
 
 from . import attempts
-from .matrix import ACTOR_KEYS, HIDDEN, STEPS, TASK_ACTIONS, instance_expectation, task_expectation
+from .matrix import (
+    ACTOR_KEYS,
+    STEPS,
+    TASK_ACTIONS,
+    instance_expectation,
+    task_expectation,
+)
 
 CELLS = [(row, actor) for row in STEPS for actor in ACTOR_KEYS]
 

@@ -13,7 +13,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from app.demo import scenario
-from app.demo.people import _hashed, seed_people, DEMO_PASSWORD
+from app.demo.people import DEMO_PASSWORD, _hashed, seed_people
 from app.demo.reference import _org, seed_reference_data
 from app.extensions import db
 from app.models import Attachment, GrantApplication, Project, RoleAssignment, Task, User
