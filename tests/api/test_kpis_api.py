@@ -63,9 +63,12 @@ def test_only_the_societys_applicant_reads_or_records(api, world, clock):
     officer = api("grant_officer")
     assert officer.get(url(application)).status_code == 403
     assert officer.post(url(application), json=REPORT).status_code == 403
-    assert api("cd_applicant").get(url(application)).status_code == 403
+    # someone who may not see the application gets the answer of a missing id: existence hidden
+    hidden = api("cd_applicant").get(url(application))
+    missing = api(APPLICANT).get("/api/v1/applications/99999/kpis")
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.get_json()["detail"] == missing.get_json()["detail"]
     assert entries() == 0
-    assert api(APPLICANT).get("/api/v1/applications/99999/kpis").status_code == 404
 
 
 def test_the_paths_are_in_the_contract(api, world):

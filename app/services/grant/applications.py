@@ -15,6 +15,7 @@ from ..shared.call_settings import CALL, call_settings, started_version
 from ...extensions import db
 from ...models import GrantApplication, GrantCall, KpiEntry, Org, RoleAssignment, Task, User
 from ..shared.access import check_holds
+from ..shared.visibility import visible_instance
 from ..shared.common import get_or_404, new_business_key, open_task, validated
 from ..shared.errors import Conflict, InvalidInput, NotFound
 from ..steps.instances import complete_in_transaction, start_instance
@@ -168,10 +169,18 @@ def application_of(instance) -> GrantApplication:
     return instance.application
 
 
+APPLICATION_MISSING = "申报不存在"
+
+
 def recordable_application(application_id: int, user: User) -> GrantApplication:
     """The application whose KPI achievements ``user`` may record now: its society's applicant,
-    while it is implemented (funded, not yet closed)."""
-    application = get_or_404(GrantApplication, application_id, "申报不存在")
+    while it is implemented (funded, not yet closed). An application ``user`` may not see is
+    missing (404, as its instance page), whatever its id; one they see is refused (403)."""
+    application = get_or_404(GrantApplication, application_id, APPLICATION_MISSING)
+    try:
+        visible_instance(application.instance_id, user)
+    except NotFound:
+        raise NotFound(APPLICATION_MISSING) from None  # the same answer as a missing id
     check_holds(user, "applicant", application.society_org_id, "为该项目填报绩效数据")
     if application.funded_amount_wan is None or application.instance.status != "running":
         raise NotFound("该项目当前不在实施阶段，不能填报绩效数据")
