@@ -3,7 +3,7 @@ from .awards import (AwardNomination, AwardRound, ConciergeProfile, Contribution
                      QualityProject)
 from .calls import ConferenceEdition, GrantCall, SettingsVersion
 from .documents import EXPORT_STATUSES, ExportJob, StoredDocument
-from .api import ApiToken, IdempotentRequest
+from .api import ApiToken, IdempotentRequest, LoginFailure
 from .jobs import ACTIVE_JOB_STATUSES, JOB_STATUSES, Job
 from .notices import Holiday, Notification
 from .orgs import ORG_TYPES, Org, RoleAssignment, User
@@ -13,7 +13,7 @@ from .selection import SelectionMark, SelectionShortfall
 from .web import Attachment, InstanceViewer, TaskDraft
 
 __all__ = [
-    "ApiToken", "IdempotentRequest",
+    "ApiToken", "IdempotentRequest", "LoginFailure",
     "AwardNomination", "AwardRound", "ConciergeProfile", "ContributionUnit", "QualityProject",
     "Attachment", "InstanceViewer", "TaskDraft", "Holiday", "Notification",
     "EXPORT_STATUSES", "ExportJob", "StoredDocument", "ACTIVE_JOB_STATUSES", "JOB_STATUSES", "Job",

@@ -41,3 +41,15 @@ class IdempotentRequest(db.Model):
     body: Mapped[dict | None] = mapped_column(JSONData)
     location: Mapped[str | None] = mapped_column(sa.String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class LoginFailure(db.Model):
+    """A failed login (wrong password, unknown or disabled user), kept for the lockout window:
+    counted per user name and per client address by every web worker alike."""
+    __tablename__ = "login_failures"
+    __table_args__ = (sa.Index("ix_login_failures_username_at", "username", "at"),
+                      sa.Index("ix_login_failures_address_at", "address", "at"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(64))  # as typed, lower-cased
+    address: Mapped[str] = mapped_column(sa.String(45))   # the client's IP
+    at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -12,6 +12,8 @@ def register_views(app: Flask) -> None:
     app.url_map.converters["int"] = DatabaseIdConverter  # before any route is added
     from . import api, auth, errors, helpers, inbox
     helpers.install(app)
+    from . import security_headers
+    security_headers.install(app)
     for blueprint in (api.bp, auth.bp, inbox.bp):
         app.register_blueprint(blueprint)
     from . import admin, instances  # 流程实例 /instances, /attachments; 系统管理 /admin, /admin/definitions

@@ -6,7 +6,7 @@ from functools import cache
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -14,9 +14,11 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from forms.validators import text_problem
+from workflows import clock
 
 from ..extensions import db
 from ..models import User
+from ..services.shared import login_guard
 
 bp = Blueprint("auth", __name__)
 
@@ -46,14 +48,22 @@ def login():
         return redirect(url_for("inbox.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.scalar(sa.select(User).filter_by(username=form.username.data.strip()))
+        name, address = form.username.data.strip(), request.remote_addr or "unknown"
+        if until := login_guard.locked_until(name, address):  # before the password is tried
+            flash(login_guard.lock_message(until), "error")
+            retry = max(1, int((until - clock.now()).total_seconds()))
+            return render_template("auth/login.html", form=form), 429, {"Retry-After": str(retry)}
+        user = db.session.scalar(sa.select(User).filter_by(username=name))
         usable = user is not None and user.active and bool(user.password_hash)
         # Hash the guess even for an unknown user: same message, about the same time
         matches = check_password_hash(user.password_hash if usable else _dummy_hash(),
                                       form.password.data)
         if usable and matches:
+            login_guard.record_success(name)
+            session.clear()  # a new session: nothing planted before the login carries over
             login_user(user)
             return redirect(_safe_next(request.args.get("next")) or url_for("inbox.index"))
+        login_guard.record_failure(name, address)
         flash("用户名或密码错误。", "error")
     return render_template("auth/login.html", form=form)
 
@@ -79,5 +89,6 @@ def _safe_next(target: str | None) -> str | None:
 @login_required
 def logout():
     logout_user()
+    session.clear()
     flash("您已退出登录。", "info")
     return redirect(url_for("auth.login"))

@@ -1,5 +1,6 @@
-"""Every page of the demo, for every demo login, renders in Chinese without a server error and
-shows no raw identifier (codes, ids, English step or message names) in its visible text."""
+"""Every page of the demo, for every demo login, renders in Chinese without a server error,
+shows no raw identifier (codes, ids, English step or message names) in its visible text, and
+holds no inline script (the Content-Security-Policy it is served with allows none)."""
 from __future__ import annotations
 
 import re
@@ -45,9 +46,21 @@ def test_every_page_for_every_demo_login(ctx):
                 page = response.get_data(as_text=True)
                 assert re.search(r"[\u4e00-\u9fff]", page), (username, url)
                 assert "Traceback" not in page
+                assert inline_scripts(page) == [], (username, url)
+                assert "script-src 'self';" in response.headers["Content-Security-Policy"]
+                assert response.headers["X-Frame-Options"] == "DENY"
                 for word in identifiers(page, allowed | (org_codes if url == "/admin/orgs" else set())):
                     leaks.setdefault(word, set()).add(_where(url))
     assert leaks == {}, "\n".join(f"{word}: {sorted(where)}" for word, where in sorted(leaks.items()))
+
+
+INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)[^>]*>|\son[a-z]+\s*=\s*[\"']|javascript:", re.I)
+
+
+def inline_scripts(page: str) -> list[str]:
+    """Script the Content-Security-Policy (script-src 'self') would block: a <script> without
+    src, an on…= handler attribute, a javascript: URL."""
+    return INLINE_SCRIPT.findall(page)
 
 
 def issue_11_pages() -> list[str]:
