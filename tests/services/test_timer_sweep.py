@@ -33,13 +33,29 @@ from .steps import open_tasks, snapshot, timers_of
 
 ON_POSTGRES = os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")
 MODELS = {"tiny_wait": tm.intermediate_timer("tiny_wait"),
-          "tiny_broken": tm.intermediate_timer("tiny_broken", then_script="x = 1 / 0")}
+          "tiny_broken": tm.intermediate_timer("tiny_broken", then_script="x = 1 / 0"),
+          "tiny_runaway": tm.intermediate_timer("tiny_runaway", then_script="while True:\n    x = 1")}
 
 
 @pytest.fixture
 def org(ctx, clock):
     with tm.deployed(**MODELS) as org_id:
         yield org_id
+
+
+def test_a_runaway_script_fails_its_own_instance_in_seconds_and_the_sweep_goes_on(org, clock):
+    """``while True`` after a timer: stopped by the script budget; the other instance due in the
+    same sweep fires; the runaway one is left exactly as it was, its timer still due."""
+    runaway, other = tm.start("tiny_runaway", org), tm.start("tiny_wait", org)
+    before = snapshot(runaway)
+    clock.advance(hours=3)
+    started = time.monotonic()
+    result = sweep()
+    assert time.monotonic() - started < 10
+    assert result.fired == 1 and result.failed == [runaway.id]
+    assert open_tasks(other) == ["work"]
+    db.session.expire_all()
+    assert snapshot(runaway) == before and timers_of(runaway)
 
 
 def test_double_fire_changes_nothing_the_second_time(org, clock):

@@ -3,6 +3,7 @@ optimistic lock, the read projections (tasks, timers, progress) and one audit ev
 the caller's transaction. Engine errors become the service errors a person is told."""
 from __future__ import annotations
 
+import logging
 from contextlib import contextmanager
 
 import sqlalchemy as sa
@@ -22,6 +23,9 @@ from . import notices
 from .catalog import catalog
 
 
+log = logging.getLogger("grantflow.process")
+
+
 class ProcessError(ServiceError):
     """The process model could not advance (a modelling error); nothing was changed."""
     code = "process_error"
@@ -35,8 +39,10 @@ def engine_errors():
         raise ProcessError(f"流程模型有误：{err}") from err
     except engine.EngineError as err:  # the step is no longer there (raced, or stale page)
         raise Conflict("该事项已办理或流程已变化，请刷新后重试") from err
-    except WorkflowException as err:
-        raise ProcessError(f"流程无法继续：{err}") from err
+    except WorkflowException as err:  # a script or condition of the model failed (or ran away)
+        log.error("the process model failed: %s", err)  # the detail is for the administrator
+        raise ProcessError("流程无法继续：流程模型中的脚本或条件执行出错，本次办理未生效（已记录，"
+                           "请联系系统管理员）") from err
 
 
 def load_workflow(instance: ProcessInstance):
