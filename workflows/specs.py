@@ -18,6 +18,8 @@ from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnValidator
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
+from .processes import LANE_ROLES
+from .scripting import UnsafeExpression, compile_checked
 from .serialization import serializer
 
 _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
@@ -61,8 +63,14 @@ def _parser_for(files: dict[str, str]) -> SpiffBpmnParser:
 
 
 def parse_bundle(files: dict[str, str]) -> list[ParsedProcess]:
-    """Parse and validate a bundle; one ParsedProcess per executable process."""
+    """Parse and validate a bundle; one ParsedProcess per executable process. A model that
+    could deploy but not run is refused here, naming the element: a process not marked
+    executable, a user task in no lane or in a lane that is no role, a script or condition the
+    restricted environment would refuse."""
     parser = _parser_for(files)
+    for name, text in files.items():
+        if name.endswith(".bpmn"):
+            _check_model(name, etree.fromstring(text.encode("utf-8"), _XML_PARSER))
     processes = []
     for key in parser.get_process_ids():
         try:
@@ -77,6 +85,53 @@ def parse_bundle(files: dict[str, str]) -> list[ParsedProcess]:
             sources=_sources_of(parser, key, files), user_tasks=_user_tasks(spec, subspecs),
         ))
     return processes
+
+
+_BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
+
+
+def _check_model(file_name: str, root) -> None:
+    problems = []
+    for process in root.iter(f"{_BPMN}process"):
+        label = _label(process)
+        if process.get("isExecutable") != "true":
+            problems.append(f"流程{label}未标记为可执行（isExecutable=\"true\"）")
+        lanes = {ref.text.strip(): lane.get("name") or ""
+                 for lane in process.iter(f"{_BPMN}lane") for ref in lane.iter(f"{_BPMN}flowNodeRef")
+                 if ref.text}
+        for task in process.iter(f"{_BPMN}userTask"):
+            lane = lanes.get(task.get("id"))
+            if lane is None:
+                problems.append(f"用户任务{_label(task)}不在任何泳道中（泳道决定由哪个角色办理）")
+            elif lane not in LANE_ROLES:
+                problems.append(f"用户任务{_label(task)}所在泳道「{lane}」不对应任何办理角色"
+                                f"（可用：{'、'.join(LANE_ROLES)}）")
+        problems += _script_problems(process)
+    if problems:
+        raise InvalidProcessModel(f"{file_name}: " + "；".join(problems))
+
+
+def _script_problems(process) -> list[str]:
+    checks = [(element, element.findtext(f"{_BPMN}script"), "exec")
+              for element in process.iter(f"{_BPMN}scriptTask")]
+    checks += [(flow, flow.findtext(f"{_BPMN}conditionExpression"), "eval")
+               for flow in process.iter(f"{_BPMN}sequenceFlow")]
+    problems = []
+    for element, source, mode in checks:
+        if not source or not source.strip():
+            continue
+        try:
+            compile_checked(source.strip() if mode == "eval" else source, mode)
+        except (SyntaxError, UnsafeExpression) as err:
+            reason = "语法错误" if isinstance(err, SyntaxError) else "使用了受限环境不允许的写法"
+            problems.append(f"{'脚本任务' if mode == 'exec' else '条件'}{_label(element)}{reason}"
+                            f"（{getattr(err, 'msg', None) or err}）")
+    return problems
+
+
+def _label(element) -> str:
+    name = element.get("name")
+    return f"「{name}」（{element.get('id')}）" if name else f"「{element.get('id')}」"
 
 
 def _user_tasks(spec, subspecs) -> dict[str, str]:

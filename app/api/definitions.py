@@ -69,3 +69,17 @@ def deploy(uploaded):
     return {"message": service.deploy_message(deployed),
             "deployed": [{"process_key": d.process_key, "version": d.version, "new": d.new}
                          for d in deployed]}
+
+
+@blp.post("/<int:definition_id>/current")
+@blp.doc(summary="将早期版本恢复为当前版本（系统管理员）",
+         description="以该版本的内容部署一个新版本（版本号递增）；运行中的实例仍按原版本执行。")
+@blp.response(201, DeployResultSchema)
+@blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(409, response="CONFLICT")
+def make_current(definition_id: int):
+    deployed = service.make_current(definition_id, current_user)
+    return {"message": service.make_current_message(deployed),
+            "deployed": [{"process_key": deployed.process_key, "version": deployed.version,
+                          "new": True}]}

@@ -13,8 +13,8 @@ from .types import JSONData, UTCDateTime
 class ProcessDefinition(db.Model):
     """One deployed version of a process; the spec is stored once here, not in every save."""
     __tablename__ = "process_definitions"
-    __table_args__ = (sa.UniqueConstraint("process_key", "version"),
-                      sa.UniqueConstraint("process_key", "content_hash"))
+    # the newest version is current; an earlier content made current again is a new version
+    __table_args__ = (sa.UniqueConstraint("process_key", "version"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     process_key: Mapped[str] = mapped_column(sa.String(64), index=True)
     name: Mapped[str] = mapped_column(sa.String(200))

@@ -42,3 +42,12 @@ def deploy():
     deployed = service.deploy_upload(service.read_model_files(uploads), current_user)
     flash(service.deploy_message(deployed), "success")
     return redirect(url_for("admin.definitions"))
+
+
+@bp.post("/definitions/<int:definition_id>/current")
+@login_required
+@refusal_goes_back("admin.definitions")
+def make_current(definition_id: int):
+    deployed = service.make_current(definition_id, current_user)
+    flash(service.make_current_message(deployed), "success")
+    return redirect(url_for("admin.definitions"))

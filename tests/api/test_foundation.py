@@ -89,3 +89,31 @@ def test_numbers_past_the_database_integer_are_refused_before_the_database(ctx, 
     assert refused.status_code == 422
     assert refused.get_json()["errors"] == {"query.city": ["「市州」数值超出范围"]}
     assert selector.get(f"/api/v1/editions/{edition}/selection").status_code == 200
+
+
+def test_an_earlier_model_version_is_made_current_over_the_api(ctx, world, api):
+    from io import BytesIO
+    from pathlib import Path
+
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import ProcessDefinition
+    original = (Path(__file__).resolve().parents[2] / "bpmn" / "kechuang_project.bpmn").read_text()
+    changed = original.replace('name="资格审查"', 'name="资格审查（复核）"', 1).encode()
+    admin = api("admin")
+    assert admin.post("/api/v1/definitions", data={"files": (BytesIO(changed), "kechuang_project.bpmn")},
+                      content_type="multipart/form-data").status_code == 201
+    v1 = db.session.scalar(sa.select(ProcessDefinition.id).filter_by(process_key="kechuang_project", version=1))
+    try:
+        assert api("cd_applicant").post(f"/api/v1/definitions/{v1}/current").status_code == 403
+        made = admin.post(f"/api/v1/definitions/{v1}/current")
+        assert made.status_code == 201 and made.get_json()["deployed"] == [
+            {"process_key": "kechuang_project", "version": 3, "new": True}]
+        again = admin.post(f"/api/v1/definitions/{v1}/current")
+        assert again.status_code == 409 and "无需恢复" in again.get_json()["detail"]
+        assert admin.post("/api/v1/definitions/999999/current").status_code == 404
+    finally:
+        db.session.rollback()
+        db.session.execute(sa.delete(ProcessDefinition).where(ProcessDefinition.version > 1))
+        db.session.commit()

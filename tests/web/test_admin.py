@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import ProcessDefinition
-from app.services.shared.definitions import deploy_upload
+from app.services.shared.definitions import deploy_upload, latest_definition
 from app.services.shared.errors import PermissionDenied
 from app.services.kechuang.projects import start_project
 
@@ -148,3 +148,55 @@ def test_admin_pages_need_login(app, world):
 def test_deploy_service_refuses_non_admins(world):
     with pytest.raises(PermissionDenied):
         deploy_upload({"kechuang_project.bpmn": KECHUANG}, world["users"]["grant_officer"])
+
+
+def content_hashes(key: str = "kechuang_project") -> list[str]:
+    return list(db.session.scalars(sa.select(ProcessDefinition.content_hash)
+                                   .filter_by(process_key=key).order_by(ProcessDefinition.version)))
+
+
+def test_re_uploading_the_earlier_file_makes_it_current_as_a_new_version(admin, world):
+    changed = KECHUANG.replace('name="资格审查"', 'name="资格审查（复核）"', 1)
+    upload(admin, ("kechuang_project.bpmn", changed))
+    html = text(upload(admin, ("kechuang_project.bpmn", KECHUANG)))
+    assert "kechuang_project 新版本 v3" in html
+    v1, v2, v3 = content_hashes()
+    assert v3 == v1 != v2
+    assert latest_definition("kechuang_project").version == 3  # what a new instance starts on
+
+
+def test_an_earlier_version_is_made_current_again_from_the_page(admin):
+    upload(admin, ("kechuang_project.bpmn", KECHUANG.replace('name="资格审查"', 'name="资格审查（复核）"', 1)))
+    page = text(admin.get("/admin/definitions"))
+    kechuang = page.split('data-process-key="kechuang_project"')[1].split("</section>")[0]
+    assert kechuang.count(">恢复为当前版本</button>") == 1  # on v1 only, not on the current v2
+    v1 = db.session.scalar(sa.select(ProcessDefinition.id).filter_by(process_key="kechuang_project", version=1))
+    html = text(admin.post(f"/admin/definitions/{v1}/current", data={"csrf_token": csrf_token(page)},
+                           follow_redirects=True))
+    assert "已将 kechuang_project 的早期版本恢复为当前版本：新版本 v3" in html
+    assert versions()["kechuang_project"] == [1, 2, 3] and content_hashes()[2] == content_hashes()[0]
+    again = admin.post(f"/admin/definitions/{v1}/current", data={"csrf_token": csrf_token(page)},
+                       follow_redirects=True)
+    assert "无需恢复" in again.get_data(as_text=True) and versions()["kechuang_project"] == [1, 2, 3]
+
+
+def test_making_current_needs_an_admin_and_csrf(app, admin, world):
+    v1 = db.session.scalar(sa.select(ProcessDefinition.id).filter_by(process_key="kechuang_project", version=1))
+    assert admin.post(f"/admin/definitions/{v1}/current").status_code == 400  # no CSRF token
+    other = logged_in(app, "cd_applicant")
+    token = csrf_token(other.get("/").get_data(as_text=True))
+    assert other.post(f"/admin/definitions/{v1}/current", data={"csrf_token": token}).status_code == 403
+    assert versions()["kechuang_project"] == [1]
+
+
+def test_a_model_with_a_task_in_no_lane_is_refused_naming_it(admin):
+    lane_ref = "<bpmn:flowNodeRef>check_exclusions</bpmn:flowNodeRef>"
+    assert lane_ref in KECHUANG
+    html = text(upload(admin, ("kechuang_project.bpmn", KECHUANG.replace(lane_ref, "", 1))))
+    assert "模型无效，未部署" in html and "用户任务「资格审查」（check_exclusions）不在任何泳道中" in html
+    assert versions()["kechuang_project"] == [1]
+
+
+def test_a_model_not_marked_executable_is_refused_not_called_unchanged(admin):
+    html = text(upload(admin, ("kechuang_project.bpmn", KECHUANG.replace('isExecutable="true"', 'isExecutable="false"', 1))))
+    assert "未标记为可执行" in html and "模型未变化" not in html

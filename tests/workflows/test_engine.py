@@ -10,9 +10,9 @@ import pytest
 from workflows import engine
 from workflows.engine import EngineError
 from workflows.serialization import serializer
-from workflows.specs import parse_bundle
+from workflows.specs import InvalidProcessModel, parse_bundle
 
-from .helpers import (FLOWS, complete, grant_at_review, grant_awaiting_ranking, one_step_bpmn,
+from .helpers import (FLOWS, script_task, complete, grant_at_review, grant_awaiting_ranking, one_step_bpmn,
                       ranking, ready_names, shanghai, start)
 
 pytestmark = pytest.mark.usefixtures("clock")
@@ -154,14 +154,31 @@ def test_completion_after_rectification_is_outcome_completed(clock):
     assert engine.outcome(workflow) == "completed"
 
 
-def test_a_user_task_in_an_unmapped_lane_is_an_engine_error():
+def test_a_user_task_in_an_unmapped_lane_is_refused_at_deploy_naming_it():
     lanes = ('<bpmn:laneSet id="lanes"><bpmn:lane id="lane_x" name="无名部门">'
              '<bpmn:flowNodeRef>step</bpmn:flowNodeRef></bpmn:lane></bpmn:laneSet>')
     xml = one_step_bpmn(f'<bpmn:userTask id="step" name="办理">{FLOWS}</bpmn:userTask>', lanes=lanes)
-    [process] = parse_bundle({"tiny.bpmn": xml})
-    workflow = engine.start(*serializer.spec_from_json(process.spec_json), {})
-    with pytest.raises(EngineError, match="无名部门"):
-        engine.ready_tasks(workflow)
+    with pytest.raises(InvalidProcessModel, match="用户任务「办理」（step）所在泳道「无名部门」不对应任何办理角色"):
+        parse_bundle({"tiny.bpmn": xml})
+
+
+def test_a_user_task_in_no_lane_is_refused_at_deploy():
+    xml = one_step_bpmn(f'<bpmn:userTask id="step" name="办理">{FLOWS}</bpmn:userTask>')
+    with pytest.raises(InvalidProcessModel, match="用户任务「办理」（step）不在任何泳道中"):
+        parse_bundle({"tiny.bpmn": xml})
+
+
+def test_a_process_not_marked_executable_is_refused_not_ignored():
+    xml = one_step_bpmn(script_task("x = 1")).replace('isExecutable="true"', 'isExecutable="false"')
+    with pytest.raises(InvalidProcessModel, match="未标记为可执行"):
+        parse_bundle({"tiny.bpmn": xml})
+
+
+@pytest.mark.parametrize("script, reason", [("import os", "使用了受限环境不允许的写法"), ("x = (", "语法错误"),
+                                            ("x = 10 ** 10 ** 9", "使用了受限环境不允许的写法")])
+def test_a_script_the_sandbox_refuses_is_refused_at_deploy_naming_the_task(script, reason):
+    with pytest.raises(InvalidProcessModel, match=f"脚本任务「step」{reason}"):
+        parse_bundle({"tiny.bpmn": one_step_bpmn(script_task(script))})
 
 
 ENDLESS_LOOP = """<?xml version="1.0" encoding="UTF-8"?>
@@ -182,7 +199,6 @@ ENDLESS_LOOP = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 def test_a_model_that_never_settles_is_stopped_as_a_model_error():
-    from workflows.serialization import serializer
     from workflows.specs import parse_bundle
     process = parse_bundle({"loop.bpmn": ENDLESS_LOOP})[0]
     with pytest.raises(engine.ModelError):

@@ -1,6 +1,7 @@
 """Deploying process models: a changed model becomes a new version; running instances keep theirs."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -18,16 +19,19 @@ from .errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from .unit_of_work import transaction
 from .visibility import is_admin
 
+log = logging.getLogger("grantflow.definitions")
+
 
 def deploy_bundle(files: dict[str, str]) -> list[ProcessDefinition]:
-    """Parse and validate the files; store a new version for every process whose spec changed."""
+    """Parse and validate the files; store a new version for every process whose spec differs
+    from its current (newest) version — an earlier version's content becomes current again."""
     deployed = []
     with transaction():
         for parsed in parse_bundle(files):
             _check_every_task_has_a_step(parsed)
-            existing = db.session.scalar(sa.select(ProcessDefinition).filter_by(
-                process_key=parsed.key, content_hash=parsed.content_hash))
-            deployed.append(existing or _new_version(parsed))
+            current = _latest_or_none(parsed.key)
+            unchanged = current is not None and current.content_hash == parsed.content_hash
+            deployed.append(current if unchanged else _new_version(parsed))
     return deployed
 
 
@@ -59,9 +63,13 @@ def _new_version(parsed) -> ProcessDefinition:
     return definition
 
 
+def _latest_or_none(process_key: str) -> ProcessDefinition | None:
+    return db.session.scalar(sa.select(ProcessDefinition).filter_by(process_key=process_key)
+                             .order_by(ProcessDefinition.version.desc()).limit(1))
+
+
 def latest_definition(process_key: str) -> ProcessDefinition:
-    definition = db.session.scalar(sa.select(ProcessDefinition).filter_by(process_key=process_key)
-                                   .order_by(ProcessDefinition.version.desc()).limit(1))
+    definition = _latest_or_none(process_key)
     if definition is None:
         raise NotFound(f"流程 {process_key} 尚未部署")
     return definition
@@ -146,12 +154,16 @@ class Deployed:
     new: bool
 
 
+def check_deployer(user: User) -> None:
+    if not (user.active and is_admin(user)):
+        raise PermissionDenied("只有系统管理员可以部署流程模型")
+
+
 def deploy_upload(files: dict[str, str], user: User) -> list[Deployed]:
     """An administrator deploys uploaded .bpmn/.dmn files, together with the current files they
     need (e.g. the DMN a process calls). A changed process gets a new version; an invalid
     model is refused with the parser's message and nothing changes."""
-    if not (user.active and is_admin(user)):
-        raise PermissionDenied("只有系统管理员可以部署流程模型")
+    check_deployer(user)
     known = set(db.session.scalars(sa.select(ProcessDefinition.id)))
     try:
         deployed = deploy_bundle(_with_current_files(files))
@@ -160,6 +172,36 @@ def deploy_upload(files: dict[str, str], user: User) -> list[Deployed]:
     except IntegrityError as err:  # another administrator deployed the same version first
         raise Conflict("其他管理员正在部署流程模型，请刷新后重试") from err
     return [Deployed(d.process_key, d.version, d.id not in known) for d in deployed]
+
+
+def make_current(definition_id: int, user: User) -> Deployed:
+    """An administrator makes an earlier version current again: its content deploys as a new
+    version (numbers only grow; running instances keep theirs; new ones start on it)."""
+    check_deployer(user)
+    try:
+        with transaction():
+            earlier = db.session.get(ProcessDefinition, definition_id)
+            if earlier is None:
+                raise NotFound("该流程模型版本不存在")
+            current = latest_definition(earlier.process_key)
+            if current.content_hash == earlier.content_hash:
+                raise Conflict(f"v{earlier.version} 的内容与当前版本 v{current.version} 相同，无需恢复")
+            restored = ProcessDefinition(
+                process_key=earlier.process_key, name=earlier.name, version=current.version + 1,
+                content_hash=earlier.content_hash, spec_json=earlier.spec_json,
+                sources=earlier.sources, serializer_version=earlier.serializer_version,
+                deployed_at=clock.now())
+            db.session.add(restored)
+            db.session.flush()
+            log.info("%s made %s v%d current again as v%d", user.username, earlier.process_key,
+                     earlier.version, restored.version)
+    except IntegrityError as err:  # another administrator deployed a version just now
+        raise Conflict("其他管理员正在部署流程模型，请刷新后重试") from err
+    return Deployed(restored.process_key, restored.version, True)
+
+
+def make_current_message(deployed: Deployed) -> str:
+    return f"已将 {deployed.process_key} 的早期版本恢复为当前版本：新版本 v{deployed.version}"
 
 
 def deploy_message(deployed: list[Deployed]) -> str:
