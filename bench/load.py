@@ -22,6 +22,7 @@ duplicated completion, or an inconsistent database.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import random
@@ -102,7 +103,7 @@ def seed(database_url: str, upload_dir: Path, instances: int) -> dict:
     app = _app(database_url, upload_dir)
     with app.app_context(), using_clock(FrozenClock(SEEDED_AT)):
         logging.getLogger("alembic").setLevel(logging.WARNING)
-        with open(os.devnull, "w") as quiet, _stdout(quiet):
+        with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
             upgrade_and_deploy()
         world = seed_reference_data()
         users = seed_people(world["orgs"])
@@ -125,17 +126,6 @@ def _app(database_url: str, upload_dir: Path):
     from tests.faults.processes import TEST_SECRET_KEY
     return create_app({"SQLALCHEMY_DATABASE_URI": database_url, "UPLOAD_DIR": upload_dir,
                        "SECRET_KEY": TEST_SECRET_KEY})
-
-
-class _stdout:
-    def __init__(self, to):
-        self.to = to
-
-    def __enter__(self):
-        self.was, sys.stdout = sys.stdout, self.to
-
-    def __exit__(self, *exc):
-        sys.stdout = self.was
 
 
 # ---- the clients -----------------------------------------------------------------------------
