@@ -22,8 +22,8 @@ def setup_app(db_path: Path):
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}"})
     ctx = app.app_context()
     ctx.push()
-    with contextlib.redirect_stdout(io.StringIO()):
-        upgrade_and_deploy()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        upgrade_and_deploy()  # the migrations' log lines would bury the figures
     world = seed_reference_data()
     with using_clock(FrozenClock(SEEDED_AT)):
         world["users"] = seed_people(world["orgs"])

@@ -39,7 +39,9 @@ class ProcessInstance(db.Model):
     current_step: Mapped[str | None] = mapped_column(sa.String(200))
     owner_org_id: Mapped[int] = mapped_column(sa.ForeignKey("orgs.id"), index=True)
     started_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    state: Mapped[str] = mapped_column(sa.Text)
+    # deferred: read only to restore a workflow this worker has not cached (tens of kB per row;
+    # a task's joined instance and every list would otherwise carry it)
+    state: Mapped[str] = mapped_column(sa.Text, deferred=True)
     serializer_version: Mapped[str] = mapped_column(sa.String(16))
     lock_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

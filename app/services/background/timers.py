@@ -19,6 +19,7 @@ import logging
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from sqlalchemy.orm import undefer
 
 from workflows import clock
 
@@ -98,6 +99,7 @@ def _fire_counted(instance_id: int, result: SweepResult) -> None:
 
 
 _CLAIM = (sa.select(ProcessInstance).where(ProcessInstance.id == sa.bindparam("ident"))
+          .options(undefer(ProcessInstance.state))  # firing restores it: one read, not two
           .with_for_update(skip_locked=True).execution_options(populate_existing=True))
 
 
@@ -110,4 +112,4 @@ def _fire_instance(instance_id: int) -> bool:
             return False  # held by another sweeper (PostgreSQL), gone, or finished
         # none due any more: already fired by someone else (changes nothing); or due by the rows
         # but the engine fired none (apply_due_timers wrote nothing): rows left visible
-        return bool(apply_due_timers(instance))
+        return bool(apply_due_timers(instance, rows=True))

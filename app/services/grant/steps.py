@@ -20,7 +20,7 @@ from workflows.processes import EXPERT_TEAM_GRANT
 from workflows.reviewer_draw import draw_record, replays
 
 from ...extensions import db
-from ...models import AuditEvent, Org, RoleAssignment
+from ...models import AuditEvent, GrantApplication, Org, RoleAssignment
 from ..documents.documents import freeze_application
 from ..shared.call_settings import call_settings
 from ..shared.common import users_with_role
@@ -30,7 +30,7 @@ from ..steps.catalog import Process, Record
 from ..steps.choices import joined_user_names, user_options
 from ..steps.panels import Decisions, Link, Reviews
 from ..steps.step import Due, OptionSource, Step
-from ..steps.saving import record_audit
+from ..steps.saving import record_audit, record_outcome
 from . import applications as a
 from .kpis import kpi_actuals, kpi_outcome
 from .ranking import promote_next_reserve
@@ -271,9 +271,8 @@ def _after_refund(instance, result, user) -> None:
 
 
 def _application_ended(instance) -> None:
-    application = a.application_of(instance)
-    if application is not None:
-        application.outcome = instance.outcome
+    """The application row takes the instance's outcome (one UPDATE, nothing loaded)."""
+    record_outcome(GrantApplication, instance)
 
 
 # Process data derived from the form and the facts ---------------------------------------------

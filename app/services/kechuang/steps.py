@@ -12,6 +12,7 @@ from ...extensions import db
 from ...models import AuditEvent, Org, Project
 from ..shared.call_settings import edition_settings
 from ..shared.common import users_with_role
+from ..steps.saving import record_outcome
 from ..steps.catalog import Process, Record
 from ..steps.choices import exclusion_options, sector_options, user_name, user_options
 from ..steps.panels import Decisions
@@ -145,9 +146,9 @@ def _after_sign(instance, result, user) -> None:
 
 
 def _project_ended(instance) -> None:
-    project = project_of(instance)
-    if project is not None:
-        project.outcome = instance.outcome
+    """The project row takes the instance's outcome (one UPDATE: a deadline that closes
+    thousands of drafts in one sweep need not load each project first)."""
+    record_outcome(Project, instance)
 
 
 def _concierge(data: dict) -> int | None:

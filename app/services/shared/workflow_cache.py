@@ -27,6 +27,11 @@ class WorkflowCache:
         with self._lock:
             return self._entries.pop(_key(instance), None)
 
+    def peek(self, instance):
+        """The entry, left in place (for reading what the workflow waits for)."""
+        with self._lock:
+            return self._entries.get(_key(instance))
+
     def put(self, instance, entry) -> None:
         if self.capacity <= 0:
             return

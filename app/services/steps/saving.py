@@ -81,6 +81,19 @@ def save_instance(instance: ProcessInstance, workflow, before: engine.Waits, *, 
         process.on_end(instance)
 
 
+def record_outcome(model, instance: ProcessInstance) -> None:
+    """The instance's domain row (a Project, a GrantApplication) takes its outcome: one Core
+    UPDATE, nothing loaded (a sweep closing thousands of drafts need not load each project); a
+    copy already loaded in this session is given the value too (sessions keep objects across
+    commits, and a bulk UPDATE does not reach them)."""
+    table = model.__table__
+    db.session.execute(sa.update(table).where(table.c.instance_id == instance.id)
+                       .values(outcome=instance.outcome))
+    for loaded in list(db.session.identity_map.values()):
+        if isinstance(loaded, model) and loaded.instance_id == instance.id:
+            set_committed_value(loaded, "outcome", instance.outcome)
+
+
 _TABLE = ProcessInstance.__table__
 _UPDATE_STATE = sa.update(_TABLE).where(_TABLE.c.id == sa.bindparam("ident"),
                                         _TABLE.c.lock_version == sa.bindparam("expected"))
