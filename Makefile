@@ -18,6 +18,8 @@ bench:
 	.venv/bin/python bench/timers.py
 	.venv/bin/python bench/pdf.py
 	.venv/bin/python bench/selection.py
+	.venv/bin/python bench/load.py
+	.venv/bin/python bench/http_mix.py
 
 bench-quick:    ## every benchmark in seconds (CI runs this: a benchmark that crashes or prints no ratio fails)
 	bash scripts/bench_quick.sh

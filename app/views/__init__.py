@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db, login_manager
 from ..models import User
@@ -51,5 +52,7 @@ def register_views(app: Flask) -> None:
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id))
+    """Every request: the user and their roles (with orgs) in one query, read afresh — a
+    deactivated account or a role taken away counts from the next request."""
+    user = db.session.get(User, int(user_id), options=[joinedload(User.roles)])
     return user if user is not None and user.active else None
