@@ -18,6 +18,7 @@ bench:
 	.venv/bin/python bench/timers.py
 	.venv/bin/python bench/pdf.py
 	.venv/bin/python bench/selection.py
+	.venv/bin/python bench/inbox.py
 	.venv/bin/python bench/load.py
 	.venv/bin/python bench/http_mix.py
 

@@ -196,8 +196,7 @@ def task_claimer(task) -> str | None:
 
 
 def row_of(task) -> inbox_service.InboxRow:
-    return inbox_service.InboxRow(task, task.instance, None, None,
-                                  shared=inbox_service.is_shared(task))
+    return inbox_service.InboxRow(task, task.instance, shared=inbox_service.is_shared(task))
 
 
 def detail_json(task) -> dict:
@@ -248,7 +247,8 @@ def list_tasks(args):
     wanted = inbox_service.InboxFilter(
         process=args["process"], task_name=args["task"], city_id=args["city"],
         sector=args["sector"], due=args["due"], mine=bool(args["mine"]))
-    page = paging.page_of(inbox_service.inbox(current_user, wanted), args, item_json)
+    found = inbox_service.inbox_page(current_user, wanted, args["page"], args["per_page"])
+    page = paging.Page([item_json(row) for row in found.rows], found.page, found.per_page, found.total)
     return page, 200, paging.link_header(page)
 
 

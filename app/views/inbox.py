@@ -22,14 +22,14 @@ DUE_CHOICES = [("overdue", "已逾期"), ("week", "7日内到期")]
 @login_required
 def index():
     wanted = _filter_from(request.args)
-    rows = service.inbox(current_user, wanted)
+    listing = service.inbox_page(current_user, wanted, request.args.get("page", 1, type=bounded_int) or 1)
     return render_template(
-        "inbox/index.html", rows=rows, counts=service.counts(current_user), wanted=wanted,
-        selection_groups=service.selection_groups(current_user),
+        "inbox/index.html", listing=listing, rows=listing.rows, counts=service.counts(current_user),
+        wanted=wanted, selection_groups=listing.selection_groups,
         processes=[(key, rules.title) for key, rules in PROCESSES.items()],
-        task_names=sorted({(r.task.task_name, r.task.title) for r in rows}, key=lambda p: p[1]),
+        task_names=service.task_choices(current_user),
         cities=org_choices("city_association"), sectors=SECTORS,
-        due_choices=DUE_CHOICES)
+        due_choices=DUE_CHOICES, args={key: value for key, value in request.args.items() if key != "page"})
 
 
 @bp.get("/inbox.xlsx")

@@ -37,7 +37,8 @@ def mark_all_read():
 @bp.get("/overdue")
 @login_required
 def overdue():
-    return render_template("notifications/overdue.html", rows=service.overdue_escalated(current_user))
+    listing = service.overdue_page(current_user, request.args.get("page", 1, type=bounded_int) or 1)
+    return render_template("notifications/overdue.html", listing=listing, rows=listing.rows, args={})
 
 
 def unread_notification_count() -> int:

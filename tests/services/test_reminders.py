@@ -207,3 +207,21 @@ def test_the_scheduler_job_fires_timers_and_sends_reminders(ctx, chengdu, clock)
     assert run_sweep(ctx).fired == 1
     db.session.expire_all()
     assert db.session.get(ProcessInstance, chengdu.instance_id).outcome == "not_recommended"
+
+
+def test_overdue_supervision_comes_in_pages(ctx, world, chengdu, people, clock):
+    """逾期督办 of a whole province is long: one page at a time, the longest overdue first,
+    the same rows as the full list; the page's pager keeps going."""
+    from app.services.background import reminders
+    mianyang = start_project(world["edition"].id, world["orgs"]["ent_greenfield"].id,
+                             world["orgs"]["city_mianyang"].id, "绵阳逾期测试项目", "tech_transfer",
+                             people["my_applicant"])
+    complete(people["my_applicant"], mianyang.instance, "submit_project", submission())
+    clock.set(datetime(2023, 12, 17, 9, tzinfo=SHANGHAI))
+    every = overdue_escalated(people["sel_innovation"])
+    assert sorted(r.org.code for r in every) == ["city_chengdu", "city_mianyang"]
+    first = reminders.overdue_page(people["sel_innovation"], 1, per_page=1)
+    assert (first.total, first.pages, [r.task.id for r in first.rows]) == (2, 2, [every[0].task.id])
+    last = reminders.overdue_page(people["sel_innovation"], 99, per_page=1)
+    assert (last.page, [r.task.id for r in last.rows]) == (2, [every[1].task.id])
+    assert reminders.overdue_page(people["admin"]).total == 2  # administrators: every escalated

@@ -33,7 +33,7 @@ def person(client):
 
 
 def test_a_lost_database_is_a_503_page_in_chinese(person, monkeypatch):
-    monkeypatch.setattr(inbox, "inbox", failing(ServerGone("terminating connection")))
+    monkeypatch.setattr(inbox, "inbox_page", failing(ServerGone("terminating connection")))
     page = person.get("/")
     assert page.status_code == 503 and page.headers["Retry-After"] == "5"
     assert "数据库暂时无法访问" in text(page) and "重新打开本页" in text(page)
@@ -42,7 +42,7 @@ def test_a_lost_database_is_a_503_page_in_chinese(person, monkeypatch):
 
 def test_a_lost_database_is_503_problem_json_under_the_api(api, monkeypatch):  # noqa: F811
     client = api("cd_recommender")
-    monkeypatch.setattr(inbox, "inbox", failing(ServerGone("terminating connection")))
+    monkeypatch.setattr(inbox, "inbox_page", failing(ServerGone("terminating connection")))
     answer = client.get("/api/v1/tasks")
     assert answer.status_code == 503 and answer.headers["Retry-After"] == "5"
     assert answer.headers["Content-Type"].startswith("application/problem+json")
@@ -51,6 +51,6 @@ def test_a_lost_database_is_503_problem_json_under_the_api(api, monkeypatch):  #
 
 
 def test_a_deadlock_is_the_conflict_not_an_outage(person, monkeypatch):
-    monkeypatch.setattr(inbox, "inbox", failing(Deadlock("deadlock detected")))
+    monkeypatch.setattr(inbox, "inbox_page", failing(Deadlock("deadlock detected")))
     page = person.get("/")
     assert page.status_code == 409 and "该事项已被他人同时办理" in text(page)

@@ -22,10 +22,12 @@ def test_inbox_lists_my_tasks_with_badges_and_nothing_of_other_cities(world, cli
 
 def test_filters_narrow_the_list(world, client, chengdu_project):
     recommender = client("cd_recommender")
-    assert "check_exclusions" in recommender.get("/?process=kechuang_project").get_data(as_text=True)
-    assert "check_exclusions" not in recommender.get("/?process=expert_team_grant").get_data(as_text=True)
+    row = 'data-task-name="check_exclusions"'  # the 事项 filter offers every kind the person has
+    assert row in recommender.get("/?process=kechuang_project").get_data(as_text=True)
+    assert row not in recommender.get("/?process=expert_team_grant").get_data(as_text=True)
     mianyang = world["orgs"]["city_mianyang"].id
-    assert "check_exclusions" not in recommender.get(f"/?city={mianyang}").get_data(as_text=True)
+    page = recommender.get(f"/?city={mianyang}").get_data(as_text=True)
+    assert row not in page and '<option value="check_exclusions"' in page
 
 
 def test_claim_from_the_inbox_needs_csrf_and_records_it(world, client, chengdu_project):
@@ -66,3 +68,22 @@ def test_delegate_from_the_task_page_keeps_the_reason(world, client, chengdu_pro
     reasons = [e.data["reason"] for e in db.session.scalars(
         sa.select(AuditEvent).filter_by(instance_id=project.instance_id, kind="delegated"))]
     assert reasons == ["本周出差"]
+
+
+def test_a_long_inbox_comes_in_pages_with_the_filters_kept(world, client, chengdu_project, monkeypatch):
+    """A department's inbox holds thousands: 50 rows a page (here 1, to keep the test small),
+    the badge counts every page, and the pager keeps the filters."""
+    from app.services.reading import inbox
+    from app.demo.scenario import drive_project
+    drive_project(world, "分页测试项目", until="check_exclusions")
+    monkeypatch.setattr(inbox, "INBOX_PAGE_SIZE", 1)
+    recommender = client("cd_recommender")
+    first = recommender.get("/?process=kechuang_project").get_data(as_text=True)
+    assert first.count('data-task-name="check_exclusions"') == 1 and re.search(r'data-count="all">2<', first)
+    assert "第 1 / 2 页（共 2 项）" in first and 'href="/?page=2&amp;process=kechuang_project"' in first
+    second = recommender.get("/?page=2&process=kechuang_project").get_data(as_text=True)
+    assert second.count('data-task-name="check_exclusions"') == 1 and "第 2 / 2 页" in second
+    rows = {re.search(r'data-instance="([^"]+)"', page).group(1) for page in (first, second)}
+    assert len(rows) == 2  # each task on exactly one page
+    past_the_end = recommender.get("/?page=99&process=kechuang_project").get_data(as_text=True)
+    assert "第 2 / 2 页" in past_the_end

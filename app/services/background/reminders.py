@@ -188,20 +188,51 @@ class OverdueRow:
     days_overdue: int
 
 
+OVERDUE_PAGE_SIZE = 50  # 本系统默认值: rows per page of 逾期督办
+
+
+@dataclass(frozen=True)
+class OverduePage:
+    rows: list[OverdueRow]
+    total: int
+    page: int
+    per_page: int = OVERDUE_PAGE_SIZE
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
 def overdue_escalated(user: User) -> list[OverdueRow]:
     """逾期督办: overdue tasks whose supervisor org (ESCALATION_RULES) is one where ``user``
-    holds a role the rule names; administrators see every escalated task."""
-    now = clock.now()
-    condition = sa.true() if is_admin(user) else sa.or_(sa.false(), *_supervised_by(user))
-    rows = db.session.execute(
-        sa.select(Task, ProcessInstance, Org)
-        .join(ProcessInstance, Task.instance_id == ProcessInstance.id)
-        .join(Org, Task.org_id == Org.id)
-        .where(Task.due_at.is_not(None), Task.due_at < now, condition)
-        .order_by(Task.due_at, Task.id)).all()
-    today = now.astimezone(SHANGHAI).date()
+    holds a role the rule names; administrators see every escalated task. All of them."""
+    return _overdue_rows(_overdue(user))
+
+
+def overdue_page(user: User, page: int = 1, per_page: int = OVERDUE_PAGE_SIZE) -> OverduePage:
+    """One page of overdue_escalated, the longest overdue first."""
+    query = _overdue(user)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+    page = min(max(page, 1), max(1, -(-total // per_page)))
+    return OverduePage(_overdue_rows(query.limit(per_page).offset((page - 1) * per_page)),
+                       total, page, per_page)
+
+
+def _overdue(user: User):
+    escalated = sa.or_(*(sa.and_(Task.role == rule.role, Org.org_type.in_(rule.org_types))
+                         for rule in ESCALATION_RULES))
+    condition = escalated if is_admin(user) else sa.or_(sa.false(), *_supervised_by(user))
+    return (sa.select(Task, ProcessInstance, Org)
+            .join(ProcessInstance, Task.instance_id == ProcessInstance.id)
+            .join(Org, Task.org_id == Org.id)
+            .where(Task.due_at.is_not(None), Task.due_at < clock.now(), condition)
+            .order_by(Task.due_at, Task.id))
+
+
+def _overdue_rows(query) -> list[OverdueRow]:
+    today = clock.now().astimezone(SHANGHAI).date()
     return [OverdueRow(task, instance, org, (today - task.due_at.astimezone(SHANGHAI).date()).days)
-            for task, instance, org in rows if escalation_rule(task.role, org.org_type)]
+            for task, instance, org in db.session.execute(query).all()]
 
 
 def _supervised_by(user: User) -> list:

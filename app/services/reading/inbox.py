@@ -11,8 +11,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from workflows import clock
 
 from ...extensions import db
-from ...models import (ConferenceEdition, GrantApplication, ProcessInstance, Project, RoleAssignment,
-                       Task, User)
+from ...models import ConferenceEdition, ProcessInstance, Project, RoleAssignment, Task, User
 from ..shared.access import may_see_task
 from ..shared.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..steps.deadlines import on_time, task_action
@@ -38,8 +37,6 @@ class InboxFilter:
 class InboxRow:
     task: Task
     instance: ProcessInstance
-    project: Project | None
-    application: GrantApplication | None
     shared: bool = True  # offered to several people, so one of them 认领s it first
 
     @property
@@ -52,6 +49,22 @@ class InboxRow:
             self.task.due_at < clock.now() + DUE_SOON
 
 
+INBOX_PAGE_SIZE = 50  # 本系统默认值: rows per page of 我的待办
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    rows: list[InboxRow]
+    total: int
+    page: int
+    per_page: int
+    selection_groups: list  # 遴选 tasks shown as one line per edition (SelectionGroup)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
 def offered_to(user: User):
     """SQL condition: tasks this user may see (assigned to them, or their role in that org)."""
     scoped = [sa.and_(Task.role == r.role, Task.org_id == r.org_id) for r in user.roles]
@@ -60,21 +73,62 @@ def offered_to(user: User):
 
 
 def inbox(user: User, wanted: InboxFilter = InboxFilter()) -> list[InboxRow]:
-    query = (sa.select(Task, ProcessInstance, Project, GrantApplication)
-             .join(ProcessInstance, Task.instance_id == ProcessInstance.id)
-             .outerjoin(Project, Project.instance_id == ProcessInstance.id)
-             .outerjoin(GrantApplication, GrantApplication.instance_id == ProcessInstance.id)
-             .where(offered_to(user))
-             .order_by(Task.due_at.is_(None), Task.due_at, Task.created_at))
+    """Every matching row (the .xlsx export, what is mine next on one instance)."""
+    return _rows(_matching(user, wanted, _selection_counts(user)))
+
+
+def inbox_page(user: User, wanted: InboxFilter = InboxFilter(), page: int = 1,
+               per_page: int | None = None) -> InboxPage:
+    """One page of the inbox (``per_page`` rows, INBOX_PAGE_SIZE unless given), due first;
+    ``total``: the rows of every page. Only the page's rows are read: a province
+    department's inbox holds tens of thousands."""
+    per_page = per_page or INBOX_PAGE_SIZE
+    counts = _selection_counts(user)
+    tasks = _matching(user, wanted, counts)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(tasks.order_by(None).subquery()))
+    page = min(max(page, 1), max(1, -(-total // per_page)))
+    rows = _rows(tasks.limit(per_page).offset((page - 1) * per_page))
+    return InboxPage(rows, total, page, per_page,
+                     [group for group in counts if group.count > SELECTION_GROUP_AT])
+
+
+def _matching(user: User, wanted: InboxFilter, selection_counts: list):
+    """The tasks offered to ``user`` that ``wanted`` matches, due first (then oldest): a query
+    of Task alone — counted from the inbox index, without reading any other table unless a
+    filter or the 遴选 grouping needs its project."""
+    query = (sa.select(Task).where(offered_to(user))
+             .order_by(Task.due_at.is_(None), Task.due_at, Task.created_at, Task.id))
+    grouped = _grouped_editions(selection_counts) if wanted.task_name != "select_project" else None
+    if wanted.city_id or wanted.sector or (grouped and grouped is not ALL_EDITIONS):
+        query = query.outerjoin(Project, Project.instance_id == Task.instance_id)
     query = _filtered(query, wanted, user)
-    grouped = [group.edition_id for group in selection_groups(user)]
-    if grouped and wanted.task_name != "select_project":  # one line per edition instead
+    if grouped is ALL_EDITIONS:  # every 遴选 task of the user is on a board: no join needed
+        query = query.where(Task.task_name != "select_project")
+    elif grouped:  # one line per edition instead
         query = query.where(sa.not_(sa.and_(Task.task_name == "select_project",
                                             Project.edition_id.in_(grouped))))
-    found = db.session.execute(query).all()
-    holders = _holders({(task.role, task.org_id) for task, *_ in found if task.candidate_user_id is None})
-    return [InboxRow(*row, shared=row[0].candidate_user_id is None
-                     and holders.get((row[0].role, row[0].org_id), 0) > 1) for row in found]
+    return query
+
+
+def _rows(tasks) -> list[InboxRow]:
+    """The rows of a Task query, each with its instance (no project or application row is
+    loaded: their JSON is what made a long inbox slow)."""
+    found = db.session.execute(tasks.add_columns(ProcessInstance).join(
+        ProcessInstance, Task.instance_id == ProcessInstance.id)).all()
+    holders = _holders({(task.role, task.org_id) for task, _ in found if task.candidate_user_id is None})
+    return [InboxRow(task, instance, shared=task.candidate_user_id is None
+                     and holders.get((task.role, task.org_id), 0) > 1) for task, instance in found]
+
+
+def task_choices(user: User) -> list[tuple[str, str]]:
+    """(task name, title) of every kind of task offered to ``user``: the 事项 filter's options
+    (the kinds from the inbox index, each named once by one of its rows)."""
+    names = db.session.scalars(sa.select(Task.task_name).where(offered_to(user)).distinct()).all()
+    if not names:
+        return []
+    titles = {name: db.session.scalar(sa.select(Task.title).where(offered_to(user), Task.task_name == name)
+                                      .limit(1)) for name in names}
+    return sorted(titles.items(), key=lambda pair: pair[1])
 
 
 def is_shared(task: Task) -> bool:
@@ -91,8 +145,9 @@ def _holders(offers: set[tuple[str, int]]) -> dict[tuple[str, int], int]:
     rows = db.session.execute(
         sa.select(RoleAssignment.role, RoleAssignment.org_id, sa.func.count())
         .join(User, User.id == RoleAssignment.user_id)
-        .where(User.active.is_(True),
-               sa.tuple_(RoleAssignment.role, RoleAssignment.org_id).in_(sorted(offers)))
+        .where(User.active.is_(True),  # OR of pairs: each one an index search (a tuple IN scans)
+               sa.or_(*(sa.and_(RoleAssignment.org_id == org_id, RoleAssignment.role == role)
+                        for role, org_id in sorted(offers))))
         .group_by(RoleAssignment.role, RoleAssignment.org_id)).all()
     return {(role, org_id): count for role, org_id, count in rows}
 
@@ -110,19 +165,36 @@ class SelectionGroup:
 
 
 def selection_groups(user: User) -> list[SelectionGroup]:
+    return [group for group in _selection_counts(user) if group.count > SELECTION_GROUP_AT]
+
+
+ALL_EDITIONS = object()  # _grouped_editions: every edition with 遴选 tasks of the user is grouped
+
+
+def _grouped_editions(counts: list[SelectionGroup]):
+    """The editions whose 遴选 tasks the inbox shows as one line: their ids, or ALL_EDITIONS
+    when that is every edition with such tasks (the usual case: one edition at a time)."""
+    grouped = [group.edition_id for group in counts if group.count > SELECTION_GROUP_AT]
+    return ALL_EDITIONS if grouped and len(grouped) == len(counts) else grouped
+
+
+def _selection_counts(user: User) -> list[SelectionGroup]:
+    """Per edition: the open 遴选 tasks offered to ``user``."""
     rows = db.session.execute(
         sa.select(Project.edition_id, ConferenceEdition.name, sa.func.count(), sa.func.min(Task.due_at))
         .join(Project, Project.instance_id == Task.instance_id)
         .join(ConferenceEdition, ConferenceEdition.id == Project.edition_id)
         .where(offered_to(user), Task.task_name == "select_project")
         .group_by(Project.edition_id, ConferenceEdition.name)).all()
-    return [SelectionGroup(*row) for row in rows if row[2] > SELECTION_GROUP_AT]
+    return [SelectionGroup(*row) for row in rows]
 
 
 def _filtered(query, wanted: InboxFilter, user: User):
     now = clock.now()
     if wanted.process:
-        query = query.where(ProcessInstance.process_key == wanted.process)
+        query = query.where(sa.exists().where(ProcessInstance.id == Task.instance_id,
+                                              ProcessInstance.process_key == wanted.process)
+                            .correlate(Task))  # not the instance _rows joins
     if wanted.instance_id:
         query = query.where(Task.instance_id == wanted.instance_id)
     if wanted.task_name:
@@ -141,16 +213,15 @@ def _filtered(query, wanted: InboxFilter, user: User):
 
 
 def counts(user: User) -> dict[str, int]:
-    """Badge numbers: all, overdue, due within a week, claimed by / assigned to me."""
+    """Badge numbers: all, overdue, due within a week, claimed by / assigned to me — one pass."""
     now = clock.now()
-    base = sa.select(sa.func.count()).select_from(Task).where(offered_to(user))
-    return {
-        "all": db.session.scalar(base),
-        "overdue": db.session.scalar(base.where(Task.due_at < now)),
-        "week": db.session.scalar(base.where(Task.due_at >= now, Task.due_at < now + DUE_SOON)),
-        "mine": db.session.scalar(base.where(sa.or_(Task.claimed_by_id == user.id,
-                                                    Task.candidate_user_id == user.id))),
-    }
+    count = sa.func.count()
+    row = db.session.execute(sa.select(
+        count, count.filter(Task.due_at < now),
+        count.filter(Task.due_at >= now, Task.due_at < now + DUE_SOON),
+        count.filter(sa.or_(Task.claimed_by_id == user.id, Task.candidate_user_id == user.id)))
+        .select_from(Task).where(offered_to(user))).one()
+    return dict(zip(("all", "overdue", "week", "mine"), row))
 
 
 def _visible_task(task_id: str, user: User) -> Task:
