@@ -9,7 +9,7 @@ from __future__ import annotations
 import atexit
 import queue
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,14 +81,14 @@ class Renderer:
         html_class = tuning.lean_html_class() if lean else HTML
         if self.strip_whitespace:
             html = tuning.without_layout_whitespace(html)
-        document = html_class(string=html, base_url=str(STATIC)).render(
-            stylesheets=[self.stylesheet], font_config=self.font_config)
-        if title:
-            document.metadata.title = title
-        document.metadata.authors = ["grantflow"]
-        finisher = tuning.deflate_binary_streams if self.tuned else None
-        rendered = Rendered(document.write_pdf(finisher=finisher), len(document.pages))
-        return rendered
+        with tuning.kept_text_layouts() if self.tuned else nullcontext():
+            document = html_class(string=html, base_url=str(STATIC)).render(
+                stylesheets=[self.stylesheet], font_config=self.font_config)
+            if title:
+                document.metadata.title = title
+            document.metadata.authors = ["grantflow"]
+            finisher = tuning.deflate_binary_streams if self.tuned else None
+            return Rendered(document.write_pdf(finisher=finisher), len(document.pages))
 
 
 # Renderers are reused across threads (the dev server starts a thread per request: a

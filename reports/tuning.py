@@ -1,13 +1,17 @@
 """What makes a warm render cheaper without changing a byte of what is drawn — each measured
 on the 5-page 申报书 (bench/pdf.py; the templates and document.css avoid the costly constructs
 themselves). ``reports.render`` applies them; each falls back to WeasyPrint's own behaviour
-where its assumption does not hold. Nothing here touches process-wide state (the garbage
-collector's settings belong to the application, not to a library).
+where its assumption does not hold. Nothing here changes process-wide settings (the garbage
+collector's belong to the application, not to a library); the one swap of WeasyPrint methods
+(5. below) lasts while a tuned render runs and renders the same as WeasyPrint's own.
 """
 from __future__ import annotations
 
 import re
+import threading
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from xml.etree import ElementTree
 
@@ -193,3 +197,61 @@ def _as_html5_tree(root, body, after_html: str) -> None:
                 table.remove(row)
             tbody.extend(rows)
             table.insert(index, tbody)
+
+
+# 5. Text layouts: WeasyPrint shapes each line with Pango to break it, then drops the Pango
+# layout ("deactivate") and, to draw the line, builds and shapes the same layout again
+# ("reactivate") — ~400 lines of a 9-page 申报书, ~9 ms. While a tuned render runs, a line's
+# layout is kept and drawn as it is: the same text, font, language and attributes. A justified
+# line with spaces (its drawing adds the justification spacing) and a layout dropped before
+# (by a render that started earlier) are rebuilt as WeasyPrint does. The methods of Pango's
+# Layout class are swapped only while at least one tuned render runs (counted: renders run in
+# several threads), and render the same with or without the swap.
+_kept_layouts_lock = threading.Lock()
+_kept_layouts_users = 0
+_layout_methods: tuple | None = None
+
+
+@contextmanager
+def kept_text_layouts() -> Iterator[None]:
+    global _kept_layouts_users
+    with _kept_layouts_lock:
+        if _kept_layouts_users == 0:
+            _keep_layouts()
+        _kept_layouts_users += 1
+    try:
+        yield
+    finally:
+        with _kept_layouts_lock:
+            _kept_layouts_users -= 1
+            if _kept_layouts_users == 0:
+                _drop_layouts_again()
+
+
+def _keep_layouts() -> None:
+    global _layout_methods
+    try:
+        from weasyprint.text.line_break import Layout
+    except ImportError:
+        return
+    deactivate, reactivate = Layout.deactivate, Layout.reactivate
+    if not all(callable(method) for method in (deactivate, reactivate)):
+        return
+
+    def keep(self):
+        """Instead of deactivate: keep the Pango layout for the drawing."""
+
+    def reuse(self, style):
+        if getattr(self, "layout", None) is None or self.justification_spacing:
+            reactivate(self, style)
+
+    _layout_methods = (Layout, deactivate, reactivate)
+    Layout.deactivate, Layout.reactivate = keep, reuse
+
+
+def _drop_layouts_again() -> None:
+    global _layout_methods
+    if _layout_methods is not None:
+        layout_class, deactivate, reactivate = _layout_methods
+        layout_class.deactivate, layout_class.reactivate = deactivate, reactivate
+        _layout_methods = None

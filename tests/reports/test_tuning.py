@@ -136,3 +136,25 @@ def test_renders_take_the_fast_parse():
     document = tuning.lean_html_class()(string=html, base_url="/")
     assert document.etree_element.find("body") is not None
     assert tuning.xhtml_tree(html) is not None
+
+
+def test_justified_lines_with_spaces_are_printed_alike():
+    """Lines that justification widens (spaces in them) are laid out again to be drawn, as
+    WeasyPrint does; the others keep their layout: both print the same."""
+    form = application()
+    words = "The expert team visits each plant, measures the line and writes a plan. "
+    form["key_measures"] = (words * 12) + "\n" + "专家团" + words * 5
+    tuned, plain = render_both({"form": form, "call": {"year": 2024}})
+    assert pdf.bbox_layout(tuned) == pdf.bbox_layout(plain)
+
+
+def test_the_layout_methods_are_weasyprints_again_after_a_render():
+    from weasyprint.text.line_break import Layout
+    before = (Layout.deactivate, Layout.reactivate)
+    with tuning.kept_text_layouts():
+        with tuning.kept_text_layouts():
+            assert Layout.deactivate is not before[0]
+        assert Layout.deactivate is not before[0]  # still one render running
+    assert (Layout.deactivate, Layout.reactivate) == before
+    render_both({"form": application(), "call": {"year": 2024}})
+    assert (Layout.deactivate, Layout.reactivate) == before
