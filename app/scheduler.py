@@ -131,6 +131,8 @@ def _shutdown(scheduler: BaseScheduler) -> None:
 
 def run_blocking(app: Flask) -> None:
     """``grantflow worker``: sweep timers and run jobs in the foreground until Ctrl-C."""
+    from reports.render import tune_gc_for_rendering
+    tune_gc_for_rendering()  # its jobs render 申报书 one after another
     scheduler = build_scheduler(app, BlockingScheduler)
     try:
         scheduler.start()
