@@ -10,6 +10,10 @@ renamed ("Grantflow …"): the OFL forbids a derived font to use the reserved na
 
 Characters outside the prepared set (CJK Extension B names, rare symbols) fall back per glyph
 to the system Noto face through the CSS font-family list (see ``FAMILY_STACKS``).
+
+The glyphs are numbered in GB2312's order (``_common_glyphs_first``): WeasyPrint's subset of a
+font keeps glyph ids, so what each PDF embeds (and what every render subsets and deflates) ends
+at the highest id a document uses — ~7,300 instead of ~29,000 in Noto's order.
 """
 from __future__ import annotations
 

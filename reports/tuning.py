@@ -15,10 +15,17 @@ from contextlib import contextmanager
 from functools import cache
 from xml.etree import ElementTree
 
-# A warm render of a 5-page 申报书 (~180 ms on a 2-core VM): layout ~90 ms (a table cell ~0.4 ms),
-# drawing ~30 ms, font subsetting ~15 ms (HarfBuzz), boxes ~13 ms, cascade ~9 ms, parsing ~7 ms,
-# deflating ~6 ms. What is trimmed here, without changing a byte of what is drawn (the templates
-# and document.css avoid the costly constructs: see its notes):
+# Where a warm render of the 9-page 申报书 of bench/pdf.py goes (CPU ms on the 2-core VM, median;
+# before → after issue 15's part 6): parsing 9.1 → 0.5 (4. below), cascade 12, boxes 16,
+# layout ~165 (180 table cells at ~0.4 ms, ~480 lines broken by Pango — ~18 % of them laid out
+# again after a page break, as WeasyPrint paginates —, 9 page footers ~10 ms), drawing 51 → 45
+# (5. below), font subsetting 16 → 7 and deflating 6.4 → 4.7 (reports/fonts.py: glyph order),
+# writing 3.6; total 282 → 259 (less with the worker's collector: reports/render.py). What is
+# left is WeasyPrint's own Python per box, per style property and per line (the profile is flat:
+# resolve_percentages, lazily computed styles, Pango shaping each line twice — to break it and
+# for its final text); it goes no lower without changing WeasyPrint. What is trimmed here,
+# without changing a byte of what is drawn (the templates and document.css avoid the costly
+# constructs: see its notes):
 #
 # 1. WeasyPrint's user-agent stylesheet gives every element six pseudo-elements through universal
 # selectors (::marker, ::footnote-call, ::footnote-marker, ::note-call, ::note-marker,
