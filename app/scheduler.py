@@ -203,7 +203,11 @@ def worker_logging() -> None:
 
 def _stop_on_sigterm() -> None:
     """SIGTERM ends the worker as Ctrl-C does: a job being run finishes, none starts."""
-    signal.signal(signal.SIGTERM, lambda signum, frame: (_ for _ in ()).throw(SystemExit(0)))
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+
+
+def _exit_on_signal(signum, frame) -> None:
+    raise SystemExit(0)
 
 
 def _die_with_parent() -> None:
