@@ -8,7 +8,7 @@ time on the 2-core VM (other processes sharing it): 282 ms before issue 15's par
 now (28.8 ms a page): layout ~165 ms (table cells ~0.4 ms each, ~480 lines of text, the page
 footers ~10 ms), drawing ~45, boxes ~16, cascade ~12, fonts ~12, parsing 0.5. In a process
 that renders one document after another with its collector tuned (``tune_gc_for_rendering``,
-as ``grantflow worker``) bench/pdf.py measures ~26 ms a page. What is left is WeasyPrint's own
+as ``grantflow worker``) bench/pdf.py measures 26–27 ms a page. What is left is WeasyPrint's own
 work per box and per line — see reports/tuning.py.
 """
 from __future__ import annotations
