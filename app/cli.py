@@ -1,7 +1,6 @@
 """The ``grantflow`` command: Flask's commands (run, shell, db …) plus grantflow's own."""
 from __future__ import annotations
 
-import logging
 import os
 from pathlib import Path
 
@@ -102,19 +101,22 @@ def remind_command():
 
 
 @click.command("worker")
+@click.option("--processes", default=None, metavar="N|auto",
+              help="worker processes: auto (default, GRANTFLOW_WORKER_PROCESSES) is one per core")
 @with_appcontext
-def worker_command():
-    """Run the worker in the foreground (production: its own processes, any number) until
-    Ctrl-C: the timer sweep and the background jobs (exports, 申报书 renders, e-mail)."""
-    from .scheduler import run_blocking
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    logging.getLogger("grantflow").setLevel(logging.INFO)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per 2-second poll
+def worker_command(processes=None):
+    """Run the worker in the foreground until Ctrl-C or SIGTERM: the timer sweep and the
+    background jobs (exports, 申报书 renders, e-mail), in one process per core by default."""
+    from .scheduler import run_workers, worker_logging, worker_processes
+    worker_logging()
     app = current_app._get_current_object()
-    click.echo(f"后台进程已启动：定时器每 {app.config['TIMER_SWEEP_SECONDS']:g} 秒扫描一次，"
+    try:
+        count = worker_processes(processes or app.config.get("WORKER_PROCESSES"))
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--processes") from error
+    click.echo(f"后台进程已启动（{count} 个进程）：定时器每 {app.config['TIMER_SWEEP_SECONDS']:g} 秒扫描一次，"
                f"后台任务每 {app.config['JOB_POLL_SECONDS']:g} 秒检查一次（Ctrl-C 停止）。")
-    run_blocking(app)
+    run_workers(app, count)
 
 
 scheduler_command = click.Command("scheduler", callback=worker_command.callback,

@@ -54,6 +54,9 @@ class Config:
     TIMER_SWEEP_SECONDS = float(os.environ.get("GRANTFLOW_TIMER_SWEEP_SECONDS", "30"))
     # How often the worker looks for due background jobs (exports, 申报书 renders, e-mail)
     JOB_POLL_SECONDS = float(os.environ.get("GRANTFLOW_JOB_POLL_SECONDS", "2"))
+    # Processes `grantflow worker` runs (each sweeps timers and runs jobs — 申报书 renders are
+    # CPU-bound): "auto" = one per core, or a number
+    WORKER_PROCESSES = os.environ.get("GRANTFLOW_WORKER_PROCESSES", "auto")
     # Run the worker (timer sweep and background jobs) inside this process: set only by
     # `grantflow run` (the dev server), never for web workers (production runs `grantflow
     # worker`) nor tests

@@ -8,6 +8,8 @@
 Durable timers and jobs are our own tables; APScheduler only says *when* to look, so its job
 store stays in memory (its job stores cannot be shared among processes). Any number of worker
 processes may run: due instances and jobs are claimed with row locks or atomic claims.
+``grantflow worker`` starts one per core by default (WORKER_PROCESSES): a worker renders one
+申报书 at a time on one core, so a batch of submissions is rendered on all of them.
 
 Web workers never start it; only the Flask dev server (``grantflow run``) does, once, in the
 process that serves (not in the reloader's watcher process).
@@ -16,6 +18,8 @@ from __future__ import annotations
 
 import atexit
 import logging
+import os
+import signal
 from datetime import datetime, timezone
 
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -127,6 +131,8 @@ def _shutdown(scheduler: BaseScheduler) -> None:
 
 def run_blocking(app: Flask) -> None:
     """``grantflow worker``: sweep timers and run jobs in the foreground until Ctrl-C."""
+    from reports.render import tune_gc_for_rendering
+    tune_gc_for_rendering()  # its jobs render 申报书 one after another
     scheduler = build_scheduler(app, BlockingScheduler)
     try:
         scheduler.start()
@@ -135,3 +141,80 @@ def run_blocking(app: Flask) -> None:
     finally:
         if scheduler.running:
             scheduler.shutdown(wait=False)
+
+
+# One worker process per core ----------------------------------------------------------------
+
+def worker_processes(setting) -> int:
+    """WORKER_PROCESSES as a count: "auto" (or empty) is one per core, else a number ≥ 1."""
+    text = str(setting or "auto").strip().lower()
+    if text == "auto":
+        return os.cpu_count() or 1
+    count = int(text)
+    if count < 1:
+        raise ValueError(f"WORKER_PROCESSES must be 'auto' or a number ≥ 1, not {setting!r}")
+    return count
+
+
+def run_workers(app: Flask, processes: int, context=None) -> None:
+    """``grantflow worker``: this process and ``processes - 1`` others (each builds its own app
+    from the same environment), all until Ctrl-C or SIGTERM; the others stop with this one."""
+    if processes <= 1:
+        run_blocking(app)
+        return
+    import multiprocessing
+    context = context or multiprocessing.get_context("spawn")  # no inherited connections
+    children = [context.Process(target=_child_worker, args=(os.getpid(),), daemon=True,
+                                name=f"grantflow-worker-{number}")
+                for number in range(1, processes)]
+    for child in children:
+        child.start()
+    log.info("worker: %d processes (this one and %s)", processes,
+             ", ".join(str(child.pid) for child in children))
+    _stop_on_sigterm()
+    try:
+        run_blocking(app)
+    finally:
+        for child in children:  # daemon processes: SIGTERM, then reaped
+            child.terminate()
+        for child in children:
+            child.join(timeout=30)
+
+
+def _child_worker(parent_pid: int) -> None:
+    """One more worker, in a spawned process: stops when told, or when its parent is gone."""
+    _die_with_parent()
+    if os.getppid() != parent_pid:
+        return
+    _stop_on_sigterm()
+    worker_logging()
+    from .cli import _create_app
+    run_blocking(_create_app())
+
+
+def worker_logging() -> None:
+    """The worker's log: INFO lines of grantflow, APScheduler's warnings only."""
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO,
+                            format="%(asctime)s %(process)d %(name)s %(levelname)s %(message)s")
+    logging.getLogger("grantflow").setLevel(logging.INFO)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per 2-second poll
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM ends the worker as Ctrl-C does: a job being run finishes, none starts."""
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+
+
+def _exit_on_signal(signum, frame) -> None:
+    raise SystemExit(0)
+
+
+def _die_with_parent() -> None:
+    """Linux: SIGTERM this process when its parent dies (even by SIGKILL); elsewhere nothing."""
+    try:
+        import ctypes
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass

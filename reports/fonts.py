@@ -10,6 +10,10 @@ renamed ("Grantflow …"): the OFL forbids a derived font to use the reserved na
 
 Characters outside the prepared set (CJK Extension B names, rare symbols) fall back per glyph
 to the system Noto face through the CSS font-family list (see ``FAMILY_STACKS``).
+
+The glyphs are numbered in GB2312's order (``_common_glyphs_first``): WeasyPrint's subset of a
+font keeps glyph ids, so what each PDF embeds (and what every render subsets and deflates) ends
+at the highest id a document uses — ~7,300 instead of ~29,000 in Noto's order.
 """
 from __future__ import annotations
 
@@ -25,7 +29,7 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-BUILD_VERSION = 2  # bump when the build below changes: cached files are then rebuilt
+BUILD_VERSION = 3  # bump when the build below changes: cached files are then rebuilt
 
 
 @dataclass(frozen=True)
@@ -129,6 +133,7 @@ def build_face(face: Face, target: Path) -> None:
     with TTFont(source_path(face), fontNumber=_face_index(face), lazy=False) as font:
         _subset(font)
         _cff_to_glyf(font)
+        _common_glyphs_first(font)
         _rename(font, face)
         font.save(str(temporary))
     os.replace(temporary, target)
@@ -193,6 +198,42 @@ def _cff_to_glyf(font) -> None:
     font["maxp"].maxZones = 1
     font["post"].formatType = 3.0  # no glyph names: smaller, and PDF viewers do not need them
     font.sfntVersion = "\x00\x01\x00\x00"
+
+
+def _common_glyphs_first(font) -> None:
+    """Renumber the glyphs in the order of GB2312 (ASCII, then its symbols and full-width forms,
+    its 3,755 common hanzi, its 3,008 others), the rest of Unicode after, glyphs without a
+    character last; and drop the vertical metrics (vhea/vmtx: horizontal text only).
+
+    WeasyPrint keeps glyph ids when it subsets a font for a PDF, so the embedded subset carries
+    a loca/hmtx entry for every id up to the highest one used: in Noto's (Unicode) order a
+    document reaches ~29,000 (~400 KB a face before compression) and this order ~4,000–7,500 —
+    less to subset and deflate on every render. The outlines and metrics are those of Noto:
+    the text is set exactly as before."""
+    from fontTools.ttLib.reorderGlyphs import reorderGlyphs
+    order = font.getGlyphOrder()
+    rank: dict[str, tuple[int, bytes]] = {}
+    for code, name in font.getBestCmap().items():
+        key = _character_rank(code)
+        if key < rank.get(name, (2, b"")):
+            rank[name] = key
+    position = {name: index for index, name in enumerate(order)}
+    new_order = order[:1] + sorted(order[1:], key=lambda name: (rank.get(name, (2, b"")),
+                                                                 position[name]))
+    for tag in ("vhea", "vmtx"):
+        if tag in font:
+            del font[tag]
+    reorderGlyphs(font, new_order)
+    font["glyf"].glyphOrder = new_order
+
+
+def _character_rank(code: int) -> tuple[int, bytes]:
+    """GB2312's own order (its bytes sort as its rows: symbols, level-1 hanzi, level 2), then
+    every other character in Unicode order."""
+    try:
+        return 0, chr(code).encode("gb2312")
+    except UnicodeEncodeError:
+        return 1, code.to_bytes(4, "big")
 
 
 def _rename(font, face: Face) -> None:

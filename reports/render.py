@@ -2,14 +2,22 @@
 
 A pool of ``Renderer`` objects keeps WeasyPrint's font configuration and the parsed stylesheet
 between documents (parsing the @font-face rules and loading 20 MB fonts is the cold cost);
-a warm render is layout plus subsetting the TrueType fonts prepared by ``reports.fonts``.
+a warm render is WeasyPrint's layout and drawing plus subsetting the TrueType fonts prepared by
+``reports.fonts``, trimmed by ``reports.tuning``. The 9-page 申报书 of bench/pdf.py, warm, CPU
+time on the 2-core VM (other processes sharing it): 282 ms before issue 15's part 6, 259 ms
+now (28.8 ms a page): layout ~165 ms (table cells ~0.4 ms each, ~480 lines of text, the page
+footers ~10 ms), drawing ~45, boxes ~16, cascade ~12, fonts ~12, parsing 0.5. In a process
+that renders one document after another with its collector tuned (``tune_gc_for_rendering``,
+as ``grantflow worker``) bench/pdf.py measures 26–27 ms a page. What is left is WeasyPrint's own
+work per box and per line — see reports/tuning.py.
 """
 from __future__ import annotations
 
 import atexit
+import gc
 import queue
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,14 +89,14 @@ class Renderer:
         html_class = tuning.lean_html_class() if lean else HTML
         if self.strip_whitespace:
             html = tuning.without_layout_whitespace(html)
-        document = html_class(string=html, base_url=str(STATIC)).render(
-            stylesheets=[self.stylesheet], font_config=self.font_config)
-        if title:
-            document.metadata.title = title
-        document.metadata.authors = ["grantflow"]
-        finisher = tuning.deflate_binary_streams if self.tuned else None
-        rendered = Rendered(document.write_pdf(finisher=finisher), len(document.pages))
-        return rendered
+        with tuning.kept_text_layouts() if self.tuned else nullcontext():
+            document = html_class(string=html, base_url=str(STATIC)).render(
+                stylesheets=[self.stylesheet], font_config=self.font_config)
+            if title:
+                document.metadata.title = title
+            document.metadata.authors = ["grantflow"]
+            finisher = tuning.deflate_binary_streams if self.tuned else None
+            return Rendered(document.write_pdf(finisher=finisher), len(document.pages))
 
 
 # Renderers are reused across threads (the dev server starts a thread per request: a
@@ -129,6 +137,22 @@ def warm_up() -> None:
     download needs it."""
     with renderer():
         pass
+
+
+# A warm render of a 9-page 申报书 leaves ~10,000 objects in reference cycles (boxes and
+# their parents) and, with the default thresholds (700, 10, 10), runs the collector ~35 times,
+# a full collection (every object of the process) every third render: ~5 % of a render
+# (paired A/B). A process that renders one document after another (the worker, a batch)
+# collects less often; the application decides (never this package by itself).
+RENDERING_GC_THRESHOLDS = (20_000, 10, 10)
+
+
+def tune_gc_for_rendering() -> None:
+    """For a process that renders documents one after another: what is loaded by now is never
+    scanned again (gc.freeze), and the young generation is collected every 20,000 allocations
+    instead of 700. Called by ``grantflow worker`` and bench/pdf.py's batch processes."""
+    gc.freeze()
+    gc.set_threshold(*RENDERING_GC_THRESHOLDS)
 
 
 def render_pdf(template: str, context: dict, *, draft: bool = False,

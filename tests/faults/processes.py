@@ -41,7 +41,8 @@ def app_env(database_url: str, **extra: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items()
            if not key.startswith(("GRANTFLOW_", "TEST_DATABASE_URL"))}
     env.update({"DATABASE_URL": database_url, "SECRET_KEY": TEST_SECRET_KEY,
-                "GRANTFLOW_PREPARE_FONTS": "0", "PYTHONPATH": str(ROOT),
+                "GRANTFLOW_PREPARE_FONTS": "0", "GRANTFLOW_WORKER_PROCESSES": "1",
+                "PYTHONPATH": str(ROOT),
                 "PYTHONUNBUFFERED": "1"})
     env.update(extra)
     return env

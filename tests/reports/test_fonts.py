@@ -86,3 +86,13 @@ def test_background_preparation_then_warms_a_renderer():
     assert warmed == [None] and not thread.is_alive()
     with render.renderer() as ready_renderer:  # the warmed one, taken from the pool
         assert ready_renderer.fast_fonts
+
+
+def test_common_characters_have_the_low_glyph_ids():
+    """GB2312's order (what keeps each PDF's embedded subset small), the rest after."""
+    with TTFont(fonts.prepared_path(fonts.FACES[0]), lazy=True) as font:
+        ids = {char: font.getGlyphID(name) for char, name in
+               ((chr(code), name) for code, name in font.getBestCmap().items())}
+        assert ids["A"] < ids["，"] < ids["啊"] < ids["的"] < ids["亍"] < ids["堃"]
+        assert max(ids[char] for char in "专家团围绕先进材料产业链，。（）") < 7500
+        assert "vmtx" not in font
