@@ -34,9 +34,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import requests  # noqa: E402
 
-from load import Cluster, Tally, _now, _password, percentile, seed  # noqa: E402
+from load import Cluster, Tally, _password, percentile, served  # noqa: E402
 from tests.faults.conftest import csrf_token  # noqa: E402
-from tests.faults.processes import Gunicorn, Worker  # noqa: E402
 
 CITIES = {"cd_recommender": "city_chengdu", "my_recommender": "city_mianyang"}
 # what a working day's requests look like: mostly reading, one in ten a completion
@@ -188,18 +187,7 @@ def main() -> int:
 
 
 def run(args, cluster: Cluster, work: Path) -> int:
-    from world import SEEDED_AT
-    upload_dir = work / "uploads"
-    started = time.perf_counter()
-    facts = seed(cluster.url, upload_dir, args.instances)
-    print(f"seeded {args.instances} submitted projects with their materials in "
-          f"{time.perf_counter() - started:.1f} s; {args.web_workers} gunicorn workers on "
-          f"{os.cpu_count()} cores")
-    env = {"GRANTFLOW_UPLOAD_DIR": str(upload_dir),
-           "GRANTFLOW_TEST_CLOCK_OFFSET_SECONDS": str((SEEDED_AT - _now()).total_seconds())}
-    with Gunicorn(cluster.url, work, workers=args.web_workers,
-                  app="tests.faults.hooked:create_app()", **env) as server, \
-            Worker(cluster.url, work, "http", poll=1, **env):
+    with served(cluster, work, args.instances, args.web_workers) as (server, facts):
         base = server.url("")
         alone, alone_s = drive(base, 1, args.baseline_seconds, facts["concierges"], 1)
         report("one user alone (baseline)", alone, alone_s)

@@ -313,17 +313,29 @@ def main() -> int:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def run(args, cluster: Cluster, work: Path) -> int:
+@contextlib.contextmanager
+def served(cluster: Cluster, work: Path, instances: int, web_workers: int):
+    """Seed ``instances`` submitted projects, then serve them: gunicorn with ``web_workers``
+    and a worker on the cluster, the app's clock at the seeding moment. Yields (server, the
+    seed's facts)."""
     from world import SEEDED_AT
     upload_dir = work / "uploads"
     started = time.perf_counter()
-    facts = seed(cluster.url, upload_dir, args.instances)
-    print(f"seeded {args.instances} submitted projects in {time.perf_counter() - started:.1f} s")
-    offset = (SEEDED_AT - _now()).total_seconds()
-    env = {"GRANTFLOW_UPLOAD_DIR": str(upload_dir), "GRANTFLOW_TEST_CLOCK_OFFSET_SECONDS": str(offset)}
-    with Gunicorn(cluster.url, work, workers=args.web_workers,
+    facts = seed(cluster.url, upload_dir, instances)
+    print(f"seeded {instances} submitted projects with their materials in "
+          f"{time.perf_counter() - started:.1f} s; {web_workers} gunicorn workers on "
+          f"{os.cpu_count()} cores")
+    env = {"GRANTFLOW_UPLOAD_DIR": str(upload_dir),
+           "GRANTFLOW_TEST_CLOCK_OFFSET_SECONDS": str((SEEDED_AT - _now()).total_seconds())}
+    with Gunicorn(cluster.url, work, workers=web_workers,
                   app="tests.faults.hooked:create_app()", **env) as server, \
             Worker(cluster.url, work, "load", poll=1, **env):
+        yield server, facts
+
+
+def run(args, cluster: Cluster, work: Path) -> int:
+    upload_dir = work / "uploads"
+    with served(cluster, work, args.instances, args.web_workers) as (server, facts):
         base = server.url("")
         alone, alone_s = load(base, ["cd_recommender"], args.baseline_seconds, facts["concierges"], 1)
         print_tally("one user alone (baseline)", alone, alone_s)

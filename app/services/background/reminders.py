@@ -19,6 +19,7 @@ from workflows.processes import ESCALATION_RULES, EscalationRule, escalation_rul
 from ...extensions import db
 from ...models import Notification, Org, ProcessInstance, RoleAssignment, Task, User
 from ...models.notices import REMINDER_KINDS
+from ..shared.paging import Paged, paged
 from ..shared import settings
 from ..shared.errors import NotFound
 from ..shared.projections import grant_view
@@ -191,31 +192,15 @@ class OverdueRow:
 OVERDUE_PAGE_SIZE = 50  # 本系统默认值: rows per page of 逾期督办
 
 
-@dataclass(frozen=True)
-class OverduePage:
-    rows: list[OverdueRow]
-    total: int
-    page: int
-    per_page: int = OVERDUE_PAGE_SIZE
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-
 def overdue_escalated(user: User) -> list[OverdueRow]:
     """逾期督办: overdue tasks whose supervisor org (ESCALATION_RULES) is one where ``user``
     holds a role the rule names; administrators see every escalated task. All of them."""
     return _overdue_rows(_overdue(user))
 
 
-def overdue_page(user: User, page: int = 1, per_page: int = OVERDUE_PAGE_SIZE) -> OverduePage:
+def overdue_page(user: User, page: int = 1, per_page: int = OVERDUE_PAGE_SIZE) -> Paged:
     """One page of overdue_escalated, the longest overdue first."""
-    query = _overdue(user)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
-    page = min(max(page, 1), max(1, -(-total // per_page)))
-    return OverduePage(_overdue_rows(query.limit(per_page).offset((page - 1) * per_page)),
-                       total, page, per_page)
+    return Paged(*paged(_overdue(user), page, per_page, _overdue_rows), per_page)
 
 
 def _overdue(user: User):

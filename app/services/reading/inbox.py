@@ -14,6 +14,7 @@ from ...extensions import db
 from ...models import ConferenceEdition, ProcessInstance, Project, RoleAssignment, Task, User
 from ..shared.access import may_see_task
 from ..shared.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from ..shared.paging import Paged, paged
 from ..steps.deadlines import on_time, task_action
 from ..steps.handled import existing_task
 from ..steps import notices
@@ -53,16 +54,8 @@ INBOX_PAGE_SIZE = 50  # 本系统默认值: rows per page of 我的待办
 
 
 @dataclass(frozen=True)
-class InboxPage:
-    rows: list[InboxRow]
-    total: int
-    page: int
-    per_page: int
-    selection_groups: list  # 遴选 tasks shown as one line per edition (SelectionGroup)
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+class InboxPage(Paged):
+    selection_groups: list = ()  # 遴选 tasks shown as one line per edition (SelectionGroup)
 
 
 def offered_to(user: User):
@@ -84,10 +77,7 @@ def inbox_page(user: User, wanted: InboxFilter = InboxFilter(), page: int = 1,
     department's inbox holds tens of thousands."""
     per_page = per_page or INBOX_PAGE_SIZE
     counts = _selection_counts(user)
-    tasks = _matching(user, wanted, counts)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(tasks.order_by(None).subquery()))
-    page = min(max(page, 1), max(1, -(-total // per_page)))
-    rows = _rows(tasks.limit(per_page).offset((page - 1) * per_page))
+    rows, total, page = paged(_matching(user, wanted, counts), page, per_page, _rows)
     return InboxPage(rows, total, page, per_page,
                      [group for group in counts if group.count > SELECTION_GROUP_AT])
 
