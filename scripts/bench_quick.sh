@@ -10,7 +10,7 @@ run() {
   local name=$1 out
   shift
   echo "== bench $name (quick)"
-  ran+=("$(basename "$2")")
+  ran+=("$(basename "$1")")
   if ! out=$(.venv/bin/python "$@" 2>&1); then
     echo "$out"; echo "bench $name crashed" >&2; return 1
   fi
