@@ -452,7 +452,7 @@ def run(app, world, args) -> int:
               f"instances, {count['users']} users (filled in {time.perf_counter() - started:.1f} s); "
               f"{args.repeat} requests per page")
         if db.engine.dialect.name == "postgresql":
-            with db.engine.connect() as connection:
+            with db.engine.begin() as connection:  # committed: a rolled-back ANALYZE keeps no statistics
                 connection.execute(sa.text("ANALYZE"))
     calls = time_calls(app, args.repeat)
     over = report_calls(small_calls, calls)
