@@ -296,6 +296,124 @@ def plans(app, persona: str, page: str) -> list[str]:
     return lines
 
 
+# ---- server-side: the service calls the pages make, one by one ---------------------------------
+
+def service_calls(username: str) -> list[tuple[str, object]]:
+    """(label, call(user)) of the service functions a persona's pages run — the same ones the
+    views call (app/views/inbox.py, instances.py, notifications.py). Works on the code before
+    paging too (inbox() then reads every row), so one bench measures before and after."""
+    from app.services.background import reminders
+    from app.services.reading import inbox, instance_views
+    rows = getattr(inbox, "inbox_page", None) or inbox.inbox
+    calls = [("inbox rows", lambda u: rows(u)),
+             ("inbox rows ?due=overdue", lambda u: rows(u, inbox.InboxFilter(due="overdue"))),
+             ("inbox rows ?mine=1", lambda u: rows(u, inbox.InboxFilter(mine=True))),
+             ("inbox counts", inbox.counts),
+             ("inbox 遴选 groups", inbox.selection_groups)]
+    if hasattr(inbox, "task_choices"):
+        calls.append(("inbox 事项 choices", inbox.task_choices))
+    search = {"sel_innovation": "规模测试项目12", "cd_recommender": "BENCH-3", "cd_applicant": "项目",
+              "admin": "申报"}[username]
+    Filter = instance_views.InstanceFilter
+    calls += [("instances", lambda u: instance_views.list_instances(u, Filter())),
+              (f"instances ?q={search}", lambda u: instance_views.list_instances(u, Filter(text=search))),
+              ("instances ?status=running&city=成都", lambda u: instance_views.list_instances(
+                  u, Filter(status="running", city_id=_chengdu())))]
+    if username == "admin":
+        overdue = getattr(reminders, "overdue_page", None) or reminders.overdue_escalated
+        calls.append(("逾期督办", lambda u: overdue(u)))
+    if username == "sel_innovation":
+        calls.insert(1, ("inbox rows ?task=select_project",
+                         lambda u: rows(u, inbox.InboxFilter(task_name="select_project"))))
+    return calls
+
+
+def _chengdu() -> int:
+    from app.extensions import db
+    from app.models import Org
+    return db.session.scalar(sa.select(Org.id).filter_by(code="city_chengdu"))
+
+
+def time_calls(app, repeat: int) -> dict[tuple[str, str], list[float]]:
+    """Seconds of each service call of each persona, ``repeat`` times after a warm-up, each in
+    a fresh session (nothing in the identity map, the user and roles read untimed as at login)."""
+    from app.extensions import db
+    found = {}
+    with app.app_context(), using_clock(FrozenClock(NOW)):
+        for username, _ in PERSONAS.values():
+            for label, call in service_calls(username):
+                call(_fresh_user(username))
+                times = []
+                for _ in range(repeat):
+                    user = _fresh_user(username)
+                    started = time.perf_counter()
+                    call(user)
+                    times.append(time.perf_counter() - started)
+                found[(username, label)] = times
+            db.session.remove()
+    return found
+
+
+def _fresh_user(username: str):
+    from app.extensions import db
+    from app.models import User
+    db.session.remove()
+    user = db.session.scalar(sa.select(User).filter_by(username=username))
+    user.roles  # noqa: B018 — loaded as at login
+    return user
+
+
+def call_plans(app, keys) -> list[str]:
+    """The statements of each (user, call) in ``keys`` with their query plans."""
+    lines = []
+    with app.app_context(), using_clock(FrozenClock(NOW)):
+        for username, label in keys:
+            call = dict(service_calls(username))[label]
+            user = _fresh_user(username)
+            lines += [f"  {username} · {label}:"] + explain(_statements(lambda: call(user)))
+    return lines
+
+
+def _statements(run) -> list[tuple[str, object]]:
+    from app.extensions import db
+    statements = []
+    listener = lambda conn, cursor, stmt, params, context, many: statements.append((stmt, params))  # noqa: E731
+    sa.event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        run()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", listener)
+    return statements
+
+
+def explain(statements) -> list[str]:
+    """Each SELECT with its plan (SQLite EXPLAIN QUERY PLAN, PostgreSQL EXPLAIN)."""
+    from app.extensions import db
+    sqlite = db.engine.dialect.name == "sqlite"
+    lines = []
+    with db.engine.connect() as connection:
+        for stmt, params in statements:
+            if not stmt.lstrip().upper().startswith("SELECT"):
+                continue
+            rows = connection.exec_driver_sql(("EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN ") + stmt,
+                                              params).all()
+            lines.append("    " + " ".join(stmt.split())[:200] + " …")
+            lines += [f"        {row[-1] if sqlite else row[0]}" for row in rows]
+    return lines
+
+
+def report_calls(small: dict, large: dict) -> list:
+    """Print p50/p95 per call and the ratio to demo scale; the calls over 15 ms at p95."""
+    print(f"   {'server-side call':<16} {'user':<15} {'call':<40} {'p50 ms':>7} {'p95 ms':>7}  "
+          f"ratio p95 at scale / demo scale")
+    for key, times in large.items():
+        ratio = p(times, .95) / max(p(small[key], .95), 1e-6)
+        print(f"   {'':<16} {key[0]:<15} {key[1]:<40} {p(times, .5):>7.2f} {p(times, .95):>7.2f}  {ratio:5.1f}x")
+    over = [key for key, times in large.items() if p(times, .95) > 15]
+    print(f"service calls over 15 ms at p95: {len(over)} of {len(large)}")
+    return over
+
+
 def p(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return 1000 * ordered[min(len(ordered) - 1, int(len(ordered) * q))]
@@ -309,6 +427,9 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--database-url", help="an empty database (default: a new SQLite file)")
     parser.add_argument("--quick", action="store_true", help="CI: 5,000 tasks, 2,500 instances, 500 users")
+    parser.add_argument("--no-pages", dest="pages", action="store_false",
+                        help="the service calls only, not the pages through the test client")
+    parser.add_argument("--plans", action="store_true", help="the query plans of every service call")
     args = parser.parse_args()
     if args.quick:
         args.tasks, args.instances, args.users, args.repeat = 5_000, 2_500, 500, 5
@@ -320,7 +441,8 @@ def main() -> int:
 
 def run(app, world, args) -> int:
     from app.extensions import db
-    small = time_pages(app, args.repeat)
+    small = time_pages(app, args.repeat) if args.pages else {}
+    small_calls = time_calls(app, args.repeat)
     with app.app_context():
         started = time.perf_counter()
         fill(world, world["sample"], args.tasks, args.instances, args.users)
@@ -330,8 +452,14 @@ def run(app, world, args) -> int:
               f"instances, {count['users']} users (filled in {time.perf_counter() - started:.1f} s); "
               f"{args.repeat} requests per page")
         if db.engine.dialect.name == "postgresql":
-            with db.engine.connect() as connection:
+            with db.engine.begin() as connection:  # committed: a rolled-back ANALYZE keeps no statistics
                 connection.execute(sa.text("ANALYZE"))
+    calls = time_calls(app, args.repeat)
+    over = report_calls(small_calls, calls)
+    print(f"query plans of {'every call' if args.plans else 'the calls over 15 ms'}:")
+    print("\n".join(call_plans(app, list(calls) if args.plans else over)))
+    if not args.pages:
+        return 0
     large = time_pages(app, args.repeat)
     print(f"   {'persona':<24} {'page':<48} {'p50 ms':>7} {'p95 ms':>7}  ratio p95 at scale / demo scale")
     worst = max(large, key=lambda key: p(large[key], .95))
