@@ -204,8 +204,7 @@ def overdue_page(user: User, page: int = 1, per_page: int = OVERDUE_PAGE_SIZE) -
 
 
 def _overdue(user: User):
-    escalated = sa.or_(*(sa.and_(Task.role == rule.role, Org.org_type.in_(rule.org_types))
-                         for rule in ESCALATION_RULES))
+    escalated = sa.or_(*(_escalated_by(rule) for rule in ESCALATION_RULES))
     condition = escalated if is_admin(user) else sa.or_(sa.false(), *_supervised_by(user))
     return (sa.select(Task, ProcessInstance, Org)
             .join(ProcessInstance, Task.instance_id == ProcessInstance.id)
@@ -220,6 +219,11 @@ def _overdue_rows(query) -> list[OverdueRow]:
             for task, instance, org in db.session.execute(query).all()]
 
 
+def _escalated_by(rule: EscalationRule):
+    """SQL condition on (Task, Org): a task this rule escalates (its role, in an org of its kinds)."""
+    return sa.and_(Task.role == rule.role, Org.org_type.in_(rule.org_types))
+
+
 def _supervised_by(user: User) -> list:
     """SQL conditions on (Task, Org): the tasks escalated to an org where the user holds a
     role the rule names."""
@@ -230,7 +234,7 @@ def _supervised_by(user: User) -> list:
         held = {r.org_id for r in user.roles if rule.roles is None or r.role in rule.roles}
         if not held:
             continue
-        matches = sa.and_(Task.role == rule.role, Org.org_type.in_(rule.org_types))
+        matches = _escalated_by(rule)
         if rule.supervisor == "@city":
             conditions.append(sa.and_(matches, Org.city_id.in_(held)))
         elif rule.supervisor == "@same":
