@@ -87,3 +87,26 @@ def test_a_long_inbox_comes_in_pages_with_the_filters_kept(world, client, chengd
     assert len(rows) == 2  # each task on exactly one page
     past_the_end = recommender.get("/?page=99&process=kechuang_project").get_data(as_text=True)
     assert "第 2 / 2 页" in past_the_end
+
+
+def test_many_selection_tasks_are_one_line_to_the_board_and_listed_on_demand(world, client, monkeypatch):
+    """A department with hundreds of 遴选 tasks sees one line per edition (count, deadline, the
+    board) instead of hundreds of rows; the 事项 filter lists them one by one; and the empty
+    list under the line says the other tasks are none, not that there is nothing to do."""
+    from app.services.reading import inbox
+    from app.demo.scenario import drive_project
+    drive_project(world, "遴选分组项目", until="select_project")
+    monkeypatch.setattr(inbox, "SELECTION_GROUP_AT", 0)
+    selector = client("sel_innovation")
+    page = selector.get("/").get_data(as_text=True)
+    assert "待遴选项目1项" in page and "进入遴选工作台" in page
+    assert 'data-task-name="select_project"' not in page and "除遴选外，暂无其他待办事项。" in page
+    listed = selector.get("/?task=select_project").get_data(as_text=True)
+    assert listed.count('data-task-name="select_project"') == 1
+
+
+def test_an_empty_filtered_inbox_says_the_filter_found_nothing(world, client, chengdu_project):
+    recommender = client("cd_recommender")
+    assert "没有符合筛选条件的待办事项。" in recommender.get("/?process=expert_team_grant").get_data(as_text=True)
+    untouched = client("my_recommender").get("/?process=&task=&due=").get_data(as_text=True)
+    assert "暂无待办事项。" in untouched and "筛选条件" not in untouched.split('class="empty"')[1]
