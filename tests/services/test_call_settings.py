@@ -49,3 +49,29 @@ def test_an_unchanged_save_is_no_new_version(world):
     saved = _edit(call, world["users"]["admin"])
     assert saved is None, saved.changed
     assert db.session.scalar(sa.select(sa.func.count()).select_from(cs.SettingsVersion)) == 1
+
+
+def test_an_instances_version_is_read_once_and_each_reader_gets_its_own_copy(world):
+    """A saved version never changes: the second read of an instance's settings issues no
+    query (a grant step read them on every completion), a later edit of the call does not
+    reach it, and a reader that changes what it got does not change the next reader's."""
+    users, orgs = world["users"], world["orgs"]
+    call = db.session.get(GrantCall, world["grant_call"].id)
+    application = start_application(call.id, orgs["soc_smart_mfg"].id, users["soc_mfg_applicant"])
+    first = cs.call_settings(application.instance)
+    first.kpi_targets[0]["target"] = "changed by a careless reader"
+    _edit(call, users["admin"], review_criteria=[{"code": "only", "label": "综合评价", "max": "100"}])
+    statements = []
+
+    def record(connection, cursor, statement, *args):
+        statements.append(statement)
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        again = cs.call_settings(application.instance)
+        assert again.version == 1 and len(again.review_criteria) > 1
+        assert again.kpi_targets[0]["target"] != "changed by a careless reader"
+        assert statements == []
+        assert again.managing_org_id == call.managing_org_id  # not a setting: from the call itself
+        assert len(statements) == 1  # …loaded when first asked for
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)

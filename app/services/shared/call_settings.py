@@ -3,12 +3,15 @@ state as a numbered version, and give a running instance the values of the versi
 with (one accessor: ``edition_settings`` / ``call_settings``)."""
 from __future__ import annotations
 
+import copy
 import functools
-
 import json
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from threading import Lock
 
 import sqlalchemy as sa
 from marshmallow import fields
@@ -288,14 +291,45 @@ class Settings:
     Decimal, rows and maps as stored."""
     values: dict
     version: int | None
-    source: object  # the edition or call itself: what is not a setting (id, managing_org_id)
+    load_source: Callable[[], object]  # the edition or call itself, loaded when first needed
+
+    @functools.cached_property
+    def source(self):
+        """The edition or call itself: what is not a setting (id, managing_org_id)."""
+        return self.load_source()
 
     def __getattr__(self, name: str):
-        if name in ("values", "version", "source"):
+        if name in ("values", "version", "load_source"):
             raise AttributeError(name)
         if name in self.values:
             return self.values[name]
         return getattr(self.source, name)
+
+
+class _VersionSnapshots:
+    """The plain snapshot of the settings version each instance started with, per process.
+    A saved version never changes, so an instance's values are read from the database once;
+    keyed by the instance's business key (random, unique: a reused row id or another
+    database cannot hit an entry). Each reader gets its own copy."""
+
+    def __init__(self, capacity: int = 4096):
+        self.capacity = capacity
+        self._entries: OrderedDict[tuple, dict] = OrderedDict()
+        self._lock = Lock()
+
+    def get(self, subject: str, instance: ProcessInstance) -> dict | None:
+        with self._lock:
+            plain = self._entries.get((subject, instance.business_key, instance.settings_version))
+        return copy.deepcopy(plain) if plain is not None else None
+
+    def put(self, subject: str, instance: ProcessInstance, plain: dict) -> None:
+        with self._lock:
+            self._entries[(subject, instance.business_key, instance.settings_version)] = copy.deepcopy(plain)
+            while len(self._entries) > self.capacity:
+                self._entries.popitem(last=False)
+
+
+version_snapshots = _VersionSnapshots()
 
 
 @functools.cache
@@ -322,25 +356,35 @@ def _typed(subject: str, plain: dict) -> dict:
 def settings_at(subject: str, obj, instance: ProcessInstance | None) -> Settings:
     """``obj``'s settings as ``instance`` started with them (its recorded version); the current
     ones for an instance started before versioning or when there is no instance."""
+    return _settings(subject, instance, lambda: obj)
+
+
+def _settings(subject: str, instance: ProcessInstance | None, load_source) -> Settings:
     number = instance.settings_version if instance is not None else None
     if number is not None:
-        row = db.session.scalar(sa.select(SettingsVersion).filter_by(
-            subject=subject, subject_id=obj.id, number=number))
-        if row is not None:
-            return Settings(_typed(subject, row.snapshot), number, obj)
-    return Settings(_typed(subject, snapshot(subject, obj)), number, obj)
+        plain = version_snapshots.get(subject, instance)
+        if plain is None:
+            row = db.session.scalar(sa.select(SettingsVersion).filter_by(
+                subject=subject, subject_id=load_source().id, number=number))
+            plain = row.snapshot if row is not None else None
+            if plain is not None:
+                version_snapshots.put(subject, instance, plain)
+        if plain is not None:
+            return Settings(_typed(subject, plain), number, load_source)
+    return Settings(_typed(subject, snapshot(subject, load_source())), number, load_source)
 
 
 def call_settings(instance: ProcessInstance) -> Settings:
-    """The grant call's settings for this application's instance."""
-    application = db.session.scalar(sa.select(GrantApplication).filter_by(instance_id=instance.id))
-    return settings_at(CALL, application.call, instance)
+    """The grant call's settings for this application's instance (no query once its version
+    has been read in this process)."""
+    return _settings(CALL, instance, functools.cache(lambda: db.session.scalar(
+        sa.select(GrantApplication).filter_by(instance_id=instance.id)).call))
 
 
 def edition_settings(instance: ProcessInstance) -> Settings:
     """The 科创会 edition's settings for this project's instance."""
-    project = db.session.scalar(sa.select(Project).filter_by(instance_id=instance.id))
-    return settings_at(EDITION, project.edition, instance)
+    return _settings(EDITION, instance, functools.cache(lambda: db.session.scalar(
+        sa.select(Project).filter_by(instance_id=instance.id)).edition))
 
 
 # History and instances per version ------------------------------------------------------------------
