@@ -80,7 +80,7 @@ def inbox_page(user: User, wanted: InboxFilter = InboxFilter(), page: int = 1,
     counts = _selection_counts(user)
     rows, total, page = paged(_matching(user, wanted, counts), page, per_page, _rows)
     return InboxPage(rows, total, page, per_page,
-                     [group for group in counts if group.count > SELECTION_GROUP_AT])
+                     selection_groups=[group for group in counts if group.count > SELECTION_GROUP_AT])
 
 
 def _matching(user: User, wanted: InboxFilter, selection_counts: list):
