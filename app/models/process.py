@@ -58,8 +58,10 @@ class ProcessInstance(db.Model):
 
     definition: Mapped[ProcessDefinition] = relationship()  # many-to-one: identity-map hit
 
-    # the instance list, latest change first, one page at a time (migration 0021)
-    __table_args__ = (sa.Index("ix_process_instances_updated", "updated_at", "id"),)
+    # the instance list, latest change first, one page at a time (migration 0021); the text
+    # search reads the business key and title from the index, not from rows that carry the
+    # serialized workflow (0022)
+    __table_args__ = (sa.Index("ix_process_instances_updated", "updated_at", "id", "business_key", "title"),)
 
     __mapper_args__ = {"version_id_col": lock_version}
 

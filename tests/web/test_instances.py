@@ -87,6 +87,14 @@ def test_list_search_by_business_key_title_owner_status_and_city(app, world, che
     assert found("q=%25") == [False, False]  # a LIKE wildcard is searched for literally
 
 
+def test_search_narrows_what_the_person_may_see_and_never_widens_it(app, chengdu, mianyang):
+    mianyang_official = logged_in(app, "my_recommender")
+    key = chengdu.instance.business_key
+    assert f'data-business-key="{key}"' not in page(mianyang_official, f"/instances?q={key.lower()}")
+    found = page(mianyang_official, "/instances?q=农业")  # two characters of a title
+    assert f'data-business-key="{mianyang.instance.business_key}"' in found
+
+
 def test_list_columns_show_process_version_step_and_outcome(app, people, chengdu):
     complete(people["cd_recommender"], chengdu.instance, "check_exclusions",
              {"exclusion_outcome": "excluded", "violated_rules": ["widely_promoted"],

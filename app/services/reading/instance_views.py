@@ -102,10 +102,10 @@ def _matching(user: User, wanted: InstanceFilter):
 
 def _conditions(wanted: InstanceFilter):
     if wanted.text:
-        yield sa.or_(ProcessInstance.business_key.icontains(wanted.text, autoescape=True),
-                     ProcessInstance.title.icontains(wanted.text, autoescape=True))
+        yield sa.or_(_contains(ProcessInstance.business_key, wanted.text),
+                     _contains(ProcessInstance.title, wanted.text))
     if wanted.owner:
-        yield Org.name.icontains(wanted.owner, autoescape=True)
+        yield _contains(Org.name, wanted.owner)
     if wanted.status in STATUS_LABELS:
         yield ProcessInstance.status == wanted.status
     if wanted.outcome:
@@ -121,6 +121,15 @@ def _conditions(wanted: InstanceFilter):
     if wanted.call_id:
         yield ProcessInstance.id.in_(sa.select(GrantApplication.instance_id)
                                      .where(GrantApplication.call_id == wanted.call_id))
+
+
+def _contains(column, text: str):
+    """Case-insensitive "contains". SQLite's LIKE already ignores the case of ASCII letters,
+    the only ones its lower() folds, so it is asked without lower(): a call per row that made
+    a search of 50,000 titles three times slower. PostgreSQL's is ILIKE."""
+    if db.engine.dialect.name == "sqlite":
+        return column.contains(text, autoescape=True)
+    return column.icontains(text, autoescape=True)
 
 
 # One instance ------------------------------------------------------------------------------
