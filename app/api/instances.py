@@ -33,10 +33,11 @@ blp = Blueprint("api_instances", __name__, url_prefix=PREFIX,
 @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
 def list_instances(args):
     wanted = schemas.instance_filter(args)
+    total = service.matching_count(current_user, wanted)
     rows = service.instance_rows(current_user, wanted, (args["page"] - 1) * args["per_page"],
-                                 args["per_page"])
+                                 args["per_page"], total)
     page = paging.Page([item_json(instance, owner) for instance, owner in rows], args["page"],
-                       args["per_page"], service.matching_count(current_user, wanted))
+                       args["per_page"], total)
     return page, 200, paging.link_header(page)
 
 

@@ -58,8 +58,10 @@ class ProcessInstance(db.Model):
 
     definition: Mapped[ProcessDefinition] = relationship()  # many-to-one: identity-map hit
 
-    # the instance list, latest change first, one page at a time (migration 0021)
-    __table_args__ = (sa.Index("ix_process_instances_updated", "updated_at", "id"),)
+    # the instance list, latest change first, one page at a time (migration 0021); the text
+    # search reads the business key and title from the index, not from rows that carry the
+    # serialized workflow (0022)
+    __table_args__ = (sa.Index("ix_process_instances_updated", "updated_at", "id", "business_key", "title"),)
 
     __mapper_args__ = {"version_id_col": lock_version}
 
@@ -69,9 +71,12 @@ class Task(db.Model):
     __tablename__ = "tasks"
     # the inbox: a (role, org) offer, its kinds, due dates, who holds it and its instance, all in
     # the index — counts, filters and the 遴选 grouping over tens of thousands of a department's
-    # tasks never read the table (bench/inbox.py; migration 0021)
+    # tasks never read the table, and a page's tasks are chosen in the inbox's order from the
+    # index alone (bench/inbox.py; migrations 0021, 0022). 逾期督办 walks overdue tasks by
+    # (due_at, id) and stops at the page.
     __table_args__ = (sa.Index("ix_tasks_offered", "role", "org_id", "task_name", "due_at",
-                               "candidate_user_id", "claimed_by_id", "instance_id"),)
+                               "candidate_user_id", "claimed_by_id", "instance_id", "created_at", "id"),
+                      sa.Index("ix_tasks_overdue", "due_at", "id", "role", "org_id"))
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)  # SpiffWorkflow task id
     instance_id: Mapped[int] = mapped_column(
         sa.ForeignKey("process_instances.id", ondelete="CASCADE"), index=True)
@@ -81,7 +86,7 @@ class Task(db.Model):
     org_id: Mapped[int] = mapped_column(sa.ForeignKey("orgs.id"))
     candidate_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     claimed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     instance: Mapped[ProcessInstance] = relationship(lazy="joined")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
@@ -100,6 +101,15 @@ def test_another_citys_recommender_neither_reads_nor_lists_it(world, api, chengd
     chengdu = api("cd_recommender").get("/api/v1/instances").get_json()
     assert [item["id"] for item in chengdu["items"]] == [instance_id]
     assert api("cd_recommender").get("/api/v1/instances/999999").status_code == 404
+
+
+@pytest.mark.parametrize("walk_from", [1000, 0])  # visible ones gathered first · each one asked in order
+def test_the_list_is_scoped_however_its_page_is_read(world, api, chengdu_project, monkeypatch, walk_from):
+    from app.services.reading import instance_views
+    monkeypatch.setattr(instance_views, "WALK_FROM", walk_from)
+    assert api("my_recommender").get("/api/v1/instances").get_json()["items"] == []
+    chengdu = api("cd_recommender").get("/api/v1/instances").get_json()
+    assert [item["id"] for item in chengdu["items"]] == [chengdu_project.instance_id]
 
 
 def test_the_list_filters_as_the_page_and_pages_with_a_cap(world, api, chengdu_project):

@@ -225,3 +225,23 @@ def test_overdue_supervision_comes_in_pages(ctx, world, chengdu, people, clock):
     last = reminders.overdue_page(people["sel_innovation"], 99, per_page=1)
     assert (last.page, [r.task.id for r in last.rows]) == (2, [every[1].task.id])
     assert reminders.overdue_page(people["admin"]).total == 2  # administrators: every escalated
+
+
+def test_a_long_overdue_list_is_counted_up_to_a_cap_and_pages_on(ctx, world, chengdu, people, clock,
+                                                                    monkeypatch):
+    """Past OVERDUE_COUNTED_UP_TO rows 逾期督办 stops counting ("1000+", here "1+"): the page
+    still holds the longest overdue first, and the next page counts as far as it needs."""
+    from app.services.background import reminders
+    mianyang = start_project(world["edition"].id, world["orgs"]["ent_greenfield"].id,
+                             world["orgs"]["city_mianyang"].id, "绵阳逾期测试项目", "tech_transfer",
+                             people["my_applicant"])
+    complete(people["my_applicant"], mianyang.instance, "submit_project", submission())
+    clock.set(datetime(2023, 12, 17, 9, tzinfo=SHANGHAI))
+    every = [r.task.id for r in overdue_escalated(people["sel_innovation"])]
+    monkeypatch.setattr(reminders, "OVERDUE_COUNTED_UP_TO", 1)
+    first = reminders.overdue_page(people["sel_innovation"], 1, per_page=1)
+    assert (first.total, first.exact, [r.task.id for r in first.rows]) == (1, False, every[:1])
+    second = reminders.overdue_page(people["sel_innovation"], 2, per_page=1)
+    assert (second.total, second.exact, second.page, [r.task.id for r in second.rows]) == (2, True, 2, every[1:])
+    assert reminders.overdue_page(people["sel_innovation"], 9, per_page=1).page == 2  # past the end: the last
+    assert reminders.overdue_page(people["cd_applicant"], 1, per_page=1).total == 0  # supervises nothing

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import datetime
 
 import pytest
@@ -85,6 +86,30 @@ def test_list_search_by_business_key_title_owner_status_and_city(app, world, che
     assert found("status=running") == [True, True]
     assert found("status=completed") == [False, False]
     assert found("q=%25") == [False, False]  # a LIKE wildcard is searched for literally
+
+
+def test_search_narrows_what_the_person_may_see_and_never_widens_it(app, chengdu, mianyang):
+    mianyang_official = logged_in(app, "my_recommender")
+    key = chengdu.instance.business_key
+    assert f'data-business-key="{key}"' not in page(mianyang_official, f"/instances?q={key.lower()}")
+    found = page(mianyang_official, "/instances?q=农业")  # two characters of a title
+    assert f'data-business-key="{mianyang.instance.business_key}"' in found
+
+
+def test_a_long_list_walked_in_its_order_shows_the_same_rows_to_the_same_people(app, chengdu, mianyang,
+                                                                              monkeypatch):
+    """From WALK_FROM matching instances a page asks of each instance, in the list's order,
+    whether the reader may see it (instead of gathering the visible ones first): the same
+    rows in the same order, and nothing another city may not see."""
+    from app.services.reading import instance_views
+
+    def keys(username: str) -> list[str]:
+        return re.findall(r'data-business-key="([^"]+)"', page(logged_in(app, username), "/instances"))
+    people = ("my_recommender", "cd_recommender", "cd_applicant", "admin")
+    gathered = {username: keys(username) for username in people}
+    assert gathered["my_recommender"] == [mianyang.instance.business_key]
+    monkeypatch.setattr(instance_views, "WALK_FROM", 1)
+    assert {username: keys(username) for username in people} == gathered
 
 
 def test_list_columns_show_process_version_step_and_outcome(app, people, chengdu):

@@ -60,3 +60,24 @@ def test_mark_all_read(client, chengdu_project, clock):
     assert badge(page) == 2 and "今日到期" in page
     assert recommender.post("/notifications/read-all", data={"csrf_token": csrf_token(page)}).status_code == 302
     assert badge(recommender.get("/instances").get_data(as_text=True)) == 0
+
+
+def test_a_long_overdue_list_says_how_far_it_counted_and_pages_on(client, world, chengdu_project, clock,
+                                                                 monkeypatch):
+    """逾期督办 counts up to a cap ("1000+"; here 1 row a page, counted up to 1): the pager
+    says "1+" and offers the next page, which counts as far as it needs."""
+    from app.demo.scenario import drive_project
+    from app.services.background import reminders
+    drive_project(world, "第二个逾期项目", until="check_exclusions")
+    monkeypatch.setattr(reminders, "OVERDUE_PAGE_SIZE", 1)
+    monkeypatch.setattr(reminders, "OVERDUE_COUNTED_UP_TO", 1)
+    clock.set(datetime(2023, 12, 17, 9, tzinfo=SHANGHAI))
+    supervisor = client("sel_innovation")
+    first = supervisor.get("/overdue").get_data(as_text=True)
+    assert "第 1 / 1+ 页（共 1+ 项）" in first and 'href="/overdue?page=2"' in first
+    assert first.count('data-task-name="check_exclusions"') == 1
+    second = supervisor.get("/overdue?page=2").get_data(as_text=True)
+    assert "第 2 / 2 页（共 2 项）" in second and 'rel="next"' not in second
+    assert second.count('data-task-name="check_exclusions"') == 1
+    monkeypatch.setattr(reminders, "OVERDUE_COUNTED_UP_TO", 1000)
+    assert "第 1 / 2 页（共 2 项）" in supervisor.get("/overdue").get_data(as_text=True)

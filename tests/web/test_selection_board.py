@@ -156,3 +156,23 @@ def test_the_selectors_inbox_groups_thousands_of_tasks_into_one_line(client, wor
     assert html.count("示例项目") == 0  # no row per task
     one_by_one = text(client("sel_innovation").get("/?task=select_project"))
     assert one_by_one.count("示例项目") == 25
+
+
+def test_each_edition_is_grouped_on_its_own_and_only_the_selectors_tasks_count(client, world, edition):
+    """An edition with thousands of 遴选 tasks is one line; another with a few keeps a row per
+    task; another department's 遴选 tasks are in neither."""
+    from app.models import ConferenceEdition
+    orgs = world["orgs"]
+    columns = {attr.key: getattr(edition, attr.key)
+               for attr in sa.inspect(ConferenceEdition).column_attrs if attr.key != "id"}
+    next_one = ConferenceEdition(**{**columns, "number": edition.number + 1, "name": "第四届测试大会"})
+    db.session.add(next_one)
+    db.session.commit()
+    filler(world, count=25, admitted_by=None, selector_org=orgs["dept_innovation"])
+    add_recommended(next_one, orgs["city_mianyang"], orgs["city_mianyang"], "tech_transfer", 3,
+                    selector_org=orgs["dept_innovation"], title="下届项目")
+    filler(world, count=30, admitted_by=None, selector_org=orgs["dept_societies"], title="学会部项目")
+    html = text(client("sel_innovation").get("/"))
+    assert "遴选：第三届科创中国·天府科技云服务大会待遴选项目25项" in html
+    assert "第四届测试大会待遴选项目" not in html and html.count("下届项目") == 3
+    assert html.count("示例项目") == 0 and "学会部项目" not in html

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm.attributes import set_committed_value
 
 from workflows import clock
@@ -79,15 +80,14 @@ def inbox_page(user: User, wanted: InboxFilter = InboxFilter(), page: int = 1,
     counts = _selection_counts(user)
     rows, total, page = paged(_matching(user, wanted, counts), page, per_page, _rows)
     return InboxPage(rows, total, page, per_page,
-                     [group for group in counts if group.count > SELECTION_GROUP_AT])
+                     selection_groups=[group for group in counts if group.count > SELECTION_GROUP_AT])
 
 
 def _matching(user: User, wanted: InboxFilter, selection_counts: list):
     """The tasks offered to ``user`` that ``wanted`` matches, due first (then oldest): a query
     of Task alone — counted from the inbox index, without reading any other table unless a
     filter or the 遴选 grouping needs its project."""
-    query = (sa.select(Task).where(offered_to(user))
-             .order_by(Task.due_at.is_(None), Task.due_at, Task.created_at, Task.id))
+    query = sa.select(Task).where(offered_to(user)).order_by(*INBOX_ORDER)
     grouped = _grouped_editions(selection_counts) if wanted.task_name != "select_project" else None
     if wanted.city_id or wanted.sector or (grouped and grouped is not ALL_EDITIONS):
         query = query.outerjoin(Project, Project.instance_id == Task.instance_id)
@@ -100,11 +100,19 @@ def _matching(user: User, wanted: InboxFilter, selection_counts: list):
     return query
 
 
+INBOX_ORDER = (Task.due_at.is_(None), Task.due_at, Task.created_at, Task.id)  # due first, then oldest
+
+
 def _rows(tasks) -> list[InboxRow]:
     """The rows of a Task query, each with its instance (no project or application row is
-    loaded: their JSON is what made a long inbox slow)."""
-    found = db.session.execute(tasks.add_columns(ProcessInstance).join(
-        ProcessInstance, Task.instance_id == ProcessInstance.id)).all()
+    loaded: their JSON is what made a long inbox slow). The tasks of the page are chosen
+    first, from the inbox index alone (it holds every column the filters and the order
+    read); only those rows are then read with their instances."""
+    chosen = tasks.with_only_columns(Task.id)
+    found = db.session.execute(
+        sa.select(Task, ProcessInstance).join(ProcessInstance, Task.instance_id == ProcessInstance.id)
+        .where(Task.id.in_(chosen)).order_by(*INBOX_ORDER)
+        .options(contains_eager(Task.instance))).all()  # the join above, not a second one
     holders = _holders({(task.role, task.org_id) for task, _ in found if task.candidate_user_id is None})
     return [InboxRow(task, instance, shared=task.candidate_user_id is None
                      and holders.get((task.role, task.org_id), 0) > 1) for task, instance in found]
@@ -171,12 +179,19 @@ def _grouped_editions(counts: list[SelectionGroup]):
 def _selection_counts(user: User) -> list[SelectionGroup]:
     """Per edition: the open 遴选 tasks offered to ``user``."""
     rows = db.session.execute(
-        sa.select(Project.edition_id, ConferenceEdition.name, sa.func.count(), sa.func.min(Task.due_at))
-        .join(Project, Project.instance_id == Task.instance_id)
-        .join(ConferenceEdition, ConferenceEdition.id == Project.edition_id)
+        sa.select(Project.edition_id, sa.func.count(), sa.func.min(Task.due_at))
+        .join(Project, sa.and_(Project.instance_id == Task.instance_id,
+                               # said of (instance_id, edition_id): each task's edition is then
+                               # read from that index, not from the project row the unique
+                               # index of instance_id points to (SQLite chose that one)
+                               Project.edition_id.in_(sa.select(ConferenceEdition.id))))
         .where(offered_to(user), Task.task_name == "select_project")
-        .group_by(Project.edition_id, ConferenceEdition.name)).all()
-    return [SelectionGroup(*row) for row in rows]
+        .group_by(Project.edition_id).order_by(Project.edition_id)).all()
+    if not rows:
+        return []
+    names = dict(db.session.execute(sa.select(ConferenceEdition.id, ConferenceEdition.name).where(
+        ConferenceEdition.id.in_([edition for edition, *_ in rows]))).all())
+    return [SelectionGroup(edition, names[edition], count, due) for edition, count, due in rows]
 
 
 def _filtered(query, wanted: InboxFilter, user: User):

@@ -22,7 +22,7 @@ from ..shared.errors import NotFound, ServiceError
 from ..steps.form_display import Shown, decision_line, link_files, shown_form, shown_line
 from ..steps.catalog import catalog
 from ..steps.panels import PanelView, Reviews
-from ..shared.visibility import visible_instance, visible_to
+from ..shared.visibility import visible_instance, visible_to, visible_to_each
 
 PAGE_SIZE = 50
 STATUS_LABELS = {"running": "进行中", "completed": "已结束"}
@@ -68,7 +68,7 @@ def list_instances(user: User, wanted: InstanceFilter) -> InstanceList:
     """The instances ``user`` may see that match ``wanted``, latest change first, one page."""
     total = matching_count(user, wanted)
     page = min(max(wanted.page, 1), page_count(total))
-    return InstanceList(instance_rows(user, wanted, (page - 1) * PAGE_SIZE, PAGE_SIZE), total, page)
+    return InstanceList(instance_rows(user, wanted, (page - 1) * PAGE_SIZE, PAGE_SIZE, total), total, page)
 
 
 def matching_count(user: User, wanted: InstanceFilter) -> int:
@@ -81,10 +81,19 @@ def matching_count(user: User, wanted: InstanceFilter) -> int:
     return db.session.scalar(query)
 
 
-def instance_rows(user: User, wanted: InstanceFilter, offset: int, limit: int
-                  ) -> list[tuple[ProcessInstance, str]]:
-    """A slice of the list, in its order (the page's pages, the API's pages)."""
-    query = _matching(user, wanted).limit(limit).offset(offset)
+# 本系统默认值: from this many matching instances on, a page of the list walks the (updated_at,
+# id) index and asks of each instance whether the person may see it, stopping at the page (a
+# province department sees ~12,000 of 50,000: the first page reads ~200 index entries);
+# below it, the few visible instances are gathered and sorted (an applicant's dozen)
+WALK_FROM = 1000
+
+
+def instance_rows(user: User, wanted: InstanceFilter, offset: int, limit: int,
+                  total: int | None = None) -> list[tuple[ProcessInstance, str]]:
+    """A slice of the list, in its order (the page's pages, the API's pages); ``total``: how
+    many match, when counted already (it chooses how the page is read)."""
+    walk = total is not None and total >= WALK_FROM
+    query = _matching(user, wanted, visible_to_each if walk else visible_to).limit(limit).offset(offset)
     return [tuple(row) for row in db.session.execute(query).all()]
 
 
@@ -93,19 +102,19 @@ def all_instances(user: User, wanted: InstanceFilter) -> list[tuple[ProcessInsta
     return [tuple(row) for row in db.session.execute(_matching(user, wanted)).all()]
 
 
-def _matching(user: User, wanted: InstanceFilter):
+def _matching(user: User, wanted: InstanceFilter, visible=visible_to):
     return (sa.select(ProcessInstance, Org.name).join(Org, Org.id == ProcessInstance.owner_org_id)
-            .where(visible_to(user), *_conditions(wanted))
+            .where(visible(user), *_conditions(wanted))
             .options(joinedload(ProcessInstance.definition))
             .order_by(ProcessInstance.updated_at.desc(), ProcessInstance.id.desc()))
 
 
 def _conditions(wanted: InstanceFilter):
     if wanted.text:
-        yield sa.or_(ProcessInstance.business_key.icontains(wanted.text, autoescape=True),
-                     ProcessInstance.title.icontains(wanted.text, autoescape=True))
+        yield sa.or_(_contains(ProcessInstance.business_key, wanted.text),
+                     _contains(ProcessInstance.title, wanted.text))
     if wanted.owner:
-        yield Org.name.icontains(wanted.owner, autoescape=True)
+        yield _contains(Org.name, wanted.owner)
     if wanted.status in STATUS_LABELS:
         yield ProcessInstance.status == wanted.status
     if wanted.outcome:
@@ -121,6 +130,15 @@ def _conditions(wanted: InstanceFilter):
     if wanted.call_id:
         yield ProcessInstance.id.in_(sa.select(GrantApplication.instance_id)
                                      .where(GrantApplication.call_id == wanted.call_id))
+
+
+def _contains(column, text: str):
+    """Case-insensitive "contains". SQLite's LIKE already ignores the case of ASCII letters,
+    the only ones its lower() folds, so it is asked without lower(): a call per row that made
+    a search of 50,000 titles three times slower. PostgreSQL's is ILIKE."""
+    if db.engine.dialect.name == "sqlite":
+        return column.contains(text, autoescape=True)
+    return column.icontains(text, autoescape=True)
 
 
 # One instance ------------------------------------------------------------------------------

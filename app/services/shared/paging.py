@@ -1,5 +1,6 @@
 """One page of a long list read from the database: the rows of that page only, and how many
-rows all pages hold (the inbox, 逾期督办)."""
+rows all pages hold (the inbox) or, for a list too long to count on every request, whether
+more follow a first thousand (逾期督办)."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -16,6 +17,7 @@ class Paged:
     total: int
     page: int
     per_page: int
+    exact: bool = True  # False: ``total`` rows counted and more beyond them (paged_at_most)
 
     @property
     def pages(self) -> int:
@@ -28,3 +30,19 @@ def paged(query, page: int, per_page: int, rows_of: Callable[[object], list]) ->
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
     page = min(max(page, 1), max(1, -(-total // per_page)))
     return rows_of(query.limit(per_page).offset((page - 1) * per_page)), total, page
+
+
+def paged_at_most(query, page: int, per_page: int, rows_of: Callable[[object], list],
+                  cap: int) -> tuple[list, int, int, bool]:
+    """As ``paged``, but counting stops after ``cap`` rows, or the rows up to the page asked
+    for if that is further: (rows, total, page, exact) — ``exact`` False when more rows follow
+    ``total``. Counting tens of thousands of rows for the footer of a list read from its top
+    costs more than the page itself."""
+    page = max(page, 1)
+    enough = max(cap, page * per_page) + 1
+    counted = db.session.scalar(sa.select(sa.func.count()).select_from(
+        query.order_by(None).limit(enough).subquery()))
+    exact = counted < enough
+    total = counted if exact else enough - 1
+    page = min(page, max(1, -(-total // per_page)))
+    return rows_of(query.limit(per_page).offset((page - 1) * per_page)), total, page, exact

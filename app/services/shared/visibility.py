@@ -23,6 +23,17 @@ def visible_to(user: User):
     return ProcessInstance.id.in_(viewers)
 
 
+def visible_to_each(user: User):
+    """visible_to, asked of each instance in turn (EXISTS): for a list read in its index's
+    order that stops at the page — cheaper than gathering every visible instance first when
+    the person may see thousands, dearer when they may see a few."""
+    if is_admin(user):
+        return sa.true()
+    orgs = {r.org_id for r in user.roles}
+    return sa.exists().where(InstanceViewer.instance_id == ProcessInstance.id,
+                             sa.or_(InstanceViewer.user_id == user.id, InstanceViewer.org_id.in_(orgs)))
+
+
 def visible_instance(instance_id: int, user: User) -> ProcessInstance:
     instance = db.session.scalar(sa.select(ProcessInstance).where(
         ProcessInstance.id == instance_id, visible_to(user)))
