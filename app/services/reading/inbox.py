@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cached_property
 
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
@@ -40,11 +41,12 @@ class InboxRow:
     instance: ProcessInstance
     shared: bool = True  # offered to several people, so one of them 认领s it first
 
-    @property
+    # cached: a page asks each row several times (its class, its tag); the clock is read once
+    @cached_property
     def overdue(self) -> bool:
         return self.task.due_at is not None and self.task.due_at < clock.now()
 
-    @property
+    @cached_property
     def due_soon(self) -> bool:
         return not self.overdue and self.task.due_at is not None and \
             self.task.due_at < clock.now() + DUE_SOON
