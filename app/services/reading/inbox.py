@@ -7,6 +7,7 @@ from datetime import timedelta
 from functools import cached_property
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from workflows import clock
@@ -106,7 +107,8 @@ def _rows(tasks) -> list[InboxRow]:
     """The rows of a Task query, each with its instance (no project or application row is
     loaded: their JSON is what made a long inbox slow)."""
     found = db.session.execute(tasks.add_columns(ProcessInstance).join(
-        ProcessInstance, Task.instance_id == ProcessInstance.id)).all()
+        ProcessInstance, Task.instance_id == ProcessInstance.id)
+        .options(joinedload(ProcessInstance.definition))).all()  # its name: no lazy load per row
     holders = _holders({(task.role, task.org_id) for task, _ in found if task.candidate_user_id is None})
     return [InboxRow(task, instance, shared=task.candidate_user_id is None
                      and holders.get((task.role, task.org_id), 0) > 1) for task, instance in found]
