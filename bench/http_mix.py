@@ -5,6 +5,7 @@ page's form, 推荐 through the API).
 
     .venv/bin/python bench/http_mix.py                 # 2,000 submitted projects, 12 users, 60 s
     .venv/bin/python bench/http_mix.py --quick         # CI: 300 projects, 8 users, 10 s
+    .venv/bin/python bench/http_mix.py --quick --threads 4   # gthread workers, to compare
 
 The throwaway PostgreSQL cluster, the seeding (submitted projects with uploaded materials,
 through the services) and the gunicorn/worker processes are bench/load.py's. Each virtual user
@@ -171,6 +172,9 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=12, help="concurrent sessions (default 12)")
     parser.add_argument("--web-workers", type=int, default=os.cpu_count() or 2,
                         help="gunicorn workers (default: one per core)")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads per gunicorn worker (default 1: sync workers, as production "
+                             "runs; more: gthread workers, to compare — docs/deploy.md)")
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--baseline-seconds", type=float, default=10)
     parser.add_argument("--quick", action="store_true", help="CI: 300 projects, 8 users, 10 s")
@@ -187,7 +191,7 @@ def main() -> int:
 
 
 def run(args, cluster: Cluster, work: Path) -> int:
-    with served(cluster, work, args.instances, args.web_workers) as (server, facts):
+    with served(cluster, work, args.instances, args.web_workers, args.threads) as (server, facts):
         base = server.url("")
         alone, alone_s = drive(base, 1, args.baseline_seconds, facts["concierges"], 1)
         report("one user alone (baseline)", alone, alone_s)

@@ -314,20 +314,21 @@ def main() -> int:
 
 
 @contextlib.contextmanager
-def served(cluster: Cluster, work: Path, instances: int, web_workers: int):
+def served(cluster: Cluster, work: Path, instances: int, web_workers: int, threads: int = 1):
     """Seed ``instances`` submitted projects, then serve them: gunicorn with ``web_workers``
-    and a worker on the cluster, the app's clock at the seeding moment. Yields (server, the
-    seed's facts)."""
+    (of ``threads`` threads each; 1: sync workers) and a worker on the cluster, the app's clock
+    at the seeding moment. Yields (server, the seed's facts)."""
     from world import SEEDED_AT
     upload_dir = work / "uploads"
     started = time.perf_counter()
     facts = seed(cluster.url, upload_dir, instances)
     print(f"seeded {instances} submitted projects with their materials in "
-          f"{time.perf_counter() - started:.1f} s; {web_workers} gunicorn workers on "
+          f"{time.perf_counter() - started:.1f} s; {web_workers} gunicorn workers "
+          f"({f'gthread, {threads} threads each' if threads > 1 else 'sync'}) on "
           f"{os.cpu_count()} cores")
     env = {"GRANTFLOW_UPLOAD_DIR": str(upload_dir),
            "GRANTFLOW_TEST_CLOCK_OFFSET_SECONDS": str((SEEDED_AT - _now()).total_seconds())}
-    with Gunicorn(cluster.url, work, workers=web_workers,
+    with Gunicorn(cluster.url, work, workers=web_workers, threads=threads,
                   app="tests.faults.hooked:create_app()", **env) as server, \
             Worker(cluster.url, work, "load", poll=1, **env):
         yield server, facts

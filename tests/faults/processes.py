@@ -121,13 +121,15 @@ class Process:
 
 
 class Gunicorn(Process):
-    """``gunicorn -w N`` serving ``app`` (default: the real factory) on a free port."""
+    """``gunicorn -w N`` serving ``app`` (default: the real factory) on a free port: sync
+    workers, or with ``threads`` > 1 gthread workers of that many threads (docs/deploy.md)."""
 
     def __init__(self, database_url: str, log_dir: Path, workers: int = 2,
-                 app: str = "app:create_app()", timeout: int = 30, **env: str):
+                 app: str = "app:create_app()", timeout: int = 30, threads: int = 1, **env: str):
         self.port = free_port()
         self.workers = workers
-        args = [PYTHON, "-m", "gunicorn", "--workers", str(workers), "--bind",
+        threaded = ["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else []
+        args = [PYTHON, "-m", "gunicorn", "--workers", str(workers), *threaded, "--bind",
                 f"127.0.0.1:{self.port}", "--timeout", str(timeout), "--graceful-timeout", "3",
                 "--access-logfile", "-", app]
         super().__init__(args, app_env(database_url, **env), log_dir / f"gunicorn-{self.port}.log")

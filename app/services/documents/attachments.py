@@ -21,6 +21,7 @@ from ...extensions import db
 from ...models import Attachment, ProcessInstance, Task, User
 from ..shared.access import check_may_complete
 from ..shared.errors import InvalidInput, NotFound
+from ..shared.read_once import read_once
 from forms.registry import schema_instance
 
 from ..shared import settings
@@ -322,10 +323,11 @@ def attachment_names(instance_id: int) -> dict[str, str]:
 
 
 def stored_files(instance_id: int) -> dict[str, tuple[int, str]]:
-    """{reference: (attachment id, file name)} of the files uploaded to an instance."""
-    rows = db.session.execute(sa.select(Attachment.id, Attachment.filename)
-                              .filter_by(instance_id=instance_id))
-    return {f"{REF_PREFIX}{ident}": (ident, name) for ident, name in rows}
+    """{reference: (attachment id, file name)} of the files uploaded to an instance (read once
+    per transaction: a task page's form and its panels both show them)."""
+    return dict(read_once(("stored_files", instance_id), lambda: {
+        f"{REF_PREFIX}{ident}": (ident, name) for ident, name in db.session.execute(
+            sa.select(Attachment.id, Attachment.filename).filter_by(instance_id=instance_id))}))
 
 
 def _get(data: dict, path: str):

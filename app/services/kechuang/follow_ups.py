@@ -45,7 +45,7 @@ def records_of(project_id: int) -> list[FollowUpRow]:
         .where(FollowUpRecord.project_id == project_id)
         .order_by(FollowUpRecord.occurred_on, FollowUpRecord.id)).all()
     files: dict[int, list[tuple[int, str]]] = {}
-    for ident, record_id, name in db.session.execute(
+    for ident, record_id, name in [] if not found else db.session.execute(  # none: no query
             sa.select(Attachment.id, Attachment.follow_up_record_id, Attachment.filename)
             .where(Attachment.follow_up_record_id.in_([r.id for r, _ in found]))
             .order_by(Attachment.id)):

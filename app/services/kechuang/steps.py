@@ -9,11 +9,12 @@ from forms.registry import Writes
 from workflows.processes import KECHUANG
 
 from ...extensions import db
-from ...models import AuditEvent, Org, Project
+from ...models import Org, Project
 from ..shared.call_settings import edition_settings
 from ..shared.common import users_with_role
 from ..steps.saving import record_outcome
 from ..steps.catalog import Process, Record
+from ..steps.completions import completions
 from ..steps.choices import exclusion_options, sector_options, user_name, user_options
 from ..steps.panels import Decisions
 from ..steps.step import Due, OptionSource, Step
@@ -82,10 +83,9 @@ def _typed_at_start(instance) -> dict:
 
 def _last_form(instance, task_name: str) -> dict:
     """What the last completion of ``task_name`` submitted ({} before there is one)."""
-    data = db.session.scalar(sa.select(AuditEvent.data).filter_by(
-        instance_id=instance.id, task_name=task_name, kind="completed")
-        .order_by(AuditEvent.id.desc()).limit(1))
-    return (data or {}).get("form") or {}
+    found = [event for event, _ in completions(instance.id) if event.task_name == task_name]
+    last = max(found, key=lambda event: event.id, default=None)
+    return ((last.data if last else None) or {}).get("form") or {}
 
 
 def _sector_submitted(instance) -> dict:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cached_property
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from workflows import clock
@@ -41,11 +42,12 @@ class InboxRow:
     instance: ProcessInstance
     shared: bool = True  # offered to several people, so one of them 认领s it first
 
-    @property
+    # cached: a page asks each row several times (its class, its tag); the clock is read once
+    @cached_property
     def overdue(self) -> bool:
         return self.task.due_at is not None and self.task.due_at < clock.now()
 
-    @property
+    @cached_property
     def due_soon(self) -> bool:
         return not self.overdue and self.task.due_at is not None and \
             self.task.due_at < clock.now() + DUE_SOON
@@ -112,7 +114,8 @@ def _rows(tasks) -> list[InboxRow]:
     found = db.session.execute(
         sa.select(Task, ProcessInstance).join(ProcessInstance, Task.instance_id == ProcessInstance.id)
         .where(Task.id.in_(chosen)).order_by(*INBOX_ORDER)
-        .options(contains_eager(Task.instance))).all()  # the join above, not a second one
+        .options(contains_eager(Task.instance),  # the join above, not a second one
+                 joinedload(ProcessInstance.definition))).all()  # its name: no lazy load per row
     holders = _holders({(task.role, task.org_id) for task, _ in found if task.candidate_user_id is None})
     return [InboxRow(task, instance, shared=task.candidate_user_id is None
                      and holders.get((task.role, task.org_id), 0) > 1) for task, instance in found]

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from ...extensions import db
 from ...models import InstanceViewer, ProcessInstance, User
 from .errors import NotFound
+from .read_once import read_once
 
 
 def is_admin(user: User) -> bool:
@@ -35,8 +36,10 @@ def visible_to_each(user: User):
 
 
 def visible_instance(instance_id: int, user: User) -> ProcessInstance:
-    instance = db.session.scalar(sa.select(ProcessInstance).where(
-        ProcessInstance.id == instance_id, visible_to(user)))
+    """The instance, if ``user`` may see it. Checked once per transaction and user (the instance
+    page asks for it, then its documents box): a write or the transaction's end checks again."""
+    instance = read_once(("visible_instance", instance_id, user.id), lambda: db.session.scalar(
+        sa.select(ProcessInstance).where(ProcessInstance.id == instance_id, visible_to(user))))
     if instance is None:
         raise NotFound("项目或申报不存在")
     return instance

@@ -9,15 +9,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-import sqlalchemy as sa
 
 from forms.validators import fmt_number
 from workflows.ranking import expert_breakdown
 
-from ...extensions import db
-from ...models import AuditEvent, User
+from ...models import AuditEvent
 from ..shared.definitions import step_titles
 from ..documents.attachments import stored_files
+from .completions import completions
 from .form_display import Shown, decision_line, link_files, shown_form
 
 
@@ -124,12 +123,8 @@ def _completions(instance, user, tasks) -> list[tuple[AuditEvent, Entry]]:
     readable = [task for task, step in steps.items() if step and step.readable_by(roles)]
     if not readable:
         return []
-    rows = db.session.execute(
-        sa.select(AuditEvent, User.display_name).outerjoin(User, User.id == AuditEvent.actor_id)
-        .where(AuditEvent.instance_id == instance.id, AuditEvent.kind == "completed",
-               AuditEvent.task_name.in_(readable))
-        .order_by(AuditEvent.at, AuditEvent.id)).all()
-    rows = [(event, actor) for event, actor in rows if isinstance((event.data or {}).get("form"), dict)]
+    rows = [(event, actor) for event, actor in completions(instance.id)
+            if event.task_name in readable and isinstance((event.data or {}).get("form"), dict)]
     if not rows:
         return []
     titles, files = step_titles(instance.definition), stored_files(instance.id)
@@ -161,10 +156,7 @@ def returned_decision(instance, task_name: str, user) -> Returned | None:
     one whose outcome is "returned" — if ``user`` may read that step; None when the task was
     never done before (or not sent back)."""
     from .catalog import catalog
-    rows = db.session.execute(
-        sa.select(AuditEvent, User.display_name).outerjoin(User, User.id == AuditEvent.actor_id)
-        .where(AuditEvent.instance_id == instance.id, AuditEvent.kind == "completed")
-        .order_by(AuditEvent.id.desc())).all()
+    rows = sorted(completions(instance.id), key=lambda row: row[0].id, reverse=True)  # newest first
     roles = {assignment.role for assignment in user.roles}
     for event, actor in rows:
         if event.task_name == task_name:

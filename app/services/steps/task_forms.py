@@ -16,6 +16,7 @@ from ..shared.access import check_may_complete, may_see_task
 from ..shared.definitions import specs_of
 from ..shared.errors import InvalidInput, NotFound
 from .catalog import step_of
+from .completions import completions
 from ..shared.unit_of_work import transaction
 from .deadlines import deadlines_kept, on_time
 from .handled import existing_task, handled_by_someone, task_gone, told_who_handled
@@ -97,11 +98,10 @@ def _filled(task: Task, user: User) -> Prefill:
 
 
 def _last_submission(task: Task, user: User) -> AuditEvent | None:
-    query = sa.select(AuditEvent).filter_by(instance_id=task.instance_id, kind="completed",
-                                            task_name=task.task_name)
-    if task.candidate_user_id is not None:  # one person's step (a review): only their own
-        query = query.filter_by(actor_id=user.id)
-    return db.session.scalar(query.order_by(AuditEvent.id.desc()).limit(1))
+    mine = task.candidate_user_id is not None  # one person's step (a review): only their own
+    found = [event for event, _ in completions(task.instance_id) if event.task_name == task.task_name
+             and (not mine or event.actor_id == user.id)]
+    return max(found, key=lambda event: event.id, default=None)
 
 
 def _draft(task_id: str, user_id: int) -> TaskDraft | None:

@@ -1,0 +1,79 @@
+"""The pages people open most read each thing once: a task page asks for an instance's
+completions (audit events) and its files in one query each, however many panels, notices and
+form fields show them — counted through the Flask test client, statement by statement."""
+from __future__ import annotations
+
+import contextlib
+
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from app.extensions import db
+from app.models import AuditEvent
+from app.services.shared.read_once import read_once
+from app.services.steps.completions import completions
+from app.services.steps.saving import record_audit
+from tests.factories import recommendation
+from tests.services.steps import complete, task_of
+
+from .test_instances import page
+
+EXCLUSION_OK = {"exclusion_outcome": "eligible", "violated_rules": []}
+
+
+@contextlib.contextmanager
+def statements(app):
+    """The SQL statements run inside the block, as sent to the database."""
+    seen: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args):
+        seen.append(" ".join(statement.split()))
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+
+def reads_of(seen: list[str], table: str) -> list[str]:
+    return [s for s in seen if s.startswith("SELECT") and f" FROM {table} " in f"{s} "]
+
+
+def test_task_page_reads_completions_and_files_once(app, client, world, chengdu_project):
+    users, instance = world["users"], chengdu_project.instance
+    complete(users["cd_recommender"], instance, "check_exclusions", EXCLUSION_OK)
+    complete(users["cd_recommender"], instance, "recommend_project",
+             recommendation(users["cd_concierge"].id, reason="中试完成，需求方明确。", rank=2))
+    selector = client("sel_innovation")
+    url = f"/tasks/{task_of(instance, 'select_project').id}"
+    with statements(app) as seen:
+        html = page(selector, url)
+    # three panels (资格审查, 推荐, 项目申报信息), the 退回 notice and the prefill read them
+    assert "中试完成，需求方明确。" in html and "资格审查意见" in html
+    assert len(reads_of(seen, "audit_events")) == 1, "\n".join(s[-300:] for s in reads_of(seen, "audit_events"))
+    assert len(reads_of(seen, "attachments")) == 1, reads_of(seen, "attachments")
+    assert len(seen) <= 21, "\n".join(seen)  # 21 since the step reads a completion once, not 4×
+
+
+def test_a_write_makes_the_next_read_fresh(app, world, chengdu_project):
+    users, instance = world["users"], chengdu_project.instance
+    before = len(completions(instance.id))
+    record_audit(instance, "completed", users["cd_recommender"], data={"form": {}},
+                 task=task_of(instance, "check_exclusions"))  # a Core INSERT, no flush
+    assert len(completions(instance.id)) == before + 1
+    db.session.rollback()
+    assert len(completions(instance.id)) == before
+
+
+def test_read_once_keeps_a_read_until_the_transaction_ends(app, world):
+    reads = []
+
+    def read():
+        reads.append(1)
+        return db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
+    assert read_once("n", read) == read_once("n", read) and len(reads) == 1
+    db.session.commit()
+    read_once("n", read)
+    assert len(reads) == 2
