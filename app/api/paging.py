@@ -11,6 +11,8 @@ from marshmallow import Schema, fields, validate
 
 from forms.base import FormSchema
 
+from ..services.shared.paging import page_count
+
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
 
@@ -33,7 +35,7 @@ class Page:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        return page_count(self.total, self.per_page)
 
 
 def page_of(rows: list, args: dict, shown=None) -> Page:

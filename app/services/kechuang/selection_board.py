@@ -18,6 +18,7 @@ from ...models import AuditEvent, ConferenceEdition, Org, Project, SelectionMark
 from ..shared.access import check_holds
 from ..shared.common import get_or_404
 from ..shared.errors import PermissionDenied
+from ..shared.paging import page_count
 from . import selection
 
 PAGE_SIZE = 50
@@ -67,7 +68,7 @@ def quota_board(edition_id: int, department_org_id: int, user: User, filters: di
     short = sr.shortfalls(usage, edition.quotas)
     query = _pool(edition, sr.ADMISSION in buckets, filters)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    pages = max(1, -(-total // per_page))
+    pages = page_count(total, per_page)
     page = min(max(1, page), pages)
     rows = _rows(edition, query, buckets, filters.get("sort", "intent"), page, per_page)
     return Board(edition, department, buckets, sr.ADMISSION in buckets,

@@ -2,7 +2,6 @@
 files, history), its diagram highlights and file downloads — only what the user may see."""
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +18,7 @@ from ..documents.attachments import REF_PREFIX, stored_path
 from ..shared.definitions import step_titles
 from ..shared.access import check_may_complete, may_see_task
 from ..shared.errors import NotFound, ServiceError
+from ..shared.paging import page_count
 from ..steps.form_display import Shown, decision_line, link_files, shown_form, shown_line
 from ..steps.catalog import catalog
 from ..steps.panels import PanelView, Reviews
@@ -57,17 +57,13 @@ class InstanceList:
 
     @property
     def pages(self) -> int:
-        return page_count(self.total)
-
-
-def page_count(total: int) -> int:
-    return max(1, math.ceil(total / PAGE_SIZE))
+        return page_count(self.total, PAGE_SIZE)
 
 
 def list_instances(user: User, wanted: InstanceFilter) -> InstanceList:
     """The instances ``user`` may see that match ``wanted``, latest change first, one page."""
     total = matching_count(user, wanted)
-    page = min(max(wanted.page, 1), page_count(total))
+    page = min(max(wanted.page, 1), page_count(total, PAGE_SIZE))
     return InstanceList(instance_rows(user, wanted, (page - 1) * PAGE_SIZE, PAGE_SIZE, total), total, page)
 
 

@@ -21,14 +21,19 @@ class Paged:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        return page_count(self.total, self.per_page)
+
+
+def page_count(total: int, per_page: int) -> int:
+    """How many pages ``total`` rows fill (an empty list is one empty page)."""
+    return max(1, -(-total // per_page))
 
 
 def paged(query, page: int, per_page: int, rows_of: Callable[[object], list]) -> tuple[list, int, int]:
     """(rows of the page, total, page number) of an ordered ``query``: counted in SQL, a page
     past the end shows the last one; ``rows_of`` reads the sliced query into rows."""
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
-    page = min(max(page, 1), max(1, -(-total // per_page)))
+    page = min(max(page, 1), page_count(total, per_page))
     return rows_of(query.limit(per_page).offset((page - 1) * per_page)), total, page
 
 
@@ -44,5 +49,5 @@ def paged_at_most(query, page: int, per_page: int, rows_of: Callable[[object], l
         query.order_by(None).limit(enough).subquery()))
     exact = counted < enough
     total = counted if exact else enough - 1
-    page = min(page, max(1, -(-total // per_page)))
+    page = min(page, page_count(total, per_page))
     return rows_of(query.limit(per_page).offset((page - 1) * per_page)), total, page, exact
