@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from ..services.background import reminders as service
 from ..services.reading import notices as notices_service
-from .helpers import back_or
+from .helpers import back_or, org_choices
 from .converters import bounded_int
 
 bp = Blueprint("notifications", __name__)
@@ -37,8 +37,14 @@ def mark_all_read():
 @bp.get("/overdue")
 @login_required
 def overdue():
-    listing = service.overdue_page(current_user, request.args.get("page", 1, type=bounded_int) or 1)
-    return render_template("notifications/overdue.html", listing=listing, rows=listing.rows, args={})
+    wanted = service.OverdueFilter(task_name=request.args.get("task") or None,
+                                   city_id=request.args.get("city", type=bounded_int) or None)
+    listing = service.overdue_page(current_user, request.args.get("page", 1, type=bounded_int) or 1,
+                                   wanted=wanted)
+    return render_template("notifications/overdue.html", listing=listing, rows=listing.rows,
+                           wanted=wanted, task_groups=service.overdue_task_choices(),
+                           cities=org_choices("city_association"),
+                           args={key: value for key, value in request.args.items() if key != "page" and value})
 
 
 def unread_notification_count() -> int:

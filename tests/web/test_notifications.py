@@ -81,3 +81,28 @@ def test_a_long_overdue_list_says_how_far_it_counted_and_pages_on(client, world,
     assert second.count('data-task-name="check_exclusions"') == 1
     monkeypatch.setattr(reminders, "OVERDUE_COUNTED_UP_TO", 1000)
     assert "第 1 / 2 页（共 2 项）" in supervisor.get("/overdue").get_data(as_text=True)
+
+
+def test_overdue_supervision_filters_by_task_and_city_and_pages_with_them(client, world, chengdu_project,
+                                                                          clock, monkeypatch):
+    """A department supervising hundreds of late tasks narrows 逾期督办 to one 事项 or one
+    市州; the pager keeps the filters, and a filter that finds nothing says so."""
+    from app.demo.scenario import drive_project
+    from app.services.background import reminders
+    drive_project(world, "第二个逾期项目", until="check_exclusions")
+    drive_project(world, "待推荐逾期项目", until="recommend_project")
+    monkeypatch.setattr(reminders, "OVERDUE_PAGE_SIZE", 1)
+    clock.set(datetime(2023, 12, 30, 9, tzinfo=SHANGHAI))
+    supervisor = client("sel_innovation")
+    everything = supervisor.get("/overdue").get_data(as_text=True)
+    assert "共 3 项" in everything and '<option value="check_exclusions"' in everything
+    chengdu, mianyang = world["orgs"]["city_chengdu"].id, world["orgs"]["city_mianyang"].id
+    checks = supervisor.get(f"/overdue?task=check_exclusions&city={chengdu}").get_data(as_text=True)
+    assert "第 1 / 2 页（共 2 项）" in checks and checks.count('data-task-name="check_exclusions"') == 1
+    assert f'href="/overdue?page=2&amp;task=check_exclusions&amp;city={chengdu}"' in checks
+    second = supervisor.get(f"/overdue?page=2&task=check_exclusions&city={chengdu}").get_data(as_text=True)
+    assert second.count('data-task-name="check_exclusions"') == 1 and 'data-task-name="recommend_project"' not in second
+    recommend = supervisor.get("/overdue?task=recommend_project").get_data(as_text=True)
+    assert recommend.count('data-task-name="recommend_project"') == 1 and 'class="pager"' not in recommend
+    elsewhere = supervisor.get(f"/overdue?city={mianyang}").get_data(as_text=True)
+    assert "没有符合筛选条件的逾期事项。" in elsewhere and "data-task-name" not in elsewhere

@@ -204,23 +204,54 @@ def overdue_escalated(user: User) -> list[OverdueRow]:
     return _overdue_rows(_overdue(user))
 
 
-def overdue_page(user: User, page: int = 1, per_page: int | None = None) -> Paged:
-    """One page of overdue_escalated, the longest overdue first; ``total`` exact up to
-    OVERDUE_COUNTED_UP_TO rows (or the rows up to this page), else ``exact`` is False."""
+@dataclass(frozen=True)
+class OverdueFilter:
+    """逾期督办's filters: one kind of task (事项), the 市州 of the org it is late in."""
+    task_name: str | None = None
+    city_id: int | None = None
+
+    @property
+    def any(self) -> bool:
+        return bool(self.task_name or self.city_id)
+
+
+def overdue_page(user: User, page: int = 1, per_page: int | None = None,
+                 wanted: OverdueFilter = OverdueFilter()) -> Paged:
+    """One page of overdue_escalated (narrowed by ``wanted``), the longest overdue first;
+    ``total`` exact up to OVERDUE_COUNTED_UP_TO rows (or the rows up to this page), else
+    ``exact`` is False."""
     per_page = per_page or OVERDUE_PAGE_SIZE
-    rows, total, page, exact = paged_at_most(_overdue(user), page, per_page, _overdue_rows,
+    rows, total, page, exact = paged_at_most(_overdue(user, wanted), page, per_page, _overdue_rows,
                                              OVERDUE_COUNTED_UP_TO)
     return Paged(rows, total, page, per_page, exact)
 
 
-def _overdue(user: User):
+def overdue_task_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The 事项 filter's options: (process title, [(task name, title in the diagram)]) of every
+    user task of the current models."""
+    from ..shared.definitions import latest_definition, step_titles
+    from ..steps.catalog import catalog
+    groups = []
+    for process in catalog().processes():
+        titles = step_titles(latest_definition(process.key))
+        groups.append((process.rules.title, [(step.task, titles.get(step.task, step.task))
+                                             for step in process.steps]))
+    return groups
+
+
+def _overdue(user: User, wanted: OverdueFilter = OverdueFilter()):
     """The ids of the overdue tasks escalated to ``user``, the longest overdue first: read by
     walking the (due_at, id, role, org_id) index in order, so a page stops after its rows."""
     escalated = _escalated_by(*ESCALATION_RULES)
     condition = escalated if is_admin(user) else sa.or_(sa.false(), *_supervised_by(user))
-    return (sa.select(Task.id).join(Org, Task.org_id == Org.id)
-            .where(Task.due_at.is_not(None), Task.due_at < clock.now(), condition)
-            .order_by(Task.due_at, Task.id))
+    query = (sa.select(Task.id).join(Org, Task.org_id == Org.id)
+             .where(Task.due_at.is_not(None), Task.due_at < clock.now(), condition)
+             .order_by(Task.due_at, Task.id))
+    if wanted.task_name:
+        query = query.where(Task.task_name == wanted.task_name)
+    if wanted.city_id:  # the 市州科协 itself, or an org of its 市州
+        query = query.where(sa.or_(Org.id == wanted.city_id, Org.city_id == wanted.city_id))
+    return query
 
 
 def _overdue_rows(chosen) -> list[OverdueRow]:
