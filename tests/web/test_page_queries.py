@@ -77,3 +77,6 @@ def test_read_once_keeps_a_read_until_the_transaction_ends(app, world):
     db.session.commit()
     read_once("n", read)
     assert len(reads) == 2
+    db.session.close()  # a read-only transaction may end by close(), with no commit or rollback
+    read_once("n", read)
+    assert len(reads) == 3

@@ -25,13 +25,8 @@ def read_once(key: Hashable, read: Callable[[], T]) -> T:
 
 
 @event.listens_for(Session, "after_flush")
-@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_transaction_end")  # commit, rollback, or close() alike
 def _forget(session: Session, *_args) -> None:
-    session.info.pop(_KEY, None)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_on_rollback(session: Session, _previous) -> None:
     session.info.pop(_KEY, None)
 
 
