@@ -18,10 +18,13 @@ def visible_to(user: User):
     """SQL condition on ProcessInstance.id: the instances ``user`` may see."""
     if is_admin(user):
         return sa.true()
-    orgs = {r.org_id for r in user.roles}
-    viewers = sa.select(InstanceViewer.instance_id).where(
-        sa.or_(InstanceViewer.user_id == user.id, InstanceViewer.org_id.in_(orgs)))
-    return ProcessInstance.id.in_(viewers)
+    return ProcessInstance.id.in_(sa.select(InstanceViewer.instance_id).where(_viewer_is(user)))
+
+
+def _viewer_is(user: User):
+    """SQL condition on InstanceViewer: a row that lets ``user`` see (theirs, or an org's they
+    hold a role in)."""
+    return sa.or_(InstanceViewer.user_id == user.id, InstanceViewer.org_id.in_({r.org_id for r in user.roles}))
 
 
 def visible_to_each(user: User):
@@ -30,9 +33,7 @@ def visible_to_each(user: User):
     the person may see thousands, dearer when they may see a few."""
     if is_admin(user):
         return sa.true()
-    orgs = {r.org_id for r in user.roles}
-    return sa.exists().where(InstanceViewer.instance_id == ProcessInstance.id,
-                             sa.or_(InstanceViewer.user_id == user.id, InstanceViewer.org_id.in_(orgs)))
+    return sa.exists().where(InstanceViewer.instance_id == ProcessInstance.id, _viewer_is(user))
 
 
 def visible_instance(instance_id: int, user: User) -> ProcessInstance:
