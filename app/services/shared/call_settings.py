@@ -6,12 +6,10 @@ from __future__ import annotations
 import copy
 import functools
 import json
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from threading import Lock
 
 import sqlalchemy as sa
 from marshmallow import fields
@@ -25,6 +23,7 @@ from ...extensions import db
 from ...models import ConferenceEdition, GrantApplication, GrantCall, Org, ProcessInstance, Project, User
 from ...models.calls import SettingsVersion
 from ...models.types import json_dumps
+from .bounded_cache import BoundedCache
 from .common import get_or_404
 from .errors import InvalidInput, NotFound, PermissionDenied
 from .holidays import holiday_calendar
@@ -313,20 +312,14 @@ class _VersionSnapshots:
     database cannot hit an entry). Each reader gets its own copy."""
 
     def __init__(self, capacity: int = 4096):
-        self.capacity = capacity
-        self._entries: OrderedDict[tuple, dict] = OrderedDict()
-        self._lock = Lock()
+        self._entries = BoundedCache(capacity)
 
     def get(self, subject: str, instance: ProcessInstance) -> dict | None:
-        with self._lock:
-            plain = self._entries.get((subject, instance.business_key, instance.settings_version))
+        plain = self._entries.get((subject, instance.business_key, instance.settings_version))
         return copy.deepcopy(plain) if plain is not None else None
 
     def put(self, subject: str, instance: ProcessInstance, plain: dict) -> None:
-        with self._lock:
-            self._entries[(subject, instance.business_key, instance.settings_version)] = copy.deepcopy(plain)
-            while len(self._entries) > self.capacity:
-                self._entries.popitem(last=False)
+        self._entries.put((subject, instance.business_key, instance.settings_version), copy.deepcopy(plain))
 
 
 version_snapshots = _VersionSnapshots()

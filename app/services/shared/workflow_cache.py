@@ -9,40 +9,36 @@ and entries are put back only after a successful commit.
 """
 from __future__ import annotations
 
-from collections import OrderedDict
-from threading import Lock
-
 from ...extensions import db
+from .bounded_cache import BoundedCache
 
 _PENDING = "grantflow_pending_workflows"
 
 
 class WorkflowCache:
     def __init__(self, capacity: int = 256):
-        self.capacity = capacity
-        self._entries: OrderedDict[tuple, object] = OrderedDict()
-        self._lock = Lock()
+        self._entries = BoundedCache(capacity)
+
+    @property
+    def capacity(self) -> int:
+        return self._entries.capacity
+
+    @capacity.setter
+    def capacity(self, value: int) -> None:
+        self._entries.capacity = value
 
     def take(self, instance):
-        with self._lock:
-            return self._entries.pop(_key(instance), None)
+        return self._entries.pop(_key(instance))
 
     def peek(self, instance):
         """The entry, left in place (for reading what the workflow waits for)."""
-        with self._lock:
-            return self._entries.get(_key(instance))
+        return self._entries.get(_key(instance))
 
     def put(self, instance, entry) -> None:
-        if self.capacity <= 0:
-            return
-        with self._lock:
-            self._entries[_key(instance)] = entry
-            while len(self._entries) > self.capacity:
-                self._entries.popitem(last=False)
+        self._entries.put(_key(instance), entry)
 
     def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
+        self._entries.clear()
 
 
 def _key(instance) -> tuple:
