@@ -28,6 +28,9 @@ def test_filters_narrow_the_list(world, client, chengdu_project):
     mianyang = world["orgs"]["city_mianyang"].id
     page = recommender.get(f"/?city={mianyang}").get_data(as_text=True)
     assert row not in page and '<option value="check_exclusions"' in page
+    assert re.search(rf'<option value="{mianyang}" selected>', page)  # the page shows what it is filtered on
+    assert re.search(r'<option value="kechuang_project" selected>',
+                     recommender.get("/?process=kechuang_project").get_data(as_text=True))
 
 
 def test_claim_from_the_inbox_needs_csrf_and_records_it(world, client, chengdu_project):
