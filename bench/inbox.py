@@ -151,7 +151,7 @@ def fill(world, sample: dict, tasks: int, instances: int, users: int, seed: int 
 
 def copy_instances(filler: Filler, sample: dict, units, societies, projects: int, grants: int) -> dict:
     """Copies of the two real instances (with their project / application rows and viewers):
-    {"project": [(instance id, owner org, city)], "grant": [...]}."""
+    {"project": [(instance id, owner org, city)], "grant": [...], "edition": the projects' edition}."""
     db = filler.db
     instances = filler.table("process_instances")
     template = {key: dict(db.session.execute(sa.select(instances).where(instances.c.id == ident))
@@ -161,7 +161,7 @@ def copy_instances(filler: Filler, sample: dict, units, societies, projects: int
     application_row = dict(db.session.execute(sa.select(filler.table("grant_applications")).where(
         filler.table("grant_applications").c.instance_id == sample["application"])).mappings().one())
     first = filler.next_id("process_instances")
-    made = {"project": [], "grant": []}
+    made = {"project": [], "grant": [], "edition": project_row["edition_id"]}
     rows, records, applications, viewers = [], [], [], []
     next_project, next_application = filler.next_id("projects"), filler.next_id("grant_applications")
     sectors = [None, "electronic_info", "equipment", "new_materials", "biomedicine", "modern_agri"]
@@ -219,7 +219,8 @@ def add_tasks(filler: Filler, made: dict, units, societies, experts, count: int,
         claimed = rng.choice(claimers) if role == "recommender" and rng.random() < 0.05 else None
         rows.append(dict(id=str(uuid.UUID(int=rng.getrandbits(128))), instance_id=instance, task_name=name,
                          title=title, role=role, org_id=org, candidate_user_id=candidate,
-                         claimed_by_id=claimed, due_at=due, created_at=NOW - timedelta(days=rng.randint(0, 60))))
+                         claimed_by_id=claimed, due_at=due, created_at=NOW - timedelta(days=rng.randint(0, 60)),
+                         edition_id=made["edition"] if is_project else None))
         viewers.add((instance, None, candidate) if candidate else (instance, org, None))
     filler.insert("tasks", rows)
     known = set(filler.db.session.execute(sa.select(filler.table("instance_viewers").c.instance_id,

@@ -71,6 +71,8 @@ class ProcessRules:
     # task → org id, for a task offered in another org than its role's scope (a county's
     # recommendation decided again by its city's recommender)
     task_scope: dict[str, Callable[[Data], int]] = field(default_factory=dict)
+    # the 科创会 edition an instance belongs to (its tasks carry it: the inbox groups 遴选 by it)
+    edition_of: Callable[[Data], int] | None = None
 
     def scope(self, task: str, role: str, data: Data) -> int:
         """The org a ready ``task`` of ``role`` is offered in."""
@@ -97,6 +99,7 @@ KECHUANG = ProcessRules(
     },
     # 区 → 市 → 省 (seed 004): a county's project is recommended on by the county's city
     task_scope={"city_recommend_project": lambda d: d["city_recommender_org_id"]},
+    edition_of=lambda d: d["edition_id"],
 )
 
 EXPERT_TEAM_GRANT = ProcessRules(

@@ -35,7 +35,7 @@ def add_recommended(edition, recommender, city, project_type: str, count: int, *
     db.session.execute(sa.insert(Task), [
         {"id": str(uuid.uuid4()), "instance_id": ids[key], "task_name": "select_project",
          "title": "遴选", "role": "selector", "org_id": (selector_org or recommender).id,
-         "created_at": now} for key in keys])
+         "edition_id": edition.id, "created_at": now} for key in keys])
     projects = list(db.session.scalars(sa.select(Project.id).where(
         Project.instance_id.in_(ids.values())).order_by(Project.id)))
     if admitted_by is not None:

@@ -32,6 +32,7 @@ def test_happy_path_reaches_landed(project, people, clock):
     assert open_tasks(project.instance) == ["select_project"]
     task = task_of(project.instance, "select_project")
     assert task.org_id == people["sel_innovation"].roles[0].org_id  # 创发部 admits (seed 000 §七.5)
+    assert task.edition_id == project.edition_id  # the inbox groups 遴选 by it
     select(people, project.instance, selection())
     complete(people["cd_concierge"], project.instance, "pitch_project", PITCH)
     complete(people["cd_concierge"], project.instance, "sign_project", CONTRACT)

@@ -91,14 +91,14 @@ def _matching(user: User, wanted: InboxFilter, selection_counts: list):
     filter or the 遴选 grouping needs its project."""
     query = sa.select(Task).where(offered_to(user)).order_by(*INBOX_ORDER)
     grouped = _grouped_editions(selection_counts) if wanted.task_name != "select_project" else None
-    if wanted.city_id or wanted.sector or (grouped and grouped is not ALL_EDITIONS):
+    if wanted.city_id or wanted.sector:
         query = query.outerjoin(Project, Project.instance_id == Task.instance_id)
     query = _filtered(query, wanted, user)
-    if grouped is ALL_EDITIONS:  # every 遴选 task of the user is on a board: no join needed
+    if grouped is ALL_EDITIONS:  # every 遴选 task of the user is on a board
         query = query.where(Task.task_name != "select_project")
     elif grouped:  # one line per edition instead
         query = query.where(sa.not_(sa.and_(Task.task_name == "select_project",
-                                            Project.edition_id.in_(grouped))))
+                                            Task.edition_id.in_(grouped))))
     return query
 
 
@@ -180,16 +180,12 @@ def _grouped_editions(counts: list[SelectionGroup]):
 
 
 def _selection_counts(user: User) -> list[SelectionGroup]:
-    """Per edition: the open 遴选 tasks offered to ``user``."""
+    """Per edition: the open 遴选 tasks offered to ``user`` — from the inbox index alone (each
+    task carries its project's edition), never a project read per task."""
     rows = db.session.execute(
-        sa.select(Project.edition_id, sa.func.count(), sa.func.min(Task.due_at))
-        .join(Project, sa.and_(Project.instance_id == Task.instance_id,
-                               # said of (instance_id, edition_id): each task's edition is then
-                               # read from that index, not from the project row the unique
-                               # index of instance_id points to (SQLite chose that one)
-                               Project.edition_id.in_(sa.select(ConferenceEdition.id))))
-        .where(offered_to(user), Task.task_name == "select_project")
-        .group_by(Project.edition_id).order_by(Project.edition_id)).all()
+        sa.select(Task.edition_id, sa.func.count(), sa.func.min(Task.due_at))
+        .where(offered_to(user), Task.task_name == "select_project", Task.edition_id.is_not(None))
+        .group_by(Task.edition_id).order_by(Task.edition_id)).all()
     if not rows:
         return []
     names = dict(db.session.execute(sa.select(ConferenceEdition.id, ConferenceEdition.name).where(

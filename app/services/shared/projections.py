@@ -69,13 +69,14 @@ def _delete_rows(model, ids: set[str]) -> None:
 
 
 def _task_row(instance, ready, process, now) -> dict:
-    step = process.step(ready.name)
+    step, rules = process.step(ready.name), process.rules
     due = ready.data.get(step.due.key) if step.due.key else None
     due_at = parse_moment(due) if due else _due_after(step.due.days, now)
     return dict(id=ready.id, instance_id=instance.id, task_name=ready.name, title=ready.title,
-                role=ready.role, org_id=process.rules.scope(ready.name, ready.role, ready.data),
+                role=ready.role, org_id=rules.scope(ready.name, ready.role, ready.data),
                 candidate_user_id=step.assignee(ready.data) if step.assignee else None,
-                claimed_by_id=None, due_at=due_at, created_at=now)
+                claimed_by_id=None, due_at=due_at, created_at=now,
+                edition_id=rules.edition_of(ready.data) if rules.edition_of else None)
 
 
 def _due_after(days: int | None, now: datetime) -> datetime | None:
