@@ -218,6 +218,9 @@ def test_every_main_page_reads_on_a_laptop_and_a_phone(role, demo_server, browse
                 problems = list(watch.problems)
                 if response is None or response.status != 200:
                     problems.append(f"answered {response.status if response else None}")
+                wide = page.evaluate("document.documentElement.scrollWidth")
+                if wide > viewport["width"]:  # a wide table scrolls in its own box, or becomes cards
+                    problems.append(f"the page scrolls sideways ({wide} px wide)")
                 violations = axe.run(page).response["violations"]
                 problems += [describe(v) for v in violations if v["impact"] in SERIOUS]
                 minor[name] = [describe(v) for v in violations if v["impact"] not in SERIOUS]
