@@ -24,7 +24,7 @@ def index():
     wanted = _filter_from(request.args)
     listing = service.inbox_page(current_user, wanted, request.args.get("page", 1, type=bounded_int) or 1)
     return render_template(
-        "inbox/index.html", listing=listing, rows=listing.rows, counts=service.counts(current_user),
+        "inbox/index.html", listing=listing, rows=listing.rows, counts=listing.badges,
         wanted=wanted, selection_groups=listing.selection_groups,
         processes=[(key, rules.title) for key, rules in PROCESSES.items()],
         task_names=service.task_choices(current_user),

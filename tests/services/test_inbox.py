@@ -127,3 +127,32 @@ def test_of_two_simultaneous_claims_exactly_one_wins(world, people, monkeypatch)
     db.session.expire_all()
     assert db.session.get(type(task), task.id).claimed_by_id == second.id
     assert "claimed" not in audit_kinds(project.instance)
+
+
+@pytest.mark.parametrize("group_at", [0, 100])
+def test_the_unfiltered_page_total_and_badges_agree_with_the_rows(world, people, clock, monkeypatch, group_at):
+    """The badges and the 遴选 lines come from one tally of the inbox index, and the unfiltered
+    page's total from that tally less the grouped 遴选 — each must equal what the rows are."""
+    import uuid
+    from app.models import Task
+    from app.services.reading import inbox
+    from .selection_rows import add_recommended
+    monkeypatch.setattr(inbox, "SELECTION_GROUP_AT", group_at)
+    selector = people["sel_innovation"]
+    department = selector.roles[0].org_id
+    city = world["orgs"]["city_mianyang"]
+    add_recommended(world["edition"], city, city, "tech_transfer", 3, selector_org=db.session.get(type(city), department))
+    late = datetime(2023, 1, 2, tzinfo=SHANGHAI)  # long before the tests' clock
+    instance_id = db.session.scalar(sa.select(Task.instance_id).where(Task.org_id == department).limit(1))
+    db.session.add(Task(id=str(uuid.uuid4()), instance_id=instance_id, task_name="select_project_report",
+                        title="遴选情况报告", role="selector", org_id=department, due_at=late, created_at=late))
+    db.session.commit()
+    rows = inbox.inbox(selector)
+    page = inbox.inbox_page(selector)
+    groups = inbox.selection_groups(selector)
+    assert page.total == len(rows) == len(page.rows) == (1 if group_at == 0 else 4)
+    assert [group.count for group in groups] == ([3] if group_at == 0 else [])
+    badges = counts(selector)
+    assert badges["all"] == 4 and badges["overdue"] == sum(row.overdue for row in inbox.inbox(
+        selector, InboxFilter(task_name="select_project"))) + 1
+    assert page.total == inbox.inbox_page(selector, InboxFilter(process="kechuang_project")).total

@@ -59,6 +59,7 @@ INBOX_PAGE_SIZE = 50  # 本系统默认值: rows per page of 我的待办
 @dataclass(frozen=True)
 class InboxPage(Paged):
     selection_groups: list = ()  # 遴选 tasks shown as one line per edition (SelectionGroup)
+    badges: dict = None  # what counts() says, from the same pass over the index
 
 
 def offered_to(user: User):
@@ -70,7 +71,7 @@ def offered_to(user: User):
 
 def inbox(user: User, wanted: InboxFilter = InboxFilter()) -> list[InboxRow]:
     """Every matching row (the .xlsx export, what is mine next on one instance)."""
-    return _rows(_matching(user, wanted, _selection_counts(user)))
+    return _rows(_matching(user, wanted, selection_groups(user)))
 
 
 def inbox_page(user: User, wanted: InboxFilter = InboxFilter(), page: int = 1,
@@ -79,26 +80,26 @@ def inbox_page(user: User, wanted: InboxFilter = InboxFilter(), page: int = 1,
     ``total``: the rows of every page. Only the page's rows are read: a province
     department's inbox holds tens of thousands."""
     per_page = per_page or INBOX_PAGE_SIZE
-    counts = _selection_counts(user)
-    rows, total, page = paged(_matching(user, wanted, counts), page, per_page, _rows)
-    return InboxPage(rows, total, page, per_page,
-                     selection_groups=[group for group in counts if group.count > SELECTION_GROUP_AT])
+    tallies = _offer_tally(user)
+    grouped, badges = _grouped(tallies), _badges(tallies)
+    known = None  # unfiltered, the page's rows are the tally's less the grouped 遴选: not counted again
+    if wanted == InboxFilter():
+        known = badges["all"] - sum(group.count for group in grouped)
+    rows, total, page = paged(_matching(user, wanted, grouped), page, per_page, _rows, total=known)
+    return InboxPage(rows, total, page, per_page, selection_groups=grouped, badges=badges)
 
 
-def _matching(user: User, wanted: InboxFilter, selection_counts: list):
+def _matching(user: User, wanted: InboxFilter, grouped: list[SelectionGroup]):
     """The tasks offered to ``user`` that ``wanted`` matches, due first (then oldest): a query
     of Task alone — counted from the inbox index, without reading any other table unless a
-    filter or the 遴选 grouping needs its project."""
+    市州 or 领域 filter needs its project."""
     query = sa.select(Task).where(offered_to(user)).order_by(*INBOX_ORDER)
-    grouped = _grouped_editions(selection_counts) if wanted.task_name != "select_project" else None
     if wanted.city_id or wanted.sector:
         query = query.outerjoin(Project, Project.instance_id == Task.instance_id)
     query = _filtered(query, wanted, user)
-    if grouped is ALL_EDITIONS:  # every 遴选 task of the user is on a board
-        query = query.where(Task.task_name != "select_project")
-    elif grouped:  # one line per edition instead
-        query = query.where(sa.not_(sa.and_(Task.task_name == "select_project",
-                                            Task.edition_id.in_(grouped))))
+    if grouped and wanted.task_name != "select_project":  # one line per edition instead
+        query = query.where(sa.not_(sa.and_(Task.task_name == "select_project", Task.edition_id.in_(
+            [group.edition_id for group in grouped]))))
     return query
 
 
@@ -166,31 +167,18 @@ class SelectionGroup:
 
 
 def selection_groups(user: User) -> list[SelectionGroup]:
-    return [group for group in _selection_counts(user) if group.count > SELECTION_GROUP_AT]
+    return _grouped(_offer_tally(user))
 
 
-ALL_EDITIONS = object()  # _grouped_editions: every edition with 遴选 tasks of the user is grouped
-
-
-def _grouped_editions(counts: list[SelectionGroup]):
-    """The editions whose 遴选 tasks the inbox shows as one line: their ids, or ALL_EDITIONS
-    when that is every edition with such tasks (the usual case: one edition at a time)."""
-    grouped = [group.edition_id for group in counts if group.count > SELECTION_GROUP_AT]
-    return ALL_EDITIONS if grouped and len(grouped) == len(counts) else grouped
-
-
-def _selection_counts(user: User) -> list[SelectionGroup]:
-    """Per edition: the open 遴选 tasks offered to ``user`` — from the inbox index alone (each
-    task carries its project's edition), never a project read per task."""
-    rows = db.session.execute(
-        sa.select(Task.edition_id, sa.func.count(), sa.func.min(Task.due_at))
-        .where(offered_to(user), Task.task_name == "select_project", Task.edition_id.is_not(None))
-        .group_by(Task.edition_id).order_by(Task.edition_id)).all()
+def _grouped(tallies: list[OfferTally]) -> list[SelectionGroup]:
+    """The editions whose 遴选 tasks (more than SELECTION_GROUP_AT) the inbox shows as one line."""
+    rows = [tally for tally in tallies if tally.edition_id is not None and tally.count > SELECTION_GROUP_AT]
     if not rows:
         return []
     names = dict(db.session.execute(sa.select(ConferenceEdition.id, ConferenceEdition.name).where(
-        ConferenceEdition.id.in_([edition for edition, *_ in rows]))).all())
-    return [SelectionGroup(edition, names[edition], count, due) for edition, count, due in rows]
+        ConferenceEdition.id.in_([tally.edition_id for tally in rows]))).all())
+    return [SelectionGroup(tally.edition_id, names[tally.edition_id], tally.count, tally.first_due)
+            for tally in rows]
 
 
 def _filtered(query, wanted: InboxFilter, user: User):
@@ -217,15 +205,39 @@ def _filtered(query, wanted: InboxFilter, user: User):
 
 
 def counts(user: User) -> dict[str, int]:
-    """Badge numbers: all, overdue, due within a week, claimed by / assigned to me — one pass."""
-    now = clock.now()
-    count = sa.func.count()
-    row = db.session.execute(sa.select(
-        count, count.filter(Task.due_at < now),
+    """Badge numbers: all, overdue, due within a week, claimed by / assigned to me."""
+    return _badges(_offer_tally(user))
+
+
+def _badges(tallies: list[OfferTally]) -> dict[str, int]:
+    fields = {"all": "count", "overdue": "overdue", "week": "week", "mine": "mine"}
+    return {badge: sum(getattr(tally, field) for tally in tallies) for badge, field in fields.items()}
+
+
+@dataclass(frozen=True)
+class OfferTally:
+    """The tasks offered to a person of one kind: the 遴选 of one edition, or (edition_id None)
+    everything else."""
+    edition_id: int | None
+    count: int
+    overdue: int
+    week: int
+    mine: int
+    first_due: object
+
+
+def _offer_tally(user: User) -> list[OfferTally]:
+    """One pass over the inbox index for the badges, the 遴选 lines and the unfiltered page's
+    total alike (a 创发部's inbox holds tens of thousands of tasks: each pass costs ~10 ms)."""
+    now, count = clock.now(), sa.func.count()
+    edition = sa.case((Task.task_name == "select_project", Task.edition_id), else_=None)
+    rows = db.session.execute(sa.select(
+        edition, count, count.filter(Task.due_at < now),
         count.filter(Task.due_at >= now, Task.due_at < now + DUE_SOON),
-        count.filter(sa.or_(Task.claimed_by_id == user.id, Task.candidate_user_id == user.id)))
-        .select_from(Task).where(offered_to(user))).one()
-    return dict(zip(("all", "overdue", "week", "mine"), row))
+        count.filter(sa.or_(Task.claimed_by_id == user.id, Task.candidate_user_id == user.id)),
+        sa.func.min(Task.due_at))
+        .where(offered_to(user)).group_by(edition).order_by(edition)).all()
+    return [OfferTally(*row) for row in rows]
 
 
 def _visible_task(task_id: str, user: User) -> Task:

@@ -29,10 +29,13 @@ def page_count(total: int, per_page: int) -> int:
     return max(1, -(-total // per_page))
 
 
-def paged(query, page: int, per_page: int, rows_of: Callable[[object], list]) -> tuple[list, int, int]:
-    """(rows of the page, total, page number) of an ordered ``query``: counted in SQL, a page
-    past the end shows the last one; ``rows_of`` reads the sliced query into rows."""
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+def paged(query, page: int, per_page: int, rows_of: Callable[[object], list],
+          total: int | None = None) -> tuple[list, int, int]:
+    """(rows of the page, total, page number) of an ordered ``query``: counted in SQL unless
+    the caller knows ``total``, a page past the end shows the last one; ``rows_of`` reads the
+    sliced query into rows."""
+    if total is None:
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
     page = min(max(page, 1), page_count(total, per_page))
     return rows_of(query.limit(per_page).offset((page - 1) * per_page)), total, page
 
