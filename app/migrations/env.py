@@ -88,10 +88,13 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        # autogenerate expects of this database only the indexes the models declare for it
+        # (a trigram index is PostgreSQL's alone: app/models/types.py)
+        from app.models.types import for_database
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
-            **conf_args
+            **{"include_object": for_database(connection.dialect.name), **conf_args}
         )
 
         with context.begin_transaction():

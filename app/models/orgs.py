@@ -8,7 +8,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .types import UTCDateTime
+from .types import UTCDateTime, trigram_index
 
 ORG_TYPES = {
     "province_association": "省科协",
@@ -33,6 +33,9 @@ class Org(db.Model):
     city_id: Mapped[int | None] = mapped_column(sa.ForeignKey("orgs.id"))  # the 市州 it belongs to
 
     parent: Mapped[Org | None] = relationship(remote_side=[id], foreign_keys=[parent_id])
+
+    # the instance list's 所属单位 search, on PostgreSQL (migration 0024)
+    __table_args__ = (trigram_index("ix_orgs_name_trgm", "name"),)
 
     def __repr__(self) -> str:
         return f"<Org {self.code}>"

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .types import JSONData, UTCDateTime
+from .types import JSONData, UTCDateTime, trigram_index
 
 
 class ProcessDefinition(db.Model):
@@ -60,8 +60,10 @@ class ProcessInstance(db.Model):
 
     # the instance list, latest change first, one page at a time (migration 0021); the text
     # search reads the business key and title from the index, not from rows that carry the
-    # serialized workflow (0022)
-    __table_args__ = (sa.Index("ix_process_instances_updated", "updated_at", "id", "business_key", "title"),)
+    # serialized workflow (0022); on PostgreSQL it finds them in trigram indexes (0024)
+    __table_args__ = (sa.Index("ix_process_instances_updated", "updated_at", "id", "business_key", "title"),
+                      trigram_index("ix_process_instances_business_key_trgm", "business_key"),
+                      trigram_index("ix_process_instances_title_trgm", "title"))
 
     __mapper_args__ = {"version_id_col": lock_version}
 

@@ -5,13 +5,20 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from app.extensions import db
+from app.models.types import for_database
+
+
+def differences(connection) -> list:
+    """What the models declare and the database lacks or has besides (Alembic autogenerate),
+    the database's own indexes only (a trigram index is PostgreSQL's)."""
+    context = MigrationContext.configure(connection, opts={
+        "compare_type": False, "include_object": for_database(connection.dialect.name)})
+    return compare_metadata(context, db.metadata)
 
 
 def test_migrations_match_models(ctx):
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": False})
-        differences = compare_metadata(context, db.metadata)
-    assert differences == []
+        assert differences(connection) == []
 
 
 def test_money_is_stored_exactly(world):
@@ -40,8 +47,7 @@ def test_the_list_indexes_migration_goes_down_and_up_again(tmp_path):
             assert tasks["ix_tasks_offered"][-1] == "instance_id"
             upgrade()
             with db.engine.connect() as connection:
-                context = MigrationContext.configure(connection, opts={"compare_type": False})
-                assert compare_metadata(context, db.metadata) == []
+                assert differences(connection) == []
         finally:
             db.engine.dispose()
 
@@ -82,8 +88,63 @@ def test_open_tasks_get_their_projects_edition_when_0023_upgrades(tmp_path):
             assert "grant-task" in without_project and len(editions) == 4 and len(without_project) == 2
             assert editions == {task: None if task in without_project else edition_id for task in editions}
             with db.engine.connect() as connection:
-                context = MigrationContext.configure(connection, opts={"compare_type": False})
-                assert compare_metadata(context, db.metadata) == []
+                assert differences(connection) == []
         finally:
             db.session.close()
             db.engine.dispose()
+
+
+TRIGRAM_INDEXES = {"ix_process_instances_business_key_trgm", "ix_process_instances_title_trgm",
+                   "ix_orgs_name_trgm"}
+
+
+def test_the_search_indexes_migration_goes_down_and_up_again(app, tmp_path):
+    """0024 (the instance search's trigram indexes) creates them on PostgreSQL only, drops them
+    going down to 0023 and creates them again — on a database of its own, of the test run's
+    kind (on PostgreSQL a new database beside the tests', dropped afterwards)."""
+    import uuid
+    import sqlalchemy as sa
+    from flask_migrate import downgrade, upgrade
+    from app import create_app
+    url = sa.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    postgresql = url.get_backend_name() == "postgresql"
+    if postgresql:
+        name = f"grantflow_m{uuid.uuid4().hex[:12]}"
+        with app.app_context(), db.engine.connect() as connection:
+            connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(f"CREATE DATABASE {name}")
+        url = url.set(database=name)
+    else:
+        url = sa.make_url(f"sqlite:///{tmp_path / 'm.sqlite'}")
+    migrated = create_app({"TESTING": True, "UPLOAD_DIR": tmp_path,
+                           "SQLALCHEMY_DATABASE_URI": url.render_as_string(hide_password=False)})
+
+    def trigram_indexes() -> set[str]:
+        inspector = sa.inspect(db.engine)
+        found = {index["name"]: index for table in ("process_instances", "orgs")
+                 for index in inspector.get_indexes(table)}
+        trigram = {name for name, index in found.items()
+                   if index.get("dialect_options", {}).get("postgresql_using") == "gin"}
+        # written at once, never into a pending list the searches read through
+        assert all(found[name]["dialect_options"].get("postgresql_with") == {"fastupdate": "off"}
+                   for name in trigram)
+        return trigram
+
+    expected = TRIGRAM_INDEXES if postgresql else set()
+    try:
+        with migrated.app_context():
+            try:
+                upgrade()
+                assert trigram_indexes() == expected
+                downgrade(revision="0023")
+                assert trigram_indexes() == set()
+                upgrade()
+                assert trigram_indexes() == expected
+                with db.engine.connect() as connection:
+                    assert differences(connection) == []
+            finally:
+                db.engine.dispose()
+    finally:
+        if postgresql:
+            with app.app_context(), db.engine.connect() as connection:
+                connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
+                    f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
