@@ -156,3 +156,5 @@ def test_the_unfiltered_page_total_and_badges_agree_with_the_rows(world, people,
     assert badges["all"] == 4 and badges["overdue"] == sum(row.overdue for row in inbox.inbox(
         selector, InboxFilter(task_name="select_project"))) + 1
     assert page.total == inbox.inbox_page(selector, InboxFilter(process="kechuang_project")).total
+    selections = InboxFilter(task_name="select_project")
+    assert inbox.inbox_page(selector, selections).total == len(inbox.inbox(selector, selections)) == 3

@@ -82,9 +82,11 @@ def inbox_page(user: User, wanted: InboxFilter = InboxFilter(), page: int = 1,
     per_page = per_page or INBOX_PAGE_SIZE
     tallies = _offer_tally(user)
     grouped, badges = _grouped(tallies), _badges(tallies)
-    known = None  # unfiltered, the page's rows are the tally's less the grouped 遴选: not counted again
-    if wanted == InboxFilter():
+    known = None  # a total the tally already holds is not counted again
+    if wanted == InboxFilter():  # the tally's rows less the grouped 遴选
         known = badges["all"] - sum(group.count for group in grouped)
+    elif wanted == InboxFilter(task_name="select_project"):  # every 遴选 task, one by one
+        known = sum(tally.count for tally in tallies if tally.selection)
     rows, total, page = paged(_matching(user, wanted, grouped), page, per_page, _rows, total=known)
     return InboxPage(rows, total, page, per_page, selection_groups=grouped, badges=badges)
 
@@ -172,7 +174,8 @@ def selection_groups(user: User) -> list[SelectionGroup]:
 
 def _grouped(tallies: list[OfferTally]) -> list[SelectionGroup]:
     """The editions whose 遴选 tasks (more than SELECTION_GROUP_AT) the inbox shows as one line."""
-    rows = [tally for tally in tallies if tally.edition_id is not None and tally.count > SELECTION_GROUP_AT]
+    rows = [tally for tally in tallies
+            if tally.selection and tally.edition_id is not None and tally.count > SELECTION_GROUP_AT]
     if not rows:
         return []
     names = dict(db.session.execute(sa.select(ConferenceEdition.id, ConferenceEdition.name).where(
@@ -216,8 +219,9 @@ def _badges(tallies: list[OfferTally]) -> dict[str, int]:
 
 @dataclass(frozen=True)
 class OfferTally:
-    """The tasks offered to a person of one kind: the 遴选 of one edition, or (edition_id None)
+    """The tasks offered to a person of one kind: the 遴选 (``selection``) of one edition, or
     everything else."""
+    selection: bool
     edition_id: int | None
     count: int
     overdue: int
@@ -230,13 +234,14 @@ def _offer_tally(user: User) -> list[OfferTally]:
     """One pass over the inbox index for the badges, the 遴选 lines and the unfiltered page's
     total alike (a 创发部's inbox holds tens of thousands of tasks: each pass costs ~10 ms)."""
     now, count = clock.now(), sa.func.count()
-    edition = sa.case((Task.task_name == "select_project", Task.edition_id), else_=None)
+    selection = Task.task_name == "select_project"
+    edition = sa.case((selection, Task.edition_id), else_=None)
     rows = db.session.execute(sa.select(
-        edition, count, count.filter(Task.due_at < now),
+        selection, edition, count, count.filter(Task.due_at < now),
         count.filter(Task.due_at >= now, Task.due_at < now + DUE_SOON),
         count.filter(sa.or_(Task.claimed_by_id == user.id, Task.candidate_user_id == user.id)),
         sa.func.min(Task.due_at))
-        .where(offered_to(user)).group_by(edition).order_by(edition)).all()
+        .where(offered_to(user)).group_by(selection, edition).order_by(selection, edition)).all()
     return [OfferTally(*row) for row in rows]
 
 
