@@ -1,7 +1,7 @@
 """The inbox: scope by role and org, assignment, filters, counts, claim / release / delegate."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -158,3 +158,38 @@ def test_the_unfiltered_page_total_and_badges_agree_with_the_rows(world, people,
     assert page.total == inbox.inbox_page(selector, InboxFilter(process="kechuang_project")).total
     selections = InboxFilter(task_name="select_project")
     assert inbox.inbox_page(selector, selections).total == len(inbox.inbox(selector, selections)) == 3
+
+
+@pytest.mark.parametrize("group_at", [0, 100])
+def test_a_filtered_page_total_agrees_with_its_rows_and_the_tallied_ones_are_not_counted_again(
+        app, world, people, clock, monkeypatch, group_at):
+    """已逾期 / 7日内到期 / 我认领的, alone or with 事项 = 遴选, take their total from the tally
+    (no count of their own); every other filter is counted — both must equal the rows."""
+    from app.models import Task
+    from app.services.reading import inbox
+    from tests.web.test_page_queries import statements
+    from .selection_rows import add_recommended
+    monkeypatch.setattr(inbox, "SELECTION_GROUP_AT", group_at)
+    selector = people["sel_innovation"]
+    department = db.session.get(type(world["orgs"]["city_mianyang"]), selector.roles[0].org_id)
+    city = world["orgs"]["city_mianyang"]
+    add_recommended(world["edition"], city, city, "tech_transfer", 5, selector_org=department)
+    tasks = db.session.scalars(sa.select(Task).where(Task.org_id == department.id).order_by(Task.id)).all()
+    tasks[0].due_at = clock() - timedelta(days=1)
+    tasks[1].due_at = tasks[2].due_at = clock() + timedelta(days=3)
+    tasks[2].claimed_by_id = tasks[3].claimed_by_id = selector.id
+    tasks[4].task_name, tasks[4].edition_id = "select_project_report", None  # not a 遴选 task
+    db.session.commit()
+    tallied = [InboxFilter(due="overdue"), InboxFilter(due="week"), InboxFilter(mine=True),
+               InboxFilter(task_name="select_project", due="overdue"),
+               InboxFilter(task_name="select_project", mine=True)]
+    counted = [InboxFilter(due="week", mine=True), InboxFilter(process="kechuang_project", due="overdue"),
+               InboxFilter(task_name="select_project_report", mine=True)]
+    for wanted in tallied + counted:
+        with statements(app) as seen:
+            total = inbox.inbox_page(selector, wanted).total
+        assert total == len(inbox.inbox(selector, wanted)), wanted
+        counts_run = [s for s in seen if s.startswith("SELECT count(*) AS count_1")]
+        assert len(counts_run) == (0 if wanted in tallied else 1), (wanted, seen)
+    assert inbox.inbox_page(selector, InboxFilter(task_name="select_project", mine=True)).total == 2
+    assert inbox.inbox_page(selector, InboxFilter(due="week")).total == (2 if group_at else 0)

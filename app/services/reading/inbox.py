@@ -2,7 +2,7 @@
 assigned to them — with filters, counts, and claim / unclaim / delegate."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from functools import cached_property
 
@@ -81,14 +81,30 @@ def inbox_page(user: User, wanted: InboxFilter = InboxFilter(), page: int = 1,
     department's inbox holds tens of thousands."""
     per_page = per_page or INBOX_PAGE_SIZE
     tallies = _offer_tally(user)
-    grouped, badges = _grouped(tallies), _badges(tallies)
-    known = None  # a total the tally already holds is not counted again
-    if wanted == InboxFilter():  # the tally's rows less the grouped 遴选
-        known = badges["all"] - sum(group.count for group in grouped)
-    elif wanted == InboxFilter(task_name="select_project"):  # every 遴选 task, one by one
-        known = sum(tally.count for tally in tallies if tally.selection)
-    rows, total, page = paged(_matching(user, wanted, grouped), page, per_page, _rows, total=known)
-    return InboxPage(rows, total, page, per_page, selection_groups=grouped, badges=badges)
+    grouped = _grouped(tallies)
+    rows, total, page = paged(_matching(user, wanted, grouped), page, per_page, _rows,
+                              total=_tallied_total(tallies, grouped, wanted))
+    return InboxPage(rows, total, page, per_page, selection_groups=grouped, badges=_badges(tallies))
+
+
+TALLIED = {(None, False): "count", ("overdue", False): "overdue", ("week", False): "week",
+           (None, True): "mine"}  # (到期, 我认领的) filter → the tally's column that counts it
+
+
+def _tallied_total(tallies: list[OfferTally], grouped: list[SelectionGroup], wanted: InboxFilter):
+    """The page's total if the tally already holds it, else None (counted in SQL): when the
+    only filters are 事项 = 遴选 and at most one of 已逾期 / 7日内到期 / 我认领的 — another pass
+    over a 创发部's ~30,000 offered tasks costs ~10 ms. Without 事项, the grouped 遴选 are not rows."""
+    column = TALLIED.get((wanted.due, wanted.mine))
+    others = replace(wanted, task_name=None, due=None, mine=False)
+    if column is None or others != InboxFilter() or wanted.task_name not in (None, "select_project"):
+        return None
+    if wanted.task_name:
+        counted = [tally for tally in tallies if tally.selection]
+    else:
+        lines = {group.edition_id for group in grouped}
+        counted = [tally for tally in tallies if not (tally.selection and tally.edition_id in lines)]
+    return sum(getattr(tally, column) for tally in counted)
 
 
 def _matching(user: User, wanted: InboxFilter, grouped: list[SelectionGroup]):
