@@ -136,6 +136,29 @@ def test_a_long_list_walked_in_its_order_shows_the_same_rows_to_the_same_people(
     assert {username: keys(username) for username in people} == gathered
 
 
+@pytest.mark.parametrize("walk_from", [1000, 1])
+def test_a_filtered_list_however_read_shows_the_rows_and_total_its_filters_and_scope_allow(
+        app, world, chengdu, mianyang, monkeypatch, walk_from):
+    """A 市州 chosen, its projects are looked up and each asked whether the reader may see it;
+    walked or looked up, the status and process filters are checked row by row (on SQLite an
+    expression no index serves): the same rows, total and scope as any other way."""
+    from app.services.reading import instance_views
+    monkeypatch.setattr(instance_views, "WALK_FROM", walk_from)
+    chengdu_id, mianyang_id = world["orgs"]["city_chengdu"].id, world["orgs"]["city_mianyang"].id
+
+    def listed(username: str, query: str) -> tuple[list[str], str]:
+        html = page(logged_in(app, username), f"/instances?{query}")
+        return re.findall(r'data-business-key="([^"]+)"', html), re.search(r"共 (\d+) 个项目或申报", html).group(1)
+    both = sorted([chengdu.instance.business_key, mianyang.instance.business_key])
+    assert sorted(listed("admin", "status=running&process=kechuang_project")[0]) == both
+    assert listed("admin", f"city={chengdu_id}&status=running") == ([chengdu.instance.business_key], "1")
+    assert listed("admin", f"city={mianyang_id}&process=kechuang_project") == ([mianyang.instance.business_key], "1")
+    assert listed("admin", f"city={chengdu_id}&status=completed") == ([], "0")
+    assert listed("my_recommender", f"city={chengdu_id}") == ([], "0")  # another 市州's project stays unseen
+    assert listed("my_recommender", f"city={mianyang_id}&status=running") == ([mianyang.instance.business_key], "1")
+    assert listed("cd_applicant", "status=running&process=kechuang_project") == ([chengdu.instance.business_key], "1")
+
+
 def test_list_columns_show_process_version_step_and_outcome(app, people, chengdu):
     complete(people["cd_recommender"], chengdu.instance, "check_exclusions",
              {"exclusion_outcome": "excluded", "violated_rules": ["widely_promoted"],

@@ -36,6 +36,19 @@ def visible_to_each(user: User):
     return sa.exists().where(InstanceViewer.instance_id == ProcessInstance.id, _viewer_is(user))
 
 
+def sees_many(user: User, at_least: int) -> bool:
+    """Whether ``user`` may see about ``at_least`` instances or more: their viewer rows counted
+    no further (a province department sees ~12,000, an applicant a dozen). Asked once per
+    transaction."""
+    if is_admin(user):
+        return True
+
+    def counted() -> bool:
+        rows = sa.select(InstanceViewer.instance_id).where(_viewer_is(user)).limit(at_least).subquery()
+        return db.session.scalar(sa.select(sa.func.count()).select_from(rows)) >= at_least
+    return read_once(("sees_many", user.id, at_least), counted)
+
+
 def visible_instance(instance_id: int, user: User) -> ProcessInstance:
     """The instance, if ``user`` may see it. Checked once per transaction and user (the instance
     page asks for it, then its documents box): a write or the transaction's end checks again."""
