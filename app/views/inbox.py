@@ -27,7 +27,7 @@ def index():
         "inbox/index.html", listing=listing, rows=listing.rows, counts=listing.badges,
         wanted=wanted, selection_groups=listing.selection_groups,
         processes=[(key, rules.title) for key, rules in PROCESSES.items()],
-        task_names=service.task_choices(current_user),
+        task_names=listing.task_choices,
         cities=org_choices("city_association"), sectors=SECTORS,
         due_choices=DUE_CHOICES, args={key: value for key, value in request.args.items() if key != "page"})
 

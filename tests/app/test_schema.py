@@ -52,6 +52,31 @@ def test_the_list_indexes_migration_goes_down_and_up_again(tmp_path):
             db.engine.dispose()
 
 
+def test_the_inbox_index_takes_the_edition_after_the_task_name_and_back(tmp_path):
+    """0025 puts edition_id right after task_name in the inbox index (the tally's GROUP BY
+    streams in its order) and puts it back at the end going down to 0024."""
+    import sqlalchemy as sa
+    from flask_migrate import downgrade, upgrade
+    from app import create_app
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.sqlite'}",
+                      "UPLOAD_DIR": tmp_path})
+
+    def offered() -> list[str]:
+        return next(index["column_names"] for index in sa.inspect(db.engine).get_indexes("tasks")
+                    if index["name"] == "ix_tasks_offered")
+    with app.app_context():
+        try:
+            upgrade()
+            assert offered()[:5] == ["role", "org_id", "task_name", "edition_id", "due_at"]
+            downgrade(revision="0024")
+            assert offered()[3] == "due_at" and offered()[-1] == "edition_id"
+            upgrade()
+            with db.engine.connect() as connection:
+                assert differences(connection) == []
+        finally:
+            db.engine.dispose()
+
+
 def test_open_tasks_get_their_projects_edition_when_0023_upgrades(tmp_path):
     """0023 copies each open task's project edition onto it (the inbox counts 遴选 per edition
     from its index), leaves other tasks without one, and goes down to 0022 and up again."""

@@ -156,6 +156,9 @@ def test_the_unfiltered_page_total_and_badges_agree_with_the_rows(world, people,
     assert badges["all"] == 4 and badges["overdue"] == sum(row.overdue for row in inbox.inbox(
         selector, InboxFilter(task_name="select_project"))) + 1
     assert page.total == inbox.inbox_page(selector, InboxFilter(process="kechuang_project")).total
+    # the 事项 options: every kind offered, grouped or not, named by its title
+    assert page.task_choices == inbox.task_choices(selector) == [("select_project", "遴选"),
+                                                               ("select_project_report", "遴选情况报告")]
     selections = InboxFilter(task_name="select_project")
     assert inbox.inbox_page(selector, selections).total == len(inbox.inbox(selector, selections)) == 3
 
@@ -193,3 +196,33 @@ def test_a_filtered_page_total_agrees_with_its_rows_and_the_tallied_ones_are_not
         assert len(counts_run) == (0 if wanted in tallied else 1), (wanted, seen)
     assert inbox.inbox_page(selector, InboxFilter(task_name="select_project", mine=True)).total == 2
     assert inbox.inbox_page(selector, InboxFilter(due="week")).total == (2 if group_at else 0)
+
+
+def test_the_badges_of_someone_with_two_roles_and_a_task_by_name_count_each_task_once(
+        world, people, clock, monkeypatch):
+    """The tally reads one range of the index per (role, org) held and one for the tasks
+    assigned by name, then adds them up: each task counted once, as the rows list them."""
+    import uuid
+    from app.models import Task
+    from app.services.reading import inbox
+    from .selection_rows import add_recommended
+    monkeypatch.setattr(inbox, "SELECTION_GROUP_AT", 100)
+    selector, city = people["sel_innovation"], world["orgs"]["city_mianyang"]
+    department = db.session.get(type(city), selector.roles[0].org_id)
+    db.session.add(RoleAssignment(user_id=selector.id, org_id=city.id, role="recommender"))
+    add_recommended(world["edition"], city, city, "tech_transfer", 2, selector_org=department)
+    instance_id = db.session.scalar(sa.select(Task.instance_id).where(Task.org_id == department.id).limit(1))
+    for name, role, org, candidate, due in [
+            ("check_exclusions", "recommender", city.id, None, clock() - timedelta(days=2)),
+            ("score_application", "selector", department.id, selector.id, clock() + timedelta(days=2)),
+            ("check_exclusions", "recommender", department.id, None, None)]:  # not offered to him
+        db.session.add(Task(id=str(uuid.uuid4()), instance_id=instance_id, task_name=name, title=name, role=role,
+                            org_id=org, candidate_user_id=candidate, due_at=due, created_at=clock()))
+    db.session.commit()
+    db.session.expire_all()
+    rows = inbox.inbox(selector)
+    assert len(rows) == 4
+    assert counts(selector) == {"all": 4, "overdue": sum(row.overdue for row in rows),
+                                "week": sum(row.due_soon for row in rows),
+                                "mine": sum(row.task.candidate_user_id == selector.id for row in rows)}
+    assert counts(selector)["overdue"] == counts(selector)["week"] == counts(selector)["mine"] == 1

@@ -60,6 +60,7 @@ INBOX_PAGE_SIZE = 50  # 本系统默认值: rows per page of 我的待办
 class InboxPage(Paged):
     selection_groups: list = ()  # 遴选 tasks shown as one line per edition (SelectionGroup)
     badges: dict = None  # what counts() says, from the same pass over the index
+    task_choices: list = ()  # what task_choices() says, from the same pass
 
 
 def offered_to(user: User):
@@ -84,7 +85,8 @@ def inbox_page(user: User, wanted: InboxFilter = InboxFilter(), page: int = 1,
     grouped = _grouped(tallies)
     rows, total, page = paged(_matching(user, wanted, grouped), page, per_page, _rows,
                               total=_tallied_total(tallies, grouped, wanted))
-    return InboxPage(rows, total, page, per_page, selection_groups=grouped, badges=_badges(tallies))
+    return InboxPage(rows, total, page, per_page, selection_groups=grouped, badges=_badges(tallies),
+                     task_choices=_task_choices(user, tallies))
 
 
 TALLIED = {(None, False): "count", ("overdue", False): "overdue", ("week", False): "week",
@@ -141,11 +143,13 @@ def _rows(tasks) -> list[InboxRow]:
 
 
 def task_choices(user: User) -> list[tuple[str, str]]:
-    """(task name, title) of every kind of task offered to ``user``: the 事项 filter's options
-    (the kinds from the inbox index, each named once by one of its rows)."""
-    names = db.session.scalars(sa.select(Task.task_name).where(offered_to(user)).distinct()).all()
-    if not names:
-        return []
+    """(task name, title) of every kind of task offered to ``user``: the 事项 filter's options."""
+    return _task_choices(user, _offer_tally(user))
+
+
+def _task_choices(user: User, tallies: list[OfferTally]) -> list[tuple[str, str]]:
+    """The kinds the tally met, each named once by one of its rows (an index search each)."""
+    names = sorted({name for tally in tallies for name in tally.names})
     titles = {name: db.session.scalar(sa.select(Task.title).where(offered_to(user), Task.task_name == name)
                                       .limit(1)) for name in names}
     return sorted(titles.items(), key=lambda pair: pair[1])
@@ -244,21 +248,41 @@ class OfferTally:
     week: int
     mine: int
     first_due: object
+    names: frozenset = frozenset()  # the task names met: the 事项 filter's options
 
 
 def _offer_tally(user: User) -> list[OfferTally]:
-    """One pass over the inbox index for the badges, the 遴选 lines and the unfiltered page's
-    total alike (a 创发部's inbox holds tens of thousands of tasks: each pass costs ~10 ms)."""
+    """One pass over the inbox index for the badges, the 遴选 lines, the 事项 options and the
+    unfiltered page's total alike (a 创发部's inbox holds tens of thousands of tasks). One arm per (role, org)
+    the person holds, and one for the tasks assigned to them by name: each arm reads its range
+    of the index in its order (task name, then edition), so its GROUP BY streams — grouped
+    over all of them at once, the ~30,000 entries were sorted first (11 against 5 ms)."""
     now, count = clock.now(), sa.func.count()
-    selection = Task.task_name == "select_project"
-    edition = sa.case((selection, Task.edition_id), else_=None)
-    rows = db.session.execute(sa.select(
-        selection, edition, count, count.filter(Task.due_at < now),
-        count.filter(Task.due_at >= now, Task.due_at < now + DUE_SOON),
-        count.filter(sa.or_(Task.claimed_by_id == user.id, Task.candidate_user_id == user.id)),
-        sa.func.min(Task.due_at))
-        .where(offered_to(user)).group_by(selection, edition).order_by(selection, edition)).all()
-    return [OfferTally(*row) for row in rows]
+    tallied = (count, count.filter(Task.due_at < now),
+               count.filter(Task.due_at >= now, Task.due_at < now + DUE_SOON),
+               count.filter(sa.or_(Task.claimed_by_id == user.id, Task.candidate_user_id == user.id)),
+               sa.func.min(Task.due_at))
+    arms = [sa.select(Task.task_name, Task.edition_id, *tallied).where(offered)
+            .group_by(Task.task_name, Task.edition_id) for offered in _offer_ranges(user)]
+    folded: dict[tuple[bool, int | None], list] = {}
+    for name, edition_id, *counts, first_due in db.session.execute(sa.union_all(*arms)).all():
+        selection = name == "select_project"
+        key = (selection, edition_id if selection else None)
+        sums = folded.setdefault(key, [0, 0, 0, 0, None, frozenset()])
+        sums[:4] = [a + b for a, b in zip(sums[:4], counts)]
+        sums[4] = first_due if sums[4] is None or (first_due is not None and first_due < sums[4]) else sums[4]
+        sums[5] |= {name}
+    return [OfferTally(selection, edition_id, *sums) for (selection, edition_id), sums in
+            sorted(folded.items(), key=lambda item: (item[0][0], item[0][1] is None, item[0][1] or 0))]
+
+
+def _offer_ranges(user: User) -> list:
+    """offered_to(user) as disjoint conditions, each a range of the inbox index: the tasks
+    assigned to the person, then those offered to each (role, org) they hold."""
+    pairs = sorted({(r.role, r.org_id) for r in user.roles})
+    return [Task.candidate_user_id == user.id] + [
+        sa.and_(Task.role == role, Task.org_id == org_id, Task.candidate_user_id.is_(None))
+        for role, org_id in pairs]
 
 
 def _visible_task(task_id: str, user: User) -> Task:
