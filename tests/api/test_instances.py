@@ -311,3 +311,23 @@ def test_the_answers_match_the_contract(ctx, world, api, chengdu_project, upload
     assert {answer.status_code for answer, _, _ in answers} == {200, 201, 404, 422}
     for answer, method, path in answers:
         conforms(ctx, answer, method, path)
+
+
+@pytest.mark.parametrize("walk_from", [1000, 1])  # gathered · the city's projects looked up, by someone who sees many
+def test_a_city_list_pages_in_the_list_order_whoever_reads_it(world, api, chengdu_project, clock, monkeypatch,
+                                                               walk_from):
+    from app.services.reading import instance_views
+    monkeypatch.setattr(instance_views, "WALK_FROM", walk_from)
+    applicant = api("cd_applicant")
+    for number in range(3):
+        clock.advance(minutes=5)  # each one changed later than the one before
+        assert applicant.post("/api/v1/instances", json=project_body(
+            world, title=f"城市列表{number}")).status_code == 201
+    chengdu = world["orgs"]["city_chengdu"].id
+    whole = [item["id"] for item in applicant.get("/api/v1/instances?per_page=100").get_json()["items"]]
+    pages = [applicant.get(f"/api/v1/instances?city={chengdu}&per_page=3&page={n}").get_json() for n in (1, 2)]
+    assert [body["total"] for body in pages] == [4, 4]
+    assert [item["id"] for body in pages for item in body["items"]] == whole and len(whole) == 4
+    mianyang = world["orgs"]["city_mianyang"].id
+    assert applicant.get(f"/api/v1/instances?city={mianyang}").get_json()["total"] == 0
+    assert api("my_recommender").get(f"/api/v1/instances?city={chengdu}").get_json()["items"] == []

@@ -316,3 +316,17 @@ def test_uploaded_file_named_in_a_form_links_to_its_download(app, world, people,
     html = page(logged_in(app, "cd_recommender"), f"/instances/{project.instance.id}")
     entered = html.split('id="entered"')[1].split('id="attachments"')[0]
     assert f'href="/attachments/{attachment.id}"' in entered and "成果证明.pdf" in entered
+
+
+def test_the_whole_list_counts_each_visible_instance_once(app, world, chengdu, mianyang):
+    """Unfiltered, the list's total is counted on the reader's viewer rows alone: an instance
+    they may see both through their organisation and by name still counts once."""
+    from app.models import InstanceViewer
+    db.session.add(InstanceViewer(instance_id=chengdu.instance.id, org_id=None,
+                                  user_id=world["users"]["cd_recommender"].id))
+    db.session.commit()
+    for username, expected in [("cd_recommender", 1), ("my_recommender", 1), ("cd_applicant", 1),
+                               ("admin", 2), ("expert_a", 0)]:
+        html = page(logged_in(app, username), "/instances")
+        keys = re.findall(r'data-business-key="([^"]+)"', html)
+        assert re.search(r"共 (\d+) 个项目或申报", html).group(1) == str(len(keys)) == str(expected), username
