@@ -330,3 +330,24 @@ def test_the_whole_list_counts_each_visible_instance_once(app, world, chengdu, m
         html = page(logged_in(app, username), "/instances")
         keys = re.findall(r'data-business-key="([^"]+)"', html)
         assert re.search(r"共 (\d+) 个项目或申报", html).group(1) == str(len(keys)) == str(expected), username
+
+
+@pytest.mark.parametrize("walk_from", [1000, 1])  # all matches found at once · more than that: counted, walked
+def test_a_search_lists_its_matches_in_order_however_many_there_are(app, world, clock, chengdu, walk_from,
+                                                                    monkeypatch):
+    from app.services.reading import instance_views
+    monkeypatch.setattr(instance_views, "WALK_FROM", walk_from)
+    clock.advance(minutes=5)
+    later = new_project(world, "ent_cloudwise", "city_chengdu", "柔性装配产线改造", "cd_applicant")
+    db.session.commit()
+
+    def listed(query: str) -> tuple[list[str], str]:
+        html = page(logged_in(app, "cd_applicant"), f"/instances?{query}")
+        return re.findall(r'data-business-key="([^"]+)"', html), re.search(r"共 (\d+) 个项目或申报", html).group(1)
+    both = [later.instance.business_key, chengdu.instance.business_key]  # latest change first
+    assert listed("q=柔性装配") == (both, "2")
+    assert listed("q=产线改造") == ([later.instance.business_key], "1")
+    assert listed("q=柔性装配&status=completed") == ([], "0")
+    assert listed("q=柔性装配&owner=云智") == (both, "2")
+    monkeypatch.setattr(instance_views, "PAGE_SIZE", 1)  # a page of one: which one is on it
+    assert [listed(f"q=柔性装配&page={n}") for n in (1, 2)] == [(both[:1], "2"), (both[1:], "2")]
