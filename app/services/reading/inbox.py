@@ -148,7 +148,7 @@ def task_choices(user: User) -> list[tuple[str, str]]:
 
 
 def _task_choices(user: User, tallies: list[OfferTally]) -> list[tuple[str, str]]:
-    """The kinds the tally met, each named once by one of its rows (an index search each)."""
+    """The kinds the tally met, each named by one of its rows."""
     names = sorted({name for tally in tallies for name in tally.names})
     titles = {name: db.session.scalar(sa.select(Task.title).where(offered_to(user), Task.task_name == name)
                                       .limit(1)) for name in names}
@@ -250,13 +250,19 @@ class OfferTally:
     first_due: object
     names: frozenset = frozenset()  # the task names met: the 事项 filter's options
 
+    def plus(self, other: OfferTally) -> OfferTally:
+        dues = [due for due in (self.first_due, other.first_due) if due is not None]
+        return replace(self, count=self.count + other.count, overdue=self.overdue + other.overdue,
+                       week=self.week + other.week, mine=self.mine + other.mine,
+                       first_due=min(dues, default=None), names=self.names | other.names)
+
 
 def _offer_tally(user: User) -> list[OfferTally]:
     """One pass over the inbox index for the badges, the 遴选 lines, the 事项 options and the
-    unfiltered page's total alike (a 创发部's inbox holds tens of thousands of tasks). One arm per (role, org)
-    the person holds, and one for the tasks assigned to them by name: each arm reads its range
-    of the index in its order (task name, then edition), so its GROUP BY streams — grouped
-    over all of them at once, the ~30,000 entries were sorted first (11 against 5 ms)."""
+    totals (a 创发部's inbox holds tens of thousands of tasks). One arm per (role, org) the
+    person holds, and one for the tasks assigned to them by name: each arm reads its range of
+    the index in its order (task name, then edition), so its GROUP BY streams — grouped over
+    all of them at once, the ~30,000 entries were sorted first (11 against 5 ms)."""
     now, count = clock.now(), sa.func.count()
     tallied = (count, count.filter(Task.due_at < now),
                count.filter(Task.due_at >= now, Task.due_at < now + DUE_SOON),
@@ -264,16 +270,13 @@ def _offer_tally(user: User) -> list[OfferTally]:
                sa.func.min(Task.due_at))
     arms = [sa.select(Task.task_name, Task.edition_id, *tallied).where(offered)
             .group_by(Task.task_name, Task.edition_id) for offered in _offer_ranges(user)]
-    folded: dict[tuple[bool, int | None], list] = {}
+    tallies: dict[tuple[bool, int | None], OfferTally] = {}
     for name, edition_id, *counts, first_due in db.session.execute(sa.union_all(*arms)).all():
         selection = name == "select_project"
         key = (selection, edition_id if selection else None)
-        sums = folded.setdefault(key, [0, 0, 0, 0, None, frozenset()])
-        sums[:4] = [a + b for a, b in zip(sums[:4], counts)]
-        sums[4] = first_due if sums[4] is None or (first_due is not None and first_due < sums[4]) else sums[4]
-        sums[5] |= {name}
-    return [OfferTally(selection, edition_id, *sums) for (selection, edition_id), sums in
-            sorted(folded.items(), key=lambda item: (item[0][0], item[0][1] is None, item[0][1] or 0))]
+        found = OfferTally(*key, *counts, first_due, frozenset({name}))
+        tallies[key] = tallies[key].plus(found) if key in tallies else found
+    return [tallies[key] for key in sorted(tallies, key=lambda key: (key[0], key[1] is None, key[1] or 0))]
 
 
 def _offer_ranges(user: User) -> list:
