@@ -65,9 +65,7 @@ class InboxPage(Paged):
 
 def offered_to(user: User):
     """SQL condition: tasks this user may see (assigned to them, or their role in that org)."""
-    scoped = [sa.and_(Task.role == r.role, Task.org_id == r.org_id) for r in user.roles]
-    return sa.or_(Task.candidate_user_id == user.id,
-                  sa.and_(Task.candidate_user_id.is_(None), sa.or_(sa.false(), *scoped)))
+    return sa.or_(*_offer_ranges(user))
 
 
 def inbox(user: User, wanted: InboxFilter = InboxFilter()) -> list[InboxRow]:
