@@ -24,7 +24,12 @@ def visible_to(user: User):
 def _viewer_is(user: User):
     """SQL condition on InstanceViewer: a row that lets ``user`` see (theirs, or an org's they
     hold a role in)."""
-    return sa.or_(InstanceViewer.user_id == user.id, InstanceViewer.org_id.in_({r.org_id for r in user.roles}))
+    return sa.or_(*_viewer_arms(user))
+
+
+def _viewer_arms(user: User) -> list:
+    """_viewer_is as its two index ranges: the rows naming the person, those naming their orgs."""
+    return [InstanceViewer.user_id == user.id, InstanceViewer.org_id.in_({r.org_id for r in user.roles})]
 
 
 def visible_to_each(user: User):
@@ -54,8 +59,10 @@ def sees_many(user: User, at_least: int) -> bool:
         return True
 
     def counted() -> bool:
-        rows = sa.select(InstanceViewer.instance_id).where(_viewer_is(user)).limit(at_least).subquery()
-        return db.session.scalar(sa.select(sa.func.count()).select_from(rows)) >= at_least
+        counts = [sa.select(sa.func.count()).select_from(
+            sa.select(InstanceViewer.instance_id).where(viewer).limit(at_least).subquery()).scalar_subquery()
+            for viewer in _viewer_arms(user)]
+        return db.session.scalar(sa.select(sum(counts[1:], counts[0]))) >= at_least
     return read_once(("sees_many", user.id, at_least), counted)
 
 
