@@ -226,3 +226,33 @@ def test_the_badges_of_someone_with_two_roles_and_a_task_by_name_count_each_task
                                 "week": sum(row.due_soon for row in rows),
                                 "mine": sum(row.task.candidate_user_id == selector.id for row in rows)}
     assert counts(selector)["overdue"] == counts(selector)["week"] == counts(selector)["mine"] == 1
+
+
+def test_the_task_options_name_each_kind_as_the_newest_diagram_does(world, people):
+    """A task still open on an older version of the model is filtered under the step's
+    current name (one option per kind), while its own row keeps the name it was made with."""
+    from pathlib import Path
+
+    from app.models import ProcessDefinition
+    from app.services.reading import inbox
+    from app.services.shared.definitions import deploy_bundle
+    from tests.conftest import wipe_data
+    from workflows.specs import read_bundle
+
+    project = new_project(world)  # on version 1: its 提交科创项目 task is the applicant's
+    applicant = people["cd_applicant"]
+    assert ("submit_project", "提交科创项目") in inbox.task_choices(applicant)
+    files = read_bundle(Path(__file__).resolve().parents[2] / "bpmn")
+    files["kechuang_project.bpmn"] = files["kechuang_project.bpmn"].replace(
+        'name="提交科创项目"', 'name="提交科创项目（新版）"', 1)
+    try:
+        deploy_bundle(files)
+        db.session.commit()
+        choices = inbox.task_choices(applicant)
+        assert ("submit_project", "提交科创项目（新版）") in choices
+        assert [name for name, _ in choices].count("submit_project") == 1
+        assert task_of(project.instance, "submit_project").title == "提交科创项目"
+    finally:
+        wipe_data()
+        db.session.execute(sa.delete(ProcessDefinition).where(ProcessDefinition.version > 1))
+        db.session.commit()

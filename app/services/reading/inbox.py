@@ -15,6 +15,7 @@ from workflows import clock
 from ...extensions import db
 from ...models import ConferenceEdition, ProcessInstance, Project, RoleAssignment, Task, User
 from ..shared.access import may_see_task
+from ..shared.definitions import task_titles
 from ..shared.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..shared.paging import Paged, paged
 from ..steps.deadlines import on_time, task_action
@@ -146,11 +147,14 @@ def task_choices(user: User) -> list[tuple[str, str]]:
 
 
 def _task_choices(user: User, tallies: list[OfferTally]) -> list[tuple[str, str]]:
-    """The kinds the tally met, each named by one of its rows."""
-    names = sorted({name for tally in tallies for name in tally.names})
-    titles = {name: db.session.scalar(sa.select(Task.title).where(offered_to(user), Task.task_name == name)
-                                      .limit(1)) for name in names}
-    return sorted(titles.items(), key=lambda pair: pair[1])
+    """The kinds the tally met, each named as the diagrams name it: no read of the tasks (a
+    LIMIT 1 per kind let PostgreSQL scan the table for its first match), but for a kind no
+    deployed diagram has (a task made by hand), named by one of its rows."""
+    titles = task_titles()
+    names = {name for tally in tallies for name in tally.names}
+    titles |= {name: db.session.scalar(sa.select(Task.title).where(offered_to(user), Task.task_name == name)
+                                       .limit(1)) for name in names - titles.keys()}
+    return sorted(((name, titles[name]) for name in names), key=lambda pair: (pair[1], pair[0]))
 
 
 def is_shared(task: Task) -> bool:

@@ -267,3 +267,12 @@ def step_titles(definition: ProcessDefinition) -> dict[str, str]:
              for task_spec in process_spec.task_specs.values()]
     by_bpmn_id = {s.bpmn_id: s.bpmn_name for s in named if s.bpmn_id and s.bpmn_name}
     return {s.name: s.bpmn_name or by_bpmn_id.get(s.bpmn_id) or s.name for s in named}
+
+
+def task_titles() -> dict[str, str]:
+    """step_titles over every deployed version of every process: a renamed step goes by the
+    newest version's name."""
+    titles: dict[str, str] = {}
+    for definition in db.session.scalars(sa.select(ProcessDefinition).order_by(ProcessDefinition.version)):
+        titles.update(step_titles(definition))
+    return titles
