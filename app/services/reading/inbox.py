@@ -147,9 +147,9 @@ def task_choices(user: User) -> list[tuple[str, str]]:
 
 
 def _task_choices(user: User, tallies: list[OfferTally]) -> list[tuple[str, str]]:
-    """The kinds the tally met, each named as the diagrams name it: no read of the tasks (a
-    LIMIT 1 per kind let PostgreSQL scan the table for its first match), but for a kind no
-    deployed diagram has (a task made by hand), named by one of its rows."""
+    """The kinds the tally met, each named as the current diagrams name it: no read of the
+    tasks (a LIMIT 1 per kind let PostgreSQL scan the table for its first match), but for a
+    kind they no longer have (or a task made by hand), named by one of its rows."""
     titles = task_titles()
     names = {name for tally in tallies for name in tally.names}
     titles |= {name: db.session.scalar(sa.select(Task.title).where(offered_to(user), Task.task_name == name)

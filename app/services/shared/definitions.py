@@ -234,13 +234,18 @@ def _with_current_files(uploaded: dict[str, str]) -> dict[str, str]:
 
 def _current_sources() -> dict[str, str]:
     """The source files of the latest version of every process."""
+    sources: dict[str, str] = {}
+    for definition in _latest_definitions():
+        sources.update(definition.sources or {})
+    return sources
+
+
+def _latest_definitions() -> list[ProcessDefinition]:
+    """The newest version of every process (one read; specs and sources stay deferred)."""
     latest: dict[str, ProcessDefinition] = {}
     for definition in db.session.scalars(sa.select(ProcessDefinition).order_by(ProcessDefinition.version)):
         latest[definition.process_key] = definition
-    sources: dict[str, str] = {}
-    for definition in latest.values():
-        sources.update(definition.sources or {})
-    return sources
+    return list(latest.values())
 
 
 def _elements(text: str, localname: str):
@@ -270,9 +275,8 @@ def step_titles(definition: ProcessDefinition) -> dict[str, str]:
 
 
 def task_titles() -> dict[str, str]:
-    """step_titles over every deployed version of every process: a renamed step goes by the
-    newest version's name."""
-    titles: dict[str, str] = {}
-    for definition in db.session.scalars(sa.select(ProcessDefinition).order_by(ProcessDefinition.version)):
-        titles.update(step_titles(definition))
-    return titles
+    """step_titles of each process's newest version: what each step is called now (a renamed
+    step goes by its new name). Older versions are not read: their specs are restored only
+    for instances still on them."""
+    return {name: title for definition in _latest_definitions()
+            for name, title in step_titles(definition).items()}
