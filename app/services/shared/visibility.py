@@ -52,8 +52,10 @@ def visible_count(user: User) -> int:
 
 
 def sees_many(user: User, at_least: int) -> bool:
-    """Whether ``user`` may see about ``at_least`` instances or more: their viewer rows counted
-    no further (a province department sees ~12,000, an applicant a dozen). Asked once per
+    """Whether ``user`` may see about ``at_least`` instances or more: their viewer rows by name
+    and by org, each range counted no further (a province department sees ~12,000, an
+    applicant a dozen; an instance seen both ways counts twice, hence "about"). One OR with
+    the LIMIT let PostgreSQL scan the table until enough rows matched. Asked once per
     transaction."""
     if is_admin(user):
         return True
