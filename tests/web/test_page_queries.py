@@ -80,3 +80,29 @@ def test_read_once_keeps_a_read_until_the_transaction_ends(app, world):
     db.session.close()  # a read-only transaction may end by close(), with no commit or rollback
     read_once("n", read)
     assert len(reads) == 3
+
+
+def test_the_inbox_reads_its_reminders_only_when_something_is_unread(app, client, world, chengdu_project):
+    """The header's unread count is read once a page; the 提醒 list at the top of the inbox is
+    read only when that count is not 0 — and then shows the reminder."""
+    from app.models import Notification
+    from workflows import clock
+
+    applicant = world["users"]["cd_applicant"]
+    db.session.execute(sa.update(Notification).where(Notification.user_id == applicant.id)
+                       .values(read_at=clock.now()))
+    db.session.commit()
+    browser = client("cd_applicant")
+    with statements(app) as seen:
+        html = page(browser, "/")
+    assert 'id="reminders"' not in html
+    assert len(reads_of(seen, "notifications")) == 1, reads_of(seen, "notifications")
+    db.session.add(Notification(user_id=applicant.id, instance_id=chengdu_project.instance_id,
+                                task_id=None, kind="due_today", message="科创项目今日到期，请及时提交。",
+                                created_at=clock.now()))
+    db.session.commit()
+    with statements(app) as seen:
+        html = page(browser, "/")
+    assert 'id="reminders"' in html and "科创项目今日到期，请及时提交。" in html
+    counts = [s for s in reads_of(seen, "notifications") if "count(" in s]
+    assert len(counts) == 1 and len(reads_of(seen, "notifications")) == 2, reads_of(seen, "notifications")

@@ -21,6 +21,7 @@ from ...extensions import db
 from ...models import Notification, Org, ProcessInstance, RoleAssignment, Task, User
 from ...models.notices import REMINDER_KINDS
 from ..shared.paging import Paged, paged_at_most
+from ..shared.read_once import read_once
 from ..shared import settings
 from ..shared.errors import NotFound
 from ..shared.projections import grant_view
@@ -150,7 +151,10 @@ class _People:
 # --- the 提醒 list and the 逾期 view -----------------------------------------------------------
 
 def unread_notifications(user: User, limit: int = 50) -> list[Notification]:
-    """Unread 到期提醒 and 逾期督办 (the other notices are on the 消息 page)."""
+    """Unread 到期提醒 and 逾期督办 (the other notices are on the 消息 page); not read when
+    nothing at all is unread (the header's count, which every page reads anyway)."""
+    if not unread_count(user):
+        return []
     return list(db.session.scalars(
         sa.select(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None),
                                       Notification.kind.in_(REMINDER_KINDS))
@@ -158,8 +162,10 @@ def unread_notifications(user: User, limit: int = 50) -> list[Notification]:
 
 
 def unread_count(user: User) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None)))
+    """Every unread notice of ``user``: the header's badge. Read once per transaction."""
+    return read_once(("unread_count", user.id), lambda: db.session.scalar(
+        sa.select(sa.func.count()).select_from(Notification).where(
+            Notification.user_id == user.id, Notification.read_at.is_(None))))
 
 
 def mark_read(notification_id: int, user: User) -> Notification:
