@@ -144,3 +144,16 @@ def test_the_concierge_records_follow_ups_with_files_and_nobody_else_does(world,
     with concierge.get(row["files"][0]["download_url"]) as download:
         assert download.data == PDF
     assert concierge.get(f"/api/v1/tasks/{task_id}/follow-ups").get_json() == [row]
+
+
+def test_the_task_list_names_no_filter_options(app, world, api, chengdu_project):
+    """The 事项 options are the inbox page's: the API's list, which has no such filter, does
+    not read the diagrams (or any task title) for them."""
+    from tests.web.test_page_queries import reads_of, statements
+
+    recommender = api("cd_recommender")
+    with statements(app) as seen:
+        listed = recommender.get("/api/v1/tasks").get_json()
+    assert listed["total"] == 1
+    assert reads_of(seen, "process_definitions") == []
+    assert not [s for s in seen if s.startswith("SELECT tasks.title ")], seen

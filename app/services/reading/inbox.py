@@ -2,7 +2,7 @@
 assigned to them — with filters, counts, and claim / unclaim / delegate."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from functools import cached_property
 
@@ -61,7 +61,14 @@ INBOX_PAGE_SIZE = 50  # 本系统默认值: rows per page of 我的待办
 class InboxPage(Paged):
     selection_groups: list = ()  # 遴选 tasks shown as one line per edition (SelectionGroup)
     badges: dict = None  # what counts() says, from the same pass over the index
-    task_choices: list = ()  # what task_choices() says, from the same pass
+    user: User | None = field(default=None, repr=False, compare=False)
+    tallies: list = field(default=(), repr=False, compare=False)  # that pass (OfferTally)
+
+    @cached_property
+    def task_choices(self) -> list[tuple[str, str]]:
+        """What task_choices() says, from the same pass — named only when the page shows the
+        filter (the API's task list, which has none, does not read the diagrams)."""
+        return _task_choices(self.user, self.tallies)
 
 
 def offered_to(user: User):
@@ -85,7 +92,7 @@ def inbox_page(user: User, wanted: InboxFilter = InboxFilter(), page: int = 1,
     rows, total, page = paged(_matching(user, wanted, grouped), page, per_page, _rows,
                               total=_tallied_total(tallies, grouped, wanted))
     return InboxPage(rows, total, page, per_page, selection_groups=grouped, badges=_badges(tallies),
-                     task_choices=_task_choices(user, tallies))
+                     user=user, tallies=tallies)
 
 
 TALLIED = {(None, False): "count", ("overdue", False): "overdue", ("week", False): "week",
