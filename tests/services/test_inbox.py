@@ -228,6 +228,67 @@ def test_the_badges_of_someone_with_two_roles_and_a_task_by_name_count_each_task
     assert counts(selector)["overdue"] == counts(selector)["week"] == counts(selector)["mine"] == 1
 
 
+@pytest.mark.parametrize("ranges_from,ranges_at_most", [(0, 32), (0, 0), (100, 32)])
+def test_pages_read_range_by_range_list_the_same_tasks_in_the_same_order_as_the_whole_inbox(
+        app, world, people, clock, monkeypatch, ranges_from, ranges_at_most):
+    """A long inbox's page is read from each (arm, kind, edition) range the tally met, each in
+    due order up to the page's end, then merged (a short one, or one of more ranges than
+    RANGES_AT_MOST, by one query): page after page they are the inbox's tasks in its order —
+    due first, no deadline last, ties oldest first — under every filter, the grouped 遴选 left
+    out."""
+    import uuid
+    from app.models import Task
+    from app.services.reading import inbox
+    from tests.web.test_page_queries import statements
+    from .selection_rows import add_recommended
+    monkeypatch.setattr(inbox, "SELECTION_GROUP_AT", 3)
+    monkeypatch.setattr(inbox, "RANGES_AT_MOST", ranges_at_most)
+    monkeypatch.setattr(inbox, "RANGES_FROM", ranges_from)
+    by_ranges = ranges_from == 0 and ranges_at_most > 0
+    selector, city = people["sel_innovation"], world["orgs"]["city_mianyang"]
+    department = db.session.get(type(city), selector.roles[0].org_id)
+    db.session.add(RoleAssignment(user_id=selector.id, org_id=city.id, role="recommender"))
+    add_recommended(world["edition"], city, city, "tech_transfer", 4, selector_org=department)  # a line
+    instance_id = db.session.scalar(sa.select(Task.instance_id).where(Task.org_id == department.id).limit(1))
+    day = timedelta(days=1)
+    for i, (name, role, org, candidate, due, claimed) in enumerate([
+            ("check_exclusions", "recommender", city.id, None, clock() - 2 * day, None),
+            ("check_exclusions", "recommender", city.id, None, None, selector.id),
+            ("check_exclusions", "recommender", city.id, None, clock() + 3 * day, None),
+            ("score_application", "selector", department.id, selector.id, clock() + 3 * day, None),
+            ("score_application", "selector", department.id, None, clock() - 2 * day, None),
+            ("select_project_report", "selector", department.id, None, None, None),
+            ("select_project_report", "selector", department.id, None, clock() + 9 * day, selector.id),
+            ("select_project", "selector", department.id, selector.id, clock() + day, None)]):
+        db.session.add(Task(id=str(uuid.uuid4()), instance_id=instance_id, task_name=name, title=name,
+                            role=role, org_id=org, candidate_user_id=candidate, due_at=due,
+                            claimed_by_id=claimed, created_at=clock() - timedelta(minutes=i),
+                            edition_id=world["edition"].id if name == "select_project" else None))
+    db.session.commit()
+    db.session.expire_all()
+
+    def in_order(rows):
+        return sorted(rows, key=lambda row: (row.task.due_at is None, row.task.due_at or clock(),
+                                             row.task.created_at, row.task.id))
+    for wanted in [InboxFilter(), InboxFilter(due="overdue"), InboxFilter(due="week"), InboxFilter(mine=True),
+                   InboxFilter(task_name="check_exclusions"), InboxFilter(task_name="select_project"),
+                   InboxFilter(city_id=city.id), InboxFilter(process="kechuang_project")]:
+        whole = inbox.inbox(selector, wanted)
+        assert [row.task.id for row in whole] == [row.task.id for row in in_order(whole)], wanted
+        paged, page = [], inbox.inbox_page(selector, wanted, per_page=2)
+        while True:
+            paged += page.rows
+            if page.page == page.pages:
+                break
+            with statements(app) as seen:
+                page = inbox.inbox_page(selector, wanted, page=page.page + 1, per_page=2)
+            read = [s for s in seen if "FROM tasks JOIN process_instances" in s]
+            assert len(read) == 1 and (read[0].count("LIMIT") > 1) == by_ranges, seen
+        assert [row.task.id for row in paged] == [row.task.id for row in whole], wanted
+    assert len(inbox.inbox(selector)) == 7  # the five grouped 遴选 (one by name) are one line, not rows
+    assert len(inbox.inbox(selector, InboxFilter(task_name="select_project"))) == 5
+
+
 def test_the_task_options_name_each_kind_as_the_newest_diagram_does(world, people):
     """A task still open on an older version of the model is filtered under the step's
     current name (one option per kind), while its own row keeps the name it was made with."""

@@ -17,7 +17,7 @@ from ...models import ConferenceEdition, ProcessInstance, Project, RoleAssignmen
 from ..shared.access import may_see_task
 from ..shared.definitions import task_titles
 from ..shared.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from ..shared.paging import Paged, paged
+from ..shared.paging import Paged, counted, page_within
 from ..steps.deadlines import on_time, task_action
 from ..steps.handled import existing_task
 from ..steps import notices
@@ -89,10 +89,13 @@ def inbox_page(user: User, wanted: InboxFilter = InboxFilter(), page: int = 1,
     per_page = per_page or INBOX_PAGE_SIZE
     tallies = _offer_tally(user)
     grouped = _grouped(tallies)
-    rows, total, page = paged(_matching(user, wanted, grouped), page, per_page, _rows,
-                              total=_tallied_total(tallies, grouped, wanted))
-    return InboxPage(rows, total, page, per_page, selection_groups=grouped, badges=_badges(tallies),
-                     user=user, tallies=tallies)
+    total = _tallied_total(tallies, grouped, wanted)
+    if total is None:
+        total = counted(_matching(user, wanted, grouped))
+    page = page_within(page, total, per_page)
+    chosen = _page_of(user, wanted, tallies, grouped, (page - 1) * per_page, per_page)
+    return InboxPage(_read_rows(chosen), total, page, per_page, selection_groups=grouped,
+                     badges=_badges(tallies), user=user, tallies=tallies)
 
 
 TALLIED = {(None, False): "count", ("overdue", False): "overdue", ("week", False): "week",
@@ -119,25 +122,82 @@ def _matching(user: User, wanted: InboxFilter, grouped: list[SelectionGroup]):
     """The tasks offered to ``user`` that ``wanted`` matches, due first (then oldest): a query
     of Task alone — counted from the inbox index, without reading any other table unless a
     市州 or 领域 filter needs its project."""
-    query = sa.select(Task).where(offered_to(user)).order_by(*INBOX_ORDER)
-    if wanted.city_id or wanted.sector:
-        query = query.outerjoin(Project, Project.instance_id == Task.instance_id)
-    query = _filtered(query, wanted, user)
+    query = _filtered(sa.select(Task).where(offered_to(user)).order_by(*INBOX_ORDER), wanted, user)
     if grouped and wanted.task_name != "select_project":  # one line per edition instead
         query = query.where(sa.not_(sa.and_(Task.task_name == "select_project", Task.edition_id.in_(
             [group.edition_id for group in grouped]))))
     return query
 
 
-INBOX_ORDER = (Task.due_at.is_(None), Task.due_at, Task.created_at, Task.id)  # due first, then oldest
+def _order(columns) -> tuple:
+    """Due first (soonest first, no deadline last), then oldest: the inbox's order, as the
+    inbox index holds it after a task's kind (NULLS LAST: its range read in order, on
+    PostgreSQL and SQLite alike)."""
+    return (columns.due_at.asc().nulls_last(), columns.created_at, columns.id)
+
+
+INBOX_ORDER = _order(Task)
+
+
+# A long inbox's page is read range by range of the inbox index: each kind of task (name and
+# 科创会 edition) offered through each of the person's arms (assigned by name, or a (role, org)
+# they hold) that the tally met, in the inbox's order, up to the page's end — then merged. As one
+# query over all of a 创发部's ~15,000 offered tasks, PostgreSQL read them all from the table and
+# sorted them for each page (its 遴选, shown as one line, skipped row by row): 10–12 ms, against
+# 2–3. A short inbox is one query: building the ranges' SQL costs more than they save (~1 ms).
+RANGES_FROM = 1000  # offered tasks from which a page is read by ranges
+RANGES_AT_MOST = 32  # more kinds than this: one query over all of them (the planner's work grows)
+
+
+def _listed_ranges(tallies: list[OfferTally], grouped: list[SelectionGroup],
+                   wanted: InboxFilter) -> list[tuple[int, str, int | None]] | None:
+    """The (arm, task name, edition) ranges the page's rows may come from: those the tally met
+    that ``wanted``'s 事项 keeps, less the 遴选 the inbox shows as a line; None: read them as
+    one query (a short inbox, or too many ranges)."""
+    if sum(tally.count for tally in tallies) < RANGES_FROM:
+        return None
+    lines = set() if wanted.task_name == "select_project" else {group.edition_id for group in grouped}
+    ranges = sorted((key for tally in tallies for key in tally.ranges
+                     if wanted.task_name in (None, key[1])
+                     and not (key[1] == "select_project" and key[2] in lines)),
+                    key=lambda key: (key[0], key[1], key[2] is None, key[2] or 0))
+    return ranges if len(ranges) <= RANGES_AT_MOST else None
+
+
+def _page_of(user: User, wanted: InboxFilter, tallies: list[OfferTally],
+             grouped: list[SelectionGroup], offset: int, limit: int):
+    """A query of the ids of the page's tasks, in the inbox's order: each range the tally met
+    read in order up to the page's end, then merged; None: no range holds any."""
+    ranges = _listed_ranges(tallies, grouped, wanted)
+    if ranges is None:
+        return _matching(user, wanted, grouped).with_only_columns(Task.id).limit(limit).offset(offset)
+    if not ranges:
+        return None
+    arms, filters = _offer_ranges(user), _filters(wanted, user)
+    parts = [_joined(sa.select(Task.id, Task.due_at, Task.created_at), wanted)
+             .where(arms[arm], Task.task_name == name, _edition_is(edition), *filters)
+             .order_by(*INBOX_ORDER).limit(offset + limit)
+             for arm, name, edition in ranges]
+    merged = sa.union_all(*(sa.select(*part.subquery().c) for part in parts)).subquery()
+    return sa.select(merged.c.id).order_by(*_order(merged.c)).limit(limit).offset(offset)
+
+
+def _edition_is(edition_id: int | None):
+    return Task.edition_id.is_(None) if edition_id is None else Task.edition_id == edition_id
 
 
 def _rows(tasks) -> list[InboxRow]:
-    """The rows of a Task query, each with its instance (no project or application row is
-    loaded: their JSON is what made a long inbox slow). The tasks of the page are chosen
-    first, from the inbox index alone (it holds every column the filters and the order
-    read); only those rows are then read with their instances."""
-    chosen = tasks.with_only_columns(Task.id)
+    """The rows of a Task query (every one: the .xlsx export)."""
+    return _read_rows(tasks.with_only_columns(Task.id))
+
+
+def _read_rows(chosen) -> list[InboxRow]:
+    """The rows of the tasks ``chosen`` (a query of their ids), each with its instance (no
+    project or application row is loaded: their JSON is what made a long inbox slow). The
+    tasks are chosen first, from the inbox index alone (it holds every column the filters and
+    the order read); only those rows are then read with their instances."""
+    if chosen is None:
+        return []
     found = db.session.execute(
         sa.select(Task, ProcessInstance).join(ProcessInstance, Task.instance_id == ProcessInstance.id)
         .where(Task.id.in_(chosen)).order_by(*INBOX_ORDER)
@@ -151,6 +211,13 @@ def _rows(tasks) -> list[InboxRow]:
 def task_choices(user: User) -> list[tuple[str, str]]:
     """(task name, title) of every kind of task offered to ``user``: the 事项 filter's options."""
     return _task_choices(user, _offer_tally(user))
+
+
+def _joined(query, wanted: InboxFilter):
+    """A Task query with the task's project, when a 市州 or 领域 filter reads it."""
+    if wanted.city_id or wanted.sector:
+        return query.outerjoin(Project, Project.instance_id == Task.instance_id)
+    return query
 
 
 def _task_choices(user: User, tallies: list[OfferTally]) -> list[tuple[str, str]]:
@@ -214,25 +281,30 @@ def _grouped(tallies: list[OfferTally]) -> list[SelectionGroup]:
 
 
 def _filtered(query, wanted: InboxFilter, user: User):
-    now = clock.now()
+    """``query`` of tasks (joined to their project when a filter reads it) as ``wanted`` filters."""
+    return _joined(query, wanted).where(*_filters(wanted, user))
+
+
+def _filters(wanted: InboxFilter, user: User) -> list:
+    """The SQL conditions of ``wanted``'s filters on a task (and its project: _joined)."""
+    conditions = []
     if wanted.process:
-        query = query.where(sa.exists().where(ProcessInstance.id == Task.instance_id,
-                                              ProcessInstance.process_key == wanted.process)
-                            .correlate(Task))  # not the instance _rows joins
+        conditions.append(sa.exists().where(ProcessInstance.id == Task.instance_id,
+                                            ProcessInstance.process_key == wanted.process)
+                          .correlate(Task))  # not the instance _rows joins
     if wanted.instance_id:
-        query = query.where(Task.instance_id == wanted.instance_id)
+        conditions.append(Task.instance_id == wanted.instance_id)
     if wanted.task_name:
-        query = query.where(Task.task_name == wanted.task_name)
+        conditions.append(Task.task_name == wanted.task_name)
     if wanted.city_id:
-        query = query.where(Project.city_org_id == wanted.city_id)
+        conditions.append(Project.city_org_id == wanted.city_id)
     if wanted.sector:
-        query = query.where(Project.sector == wanted.sector)
-    narrowing = _narrowing(user, now)
-    if wanted.due in ("overdue", "week"):
-        query = query.where(narrowing[wanted.due])
-    if wanted.mine:
-        query = query.where(narrowing["mine"])
-    return query
+        conditions.append(Project.sector == wanted.sector)
+    if wanted.due in ("overdue", "week") or wanted.mine:
+        narrowing = _narrowing(user, clock.now())
+        conditions += [narrowing[wanted.due]] if wanted.due in ("overdue", "week") else []
+        conditions += [narrowing["mine"]] if wanted.mine else []
+    return conditions
 
 
 def _narrowing(user: User, now) -> dict[str, object]:
@@ -264,13 +336,18 @@ class OfferTally:
     week: int
     mine: int
     first_due: object
-    names: frozenset = frozenset()  # the task names met: the 事项 filter's options
+    ranges: frozenset = frozenset()  # the (arm, task name, edition) ranges of the index met
+
+    @property
+    def names(self) -> frozenset:
+        """The task names met: the 事项 filter's options."""
+        return frozenset(name for _, name, _ in self.ranges)
 
     def plus(self, other: OfferTally) -> OfferTally:
         dues = [due for due in (self.first_due, other.first_due) if due is not None]
         return replace(self, count=self.count + other.count, overdue=self.overdue + other.overdue,
                        week=self.week + other.week, mine=self.mine + other.mine,
-                       first_due=min(dues, default=None), names=self.names | other.names)
+                       first_due=min(dues, default=None), ranges=self.ranges | other.ranges)
 
 
 def _offer_tally(user: User) -> list[OfferTally]:
@@ -282,13 +359,13 @@ def _offer_tally(user: User) -> list[OfferTally]:
     count, narrowing = sa.func.count(), _narrowing(user, clock.now())
     tallied = (count, *(count.filter(narrowing[column]) for column in ("overdue", "week", "mine")),
                sa.func.min(Task.due_at))
-    arms = [sa.select(Task.task_name, Task.edition_id, *tallied).where(offered)
-            .group_by(Task.task_name, Task.edition_id) for offered in _offer_ranges(user)]
+    arms = [sa.select(sa.literal_column(str(arm)), Task.task_name, Task.edition_id, *tallied).where(offered)
+            .group_by(Task.task_name, Task.edition_id) for arm, offered in enumerate(_offer_ranges(user))]
     tallies: dict[tuple[bool, int | None], OfferTally] = {}
-    for name, edition_id, *counts, first_due in db.session.execute(sa.union_all(*arms)).all():
+    for arm, name, edition_id, *counts, first_due in db.session.execute(sa.union_all(*arms)).all():
         selection = name == "select_project"
         key = (selection, edition_id if selection else None)
-        found = OfferTally(*key, *counts, first_due, frozenset({name}))
+        found = OfferTally(*key, *counts, first_due, frozenset({(arm, name, edition_id)}))
         tallies[key] = tallies[key].plus(found) if key in tallies else found
     return [tallies[key] for key in sorted(tallies, key=lambda key: (key[0], key[1] is None, key[1] or 0))]
 

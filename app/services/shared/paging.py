@@ -35,9 +35,20 @@ def paged(query, page: int, per_page: int, rows_of: Callable[[object], list],
     the caller knows ``total``, a page past the end shows the last one; ``rows_of`` reads the
     sliced query into rows."""
     if total is None:
-        total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
-    page = min(max(page, 1), page_count(total, per_page))
+        total = counted(query)
+    page = page_within(page, total, per_page)
     return rows_of(query.limit(per_page).offset((page - 1) * per_page)), total, page
+
+
+def counted(query) -> int:
+    """How many rows ``query`` gives (its order dropped)."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+
+
+def page_within(page: int, total: int, per_page: int) -> int:
+    """The page shown when ``page`` is asked of ``total`` rows: the first for one before it,
+    the last for one past the end."""
+    return min(max(page, 1), page_count(total, per_page))
 
 
 def paged_at_most(query, page: int, per_page: int, rows_of: Callable[[object], list],
