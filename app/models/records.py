@@ -16,14 +16,16 @@ from .types import JSONData, Money, UTCDateTime
 class Project(db.Model):
     """A 科创项目 in one conference edition (one process instance each)."""
     __tablename__ = "projects"
-    # a task's project edition without reading the row (the inbox's 遴选 grouping; 0021)
-    __table_args__ = (sa.Index("ix_projects_instance_edition", "instance_id", "edition_id"),)
+    # a task's project edition without reading the row (the inbox's 遴选 grouping; 0021);
+    # a 市州's instances without reading its projects (the instance list's 市州 filter; 0026)
+    __table_args__ = (sa.Index("ix_projects_instance_edition", "instance_id", "edition_id"),
+                      sa.Index("ix_projects_city_instance", "city_org_id", "instance_id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     edition_id: Mapped[int] = mapped_column(sa.ForeignKey("conference_editions.id"), index=True)
     instance_id: Mapped[int] = mapped_column(sa.ForeignKey("process_instances.id"), unique=True)
     owner_org_id: Mapped[int] = mapped_column(sa.ForeignKey("orgs.id"), index=True)
     recommender_org_id: Mapped[int] = mapped_column(sa.ForeignKey("orgs.id"), index=True)
-    city_org_id: Mapped[int | None] = mapped_column(sa.ForeignKey("orgs.id"), index=True)
+    city_org_id: Mapped[int | None] = mapped_column(sa.ForeignKey("orgs.id"))
     title: Mapped[str] = mapped_column(sa.String(200))
     project_type: Mapped[str] = mapped_column(sa.String(32))
     sector: Mapped[str | None] = mapped_column(sa.String(32))
