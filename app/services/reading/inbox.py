@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from functools import cached_property
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload
@@ -150,17 +151,21 @@ RANGES_AT_MOST = 32  # more kinds than this: one query over all of them (the pla
 
 
 def _listed_ranges(tallies: list[OfferTally], grouped: list[SelectionGroup],
-                   wanted: InboxFilter) -> list[tuple[int, str, int | None]] | None:
-    """The (arm, task name, edition) ranges the page's rows may come from: those the tally met
-    that ``wanted``'s 事项 keeps, less the 遴选 the inbox shows as a line; None: read them as
-    one query (a short inbox, or too many ranges)."""
+                   wanted: InboxFilter) -> list[RangeTally] | None:
+    """The ranges the page's rows may come from: those the tally met that ``wanted``'s 事项
+    keeps, less the 遴选 the inbox shows as a line, and less those the tally found nothing in
+    for 已逾期 / 7日内到期 / 我认领的; None: read them as one query (a short inbox, or too many
+    ranges)."""
     if sum(tally.count for tally in tallies) < RANGES_FROM:
         return None
     lines = set() if wanted.task_name == "select_project" else {group.edition_id for group in grouped}
-    ranges = sorted((key for tally in tallies for key in tally.ranges
-                     if wanted.task_name in (None, key[1])
-                     and not (key[1] == "select_project" and key[2] in lines)),
-                    key=lambda key: (key[0], key[1], key[2] is None, key[2] or 0))
+    narrowed = [column for column, chosen in (("overdue", wanted.due == "overdue"),
+                                              ("week", wanted.due == "week"), ("mine", wanted.mine)) if chosen]
+    ranges = sorted((found for tally in tallies for found in tally.ranges
+                     if wanted.task_name in (None, found.name)
+                     and not (found.name == "select_project" and found.edition_id in lines)
+                     and all(getattr(found, column) for column in narrowed)),
+                    key=lambda found: (found.arm, found.name, found.edition_id is None, found.edition_id or 0))
     return ranges if len(ranges) <= RANGES_AT_MOST else None
 
 
@@ -175,9 +180,9 @@ def _page_of(user: User, wanted: InboxFilter, tallies: list[OfferTally],
         return None
     arms, filters = _offer_ranges(user), _filters(wanted, user)
     parts = [_joined(sa.select(Task.id, Task.due_at, Task.created_at), wanted)
-             .where(arms[arm], Task.task_name == name, _edition_is(edition), *filters)
+             .where(arms[found.arm], Task.task_name == found.name, _edition_is(found.edition_id), *filters)
              .order_by(*INBOX_ORDER).limit(offset + limit)
-             for arm, name, edition in ranges]
+             for found in ranges]
     merged = sa.union_all(*(sa.select(*part.subquery().c) for part in parts)).subquery()
     return sa.select(merged.c.id).order_by(*_order(merged.c)).limit(limit).offset(offset)
 
@@ -325,6 +330,18 @@ def _badges(tallies: list[OfferTally]) -> dict[str, int]:
     return {badge: sum(getattr(tally, field) for tally in tallies) for badge, field in fields.items()}
 
 
+class RangeTally(NamedTuple):
+    """One range of the inbox index the tally read: the tasks of one name and edition offered
+    through one arm (_offer_ranges), and how many of them 已逾期 / 7日内到期 / 我认领的 count."""
+    arm: int
+    name: str
+    edition_id: int | None
+    count: int
+    overdue: int
+    week: int
+    mine: int
+
+
 @dataclass(frozen=True)
 class OfferTally:
     """The tasks offered to a person of one kind: the 遴选 (``selection``) of one edition, or
@@ -336,12 +353,12 @@ class OfferTally:
     week: int
     mine: int
     first_due: object
-    ranges: frozenset = frozenset()  # the (arm, task name, edition) ranges of the index met
+    ranges: frozenset = frozenset()  # the ranges of the index met (RangeTally)
 
     @property
     def names(self) -> frozenset:
         """The task names met: the 事项 filter's options."""
-        return frozenset(name for _, name, _ in self.ranges)
+        return frozenset(found.name for found in self.ranges)
 
     def plus(self, other: OfferTally) -> OfferTally:
         dues = [due for due in (self.first_due, other.first_due) if due is not None]
@@ -365,7 +382,7 @@ def _offer_tally(user: User) -> list[OfferTally]:
     for arm, name, edition_id, *counts, first_due in db.session.execute(sa.union_all(*arms)).all():
         selection = name == "select_project"
         key = (selection, edition_id if selection else None)
-        found = OfferTally(*key, *counts, first_due, frozenset({(arm, name, edition_id)}))
+        found = OfferTally(*key, *counts, first_due, frozenset({RangeTally(arm, name, edition_id, *counts)}))
         tallies[key] = tallies[key].plus(found) if key in tallies else found
     return [tallies[key] for key in sorted(tallies, key=lambda key: (key[0], key[1] is None, key[1] or 0))]
 
