@@ -305,10 +305,11 @@ def _filters(wanted: InboxFilter, user: User) -> list:
         conditions.append(Project.city_org_id == wanted.city_id)
     if wanted.sector:
         conditions.append(Project.sector == wanted.sector)
-    if wanted.due in ("overdue", "week") or wanted.mine:
-        narrowing = _narrowing(user, clock.now())
-        conditions += [narrowing[wanted.due]] if wanted.due in ("overdue", "week") else []
-        conditions += [narrowing["mine"]] if wanted.mine else []
+    narrowing = _narrowing(user, clock.now())
+    if wanted.due in ("overdue", "week"):
+        conditions.append(narrowing[wanted.due])
+    if wanted.mine:
+        conditions.append(narrowing["mine"])
     return conditions
 
 
