@@ -125,8 +125,9 @@ def _matching(user: User, wanted: InboxFilter, grouped: list[SelectionGroup]):
     市州 or 领域 filter needs its project."""
     query = _filtered(sa.select(Task).where(offered_to(user)).order_by(*INBOX_ORDER), wanted, user)
     if grouped and wanted.task_name != "select_project":  # one line per edition instead
-        query = query.where(sa.not_(sa.and_(Task.task_name == "select_project", Task.edition_id.in_(
-            [group.edition_id for group in grouped]))))
+        # (IS NOT NULL: a 遴选 of no edition is a row; with NULL the NOT would be NULL, dropping it)
+        query = query.where(sa.not_(sa.and_(Task.task_name == "select_project", Task.edition_id.is_not(None),
+                                            Task.edition_id.in_([group.edition_id for group in grouped]))))
     return query
 
 
