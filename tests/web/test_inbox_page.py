@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
@@ -73,13 +74,17 @@ def test_delegate_from_the_task_page_keeps_the_reason(world, client, chengdu_pro
     assert reasons == ["本周出差"]
 
 
-def test_a_long_inbox_comes_in_pages_with_the_filters_kept(world, client, chengdu_project, monkeypatch):
+@pytest.mark.parametrize("ranges_from", [1000, 0])
+def test_a_long_inbox_comes_in_pages_with_the_filters_kept(world, client, chengdu_project, monkeypatch,
+                                                           ranges_from):
     """A department's inbox holds thousands: 50 rows a page (here 1, to keep the test small),
-    the badge counts every page, and the pager keeps the filters."""
+    the badge counts every page, and the pager keeps the filters — read as one query, or, as
+    a long inbox is (RANGES_FROM), range by range of the inbox index."""
     from app.services.reading import inbox
     from app.demo.scenario import drive_project
     drive_project(world, "分页测试项目", until="check_exclusions")
     monkeypatch.setattr(inbox, "INBOX_PAGE_SIZE", 1)
+    monkeypatch.setattr(inbox, "RANGES_FROM", ranges_from)
     recommender = client("cd_recommender")
     first = recommender.get("/?process=kechuang_project").get_data(as_text=True)
     assert first.count('data-task-name="check_exclusions"') == 1 and re.search(r'data-count="all">2<', first)
@@ -92,7 +97,9 @@ def test_a_long_inbox_comes_in_pages_with_the_filters_kept(world, client, chengd
     assert "第 2 / 2 页" in past_the_end
 
 
-def test_many_selection_tasks_are_one_line_to_the_board_and_listed_on_demand(world, client, monkeypatch):
+@pytest.mark.parametrize("ranges_from", [1000, 0])
+def test_many_selection_tasks_are_one_line_to_the_board_and_listed_on_demand(world, client, monkeypatch,
+                                                                            ranges_from):
     """A department with hundreds of 遴选 tasks sees one line per edition (count, deadline, the
     board) instead of hundreds of rows; the 事项 filter lists them one by one; and the empty
     list under the line says the other tasks are none, not that there is nothing to do."""
@@ -100,6 +107,7 @@ def test_many_selection_tasks_are_one_line_to_the_board_and_listed_on_demand(wor
     from app.demo.scenario import drive_project
     drive_project(world, "遴选分组项目", until="select_project")
     monkeypatch.setattr(inbox, "SELECTION_GROUP_AT", 0)
+    monkeypatch.setattr(inbox, "RANGES_FROM", ranges_from)
     selector = client("sel_innovation")
     page = selector.get("/").get_data(as_text=True)
     assert "待遴选项目1项" in page and "进入遴选工作台" in page
