@@ -35,3 +35,23 @@ def test_an_applicant_sees_many_only_past_what_they_see(world):
     seen = visible_count(applicant)
     assert seen >= 2
     assert sees_many(applicant, seen) and not sees_many(applicant, seen + 1)
+
+
+def test_grant_view_is_idempotent_per_viewer(world):
+    """Each step that offers a task grants its viewer: the same org or person again adds no
+    row (a NULL side is matched as NULL), a new one adds exactly one."""
+    import sqlalchemy as sa
+    from app.services.shared.projections import grant_view
+    instance_id = _projects(world, 1)[0]
+    org, person = world["orgs"]["city_mianyang"].id, world["users"]["my_recommender"].id
+
+    def viewers():
+        return sorted(db.session.execute(sa.select(InstanceViewer.org_id, InstanceViewer.user_id)
+                                         .where(InstanceViewer.instance_id == instance_id)).all(),
+                      key=lambda row: (row[0] or 0, row[1] or 0))
+    before = viewers()
+    grant_view(instance_id, {(org, None), (None, person)})
+    after = viewers()
+    assert set(after) - set(before) == {(None, person), (org, None)} and len(after) == len(before) + 2
+    grant_view(instance_id, {(org, None), (None, person)} | set(before))
+    assert viewers() == after

@@ -37,14 +37,21 @@ def _sync_tasks(instance, before, after, process, now) -> list[dict]:
 
 
 def grant_view(instance_id: int, viewers: set[tuple[int | None, int | None]]) -> None:
-    """Let these (org, None) or (None, user) see the instance from now on (idempotent)."""
+    """Let these (org, None) or (None, user) see the instance from now on (idempotent): each
+    row inserted unless it is there already, in one statement (a step offering a task used to
+    read the instance's viewers, then insert the missing one)."""
+    if viewers:
+        db.session.execute(_GRANT_VIEW, [{"instance": instance_id, "org": org, "user": user}
+                                         for org, user in viewers])
+
+
+def _grant_view():
     table = InstanceViewer.__table__
-    known = set(db.session.execute(sa.select(table.c.org_id, table.c.user_id)
-                                   .where(table.c.instance_id == instance_id)).all())
-    missing = [{"instance_id": instance_id, "org_id": org, "user_id": user}
-               for org, user in viewers - known]
-    if missing:
-        db.session.execute(sa.insert(table), missing)
+    instance, org, user = (sa.bindparam(name, type_=sa.Integer) for name in ("instance", "org", "user"))
+    known = sa.exists().where(table.c.instance_id == instance, table.c.org_id.is_not_distinct_from(org),
+                              table.c.user_id.is_not_distinct_from(user))
+    return sa.insert(table).from_select(["instance_id", "org_id", "user_id"],
+                                        sa.select(instance, org, user).where(~known))
 
 
 def _delete_by_id(model):
@@ -55,6 +62,7 @@ def _delete_by_id(model):
 # Built once: constructing SQL expressions costs more than running these statements.
 _DELETE = {Task: _delete_by_id(Task), Timer: _delete_by_id(Timer)}
 _INSERT = {Task: sa.insert(Task.__table__), Timer: sa.insert(Timer.__table__)}
+_GRANT_VIEW = _grant_view()
 _UPDATE_TIMER_DUE = sa.update(Timer.__table__).where(Timer.__table__.c.id == sa.bindparam("ident"))
 
 
