@@ -29,17 +29,6 @@ def page_count(total: int, per_page: int) -> int:
     return max(1, -(-total // per_page))
 
 
-def paged(query, page: int, per_page: int, rows_of: Callable[[object], list],
-          total: int | None = None) -> tuple[list, int, int]:
-    """(rows of the page, total, page number) of an ordered ``query``: counted in SQL unless
-    the caller knows ``total``, a page past the end shows the last one; ``rows_of`` reads the
-    sliced query into rows."""
-    if total is None:
-        total = counted(query)
-    page = page_within(page, total, per_page)
-    return rows_of(query.limit(per_page).offset((page - 1) * per_page)), total, page
-
-
 def counted(query) -> int:
     """How many rows ``query`` gives (its order dropped)."""
     return db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
@@ -53,15 +42,15 @@ def page_within(page: int, total: int, per_page: int) -> int:
 
 def paged_at_most(query, page: int, per_page: int, rows_of: Callable[[object], list],
                   cap: int) -> tuple[list, int, int, bool]:
-    """As ``paged``, but counting stops after ``cap`` rows, or the rows up to the page asked
-    for if that is further: (rows, total, page, exact) — ``exact`` False when more rows follow
-    ``total``. Counting tens of thousands of rows for the footer of a list read from its top
-    costs more than the page itself."""
+    """(rows of the page, total, page number, exact) of an ordered ``query``, counting no further
+    than ``cap`` rows, or the rows up to the page asked for if that is further — ``exact``
+    False when more rows follow ``total``; a page past the end shows the last one; ``rows_of``
+    reads the sliced query into rows. Counting tens of thousands of rows for the footer of a
+    list read from its top costs more than the page itself."""
     page = max(page, 1)
     enough = max(cap, page * per_page) + 1
-    counted = db.session.scalar(sa.select(sa.func.count()).select_from(
-        query.order_by(None).limit(enough).subquery()))
-    exact = counted < enough
-    total = counted if exact else enough - 1
-    page = min(page, page_count(total, per_page))
+    found = counted(query.limit(enough))
+    exact = found < enough
+    total = found if exact else enough - 1
+    page = page_within(page, total, per_page)
     return rows_of(query.limit(per_page).offset((page - 1) * per_page)), total, page, exact
