@@ -124,11 +124,16 @@ def _matching(user: User, wanted: InboxFilter, grouped: list[SelectionGroup]):
     of Task alone — counted from the inbox index, without reading any other table unless a
     市州 or 领域 filter needs its project."""
     query = _filtered(sa.select(Task).where(offered_to(user)).order_by(*INBOX_ORDER), wanted, user)
-    if grouped and wanted.task_name != "select_project":  # one line per edition instead
-        # (IS NOT NULL: a 遴选 of no edition is a row; with NULL the NOT would be NULL, dropping it)
+    lines = _lines(grouped, wanted)
+    if lines:  # (IS NOT NULL: a 遴选 of no edition is a row; with NULL the NOT would be NULL, dropping it)
         query = query.where(sa.not_(sa.and_(Task.task_name == "select_project", Task.edition_id.is_not(None),
-                                            Task.edition_id.in_([group.edition_id for group in grouped]))))
+                                            Task.edition_id.in_(sorted(lines)))))
     return query
+
+
+def _lines(grouped: list[SelectionGroup], wanted: InboxFilter) -> set[int]:
+    """The editions whose 遴选 tasks are one line instead of rows — none when 事项 = 遴选 lists them."""
+    return set() if wanted.task_name == "select_project" else {group.edition_id for group in grouped}
 
 
 def _order(columns) -> tuple:
@@ -159,9 +164,7 @@ def _listed_ranges(tallies: list[OfferTally], grouped: list[SelectionGroup],
     ranges)."""
     if sum(tally.count for tally in tallies) < RANGES_FROM:
         return None
-    lines = set() if wanted.task_name == "select_project" else {group.edition_id for group in grouped}
-    narrowed = [column for column, chosen in (("overdue", wanted.due == "overdue"),
-                                              ("week", wanted.due == "week"), ("mine", wanted.mine)) if chosen]
+    lines, narrowed = _lines(grouped, wanted), _narrowed(wanted)
     ranges = sorted((found for tally in tallies for found in tally.ranges
                      if wanted.task_name in (None, found.name)
                      and not (found.name == "select_project" and found.edition_id in lines)
@@ -306,12 +309,17 @@ def _filters(wanted: InboxFilter, user: User) -> list:
         conditions.append(Project.city_org_id == wanted.city_id)
     if wanted.sector:
         conditions.append(Project.sector == wanted.sector)
-    narrowing = _narrowing(user, clock.now())
-    if wanted.due in ("overdue", "week"):
-        conditions.append(narrowing[wanted.due])
-    if wanted.mine:
-        conditions.append(narrowing["mine"])
+    narrowed = _narrowed(wanted)
+    if narrowed:
+        narrowing = _narrowing(user, clock.now())
+        conditions += [narrowing[name] for name in narrowed]
     return conditions
+
+
+def _narrowed(wanted: InboxFilter) -> list[str]:
+    """Which of 已逾期 / 7日内到期 / 我认领的 ``wanted`` asks for: keys of _narrowing, and the
+    tally's columns of the same names."""
+    return ([wanted.due] if wanted.due in ("overdue", "week") else []) + (["mine"] if wanted.mine else [])
 
 
 def _narrowing(user: User, now) -> dict[str, object]:
