@@ -9,6 +9,12 @@ Prints instances/s, user-task completions/s and the ratio persisted / bare (targ
 workflow of an instance is kept in memory, so a follow-up step skips deserialization);
 ``--no-cache`` restores from the database at every step, as a step arriving at another worker
 would. Not a test: numbers vary with the machine; the ratio is what to watch.
+
+Also measured in the same run, the floor of a completion on this stack: SpiffWorkflow's own
+step, ready tasks and state as JSON for the same steps with the spec in memory (what a step
+whose workflow is cached cannot avoid), plus ten prepared statements and a commit through
+SQLAlchemy Core on the bench's database (what a step's writes cost at the least). complete_task's
+ratio to that floor says how much of its time is the services' own work.
 """
 from __future__ import annotations
 
@@ -28,6 +34,7 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG  # noqa: E402
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition  # noqa: E402
 from SpiffWorkflow.util.task import TaskState  # noqa: E402
 
+from workflows import engine as spiff_steps  # noqa: E402
 from workflows.clock import FrozenClock, using_clock  # noqa: E402
 from workflows.dates import SHANGHAI  # noqa: E402
 from workflows.scripting import RestrictedScriptEngine  # noqa: E402
@@ -170,6 +177,68 @@ def _bare_instance(spec_pair, path, full, engine, clock) -> None:
     assert wf.is_completed(), "bare path did not reach its end"
 
 
+# ---- the floor: what any completion costs on this stack -----------------------------------
+
+FLOOR_STATEMENTS = 10  # a step's reads and writes (bench/engine.py's profile: 10.3 and 8.8)
+
+
+def spiff_floor(n: int) -> float:
+    """Seconds per completion of SpiffWorkflow alone, both paths, spec in memory: the task
+    run and the engine steps after it, the ready tasks and timers, the state as JSON."""
+    specs = {p.key: serializer.spec_from_json(p.spec_json) for p in parse_bundle(read_bundle(ROOT / "bpmn"))}
+    clock, seconds, count = FrozenClock(at(2023, 12, 1)), 0.0, 0
+    with using_clock(clock):
+        for key, (start_data, steps) in (("kechuang_project", PROJECT_PATH),
+                                         ("expert_team_grant", GRANT_PATH)):
+            for _ in range(n):
+                clock.set(at(*start_data["_clock"]))
+                workflow = spiff_steps.start(*specs[key], {k: v for k, v in start_data.items()
+                                                           if not k.startswith("_")})
+                for kind, target, data in steps:
+                    if kind != "task":  # a message or a timer: a step, not a completion
+                        _move_on(workflow, clock, kind, target, data)
+                        continue
+                    task_id = next(str(t.id) for t in workflow.get_tasks(state=TaskState.READY, manual=True)
+                                   if t.task_spec.bpmn_id == target)
+                    started = time.perf_counter()
+                    spiff_steps.complete(workflow, task_id, dict(data))
+                    spiff_steps.waits(workflow)
+                    spiff_steps.dump(workflow)
+                    seconds += time.perf_counter() - started
+                    count += 1
+    return seconds / count
+
+
+def _move_on(workflow, clock, kind: str, target, data) -> None:
+    if kind == "message":
+        spiff_steps.deliver_message(workflow, target, data)
+    else:
+        clock.set(at(*data))
+        spiff_steps.advance(workflow)
+
+
+def statements_floor(rounds: int = 2000) -> float:
+    """Seconds for FLOOR_STATEMENTS prepared statements (half reads, half updates of one row)
+    and a commit, through SQLAlchemy Core on the bench's database (the app's engine)."""
+    import sqlalchemy as sa
+    from app.extensions import db
+    table = sa.table("bench_floor", sa.column("id"), sa.column("a"), sa.column("b"))
+    read = sa.select(table.c.a, table.c.b).where(table.c.id == sa.bindparam("row"))
+    write = sa.update(table).where(table.c.id == sa.bindparam("row")).values(b=table.c.b + 1)
+    with db.engine.begin() as connection:
+        connection.execute(sa.text("CREATE TABLE bench_floor (id INTEGER PRIMARY KEY, a TEXT, b INTEGER)"))
+        connection.execute(sa.insert(table), [{"id": i, "a": "申报" * 50, "b": 0} for i in range(1, 1001)])
+    half = FLOOR_STATEMENTS // 2
+    started = time.perf_counter()
+    for i in range(rounds):
+        with db.engine.begin() as connection:
+            for j in range(half):
+                connection.execute(read, {"row": (7 * i + j) % 1000 + 1}).all()
+            for j in range(half):
+                connection.execute(write, {"row": (3 * i + j) % 1000 + 1})
+    return (time.perf_counter() - started) / rounds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=200, help="instances of each process (default 200)")
@@ -180,6 +249,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         ctx, world = setup_app(Path(tmp) / "bench.sqlite", n)
         bare_p, bare_g = run_bare(n)
+        floor_spiff, floor_sql = spiff_floor(max(5, n // 5)), statements_floor()
         if args.no_cache:
             from app.services.shared.workflow_cache import cache
             cache.capacity = 0
@@ -196,6 +266,13 @@ def main() -> None:
         print(f"complete_task alone on the {path} path (validate, authorise, advance, save, "
               f"commit): {count} completions in {seconds:.2f} s = {count / seconds:.0f} "
               f"completions/s ({1000 * seconds / count:.2f} ms each; target >= 400/s)")
+    floor = floor_spiff + floor_sql
+    each = sum(timed.seconds.values()) / sum(timed.count.values())
+    print(f"floor of a completion on this stack, measured now: SpiffWorkflow's step and state "
+          f"{1000 * floor_spiff:.2f} ms + {FLOOR_STATEMENTS} statements and a commit through "
+          f"SQLAlchemy Core {1000 * floor_sql:.2f} ms = {1000 * floor:.2f} ms (at most "
+          f"{1 / floor:.0f} completions/s); ratio complete_task / floor = {each / floor:.2f}x "
+          f"({1000 * each:.2f} ms; 400/s is {1 / (400 * floor):.2f}x the floor)")
     print("(instances/s and the ratio include everything else a path does: starts, follow-up "
           "records, KPI entries, ranking, timer sweeps)")
 
