@@ -190,8 +190,7 @@ def _conditions(wanted: InstanceFilter, reading: str = GATHERED):
     if wanted.outcome:
         yield checked(ProcessInstance.outcome) == wanted.outcome
     if wanted.city_id:
-        yield ProcessInstance.id.in_(sa.select(Project.instance_id)
-                                     .where(Project.city_org_id == wanted.city_id))
+        yield _of_city(wanted.city_id, reading)
     if wanted.process:
         yield checked(ProcessInstance.process_key) == wanted.process
     if wanted.edition_id:
@@ -200,6 +199,19 @@ def _conditions(wanted: InstanceFilter, reading: str = GATHERED):
     if wanted.call_id:
         yield ProcessInstance.id.in_(sa.select(GrantApplication.instance_id)
                                      .where(GrantApplication.call_id == wanted.call_id))
+
+
+def _of_city(city_id: int, reading: str):
+    """The instances of a 市州's projects. Read BY_CITY on PostgreSQL: ``id = ANY(ARRAY(…))`` —
+    the city's ~2,000 instance ids are read once from the projects' (city, instance) index,
+    then each instance looked up by its key. As ``IN (…)`` PostgreSQL hashed them and, for a
+    reader who sees every instance, scanned the 40,000 running ones to join them (bench/inbox.py:
+    an administrator's ``?status=running&city=成都`` 15 → 4 ms in EXPLAIN ANALYZE). SQLite
+    already looks each one up (and has no arrays)."""
+    projects = sa.select(Project.instance_id).where(Project.city_org_id == city_id)
+    if reading == BY_CITY and db.engine.dialect.name == "postgresql":
+        return ProcessInstance.id == sa.any_(sa.func.array(projects.scalar_subquery()))
+    return ProcessInstance.id.in_(projects)
 
 
 def _checked(column):
