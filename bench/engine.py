@@ -42,7 +42,7 @@ from workflows.serialization import serializer  # noqa: E402
 from workflows.specs import parse_bundle, read_bundle  # noqa: E402
 
 from bare_paths import GRANT_PATH, PROJECT_PATH, completions  # noqa: E402
-from world import setup_app as bench_world  # noqa: E402
+from world import add_societies, setup_app as bench_world  # noqa: E402
 
 
 def at(year, month, day, hour=9):
@@ -56,7 +56,7 @@ def setup_app(db_path: Path, n: int):
     calls like the 2024 one as ``n`` applications fill (each funds ``awards_count``)."""
     ctx, world = bench_world(db_path)
     with using_clock(FrozenClock(at(2023, 12, 1))):
-        _add_bench_societies(world, n)
+        add_societies(world, n)
         world["bench_calls"] = _bench_calls(world["grant_call"], n)
     return ctx, world
 
@@ -76,22 +76,6 @@ def _bench_calls(first, n: int) -> list:
         calls.append(copy)
     db.session.commit()
     return calls
-
-
-def _add_bench_societies(world, n: int) -> None:
-    """One invented society (and its applicant) per grant application: one application each."""
-    from app.demo.reference import _org
-    from app.extensions import db
-    from app.models import RoleAssignment, User
-    from workflows.clock import now
-    for i in range(n):
-        org = _org(f"bench_soc_{i}", f"四川省基准测试第{i}学会", "society", world["orgs"]["province"])
-        user = User(username=f"bench_applicant_{i}", display_name=f"测试{i}", created_at=now())
-        db.session.add(user)
-        db.session.flush()
-        db.session.add(RoleAssignment(user_id=user.id, org_id=org.id, role="applicant"))
-        world["orgs"][org.code], world["users"][user.username] = org, user
-    db.session.commit()
 
 
 class CompletionTimer:

@@ -21,7 +21,7 @@ run() {
 
 run engine bench/engine.py --n 25      # past the 20 places of one call: a second call opens
 run timers bench/timers.py --waiting 2000 --due 100 --repeat 3
-run pdf bench/pdf.py --runs 2 --baseline-runs 1 --batch 2
+run pdf bench/pdf.py --runs 2 --baseline-runs 1 --batch 2 --export 4
 run selection bench/selection.py --quick
 run inbox bench/inbox.py --quick
 ran+=(quota_board.py grant_ranking.py)  # bench/selection.py runs both
