@@ -181,9 +181,29 @@ def test_landed_project_cannot_be_submitted_again(world, project, people, clock)
     again = start_project(edition.id, world["orgs"]["ent_cloudwise"].id,
                           world["orgs"]["city_chengdu"].id, "视觉引导柔性装配", "tech_transfer",
                           people["cd_applicant"])
+    untouched = snapshot(again.instance)
     with pytest.raises(InvalidInput) as refused:
         complete(people["cd_applicant"], again.instance, "submit_project", submission())
-    assert "platform_listing_id" in refused.value.errors
+    assert refused.value.errors == {"platform_listing_id": [
+        "「天府科技云发布编号」TFKJY-2023-0001对应的项目已在往届科创会落地转化，不再推荐"]}
+    assert snapshot(again.instance) == untouched
+    complete(people["cd_applicant"], again.instance, "submit_project",
+             submission(platform_listing_id="TFKJY-2024-0002"))  # another listing: a new project
+    assert open_tasks(again.instance) == ["check_exclusions"]
+    # the rule is of earlier editions: the landing edition's own projects are not refused by it
+    clock.set(datetime(2023, 12, 10, tzinfo=SHANGHAI))  # (its collection, with the landing on record)
+    same = start_project(world["edition"].id, world["orgs"]["ent_cloudwise"].id,
+                         world["orgs"]["city_chengdu"].id, "视觉引导柔性装配（同届）", "tech_transfer",
+                         people["cd_applicant"])
+    complete(people["cd_applicant"], same.instance, "submit_project", submission())
+    assert open_tasks(same.instance) == ["check_exclusions"]
+    # nor is a listing another edition has only submitted, not landed
+    other = start_project(world["edition"].id, world["orgs"]["ent_cloudwise"].id,
+                          world["orgs"]["city_chengdu"].id, "视觉引导柔性装配（另案）", "tech_transfer",
+                          people["cd_applicant"])
+    complete(people["cd_applicant"], other.instance, "submit_project",
+             submission(platform_listing_id="TFKJY-2024-0002"))
+    assert open_tasks(other.instance) == ["check_exclusions"]
 
 
 def test_collection_closed_refuses_new_project(world, people, clock):
