@@ -66,7 +66,10 @@ class User(UserMixin, db.Model):
 
 class RoleAssignment(db.Model):
     __tablename__ = "role_assignments"
-    __table_args__ = (sa.UniqueConstraint("user_id", "org_id", "role"),)
+    # holders of a role (all experts: 分配评审专家's pool and its draw) or of a role in an org
+    # (who is told of a new task) read from the index alone (migration 0027)
+    __table_args__ = (sa.UniqueConstraint("user_id", "org_id", "role"),
+                      sa.Index("ix_role_assignments_role_org_user", "role", "org_id", "user_id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     org_id: Mapped[int] = mapped_column(sa.ForeignKey("orgs.id"), index=True)
