@@ -120,7 +120,7 @@ class AuditEvent(db.Model):
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     kind: Mapped[str] = mapped_column(sa.String(32))  # started · completed · timer · message …
     task_name: Mapped[str | None] = mapped_column(sa.String(64))
-    task_id: Mapped[str | None] = mapped_column(sa.String(36))
+    task_id: Mapped[str | None] = mapped_column(sa.String(36), index=True)  # who completed it (0027)
     step_before: Mapped[str | None] = mapped_column(sa.String(200))
     step_after: Mapped[str | None] = mapped_column(sa.String(200))
     data: Mapped[dict | None] = mapped_column(JSONData)

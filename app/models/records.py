@@ -56,9 +56,12 @@ class FollowUpRecord(db.Model):
 class GrantApplication(db.Model):
     """A society's application to a grant call (one process instance each)."""
     __tablename__ = "grant_applications"
-    __table_args__ = (sa.UniqueConstraint("call_id", "society_org_id"),)
+    # a call's applications, and whether its ranking is out (a ranked one: the 公示名单 offered
+    # on every instance list page), from the index alone (migration 0027)
+    __table_args__ = (sa.UniqueConstraint("call_id", "society_org_id"),
+                      sa.Index("ix_grant_applications_call_rank", "call_id", "rank"))
     id: Mapped[int] = mapped_column(primary_key=True)
-    call_id: Mapped[int] = mapped_column(sa.ForeignKey("grant_calls.id"), index=True)
+    call_id: Mapped[int] = mapped_column(sa.ForeignKey("grant_calls.id"))
     instance_id: Mapped[int] = mapped_column(sa.ForeignKey("process_instances.id"), unique=True)
     society_org_id: Mapped[int] = mapped_column(sa.ForeignKey("orgs.id"), index=True)
     title: Mapped[str] = mapped_column(sa.String(200))

@@ -1,18 +1,22 @@
-"""No step of either process reads a whole table that grows with use. Every statement that
-completing the steps runs is planned by SQLite (EXPLAIN QUERY PLAN, on the same connection with
-the same parameters) and a plan that scans such a table fails the test: at a province's scale
-(bench/inbox.py: 100,000 tasks, 45,000 projects, 10,000 users) one such read in a step's
-transaction costs each completion milliseconds to tens of them, and more every year, while the
-small databases of the tests and the engine benchmark never show it. SQLite plans from the
-indexes there are, not from the table sizes, so the tests' small database shows the plans a
-province's would use."""
+"""No step of either process — nor a read every list page or every lost race makes — reads a
+whole table that grows with use. Every statement they run is planned by SQLite (EXPLAIN QUERY
+PLAN, on the same connection with the same parameters) and a plan that scans such a table fails
+the test: at a province's scale (bench/inbox.py: 100,000 tasks, 45,000 projects, 10,000 users)
+one such read costs each completion or page milliseconds to tens of them, and more every year,
+while the small databases of the tests and the engine benchmark never show it. SQLite plans
+from the indexes there are, not from the table sizes, so the tests' small database shows the
+plans a province's would use."""
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import event
 
 from app.demo.scenario import drive_application, drive_project
 from app.extensions import db
+from app.models import AuditEvent
+from app.services.documents.documents import publicity_calls
+from app.services.steps.handled import handled_by_someone
 
 # configuration that an administrator edits and does not grow with the work
 REFERENCE_TABLES = {"holidays", "process_definitions", "conference_editions", "grant_calls",
@@ -50,3 +54,21 @@ def test_a_project_from_submission_to_landing_scans_no_growing_table(world, scan
 def test_an_application_from_eligibility_to_its_end_scans_no_growing_table(world, clock, scans, failing):
     drive_application(world, clock, "soc_smart_mfg", "soc_mfg_applicant", failing=failing)
     assert scans == []
+
+
+def test_the_loser_of_a_race_is_told_who_won_from_the_task_s_own_audit_rows(world, scans):
+    """Someone who opens or completes a task a colleague has just completed is told by whom and
+    when (steps/handled.py): found by the task's id, not by reading the whole audit trail."""
+    project = drive_project(world, "视觉引导柔性装配", until="check_exclusions")
+    submitted = db.session.scalar(sa.select(AuditEvent.task_id).filter_by(
+        instance_id=project.instance_id, kind="completed", task_name="submit_project"))
+    del scans[:]
+    told = handled_by_someone(submitted, world["users"]["cd_recommender"])
+    assert told is not None and "已由" in str(told)
+    assert scans == []
+
+
+def test_every_instance_list_asks_which_calls_offer_a_publicity_list_from_an_index(world, scans):
+    assert publicity_calls(world["users"]["grant_officer"]) == []
+    assert scans == []
+

@@ -392,7 +392,7 @@ def publicity_list_pdf(call_id: int, user: User) -> Served:
 
 def publicity_calls(user: User) -> list[GrantCall]:
     """The calls whose 公示名单 ``user`` may download (their ranking published)."""
-    ranked = sa.select(GrantApplication.call_id).where(GrantApplication.rank.is_not(None))
-    calls = db.session.scalars(sa.select(GrantCall).where(GrantCall.id.in_(ranked))
+    ranked = sa.exists().where(GrantApplication.call_id == GrantCall.id, GrantApplication.rank.is_not(None))
+    calls = db.session.scalars(sa.select(GrantCall).where(ranked)  # per call, from its index range
                                .order_by(GrantCall.year.desc(), GrantCall.id))
     return [call for call in calls if may_see_publicity_list(user, call)]
