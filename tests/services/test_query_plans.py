@@ -72,3 +72,15 @@ def test_every_instance_list_asks_which_calls_offer_a_publicity_list_from_an_ind
     assert publicity_calls(world["users"]["grant_officer"]) == []
     assert scans == []
 
+
+
+def test_the_selection_board_finds_its_pool_from_the_edition_s_projects(world, scans):
+    """The 遴选工作台 of 创发部, with a recommended project waiting: its pool (open 遴选 tasks)
+    is asked of the edition's projects, not read from every open task of the province."""
+    from app.services.kechuang.selection_board import quota_board
+    drive_project(world, "视觉引导柔性装配", until="select_project")
+    selector = world["users"]["sel_innovation"]
+    del scans[:]
+    board = quota_board(world["edition"].id, selector.roles[0].org_id, selector)
+    assert board.total == 1
+    assert scans == []

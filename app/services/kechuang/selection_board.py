@@ -105,9 +105,11 @@ def _line(label: str, limit: int | None, used: int) -> QuotaLine:
     return QuotaLine(label, str(limit), used, str(max(0, limit - used)))
 
 
-def _in_pool(edition: ConferenceEdition):
-    """Recommended to the province and not yet published (an open select_project task)."""
-    return sa.select(Task.instance_id).where(Task.task_name == "select_project")
+def _in_pool():
+    """Recommended to the province and not yet published (an open select_project task): asked
+    of each of the edition's projects by its instance's tasks. As ``instance_id IN (every open
+    遴选 task)`` it read the whole inbox index for them — every open task of the province."""
+    return sa.exists().where(Task.instance_id == Project.instance_id, Task.task_name == "select_project")
 
 
 def _pool(edition: ConferenceEdition, admits: bool, filters: dict):
@@ -119,7 +121,7 @@ def _pool(edition: ConferenceEdition, admits: bool, filters: dict):
                                           admitted.stage == sr.ADMISSION))
              .outerjoin(placed, sa.and_(placed.project_id == Project.id, placed.stage == "placement"))
              .where(Project.edition_id == edition.id, Project.intent.is_not(None),
-                    Project.instance_id.in_(_in_pool(edition))))
+                    _in_pool()))
     if not admits:
         query = query.where(admitted.id.is_not(None))
     return _filtered(query, filters, admitted, placed)
