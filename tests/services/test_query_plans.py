@@ -84,3 +84,14 @@ def test_the_selection_board_finds_its_pool_from_the_edition_s_projects(world, s
     board = quota_board(world["edition"].id, selector.roles[0].org_id, selector)
     assert board.total == 1
     assert scans == []
+
+
+def test_the_quality_projects_to_choose_from_are_read_from_the_edition_s_projects(world, scans):
+    """优质科创项目 are chosen among the edition's 推介 or signed projects: each project's 推介 is
+    asked of its own audit rows, not of every 推介 the trail holds."""
+    from app.services.awards import honours, rounds
+    project = drive_project(world, "视觉引导柔性装配", until="sign_project")
+    award_round = rounds.open_round(world["edition"].id, world["users"]["sel_innovation"])
+    del scans[:]
+    assert honours.eligible_projects(award_round) == [project]
+    assert scans == []

@@ -20,12 +20,13 @@ REASON_MAX = 500
 
 
 def eligible_projects(award_round: AwardRound) -> list[Project]:
-    """The edition's projects that were 推介 at the conference or agreed an intent / signed."""
-    pitched = sa.select(AuditEvent.instance_id).where(AuditEvent.kind == "completed",
-                                                      AuditEvent.task_name == "pitch_project")
+    """The edition's projects that were 推介 at the conference or agreed an intent / signed
+    (推介: asked of each project's own audit rows, not of every 推介 in the trail)."""
+    pitched = sa.exists().where(AuditEvent.instance_id == Project.instance_id,
+                                AuditEvent.kind == "completed", AuditEvent.task_name == "pitch_project")
     return list(db.session.scalars(sa.select(Project).where(
         Project.edition_id == award_round.edition_id,
-        sa.or_(Project.instance_id.in_(pitched), Project.sign_outcome.in_(("intent", "contract"))))
+        sa.or_(pitched, Project.sign_outcome.in_(("intent", "contract"))))
         .order_by(Project.id)))
 
 
