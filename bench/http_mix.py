@@ -26,7 +26,6 @@ import random
 import shutil
 import sys
 import tempfile
-import threading
 import time
 import uuid
 import zlib
@@ -38,7 +37,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import requests  # noqa: E402
 
-from load import Cluster, Tally, _password, percentile, served  # noqa: E402
+from load import Cluster, Tally, _password, percentile, served, until_elapsed  # noqa: E402
 from tests.faults.conftest import csrf_token  # noqa: E402
 
 CITIES = {"cd_recommender": "city_chengdu", "my_recommender": "city_mianyang"}
@@ -148,13 +147,7 @@ def drive(base: str, users: int, seconds: float, concierges: dict, seed: int) ->
                for i in range(users)]
     for client in clients:
         client.log_in()
-    started = time.monotonic()
-    threads = [threading.Thread(target=c.run_until, args=(started + seconds,)) for c in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return tally, time.monotonic() - started
+    return tally, until_elapsed([c.run_until for c in clients], seconds)
 
 
 def ceiling(base: str, users: int, seconds: float) -> tuple[Tally, float]:
@@ -170,13 +163,7 @@ def ceiling(base: str, users: int, seconds: float) -> tuple[Tally, float]:
             if answer.status_code != 200:
                 tally.server_errors.append(f"/api/health: {answer.status_code}")
 
-    started = time.monotonic()
-    threads = [threading.Thread(target=ask, args=(started + seconds,)) for _ in range(users)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return tally, time.monotonic() - started
+    return tally, until_elapsed([ask] * users, seconds)
 
 
 def report(title: str, tally: Tally, elapsed: float) -> None:

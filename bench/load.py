@@ -239,13 +239,19 @@ def _password() -> str:
 def load(base: str, usernames: list[str], seconds: float, concierges: dict, seed: int) -> tuple[Tally, float]:
     tally = Tally()
     clients = [Client(base, name, tally, concierges, seed + i) for i, name in enumerate(usernames)]
+    return tally, until_elapsed([c.run_until for c in clients], seconds)
+
+
+def until_elapsed(workers, seconds: float) -> float:
+    """Each of ``workers`` (called with the moment to stop) on a thread of its own for
+    ``seconds``; the seconds they took in all."""
     started = time.monotonic()
-    threads = [threading.Thread(target=c.run_until, args=(started + seconds,)) for c in clients]
+    threads = [threading.Thread(target=work, args=(started + seconds,)) for work in workers]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return tally, time.monotonic() - started
+    return time.monotonic() - started
 
 
 # ---- afterwards: nothing lost, nothing twice, a consistent database --------------------------
