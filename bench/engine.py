@@ -120,8 +120,13 @@ def run_persisted(world, n: int, timer: CompletionTimer) -> tuple[float, float]:
 
 # ---- bare: SpiffWorkflow alone, full serialize/deserialize at every step -------------------
 
+def bundled_specs() -> dict:
+    """process key → (spec, subprocess specs) of the models in bpmn/, parsed as deployed."""
+    return {p.key: serializer.spec_from_json(p.spec_json) for p in parse_bundle(read_bundle(ROOT / "bpmn"))}
+
+
 def run_bare(n: int) -> tuple[float, float]:
-    specs = {p.key: serializer.spec_from_json(p.spec_json) for p in parse_bundle(read_bundle(ROOT / "bpmn"))}
+    specs = bundled_specs()
     full = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
     engine = RestrictedScriptEngine()
     clock = FrozenClock(at(2023, 12, 1))
@@ -169,7 +174,7 @@ FLOOR_STATEMENTS = 10  # a step's reads and writes (bench/engine.py's profile: 1
 def spiff_floor(n: int) -> float:
     """Seconds per completion of SpiffWorkflow alone, both paths, spec in memory: the task
     run and the engine steps after it, the ready tasks and timers, the state as JSON."""
-    specs = {p.key: serializer.spec_from_json(p.spec_json) for p in parse_bundle(read_bundle(ROOT / "bpmn"))}
+    specs = bundled_specs()
     clock, seconds, count = FrozenClock(at(2023, 12, 1)), 0.0, 0
     with using_clock(clock):
         for key, (start_data, steps) in (("kechuang_project", PROJECT_PATH),
